@@ -1,0 +1,32 @@
+"""Calendar arithmetic shared by the metrics, the import and the demo organisation."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+
+def add_months(day: date, months: int) -> date:
+    """Move `day` by whole calendar months, clamping to the end of a shorter month.
+
+    2025-03-31 minus 1 month is 2025-02-28; 2024-02-29 plus 12 months is 2025-02-28.
+    """
+    month_index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(month_index, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last_day))
+
+
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def month_ends(first: date, last: date) -> list[date]:
+    """Every month end from `first`'s month to `last`'s month, inclusive, oldest first."""
+    ends = []
+    current = month_end(first)
+    while current <= month_end(last):
+        ends.append(current)
+        current = month_end(current + timedelta(days=1))
+    return ends

@@ -1,0 +1,703 @@
+"""The deterministic demo organisation: a large English authority's children's social work.
+
+Four areas; three or four community hubs per area (two safeguarding teams and one family
+support team each); area-wide assessment (ASTI), children-in-care and specialist teams. About
+800 practitioners in post at the end of the history, which runs monthly from November 2021 to
+31 October 2026 (staff movements are simulated from a year earlier so that turnover and
+stability are complete from the first month).
+
+The story follows `shared/docs/domain.md`: agency use falls from about a third towards 15%,
+supervision coverage climbs into the high 80s, children's views recorded in supervision rise
+from about 42%, caseloads ease. Two hubs (Stonebridge and Canalside) struggle throughout, and
+some hubs do better than others, so the dashboard has something to find.
+
+The demo is generated as the same CSV files an import takes and loaded through `import_files`,
+so it passes exactly the same validation.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Engine, func, select
+
+from data_access.dates import add_months, month_ends
+from data_access.db import session_scope
+from data_access.importer import ImportResult, import_files
+from data_access.models import ImportLog, Team
+
+DEMO_SOURCE = "demo organisation"
+HISTORY_START = date(2021, 11, 1)
+HISTORY_END = date(2026, 10, 31)
+SIMULATION_START = date(2020, 11, 1)
+SEED = 20261031
+
+#: area -> (hub name, quality from -1 struggling to +1 strong)
+HUBS: dict[str, list[tuple[str, float]]] = {
+    "North": [("Kingsmere", 0.6), ("Ashfield", 0.2), ("Brookvale", 0.0)],
+    "South": [("Riverside", 0.8), ("Oakley", 0.3), ("Hollybank", 0.1), ("Fairbrook", -0.2)],
+    "East": [("Millfield", 0.4), ("Stonebridge", -1.0), ("Greenway", 0.0)],
+    "West": [("Westcroft", 0.5), ("Elmdon", 0.2), ("Canalside", -0.9), ("Harborne Park", 0.3)],
+}
+#: The fifth area-wide team of each area.
+AREA_SPECIALIST_TEAM = {
+    "North": ("front_door", "North MASH (front door)"),
+    "South": ("disabled_children", "South disabled children's team"),
+    "East": ("care_leavers", "East care leavers' team"),
+    "West": ("front_door", "West MASH (front door)"),
+}
+#: Practitioner posts per team type.
+TEAM_SIZE = {
+    "safeguarding": 14,
+    "family_support": 11,
+    "assessment": 14,
+    "children_in_care": 13,
+    "front_door": 10,
+    "disabled_children": 11,
+    "care_leavers": 10,
+}
+#: Typical caseload per team type at the start and the end of the history.
+CASELOAD_LEVEL = {
+    "safeguarding": (22.0, 17.0),
+    "family_support": (18.0, 14.5),
+    "assessment": (20.0, 16.0),
+    "children_in_care": (18.0, 15.0),
+    "front_door": (12.0, 10.0),
+    "disabled_children": (15.0, 13.0),
+    "care_leavers": (19.0, 17.0),
+}
+LEAVING_REASONS_PERMANENT = (
+    "Resigned - moved to another local authority",
+    "Resigned - moved to another local authority",
+    "Resigned - left social work",
+    "Resigned - moved to agency work",
+    "Retired",
+    "Career break",
+    "End of fixed-term contract",
+    "Dismissed",
+)
+LEAVING_REASONS_AGENCY = ("Agency assignment ended", "Agency assignment ended", "Moved on")
+FIRST_NAMES = [
+    "Aisha",
+    "Amelia",
+    "Amir",
+    "Anna",
+    "Bethany",
+    "Callum",
+    "Chloe",
+    "Daniel",
+    "Deborah",
+    "Elif",
+    "Ellie",
+    "Emeka",
+    "Fatima",
+    "Grace",
+    "Hannah",
+    "Harpreet",
+    "Imran",
+    "Isla",
+    "Jack",
+    "Jasmine",
+    "Joel",
+    "Kiran",
+    "Laura",
+    "Leon",
+    "Lucy",
+    "Mariam",
+    "Mark",
+    "Megan",
+    "Mohammed",
+    "Nadia",
+    "Naomi",
+    "Niamh",
+    "Oliver",
+    "Olu",
+    "Priya",
+    "Rachel",
+    "Rebecca",
+    "Rhys",
+    "Ruth",
+    "Sadia",
+    "Samuel",
+    "Sarah",
+    "Simone",
+    "Sophie",
+    "Tariq",
+    "Thomas",
+    "Tendai",
+    "Una",
+    "Victoria",
+    "Wei",
+    "Yasmin",
+    "Zainab",
+    "Zoe",
+    "Ben",
+    "Carys",
+    "Dev",
+    "Ewa",
+    "Femi",
+    "Gareth",
+    "Helen",
+]
+SURNAMES = [
+    "Ahmed",
+    "Ali",
+    "Allen",
+    "Begum",
+    "Bennett",
+    "Brown",
+    "Campbell",
+    "Chowdhury",
+    "Clarke",
+    "Davies",
+    "Edwards",
+    "Evans",
+    "Francis",
+    "Green",
+    "Hall",
+    "Hughes",
+    "Hussain",
+    "Jackson",
+    "James",
+    "Johnson",
+    "Jones",
+    "Kaur",
+    "Khan",
+    "Kowalski",
+    "Lewis",
+    "Martin",
+    "Mensah",
+    "Miah",
+    "Mitchell",
+    "Morgan",
+    "Murphy",
+    "Nowak",
+    "Okafor",
+    "Owen",
+    "Patel",
+    "Phillips",
+    "Price",
+    "Rahman",
+    "Roberts",
+    "Robinson",
+    "Shah",
+    "Singh",
+    "Smith",
+    "Taylor",
+    "Thomas",
+    "Thompson",
+    "Turner",
+    "Walker",
+    "Ward",
+    "Watson",
+    "White",
+    "Williams",
+    "Wilson",
+    "Wood",
+    "Wright",
+    "Young",
+    "Adeyemi",
+    "Byrne",
+    "Doherty",
+]
+
+
+@dataclass
+class Worker:
+    staff_id: str
+    display_name: str
+    role: str
+    employment_type: str
+    fte: float
+    team_id: str
+    start_date: date
+    end_date: date | None = None
+    leaving_reason: str | None = None
+    asye_start_date: date | None = None
+    supervision_agreement_date: date | None = None
+    supervision_training_date: date | None = None
+    #: This person's usual caseload relative to the team's level.
+    caseload_bias: float = 1.0
+
+    def in_post(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)
+
+
+@dataclass
+class DemoTeam:
+    team_id: str
+    team_name: str
+    team_type: str
+    hub: str
+    area: str
+    quality: float
+    posts: list[Post] = field(default_factory=list)
+    #: (start_date, worker) of every team manager, oldest first.
+    managers: list[tuple[date, Worker]] = field(default_factory=list)
+
+    def manager_on(self, day: date) -> Worker:
+        index = bisect.bisect_right([start for start, _ in self.managers], day) - 1
+        return self.managers[max(index, 0)][1]
+
+
+@dataclass
+class Post:
+    team: DemoTeam
+    role: str
+    holder: Worker | None = None
+    #: The date the post fell vacant (a replacement starts after it).
+    vacant_since: date | None = None
+
+
+def _progress(day: date) -> float:
+    """0 at the start of the history, 1 at its end (0 before it)."""
+    span = (HISTORY_END - HISTORY_START).days
+    return min(max((day - HISTORY_START).days / span, 0.0), 1.0)
+
+
+def _between(rng: random.Random, first: date, last: date) -> date:
+    if last <= first:
+        return first
+    return first + timedelta(days=rng.randint(0, (last - first).days))
+
+
+class DemoBuilder:
+    """Simulates the organisation month by month; `files()` renders the import CSVs."""
+
+    def __init__(self, seed: int = SEED) -> None:
+        self.rng = random.Random(seed)
+        self.teams: list[DemoTeam] = []
+        self.workers: list[Worker] = []
+        self.caseloads: list[tuple[str, date, int]] = []
+        self.vacancies: list[tuple[str, date, float]] = []
+        self.sessions: list[tuple] = []
+        self.audits: list[tuple[str, str, date, str]] = []
+        self._build_structure()
+
+    # --- structure and people ---
+
+    def _build_structure(self) -> None:
+        number = 0
+        for area, hubs in HUBS.items():
+            for hub, quality in hubs:
+                for team_type, name in (
+                    ("safeguarding", f"{hub} safeguarding team 1"),
+                    ("safeguarding", f"{hub} safeguarding team 2"),
+                    ("family_support", f"{hub} family support team"),
+                ):
+                    number += 1
+                    self._add_team(number, name, team_type, f"{hub} hub", area, quality)
+            area_quality = sum(quality for _, quality in hubs) / len(hubs)
+            area_wide = f"{area} area-wide services"
+            specialist_type, specialist_name = AREA_SPECIALIST_TEAM[area]
+            for team_type, name in (
+                ("assessment", f"{area} ASTI team 1"),
+                ("assessment", f"{area} ASTI team 2"),
+                ("children_in_care", f"{area} children in care team 1"),
+                ("children_in_care", f"{area} children in care team 2"),
+                (specialist_type, specialist_name),
+            ):
+                number += 1
+                self._add_team(number, name, team_type, area_wide, area, area_quality)
+
+    def _add_team(
+        self, number: int, name: str, team_type: str, hub: str, area: str, quality: float
+    ) -> None:
+        team = DemoTeam(f"T{number:03d}", name, team_type, hub, area, quality)
+        size = TEAM_SIZE[team_type]
+        roles = ["senior_practitioner"] * 2 + ["advanced_practitioner"] * (size >= 14)
+        roles += ["social_worker"] * (size - len(roles))
+        team.posts = [Post(team, role) for role in roles]
+        self.teams.append(team)
+
+    def _new_worker(
+        self, team: DemoTeam, role: str, employment_type: str, start: date, *, nqsw: bool = False
+    ) -> Worker:
+        rng = self.rng
+        if employment_type == "agency":
+            fte = 1.0 if rng.random() < 0.92 else 0.8
+        else:
+            fte = rng.choices((1.0, 0.8, 0.6, 0.5), weights=(80, 10, 7, 3))[0]
+        worker = Worker(
+            staff_id=f"S{len(self.workers) + 1:05d}",
+            display_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
+            role=role,
+            employment_type=employment_type,
+            fte=fte,
+            team_id=team.team_id,
+            start_date=start,
+            asye_start_date=start if nqsw else None,
+            caseload_bias=min(max(rng.gauss(1.0, 0.12), 0.7), 1.35),
+        )
+        self.workers.append(worker)
+        return worker
+
+    def _agency_target(self, team: DemoTeam, day: date) -> float:
+        """The agency share the service is steering each team towards."""
+        share = 0.39 - 0.23 * _progress(day)
+        return min(max(share - 0.10 * team.quality, 0.05), 0.6)
+
+    def _initial_staffing(self) -> None:
+        rng = self.rng
+        for team in self.teams:
+            manager = self._new_worker(
+                team,
+                "team_manager",
+                "permanent",
+                SIMULATION_START - timedelta(days=rng.randint(200, 3500)),
+            )
+            if rng.random() < 0.45:
+                manager.supervision_training_date = SIMULATION_START - timedelta(
+                    days=rng.randint(30, 650)
+                )
+            team.managers.append((manager.start_date, manager))
+            for post in team.posts:
+                if rng.random() < 0.05:
+                    post.vacant_since = SIMULATION_START - timedelta(days=rng.randint(10, 90))
+                    continue
+                agency = rng.random() < self._agency_target(team, SIMULATION_START) + 0.03
+                if agency:
+                    start = SIMULATION_START - timedelta(days=rng.randint(20, 500))
+                else:
+                    start = SIMULATION_START - timedelta(days=int(rng.expovariate(1 / 1600)) + 20)
+                nqsw = (
+                    not agency
+                    and post.role == "social_worker"
+                    and (SIMULATION_START - start).days < 300
+                    and rng.random() < 0.5
+                )
+                worker = self._new_worker(
+                    team, post.role, "agency" if agency else "permanent", start, nqsw=nqsw
+                )
+                if rng.random() < 0.45:
+                    worker.supervision_agreement_date = start + timedelta(days=rng.randint(5, 90))
+                post.holder = worker
+        # One service manager per hub, placed in the hub's first team.
+        seen_hubs: set[str] = set()
+        for team in self.teams:
+            if team.hub not in seen_hubs:
+                seen_hubs.add(team.hub)
+                start = SIMULATION_START - timedelta(days=rng.randint(400, 4000))
+                self._new_worker(team, "service_manager", "permanent", start)
+
+    # --- month by month ---
+
+    def _leave_probability(self, worker: Worker, team: DemoTeam, day: date) -> float:
+        if worker.employment_type == "agency":
+            annual = 0.45 + 0.10 * _progress(day)  # agency workers are moved on as posts fill
+        else:
+            annual = 0.19 - 0.06 * _progress(day) - 0.05 * team.quality
+        return max(annual, 0.03) / 12
+
+    def _simulate_month(self, first: date, last: date) -> None:
+        rng = self.rng
+        for team in self.teams:
+            manager = team.managers[-1][1]
+            if rng.random() < 0.10 / 12:
+                manager.end_date = _between(rng, first + timedelta(days=1), last)
+                manager.leaving_reason = rng.choice(LEAVING_REASONS_PERMANENT)
+                successor = self._new_worker(team, "team_manager", "permanent", manager.end_date)
+                team.managers.append((successor.start_date, successor))
+            agency_posts = sum(
+                post.holder is not None and post.holder.employment_type == "agency"
+                for post in team.posts
+            )
+            agency_share = agency_posts / len(team.posts)
+            target = self._agency_target(team, last)
+            for post in team.posts:
+                worker = post.holder
+                if worker is not None and rng.random() < self._leave_probability(
+                    worker, team, last
+                ):
+                    earliest = max(first, worker.start_date + timedelta(days=1))
+                    worker.end_date = _between(rng, earliest, last)
+                    reasons = (
+                        LEAVING_REASONS_AGENCY
+                        if worker.employment_type == "agency"
+                        else LEAVING_REASONS_PERMANENT
+                    )
+                    worker.leaving_reason = rng.choice(reasons)
+                    post.holder, post.vacant_since = None, worker.end_date
+                if post.holder is None and rng.random() < 0.55:
+                    start = _between(rng, max(first, post.vacant_since or first), last)
+                    permanent_chance = min(max(1 - target + 2 * (agency_share - target), 0.3), 0.97)
+                    permanent = rng.random() < permanent_chance
+                    nqsw = permanent and post.role == "social_worker" and rng.random() < 0.35
+                    post.holder = self._new_worker(
+                        team,
+                        post.role,
+                        "permanent" if permanent else "agency",
+                        start,
+                        nqsw=nqsw,
+                    )
+                    post.vacant_since = None
+            self._agreements_and_training(team, first, last)
+        if last >= HISTORY_START:
+            self._month_end_snapshots(last)
+
+    def _agreements_and_training(self, team: DemoTeam, first: date, last: date) -> None:
+        rng = self.rng
+        progress = _progress(last)
+        # New starters increasingly get an agreement within their first weeks; the backlog
+        # of older workers without one is cleared steadily.
+        chance = 0.01 + 0.07 * progress + 0.01 * team.quality
+        for post in team.posts:
+            worker = post.holder
+            if worker is None or worker.supervision_agreement_date is not None:
+                continue
+            new = (last - worker.start_date).days < 45
+            if rng.random() < (0.25 + 0.6 * progress if new else chance):
+                worker.supervision_agreement_date = _between(
+                    rng, max(first, worker.start_date), last
+                )
+        manager = team.managers[-1][1]
+        trained = manager.supervision_training_date
+        if (trained is None or (last - trained).days > 720) and rng.random() < (
+            0.03 + 0.20 * progress
+        ):
+            manager.supervision_training_date = _between(rng, first, last)
+
+    def _month_end_snapshots(self, day: date) -> None:
+        rng = self.rng
+        progress = _progress(day)
+        for team in self.teams:
+            start_level, end_level = CASELOAD_LEVEL[team.team_type]
+            level = start_level + (end_level - start_level) * progress - 2.5 * team.quality
+            permanent_fte = 0.0
+            for post in team.posts:
+                worker = post.holder
+                if worker is None or not worker.in_post(day):
+                    continue
+                if worker.employment_type == "permanent":
+                    permanent_fte += worker.fte
+                expected = level * worker.caseload_bias * worker.fte
+                if worker.role == "advanced_practitioner":
+                    expected *= 0.6
+                if worker.asye_start_date and (day - worker.asye_start_date).days < 365:
+                    expected *= 0.72
+                tenure = (day - worker.start_date).days
+                if tenure < 60:
+                    expected *= 0.3 + 0.7 * tenure / 60
+                cases = 0 if rng.random() < 0.015 else round(rng.gauss(expected, 2.2))
+                self.caseloads.append((worker.staff_id, day, min(max(cases, 0), 60)))
+            establishment = float(len(team.posts))
+            self.vacancies.append(
+                (team.team_id, day, round(max(establishment - permanent_fte, 0), 1))
+            )
+
+    # --- supervision ---
+
+    def _hold_chance(self, team: DemoTeam, day: date) -> float:
+        return min(max(0.50 + 0.30 * _progress(day) + 0.12 * team.quality, 0.3), 0.97)
+
+    def _supervision(self) -> None:
+        rng = self.rng
+        teams = {team.team_id: team for team in self.teams}
+        eligible = ("social_worker", "senior_practitioner", "advanced_practitioner")
+        for worker in self.workers:
+            if worker.role not in eligible:
+                continue
+            team = teams[worker.team_id]
+            stop = min(
+                worker.end_date - timedelta(days=1) if worker.end_date else HISTORY_END, HISTORY_END
+            )
+            day = max(
+                worker.start_date + timedelta(days=rng.randint(3, 12)),
+                HISTORY_START - timedelta(days=rng.randint(0, 30)),
+            )
+            while day <= stop:
+                interval = _required_interval(worker, day)
+                progress = _progress(day)
+                held = rng.random() < self._hold_chance(team, day)
+                if held:
+                    if day >= HISTORY_START:
+                        self._add_session(worker, team, day, "held", progress)
+                    day += timedelta(days=interval - rng.randint(0, min(5, interval - 3)))
+                else:
+                    if day >= HISTORY_START and rng.random() < 0.6:
+                        self._add_session(worker, team, day, "cancelled", progress)
+                    day += timedelta(days=rng.randint(10, 30) if interval > 14 else 5)
+            self._audit(worker, team)
+
+    def _add_session(
+        self, worker: Worker, team: DemoTeam, day: date, status: str, progress: float
+    ) -> None:
+        rng = self.rng
+        supervisor = team.manager_on(day)
+        session_id = f"SS{len(self.sessions) + 1:06d}"
+        if status == "cancelled":
+            self.sessions.append(
+                (session_id, worker.staff_id, supervisor.staff_id, day, status, None, None, None)
+            )
+            return
+        reflective = rng.random() < min(0.52 + 0.33 * progress + 0.06 * team.quality, 0.97)
+        views = rng.random() < min(0.42 + 0.35 * progress + 0.08 * team.quality, 0.95)
+        duration = rng.choice((45, 60, 60, 75, 90, 90, 90, 105, 120))
+        self.sessions.append(
+            (
+                session_id,
+                worker.staff_id,
+                supervisor.staff_id,
+                day,
+                status,
+                duration,
+                reflective,
+                views,
+            )
+        )
+
+    def _audit(self, worker: Worker, team: DemoTeam) -> None:
+        """Quarterly sample audits of about one worker in twelve."""
+        rng = self.rng
+        for quarter_end in month_ends(HISTORY_START, HISTORY_END)[2::3]:
+            if not worker.in_post(quarter_end) or rng.random() > 1 / 12:
+                continue
+            progress = _progress(quarter_end)
+            good_chance = min(max(0.42 + 0.36 * progress + 0.12 * team.quality, 0.1), 0.95)
+            if rng.random() < good_chance:
+                grade = "outstanding" if rng.random() < 0.2 else "good"
+            else:
+                grade = "inadequate" if rng.random() < 0.25 else "requires_improvement"
+            audit_date = _between(rng, add_months(quarter_end, -1), quarter_end)
+            if worker.in_post(audit_date):
+                self.audits.append(
+                    (f"A{len(self.audits) + 1:05d}", worker.staff_id, audit_date, grade)
+                )
+
+    # --- output ---
+
+    def build(self) -> DemoBuilder:
+        self._initial_staffing()
+        for last in month_ends(SIMULATION_START, HISTORY_END):
+            self._simulate_month(last.replace(day=1), last)
+        self._supervision()
+        return self
+
+    def files(self) -> dict[str, bytes]:
+        """The demo organisation as import files (file name -> CSV bytes)."""
+        staff_rows = [
+            (
+                w.staff_id,
+                w.display_name,
+                w.role,
+                w.employment_type,
+                f"{w.fte:g}",
+                w.team_id,
+                w.start_date,
+                w.end_date,
+                w.leaving_reason,
+                w.asye_start_date,
+                w.supervision_agreement_date,
+                w.supervision_training_date,
+            )
+            for w in self.workers
+        ]
+        return {
+            "teams.csv": _csv(
+                ("team_id", "team_name", "team_type", "hub", "area"),
+                [(t.team_id, t.team_name, t.team_type, t.hub, t.area) for t in self.teams],
+            ),
+            "staff.csv": _csv(
+                (
+                    "staff_id",
+                    "display_name",
+                    "role",
+                    "employment_type",
+                    "fte",
+                    "team_id",
+                    "start_date",
+                    "end_date",
+                    "leaving_reason",
+                    "asye_start_date",
+                    "supervision_agreement_date",
+                    "supervision_training_date",
+                ),
+                staff_rows,
+            ),
+            "supervision_sessions.csv": _csv(
+                (
+                    "session_id",
+                    "staff_id",
+                    "supervisor_id",
+                    "session_date",
+                    "status",
+                    "duration_minutes",
+                    "reflective",
+                    "childs_views_recorded",
+                ),
+                self.sessions,
+            ),
+            "caseloads.csv": _csv(("staff_id", "snapshot_date", "open_cases"), self.caseloads),
+            "vacancies.csv": _csv(("team_id", "as_at", "vacant_fte"), self.vacancies),
+            "supervision_audits.csv": _csv(
+                ("audit_id", "staff_id", "audit_date", "grade"), self.audits
+            ),
+        }
+
+
+def _required_interval(worker: Worker, day: date) -> int:
+    asye = worker.asye_start_date
+    if asye and asye <= day < asye + timedelta(days=42):
+        return 7
+    if asye and asye <= day < add_months(asye, 6):
+        return 14
+    return 31
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _csv(header: tuple[str, ...], rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def demo_files(seed: int = SEED) -> dict[str, bytes]:
+    """The demo organisation's import files; the same bytes every time for the same seed."""
+    return DemoBuilder(seed).build().files()
+
+
+class DemoNotLoaded(Exception):
+    """The database already holds other data, so the demo was not loaded over it."""
+
+
+def database_is_empty(engine: Engine | None = None) -> bool:
+    with session_scope(engine) as session:
+        return session.execute(select(func.count()).select_from(Team)).scalar_one() == 0
+
+
+def demo_already_loaded(engine: Engine | None = None) -> bool:
+    """True when every import so far was the demo organisation (and there was one)."""
+    with session_scope(engine) as session:
+        sources = set(session.execute(select(ImportLog.source).distinct()).scalars())
+    return sources == {DEMO_SOURCE}
+
+
+def load_demo(engine: Engine | None = None) -> ImportResult:
+    """Load the demo organisation into an empty database (or reload it over itself).
+
+    Raises `DemoNotLoaded` when the database holds data from any other import, so that demo
+    rows are never mixed into a council's real figures.
+    """
+    if not database_is_empty(engine) and not demo_already_loaded(engine):
+        raise DemoNotLoaded(
+            "the database already holds imported data; the demo organisation loads only into "
+            "an empty database (set DATABASE_URL to a new database to try it)"
+        )
+    return import_files(demo_files(), engine=engine, source=DEMO_SOURCE, user="demo loader")

@@ -1,0 +1,714 @@
+"""Validated, all-or-nothing import of the CSV files described in `docs/data-format.md`.
+
+The import runs in two steps inside one transaction:
+
+1. `validate` reads every file and checks every row, collecting each problem as a `Problem`
+   (file, line, column, message). Nothing is written.
+2. `load` runs only when there is no problem: it inserts new rows and replaces rows whose key
+   already exists, table by table, and records the import in `import_log`.
+
+`import_files` does both and commits, or rolls back so that the database is as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, tuple_, update
+from sqlmodel import Session, SQLModel
+
+from data_access.dates import add_months
+from data_access.db import session_scope
+from data_access.models import (
+    AUDIT_GRADES,
+    EMPLOYMENT_TYPES,
+    ROLES,
+    SESSION_STATUSES,
+    Area,
+    CaseloadSnapshot,
+    Hub,
+    ImportLog,
+    Staff,
+    SupervisionAudit,
+    SupervisionSession,
+    Team,
+    Vacancy,
+)
+from data_access.parsing import (
+    InvalidValue,
+    Parser,
+    category,
+    decimal_range,
+    parse_bool,
+    parse_date,
+    parse_text,
+    whole_number_range,
+)
+from data_access.policy import TEAM_TYPES
+
+#: How many problems the command line lists before it only counts the rest.
+PROBLEM_LIST_CAP = 100
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an import, located as precisely as the file allows."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column:
+            where.append(self.column)
+        return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    parse: Parser = parse_text
+    #: The header must have this column.
+    in_header: bool = True
+    #: Every row must have a value (a row-level rule may still relax this).
+    value_required: bool = True
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str
+    model: type[SQLModel]
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...]
+
+    def column(self, name: str) -> ColumnSpec:
+        return next(column for column in self.columns if column.name == name)
+
+
+def _optional(name: str, parse: Parser = parse_date) -> ColumnSpec:
+    return ColumnSpec(name, parse, in_header=False, value_required=False)
+
+
+TEAMS = FileSpec(
+    "teams.csv",
+    Team,
+    (
+        ColumnSpec("team_id"),
+        ColumnSpec("team_name"),
+        ColumnSpec("team_type", category(TEAM_TYPES)),
+        ColumnSpec("hub"),
+        ColumnSpec("area"),
+    ),
+    ("team_id",),
+)
+STAFF = FileSpec(
+    "staff.csv",
+    Staff,
+    (
+        ColumnSpec("staff_id"),
+        ColumnSpec("display_name"),
+        ColumnSpec("role", category(ROLES)),
+        ColumnSpec("employment_type", category(EMPLOYMENT_TYPES)),
+        ColumnSpec("fte", decimal_range(0, 1, low_inclusive=False)),
+        ColumnSpec("team_id"),
+        ColumnSpec("start_date", parse_date),
+        _optional("end_date"),
+        _optional("leaving_reason", parse_text),
+        _optional("asye_start_date"),
+        _optional("supervision_agreement_date"),
+        _optional("supervision_training_date"),
+    ),
+    ("staff_id",),
+)
+SESSIONS = FileSpec(
+    "supervision_sessions.csv",
+    SupervisionSession,
+    (
+        ColumnSpec("session_id"),
+        ColumnSpec("staff_id"),
+        ColumnSpec("supervisor_id"),
+        ColumnSpec("session_date", parse_date),
+        ColumnSpec("status", category(SESSION_STATUSES)),
+        # Blank is allowed only on a cancelled session: see _check_session.
+        ColumnSpec("duration_minutes", whole_number_range(1, 600), value_required=False),
+        ColumnSpec("reflective", parse_bool, value_required=False),
+        ColumnSpec("childs_views_recorded", parse_bool, value_required=False),
+    ),
+    ("session_id",),
+)
+CASELOADS = FileSpec(
+    "caseloads.csv",
+    CaseloadSnapshot,
+    (
+        ColumnSpec("staff_id"),
+        ColumnSpec("snapshot_date", parse_date),
+        ColumnSpec("open_cases", whole_number_range(0, 200)),
+    ),
+    ("staff_id", "snapshot_date"),
+)
+VACANCIES = FileSpec(
+    "vacancies.csv",
+    Vacancy,
+    (
+        ColumnSpec("team_id"),
+        ColumnSpec("as_at", parse_date),
+        ColumnSpec("vacant_fte", decimal_range(0, 100)),
+    ),
+    ("team_id", "as_at"),
+)
+AUDITS = FileSpec(
+    "supervision_audits.csv",
+    SupervisionAudit,
+    (
+        ColumnSpec("audit_id"),
+        ColumnSpec("staff_id"),
+        ColumnSpec("audit_date", parse_date),
+        ColumnSpec("grade", category(AUDIT_GRADES)),
+    ),
+    ("audit_id",),
+)
+
+#: In load order: every file refers only to files before it.
+FILE_SPECS: tuple[FileSpec, ...] = (TEAMS, STAFF, SESSIONS, CASELOADS, VACANCIES, AUDITS)
+SPECS_BY_NAME = {spec.name: spec for spec in FILE_SPECS}
+
+#: (file, column) -> the file whose key it refers to.
+REFERENCES: dict[tuple[str, str], FileSpec] = {
+    ("staff.csv", "team_id"): TEAMS,
+    ("supervision_sessions.csv", "staff_id"): STAFF,
+    ("supervision_sessions.csv", "supervisor_id"): STAFF,
+    ("caseloads.csv", "staff_id"): STAFF,
+    ("vacancies.csv", "team_id"): TEAMS,
+    ("supervision_audits.csv", "staff_id"): STAFF,
+}
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    values: dict[str, Any]
+    #: Columns whose value could not be read (already reported as problems).
+    unreadable: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ParsedFile:
+    spec: FileSpec
+    rows: list[ParsedRow] = field(default_factory=list)
+
+
+@dataclass
+class Validation:
+    """What `validate` found: the readable rows, the problems and the warnings."""
+
+    files: dict[str, ParsedFile] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class FileLoadCount:
+    file: str
+    added: int
+    replaced: int
+    unchanged: int
+
+
+@dataclass
+class ImportResult:
+    """The outcome of `import_files`: loaded (with counts) or refused (with problems)."""
+
+    validation: Validation
+    counts: list[FileLoadCount] = field(default_factory=list)
+
+    @property
+    def loaded(self) -> bool:
+        return self.validation.ok
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.validation.problems
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return self.validation.warnings
+
+
+class ImportRefused(Exception):
+    """Raised inside the import transaction to roll it back when validation fails."""
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read_folder(folder: Path) -> tuple[dict[str, bytes], list[Problem]]:
+    """The import files in `folder` (names matched without regard to case) and any problems."""
+    if not folder.is_dir():
+        return {}, [Problem(str(folder), None, None, "folder not found")]
+    sources: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file():
+            continue
+        name = path.name.lower()
+        if name in SPECS_BY_NAME:
+            try:
+                sources[name] = path.read_bytes()
+            except OSError as error:
+                problems.append(Problem(path.name, None, None, f"cannot read file: {error}"))
+    if not sources and not problems:
+        expected = ", ".join(SPECS_BY_NAME)
+        problems.append(
+            Problem(str(folder), None, None, f"no import files found; expected any of: {expected}")
+        )
+    return sources, problems
+
+
+def _decode(name: str, content: bytes) -> tuple[str | None, Problem | None]:
+    try:
+        return content.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        return None, Problem(
+            name,
+            None,
+            None,
+            f"unreadable file: not UTF-8 text (byte 0x{content[error.start]:02x} "
+            f"at position {error.start}); save it as CSV UTF-8",
+        )
+
+
+def _parse_file(spec: FileSpec, content: bytes, validation: Validation) -> ParsedFile | None:
+    text, problem = _decode(spec.name, content)
+    if problem:
+        validation.problems.append(problem)
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        records = []
+        line = 1
+        for record in reader:
+            records.append((line, record))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        validation.problems.append(
+            Problem(spec.name, reader.line_num, None, f"unreadable file: {error}")
+        )
+        return None
+
+    records = [(line, record) for line, record in records if any(cell.strip() for cell in record)]
+    if not records:
+        validation.problems.append(Problem(spec.name, 1, None, "the file is empty"))
+        return None
+
+    header_line, header = records[0]
+    names = [cell.strip().lower() for cell in header]
+    positions = _check_header(spec, header_line, names, validation)
+    if positions is None:
+        return None
+    if len(records) == 1:
+        validation.problems.append(
+            Problem(spec.name, header_line, None, "the file has a header but no data rows")
+        )
+        return None
+
+    parsed = ParsedFile(spec)
+    for line, record in records[1:]:
+        if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
+            validation.problems.append(
+                Problem(
+                    spec.name,
+                    line,
+                    None,
+                    f"the row has {len(record)} values but the header has {len(header)} "
+                    "columns (an unquoted comma?)",
+                )
+            )
+            continue
+        row = ParsedRow(line, {})
+        values = row.values
+        for column in spec.columns:
+            position = positions.get(column.name)
+            in_row = position is not None and position < len(record)
+            raw = record[position].strip() if in_row else ""
+            if raw == "":
+                values[column.name] = None
+                if column.value_required:
+                    validation.problems.append(
+                        Problem(spec.name, line, column.name, "a value is required; found blank")
+                    )
+                continue
+            try:
+                values[column.name] = column.parse(raw)
+            except InvalidValue as error:
+                values[column.name] = None
+                row.unreadable.add(column.name)
+                validation.problems.append(Problem(spec.name, line, column.name, str(error)))
+        parsed.rows.append(row)
+    return parsed
+
+
+def _check_header(
+    spec: FileSpec, line: int, names: list[str], validation: Validation
+) -> dict[str, int] | None:
+    positions: dict[str, int] = {}
+    ok = True
+    for position, name in enumerate(names):
+        if name == "":
+            continue
+        if name in positions:
+            validation.problems.append(
+                Problem(spec.name, line, name, "the column appears more than once in the header")
+            )
+            ok = False
+        positions[name] = position
+    known = {column.name for column in spec.columns}
+    for column in spec.columns:
+        if column.in_header and column.name not in positions:
+            validation.problems.append(
+                Problem(spec.name, line, column.name, "required column is missing from the header")
+            )
+            ok = False
+    for name in positions:
+        if name not in known:
+            validation.warnings.append(Problem(spec.name, line, name, "unknown column, ignored"))
+    return positions if ok else None
+
+
+# --- checks across rows, files and the database --------------------------------------------
+
+
+def _check_duplicate_keys(parsed: ParsedFile, validation: Validation) -> None:
+    first_seen: dict[tuple, int] = {}
+    key = parsed.spec.key
+    for row in parsed.rows:
+        value = tuple(row.values[column] for column in key)
+        if any(part is None for part in value):
+            continue
+        if value in first_seen:
+            shown = ", ".join(str(part) for part in value)
+            validation.problems.append(
+                Problem(
+                    parsed.spec.name,
+                    row.line,
+                    "+".join(key),
+                    f'duplicate key "{shown}": already on line {first_seen[value]}',
+                )
+            )
+        else:
+            first_seen[value] = row.line
+
+
+def _check_staff(row: ParsedRow, validation: Validation) -> None:
+    start, end = row.values["start_date"], row.values["end_date"]
+    if start and end and end < start:
+        validation.problems.append(
+            Problem(
+                STAFF.name,
+                row.line,
+                "end_date",
+                f"end_date {end.isoformat()} is before start_date {start.isoformat()}",
+            )
+        )
+
+
+def _check_session(row: ParsedRow, validation: Validation) -> None:
+    if row.values["status"] != "held":
+        return
+    for column in ("duration_minutes", "reflective", "childs_views_recorded"):
+        if row.values[column] is None and column not in row.unreadable:
+            validation.problems.append(
+                Problem(
+                    SESSIONS.name,
+                    row.line,
+                    column,
+                    "a value is required for a held session; found blank",
+                )
+            )
+
+
+def _check_hubs(parsed: ParsedFile, session: Session, validation: Validation) -> None:
+    """A hub belongs to one area: within the file, and (with a warning) against the database."""
+    hub_area: dict[str, tuple[str, int]] = {}
+    for row in parsed.rows:
+        hub, area = row.values["hub"], row.values["area"]
+        if hub is None or area is None:
+            continue
+        if hub in hub_area and hub_area[hub][0] != area:
+            first_area, first_line = hub_area[hub]
+            validation.problems.append(
+                Problem(
+                    TEAMS.name,
+                    row.line,
+                    "area",
+                    f'hub "{hub}" is in area "{first_area}" on line {first_line}; '
+                    f'a hub belongs to one area only, found "{area}"',
+                )
+            )
+        hub_area.setdefault(hub, (area, row.line))
+    if not hub_area:
+        return
+    stored = session.execute(
+        select(Hub.name, Area.name)
+        .join(Area, Hub.area_id == Area.id)
+        .where(Hub.name.in_(list(hub_area)))
+    ).all()
+    for hub_name, area_name in stored:
+        new_area, line = hub_area[hub_name]
+        if new_area != area_name:
+            validation.warnings.append(
+                Problem(
+                    TEAMS.name,
+                    line,
+                    "area",
+                    f'hub "{hub_name}" moves from area "{area_name}" to "{new_area}", '
+                    "with all its teams",
+                )
+            )
+
+
+def _existing_ids(session: Session, spec: FileSpec, ids: set[str]) -> set[str]:
+    key_column = getattr(spec.model, spec.key[0])
+    found: set[str] = set()
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found.update(session.execute(select(key_column).where(key_column.in_(chunk))).scalars())
+    return found
+
+
+def _check_references(validation: Validation, session: Session) -> None:
+    for (file_name, column), target in REFERENCES.items():
+        parsed = validation.files.get(file_name)
+        if parsed is None:
+            continue
+        target_file = validation.files.get(target.name)
+        in_import = (
+            {row.values[target.key[0]] for row in target_file.rows} if target_file else set()
+        )
+        referred = {row.values[column] for row in parsed.rows if row.values[column] is not None}
+        unknown = referred - in_import
+        if unknown:
+            unknown -= _existing_ids(session, target, unknown)
+        if not unknown:
+            continue
+        for row in parsed.rows:
+            if row.values[column] in unknown:
+                validation.problems.append(
+                    Problem(
+                        file_name,
+                        row.line,
+                        column,
+                        f'unknown {target.key[0]} "{row.values[column]}": not in {target.name} '
+                        "nor in the database",
+                    )
+                )
+
+
+_ROW_CHECKS: dict[str, Callable[[ParsedRow, Validation], None]] = {
+    STAFF.name: _check_staff,
+    SESSIONS.name: _check_session,
+}
+
+
+def validate(sources: Mapping[str, bytes], session: Session) -> Validation:
+    """Check every file in `sources` (file name -> content) without writing anything."""
+    validation = Validation()
+    for name in sources:
+        if name.lower() not in SPECS_BY_NAME:
+            validation.warnings.append(
+                Problem(name, None, None, "not an import file name, ignored")
+            )
+    for spec in FILE_SPECS:
+        content = next(
+            (content for name, content in sources.items() if name.lower() == spec.name), None
+        )
+        if content is None:
+            continue
+        parsed = _parse_file(spec, content, validation)
+        if parsed is None:
+            continue
+        validation.files[spec.name] = parsed
+        _check_duplicate_keys(parsed, validation)
+        row_check = _ROW_CHECKS.get(spec.name)
+        if row_check:
+            for row in parsed.rows:
+                row_check(row, validation)
+    if TEAMS.name in validation.files:
+        _check_hubs(validation.files[TEAMS.name], session, validation)
+    _check_references(validation, session)
+    validation.problems.sort(key=_problem_order)
+    return validation
+
+
+def _problem_order(problem: Problem) -> tuple:
+    file_rank = next(
+        (rank for rank, spec in enumerate(FILE_SPECS) if spec.name == problem.file), -1
+    )
+    return (file_rank, problem.file, problem.line or 0)
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def _ensure_hubs(session: Session, parsed: ParsedFile) -> dict[str, int]:
+    """Create missing areas and hubs (moving a hub whose area changed); hub name -> id."""
+    areas = {name: area_id for area_id, name in session.execute(select(Area.id, Area.name))}
+    hubs = {
+        name: (hub_id, area_id)
+        for hub_id, name, area_id in session.execute(select(Hub.id, Hub.name, Hub.area_id))
+    }
+    hub_ids: dict[str, int] = {}
+    for row in parsed.rows:
+        hub_name, area_name = row.values["hub"], row.values["area"]
+        if area_name not in areas:
+            area = Area(name=area_name)
+            session.add(area)
+            session.flush()
+            areas[area_name] = area.id
+        area_id = areas[area_name]
+        if hub_name not in hubs:
+            hub = Hub(name=hub_name, area_id=area_id)
+            session.add(hub)
+            session.flush()
+            hubs[hub_name] = (hub.id, area_id)
+        elif hubs[hub_name][1] != area_id:
+            session.execute(update(Hub).where(Hub.id == hubs[hub_name][0]).values(area_id=area_id))
+            hubs[hub_name] = (hubs[hub_name][0], area_id)
+        hub_ids[hub_name] = hubs[hub_name][0]
+    return hub_ids
+
+
+def _staff_record(values: dict[str, Any]) -> dict[str, Any]:
+    record = dict(values)
+    asye_start: date | None = values["asye_start_date"]
+    record["asye_weekly_until"] = asye_start + timedelta(days=42) if asye_start else None
+    record["asye_fortnightly_until"] = add_months(asye_start, 6) if asye_start else None
+    record["asye_end_date"] = add_months(asye_start, 12) if asye_start else None
+    return record
+
+
+def _records(parsed: ParsedFile, hub_ids: dict[str, int]) -> list[dict[str, Any]]:
+    spec = parsed.spec
+    if spec is TEAMS:
+        return [
+            {
+                "team_id": row.values["team_id"],
+                "team_name": row.values["team_name"],
+                "team_type": row.values["team_type"],
+                "hub_id": hub_ids[row.values["hub"]],
+            }
+            for row in parsed.rows
+        ]
+    if spec is STAFF:
+        return [_staff_record(row.values) for row in parsed.rows]
+    return [dict(row.values) for row in parsed.rows]
+
+
+def _upsert(session: Session, spec: FileSpec, records: list[dict[str, Any]]) -> FileLoadCount:
+    """Insert new rows, replace changed rows with the same key, leave identical rows alone."""
+    model = spec.model
+    columns = list(records[0])
+    key_columns = [getattr(model, name) for name in spec.key]
+    existing: dict[tuple, dict[str, Any]] = {}
+    for start in range(0, len(records), _CHUNK):
+        chunk = records[start : start + _CHUNK]
+        keys = [tuple(record[name] for name in spec.key) for record in chunk]
+        condition = (
+            key_columns[0].in_([key[0] for key in keys])
+            if len(key_columns) == 1
+            else tuple_(*key_columns).in_(keys)
+        )
+        selected = [getattr(model, name) for name in columns]
+        for stored in session.execute(select(*selected).where(condition)).all():
+            row = dict(zip(columns, stored, strict=True))
+            existing[tuple(row[name] for name in spec.key)] = row
+    to_insert: list[dict[str, Any]] = []
+    to_update: list[dict[str, Any]] = []
+    for record in records:
+        stored = existing.get(tuple(record[name] for name in spec.key))
+        if stored is None:
+            to_insert.append(record)
+        elif stored != record:
+            to_update.append(record)
+    if to_insert:
+        session.execute(insert(model), to_insert)
+    if to_update:
+        session.execute(update(model), to_update)
+    return FileLoadCount(
+        spec.name, len(to_insert), len(to_update), len(records) - len(to_insert) - len(to_update)
+    )
+
+
+def load(
+    validation: Validation, session: Session, *, source: str, user: str
+) -> list[FileLoadCount]:
+    """Write validated rows (new or replacing) and log the import. Caller owns the transaction."""
+    counts = []
+    hub_ids: dict[str, int] = {}
+    for spec in FILE_SPECS:
+        parsed = validation.files.get(spec.name)
+        if parsed is None:
+            continue
+        if spec is TEAMS:
+            hub_ids = _ensure_hubs(session, parsed)
+        counts.append(_upsert(session, spec, _records(parsed, hub_ids)))
+        session.flush()
+    session.add(
+        ImportLog(
+            imported_at=datetime.now(UTC),
+            source=source[:500],
+            files=", ".join(count.file for count in counts),
+            rows_added=sum(count.added for count in counts),
+            rows_replaced=sum(count.replaced for count in counts),
+            rows_unchanged=sum(count.unchanged for count in counts),
+            imported_by=user,
+            outcome="loaded",
+        )
+    )
+    return counts
+
+
+def import_files(
+    sources: Mapping[str, bytes],
+    *,
+    engine: Engine | None = None,
+    source: str = "upload",
+    user: str = "local user",
+) -> ImportResult:
+    """Validate `sources` and, only if nothing is wrong, load them all in one transaction."""
+    result: ImportResult | None = None
+    try:
+        with session_scope(engine) as session:
+            validation = validate(sources, session)
+            result = ImportResult(validation)
+            if not validation.ok:
+                raise ImportRefused
+            result.counts = load(validation, session, source=source, user=user)
+    except ImportRefused:
+        pass
+    assert result is not None
+    return result
+
+
+def format_problems(problems: Iterable[Problem], cap: int = PROBLEM_LIST_CAP) -> list[str]:
+    """Problems as lines for a terminal: the first `cap`, then a count of the rest."""
+    problems = list(problems)
+    lines = [str(problem) for problem in problems[:cap]]
+    if len(problems) > cap:
+        lines.append(f"... and {len(problems) - cap} more problems not listed")
+    return lines

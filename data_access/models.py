@@ -1,0 +1,125 @@
+"""The tables. Column meanings follow the import format in `docs/data-format.md`.
+
+Areas and hubs are named in `teams.csv` and get surrogate integer keys; every other table is
+keyed by the ids the council's own systems use, stored as text whatever they look like.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+ROLES = (
+    "social_worker",
+    "senior_practitioner",
+    "advanced_practitioner",
+    "team_manager",
+    "service_manager",
+)
+#: Roles whose supervision the supervision metrics cover.
+SUPERVISION_ELIGIBLE_ROLES = ("social_worker", "senior_practitioner", "advanced_practitioner")
+EMPLOYMENT_TYPES = ("permanent", "agency")
+SESSION_STATUSES = ("held", "cancelled")
+AUDIT_GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
+
+
+class Area(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+
+
+class Hub(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    area_id: int = Field(foreign_key="area.id", index=True)
+
+
+class Team(SQLModel, table=True):
+    team_id: str = Field(primary_key=True, max_length=100)
+    team_name: str = Field(max_length=200)
+    team_type: str = Field(max_length=40)
+    hub_id: int = Field(foreign_key="hub.id", index=True)
+
+
+class Staff(SQLModel, table=True):
+    __table_args__ = (Index("ix_staff_team_role", "team_id", "role"),)
+
+    staff_id: str = Field(primary_key=True, max_length=100)
+    display_name: str = Field(max_length=200)
+    role: str = Field(max_length=40)
+    employment_type: str = Field(max_length=20)
+    fte: float
+    team_id: str = Field(foreign_key="team.team_id", max_length=100)
+    start_date: date
+    end_date: date | None = Field(default=None, index=True)
+    leaving_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    asye_start_date: date | None = None
+    supervision_agreement_date: date | None = None
+    supervision_training_date: date | None = None
+    # Derived from asye_start_date at import, so that SQL needs no date arithmetic (which
+    # differs between SQLite and PostgreSQL): the weekly phase runs to +42 days, the
+    # fortnightly phase to +6 months, the ASYE itself to +12 months (all exclusive).
+    asye_weekly_until: date | None = None
+    asye_fortnightly_until: date | None = None
+    asye_end_date: date | None = None
+
+
+class SupervisionSession(SQLModel, table=True):
+    __tablename__ = "supervision_session"
+    __table_args__ = (
+        Index("ix_session_staff_status_date", "staff_id", "status", "session_date"),
+        Index("ix_session_date", "session_date"),
+    )
+
+    session_id: str = Field(primary_key=True, max_length=100)
+    staff_id: str = Field(foreign_key="staff.staff_id", max_length=100)
+    supervisor_id: str = Field(foreign_key="staff.staff_id", max_length=100)
+    session_date: date
+    status: str = Field(max_length=20)
+    duration_minutes: int | None = None
+    # Blank on a cancelled session: nothing was discussed, so neither flag is known.
+    reflective: bool | None = None
+    childs_views_recorded: bool | None = None
+
+
+class CaseloadSnapshot(SQLModel, table=True):
+    __tablename__ = "caseload_snapshot"
+    __table_args__ = (Index("ix_caseload_snapshot_date", "snapshot_date"),)
+
+    staff_id: str = Field(foreign_key="staff.staff_id", primary_key=True, max_length=100)
+    snapshot_date: date = Field(primary_key=True)
+    open_cases: int
+
+
+class Vacancy(SQLModel, table=True):
+    team_id: str = Field(foreign_key="team.team_id", primary_key=True, max_length=100)
+    as_at: date = Field(primary_key=True)
+    vacant_fte: float
+
+
+class SupervisionAudit(SQLModel, table=True):
+    __tablename__ = "supervision_audit"
+    __table_args__ = (Index("ix_audit_staff_date", "staff_id", "audit_date"),)
+
+    audit_id: str = Field(primary_key=True, max_length=100)
+    staff_id: str = Field(foreign_key="staff.staff_id", max_length=100)
+    audit_date: date = Field(index=True)
+    grade: str = Field(max_length=30)
+
+
+class ImportLog(SQLModel, table=True):
+    """One row per import that loaded data: when, what, how much, by whom."""
+
+    __tablename__ = "import_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    imported_at: datetime = Field(index=True)
+    source: str = Field(max_length=500)
+    files: str = Field(sa_column=Column(Text, nullable=False))
+    rows_added: int = 0
+    rows_replaced: int = 0
+    rows_unchanged: int = 0
+    imported_by: str = Field(default="local user", max_length=200)
+    outcome: str = Field(default="loaded", max_length=20)

@@ -1,0 +1,116 @@
+"""Reading one cell of an import file: dates, booleans, numbers, categories.
+
+Each parser takes the trimmed cell text and returns the value or raises `InvalidValue` with a
+message that says what was expected and what was found, so that a performance officer can fix
+the file from the message alone.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_CATEGORY_SEPARATORS = re.compile(r"[\s\-]+")
+
+_TRUE = {"yes", "y", "true", "1"}
+_FALSE = {"no", "n", "false", "0"}
+
+Parser = Callable[[str], Any]
+
+
+class InvalidValue(ValueError):
+    """A cell that cannot be read; the message is shown to the user as it is."""
+
+
+def parse_text(value: str) -> str:
+    return value
+
+
+def parse_date(value: str) -> date:
+    """Read `2025-09-30` or `30/09/2025` (day first, as in the UK)."""
+    iso = _ISO_DATE.match(value)
+    uk = _UK_DATE.match(value)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+    elif uk:
+        day, month, year = (int(part) for part in uk.groups())
+    else:
+        raise InvalidValue(f'expected a date such as 2025-09-30 or 30/09/2025; found "{value}"')
+    try:
+        parsed = date(year, month, day)
+    except ValueError:
+        raise InvalidValue(f'"{value}" is not a real date') from None
+    if not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        raise InvalidValue(f'date "{value}" is outside the years 1900 to 2100')
+    return parsed
+
+
+def parse_bool(value: str) -> bool:
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise InvalidValue(f'expected yes/no, y/n, true/false or 1/0; found "{value}"')
+
+
+def normalise_category(value: str) -> str:
+    """`Requires Improvement`, `requires-improvement` -> `requires_improvement`."""
+    return _CATEGORY_SEPARATORS.sub("_", value.strip().lower())
+
+
+def category(allowed: Iterable[str]) -> Parser:
+    allowed = tuple(allowed)
+
+    def parse(value: str) -> str:
+        normalised = normalise_category(value)
+        if normalised not in allowed:
+            raise InvalidValue(f'unknown value "{value}"; expected one of: {", ".join(allowed)}')
+        return normalised
+
+    return parse
+
+
+def _number(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise InvalidValue(f'expected a number; found "{value}"') from None
+    if not math.isfinite(number):
+        raise InvalidValue(f'expected a number; found "{value}"')
+    return number
+
+
+def decimal_range(low: float, high: float, *, low_inclusive: bool = True) -> Parser:
+    lower_words = "at least" if low_inclusive else "greater than"
+
+    def parse(value: str) -> float:
+        number = _number(value)
+        too_low = number < low if low_inclusive else number <= low
+        if too_low or number > high:
+            raise InvalidValue(
+                f'must be a number {lower_words} {low:g} and at most {high:g}; found "{value}"'
+            )
+        return number
+
+    return parse
+
+
+def whole_number_range(low: int, high: int) -> Parser:
+    def parse(value: str) -> int:
+        number = _number(value)
+        if not number.is_integer():
+            raise InvalidValue(f'expected a whole number; found "{value}"')
+        if not low <= number <= high:
+            raise InvalidValue(f'must be a whole number from {low} to {high}; found "{value}"')
+        return int(number)
+
+    return parse

@@ -1,0 +1,135 @@
+"""The filter scope (area, hub, team) every query takes, and the lists the filters offer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlmodel import Session
+
+from data_access.models import Area, Hub, Team
+
+
+class UnknownScope(ValueError):
+    """An area, hub or team that does not exist, or does not sit where the scope says."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of the organisation a figure covers; all None means the whole organisation.
+
+    Any combination may be given (the dashboard passes all three as the user narrows down);
+    each one given narrows the result.
+    """
+
+    area: str | None = None
+    hub: str | None = None
+    team_id: str | None = None
+
+    @property
+    def is_whole_organisation(self) -> bool:
+        return self.area is None and self.hub is None and self.team_id is None
+
+    def team_ids(self) -> Select:
+        """A subquery of the team ids inside this scope."""
+        query = select(Team.team_id).join(Hub, Team.hub_id == Hub.id)
+        if self.area is not None:
+            query = query.join(Area, Hub.area_id == Area.id).where(Area.name == self.area)
+        if self.hub is not None:
+            query = query.where(Hub.name == self.hub)
+        if self.team_id is not None:
+            query = query.where(Team.team_id == self.team_id)
+        return query
+
+    def contains_team(self, team_id_column) -> ColumnElement[bool] | None:
+        """A condition keeping rows whose team is in scope; None for the whole organisation."""
+        if self.is_whole_organisation:
+            return None
+        return team_id_column.in_(self.team_ids().scalar_subquery())
+
+
+WHOLE_ORGANISATION = Scope()
+
+
+def resolve_scope(session: Session, scope: Scope) -> Scope:
+    """Check that the scope exists and hangs together; return it with names as stored.
+
+    Names are matched without regard to case or surrounding spaces. Raises `UnknownScope`
+    with a message naming what was not found.
+    """
+    area = hub = team_id = None
+    if scope.area is not None:
+        area = session.execute(
+            select(Area.name).where(func.lower(Area.name) == scope.area.strip().lower())
+        ).scalar()
+        if area is None:
+            raise UnknownScope(f'unknown area "{scope.area}"')
+    if scope.hub is not None:
+        row = session.execute(
+            select(Hub.name, Area.name)
+            .join(Area, Hub.area_id == Area.id)
+            .where(func.lower(Hub.name) == scope.hub.strip().lower())
+        ).first()
+        if row is None:
+            raise UnknownScope(f'unknown hub "{scope.hub}"')
+        hub = row[0]
+        if area is not None and row[1] != area:
+            raise UnknownScope(f'hub "{hub}" is not in area "{area}"')
+    if scope.team_id is not None:
+        row = session.execute(
+            select(Team.team_id, Hub.name, Area.name)
+            .join(Hub, Team.hub_id == Hub.id)
+            .join(Area, Hub.area_id == Area.id)
+            .where(Team.team_id == scope.team_id.strip())
+        ).first()
+        if row is None:
+            raise UnknownScope(f'unknown team "{scope.team_id}"')
+        team_id = row[0]
+        if hub is not None and row[1] != hub:
+            raise UnknownScope(f'team "{team_id}" is not in hub "{hub}"')
+        if area is not None and row[2] != area:
+            raise UnknownScope(f'team "{team_id}" is not in area "{area}"')
+    return Scope(area=area, hub=hub, team_id=team_id)
+
+
+def area_names(session: Session) -> list[str]:
+    """Areas that have at least one team, in name order."""
+    query = (
+        select(Area.name)
+        .join(Hub, Hub.area_id == Area.id)
+        .join(Team, Team.hub_id == Hub.id)
+        .distinct()
+        .order_by(Area.name)
+    )
+    return list(session.execute(query).scalars())
+
+
+def hub_names(session: Session, area: str | None = None) -> list[str]:
+    """Hubs with at least one team, optionally only those in `area`, in name order."""
+    query = select(Hub.name).join(Team, Team.hub_id == Hub.id).distinct().order_by(Hub.name)
+    if area is not None:
+        query = query.join(Area, Hub.area_id == Area.id).where(Area.name == area)
+    return list(session.execute(query).scalars())
+
+
+@dataclass(frozen=True)
+class TeamChoice:
+    team_id: str
+    team_name: str
+    team_type: str
+    hub: str
+    area: str
+
+
+def teams_in_scope(session: Session, scope: Scope) -> list[TeamChoice]:
+    """The teams inside `scope`, ordered by hub then team name."""
+    query = (
+        select(Team.team_id, Team.team_name, Team.team_type, Hub.name, Area.name)
+        .join(Hub, Team.hub_id == Hub.id)
+        .join(Area, Hub.area_id == Area.id)
+        .order_by(Area.name, Hub.name, Team.team_name)
+    )
+    condition = scope.contains_team(Team.team_id)
+    if condition is not None:
+        query = query.where(condition)
+    return [TeamChoice(*row) for row in session.execute(query)]
