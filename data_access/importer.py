@@ -283,12 +283,13 @@ def _decode(name: str, content: bytes) -> tuple[str | None, Problem | None]:
     try:
         return content.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
         return None, Problem(
             name,
+            line,
             None,
-            None,
-            f"unreadable file: not UTF-8 text (byte 0x{content[error.start]:02x} "
-            f"at position {error.start}); save it as CSV UTF-8",
+            f"unreadable file: not UTF-8 text (byte 0x{content[error.start]:02x}); "
+            "save it as CSV UTF-8",
         )
 
 

@@ -1,0 +1,23 @@
+"""Getting a database ready for the dashboard."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from data_access.db import init_db
+from data_access.demo import database_is_empty, load_demo
+
+
+def prepare_database(engine: Engine | None = None, *, load_demo_if_empty: bool) -> bool:
+    """Bring the schema up to date and, if asked and the database is empty, load the demo.
+
+    Returns True when the demo organisation was loaded by this call.
+    """
+    init_db(engine)
+    if load_demo_if_empty and database_is_empty(engine):
+        result = load_demo(engine)
+        if not result.loaded:
+            problems = "; ".join(str(problem) for problem in result.problems[:5])
+            raise RuntimeError(f"the demo organisation failed validation: {problems}")
+        return True
+    return False

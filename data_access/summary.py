@@ -1,0 +1,137 @@
+"""Ready-made results for the pages: the default date, data freshness, headline figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from data_access.dates import add_months, month_end
+from data_access.metrics import METRICS, MetricValue, round_one_decimal
+from data_access.models import (
+    CaseloadSnapshot,
+    ImportLog,
+    SupervisionAudit,
+    SupervisionSession,
+    Vacancy,
+)
+from data_access.policy import DEFAULT_POLICY, Policy
+from data_access.scope import Scope
+
+#: The indicators on the headline tiles, in the order a director reads them.
+HEADLINE_METRICS = (
+    "agency_rate_fte",
+    "turnover_rate_fte",
+    "vacancy_rate_fte",
+    "stability_index",
+    "supervision_coverage",
+    "supervision_agreement_share",
+    "caseload_average",
+    "caseload_over_threshold_share",
+)
+
+
+def latest_data_date(session: Session) -> date | None:
+    """The latest date in any dated record: snapshots, vacancies, sessions or audits."""
+    latest = [
+        session.execute(select(func.max(column))).scalar()
+        for column in (
+            CaseloadSnapshot.snapshot_date,
+            Vacancy.as_at,
+            SupervisionSession.session_date,
+            SupervisionAudit.audit_date,
+        )
+    ]
+    dates = [day for day in latest if day is not None]
+    return max(dates) if dates else None
+
+
+def latest_complete_month_end(session: Session) -> date | None:
+    """The latest month end on or before the latest data date: the dashboard's default date.
+
+    Data extracted on 5 November covers October completely but November only partly, so the
+    default is 31 October.
+    """
+    latest = latest_data_date(session)
+    if latest is None:
+        return None
+    end = month_end(latest)
+    return end if end == latest else month_end(add_months(end, -1))
+
+
+@dataclass(frozen=True)
+class Freshness:
+    last_import_at: datetime | None
+    last_import_source: str | None
+    latest_data_date: date | None
+
+
+def data_freshness(session: Session) -> Freshness:
+    """When data was last loaded, from what, and the latest date it covers."""
+    last = session.execute(
+        select(ImportLog.imported_at, ImportLog.source)
+        .where(ImportLog.outcome == "loaded")
+        .order_by(ImportLog.imported_at.desc())
+        .limit(1)
+    ).first()
+    return Freshness(
+        last_import_at=last[0] if last else None,
+        last_import_source=last[1] if last else None,
+        latest_data_date=latest_data_date(session),
+    )
+
+
+@dataclass(frozen=True)
+class HeadlineFigure:
+    name: str
+    label: str
+    unit: str
+    definition: str
+    value: MetricValue
+    year_earlier: MetricValue
+    change: float | None
+    #: "better", "worse" or "same" (None when either value is missing).
+    change_direction: str | None
+    target: float | None
+    target_better: str | None
+    status: str | None  # met / close / missed
+
+
+def headline_figures(
+    session: Session, as_at: date, scope: Scope, policy: Policy = DEFAULT_POLICY
+) -> list[HeadlineFigure]:
+    """The headline indicators at `as_at`, each with its value 12 months earlier and target."""
+    year_earlier = add_months(as_at, -12)
+    figures = []
+    for name in HEADLINE_METRICS:
+        metric = METRICS[name]
+        value = metric.compute(session, as_at, scope, policy)
+        before = metric.compute(session, year_earlier, scope, policy)
+        target = policy.targets.get(name)
+        change = direction = None
+        if value is not None and before is not None:
+            change = round_one_decimal(value - before)
+            if change == 0:
+                direction = "same"
+            else:
+                lower_is_better = target is None or target.better == "lower"
+                improved = (change < 0) == lower_is_better
+                direction = "better" if improved else "worse"
+        figures.append(
+            HeadlineFigure(
+                name=name,
+                label=metric.label,
+                unit=metric.unit,
+                definition=metric.definition,
+                value=value,
+                year_earlier=before,
+                change=change,
+                change_direction=direction,
+                target=target.value if target else None,
+                target_better=target.better if target else None,
+                status=target.status(value) if target else None,
+            )
+        )
+    return figures

@@ -1,0 +1,44 @@
+"""Headlines: the organisation's key indicators at the latest month, against targets."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data_access.scope import Scope
+from ui import format as fmt
+from ui import queries
+
+st.title("Children's social work workforce")
+
+as_at = queries.default_as_at()
+if as_at is None:
+    st.info(
+        "There is no data yet. Load the council's files with "
+        "`python -m data_access import FOLDER` (see the README), then reload this page."
+    )
+    st.stop()
+
+freshness = queries.freshness()
+st.caption(
+    f"Whole organisation · as at {fmt.uk_date(as_at)} · data last loaded "
+    f"{fmt.uk_datetime(freshness.last_import_at)} ({freshness.last_import_source}), "
+    f"latest record dated {fmt.uk_date(freshness.latest_data_date)}"
+)
+
+st.subheader(f"Headline indicators, {fmt.uk_month(as_at)}")
+columns = st.columns(4)
+for index, item in enumerate(queries.headlines(as_at, Scope())):
+    with columns[index % 4]:
+        lower_is_better = item.target_better == "lower"
+        st.metric(
+            item.label,
+            fmt.figure(item.value, item.unit),
+            delta=fmt.change(item.change, item.unit),
+            delta_color="inverse" if lower_is_better else "normal",
+            delta_description="on a year earlier" if item.change is not None else None,
+            help=item.definition,
+            border=True,
+        )
+        target = fmt.target_text(item.target, item.target_better, item.unit)
+        status = fmt.STATUS_LABELS.get(item.status, "")
+        st.caption(f"{status}: {target}" if status else target)

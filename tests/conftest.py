@@ -1,0 +1,104 @@
+"""Shared fixtures.
+
+Database tests take the `engine` fixture, which runs each test on SQLite and, when
+`TEST_DATABASE_URL` names a PostgreSQL database, again on PostgreSQL (otherwise those runs are
+skipped). The schema is built by the Alembic migrations, exactly as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, MetaData, text
+from sqlmodel import SQLModel
+
+from data_access import db
+from data_access.config import normalise_database_url
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SMALL_ORG = FIXTURES / "small_org"
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return normalise_database_url(url) if url else None
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """An empty, migrated SQLite database file that each test copies."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.init_db(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    url = _postgres_url()
+    if url is None:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+    engine = db.make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    db.init_db(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_postgres(engine: Engine) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgresql),
+    ]
+)
+def database_url(request, tmp_path, sqlite_template) -> str:
+    """A migrated, empty database for this test, as a URL."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    engine = request.getfixturevalue("postgres_engine")
+    _empty_postgres(engine)
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def engine(database_url, monkeypatch) -> Iterator[Engine]:
+    """The engine for this test's database, also made the application's engine."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    db.get_engine.cache_clear()
+    engine = db.get_engine()
+    yield engine
+    engine.dispose()
+    db.get_engine.cache_clear()
+
+
+def read_folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.csv"))}
+
+
+def table_contents(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted, for before/after comparisons."""
+    metadata = MetaData()
+    metadata.reflect(engine)
+    contents = {}
+    with engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            if table.name == "alembic_version":
+                continue
+            rows = connection.execute(table.select()).all()
+            contents[table.name] = sorted(tuple(map(repr, row)) for row in rows)
+    return contents

@@ -1,0 +1,132 @@
+"""The command line end to end, as a user runs it: a subprocess with DATABASE_URL set."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import SMALL_ORG
+from test_metrics import TEAM_T1, WHOLE_ORGANISATION
+
+from data_access.config import PROJECT_ROOT
+from data_access.metrics import METRICS
+
+
+def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    return subprocess.run(
+        [sys.executable, "-m", "data_access", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_import_then_metrics_as_json(database_url):
+    loaded = run_cli(database_url, "import", str(SMALL_ORG))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "staff.csv: 15 added, 0 replaced, 0 unchanged" in loaded.stdout
+
+    whole = run_cli(database_url, "metrics", "--as-at", "2025-03-31", "--json")
+    assert whole.returncode == 0, whole.stderr
+    values = json.loads(whole.stdout)
+    assert list(values) == list(METRICS)
+    assert values == WHOLE_ORGANISATION
+
+    team = run_cli(database_url, "metrics", "--as-at", "2025-03-31", "--team", "T1", "--json")
+    assert json.loads(team.stdout) == TEAM_T1
+
+    area = run_cli(database_url, "metrics", "--as-at", "2025-03-31", "--area", "south", "--json")
+    assert json.loads(area.stdout)["turnover_rate_fte"] == 30.0
+
+    readable = run_cli(database_url, "metrics", "--as-at", "2025-03-31", "--hub", "Hub A")
+    assert readable.returncode == 0
+    assert "As at 31/03/2025, hub Hub A" in readable.stdout
+    assert "Agency rate (FTE)" in readable.stdout and "31.3%" in readable.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--area", "Atlantis", 'error: unknown area "Atlantis"'),
+        ("--hub", "Hub Z", 'error: unknown hub "Hub Z"'),
+        ("--team", "T99", 'error: unknown team "T99"'),
+    ],
+)
+def test_unknown_scope_is_an_error(database_url, option, value, message):
+    assert run_cli(database_url, "import", str(SMALL_ORG)).returncode == 0
+    result = run_cli(database_url, "metrics", "--as-at", "2025-03-31", option, value, "--json")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == message
+
+
+def test_refused_import_lists_problems_and_exits_1(database_url, tmp_path):
+    (tmp_path / "teams.csv").write_text(
+        "team_id,team_name,team_type,hub,area\nT1,One,safeguarding,H,N\nT1,Two,nonsense,H,N\n"
+    )
+    (tmp_path / "staff.csv").write_text("staff_id,display_name\nS1,A\n")
+    result = run_cli(database_url, "import", str(tmp_path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        'teams.csv, line 3, team_type: unknown value "nonsense"; expected one of: '
+        "safeguarding, family_support, assessment, children_in_care, disabled_children, "
+        "care_leavers, front_door, other",
+        'teams.csv, line 3, team_id: duplicate key "T1": already on line 2',
+        "staff.csv, line 1, role: required column is missing from the header",
+        "staff.csv, line 1, employment_type: required column is missing from the header",
+        "staff.csv, line 1, fte: required column is missing from the header",
+        "staff.csv, line 1, team_id: required column is missing from the header",
+        "staff.csv, line 1, start_date: required column is missing from the header",
+        "Import refused: 7 problem(s) found; nothing was written.",
+    ]
+    metrics = run_cli(database_url, "metrics", "--as-at", "2025-03-31", "--json")
+    assert json.loads(metrics.stdout)["headcount"] == 0
+
+
+def test_import_of_a_folder_without_import_files(database_url, tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    result = run_cli(database_url, "import", str(tmp_path))
+    assert result.returncode == 1
+    assert "no import files found; expected any of: teams.csv, staff.csv" in result.stderr
+
+
+def test_import_of_a_missing_folder(database_url, tmp_path):
+    result = run_cli(database_url, "import", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("nowhere: folder not found")
+
+
+def test_bad_date_argument_is_a_usage_error(database_url):
+    result = run_cli(database_url, "metrics", "--as-at", "2025-02-30", "--json")
+    assert result.returncode == 2
+    assert '"2025-02-30" is not a real date' in result.stderr
+
+
+def test_metrics_before_init_says_what_to_do(tmp_path):
+    result = run_cli(f"sqlite:///{tmp_path / 'new.db'}", "metrics", "--as-at", "2025-03-31")
+    assert result.returncode == 1
+    assert "run `python -m data_access init-db`" in result.stderr
+
+
+def test_init_db_is_repeatable(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    for _ in range(2):
+        result = run_cli(url, "init-db")
+        assert result.returncode == 0
+        assert result.stdout.strip() == "Database schema is up to date."
+
+
+def test_unreachable_database_is_a_clear_error():
+    result = run_cli(
+        "postgresql://nobody:secret@127.0.0.1:1/none", "metrics", "--as-at", "2025-03-31"
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: database problem at postgresql+psycopg://nobody:***@")

@@ -1,0 +1,248 @@
+"""Every metric against values worked out by hand on tests/fixtures/small_org, as at D.
+
+D = 2025-03-31, so D - 12 months = 2024-03-31, D - 3 months = 2024-12-31,
+D - 24 months = 2023-03-31, D - 31 days = 2025-02-28, D - 14 days = 2025-03-17.
+
+Workers in post at D: S01 S02 S03 S05 S06 S08 S09 S10 S11 S12 S15 (11).
+Not in post: S04 (left on D), S07 (left 2024-03-31), S13 (left 2024-12-31), S14 (starts
+2025-04-01). Permanent FTE in post: S01 1 + S02 0.5 + S05 1 + S06 1 + S08 1 + S11 1 + S12 1 +
+S15 1 = 7.5. Agency FTE in post: S03 1 + S09 1 + S10 0.5 = 2.5.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import SMALL_ORG, read_folder_bytes
+
+from data_access.db import session_scope
+from data_access.importer import import_files
+from data_access.metrics import (
+    METRICS,
+    compute_metrics,
+    latest_snapshot_date,
+    percentage,
+    round_one_decimal,
+)
+from data_access.policy import DEFAULT_POLICY, Policy
+from data_access.scope import Scope
+
+D = date(2025, 3, 31)
+
+WHOLE_ORGANISATION = {
+    "headcount": 11,
+    "fte_in_post": 7.5,
+    # 2.5 / (2.5 + 7.5) = 25.0
+    "agency_rate_fte": 25.0,
+    # Leavers in (2024-03-31, 2025-03-31]: S04 0.8 (on D) + S13 0.6; S07 (on D - 12m) is out.
+    # 1.4 / 7.5 = 18.67
+    "turnover_rate_fte": 18.7,
+    # T1 latest row <= D is 2025-03-31 (1.0), T2 2024-12-31 (0.5), T3 none: 1.5 / 9.0 = 16.67
+    "vacancy_rate_fte": 16.7,
+    # Permanent in post 8; in post at 2024-03-31 too: S01 S02 (started that day) S05 S12 = 4
+    "stability_index": 50.0,
+    # Snapshot 2025-03-31: S01 20, S02 10 (0.5 FTE), S03 18, S06 17, S11 16; S08 has 0.
+    # 81 cases / 4.5 FTE = 18.0
+    "caseload_average": 18.0,
+    # Over: S01 (20 > 18), S06 (ASYE: 17 > 16.2). Not: S03 (18 is not above 18),
+    # S11 (ASYE: 16 <= 16.2). 2 / 5
+    "caseload_over_threshold_share": 40.0,
+    # Eligible 8: S01 S02 S03 S06 S08 S10 S11 S15. In date: S01 (session exactly 31 days
+    # before), S06 (started on D, ASYE weekly), S08, S10 (14 days), S11 (ASYE fortnightly,
+    # exactly 14 days). Overdue: S02 (32 days; later one cancelled), S03 (none), S15 (started
+    # exactly 31 days before, no session). 5 / 8
+    "supervision_coverage": 62.5,
+    # S01 (2024-01-01), S02 (on D); S08's is after D. 2 / 8
+    "supervision_agreement_share": 25.0,
+    # Managers S05 (2023-04-01, in window) and S09 (2023-03-31 = D - 24m, out). 1 / 2
+    "supervisor_training_share": 50.0,
+    # Held in (2024-12-31, 2025-03-31]: X01 (r, v), X04 (v), X06 (r), X07 (r), X08 (neither);
+    # X03 is on D - 3m (out), X02 after D, X05 cancelled.
+    "reflective_share": 60.0,
+    "childs_views_share": 40.0,
+    # Audits in (2024-03-31, 2025-03-31]: A1 good, A3 inadequate (on D), A4 outstanding,
+    # A5 requires improvement; A2 is on D - 12m (out). 2 / 4
+    "audit_good_or_better_share": 50.0,
+}
+
+TEAM_T1 = {
+    "headcount": 5,  # S01 S02 S03 S05 S06
+    "fte_in_post": 3.5,
+    "agency_rate_fte": 22.2,  # 1.0 / 4.5
+    "turnover_rate_fte": 22.9,  # S04 0.8 / 3.5
+    "vacancy_rate_fte": 22.2,  # 1.0 / 4.5
+    "stability_index": 75.0,  # S01 S02 S05 of S01 S02 S05 S06
+    "caseload_average": 18.6,  # 65 / 3.5
+    "caseload_over_threshold_share": 50.0,  # S01 S06 of 4
+    "supervision_coverage": 50.0,  # S01 S06 of S01 S02 S03 S06
+    "supervision_agreement_share": 50.0,
+    "supervisor_training_share": 100.0,
+    "reflective_share": 50.0,  # X01 X04
+    "childs_views_share": 100.0,
+    "audit_good_or_better_share": 50.0,  # A1 A3
+}
+
+HUB_A = {
+    "headcount": 9,
+    "fte_in_post": 5.5,
+    # 2.5 / 8.0 = 31.25: a half, rounded up
+    "agency_rate_fte": 31.3,
+    "turnover_rate_fte": 14.5,  # 0.8 / 5.5
+    "vacancy_rate_fte": 21.4,  # 1.5 / 7.0
+    "stability_index": 50.0,  # 3 of 6
+    "caseload_average": 18.6,
+    "caseload_over_threshold_share": 50.0,
+    "supervision_coverage": 57.1,  # S01 S06 S08 S10 of 7
+    "supervision_agreement_share": 28.6,  # 2 of 7
+    "supervisor_training_share": 50.0,
+    "reflective_share": 75.0,  # X01 X06 X07 of X01 X04 X06 X07
+    "childs_views_share": 50.0,
+    "audit_good_or_better_share": 66.7,  # A1 A4 of A1 A3 A4
+}
+
+AREA_SOUTH = {
+    "headcount": 2,  # S11 S12
+    "fte_in_post": 2.0,
+    "agency_rate_fte": 0.0,
+    "turnover_rate_fte": 30.0,  # S13 0.6 / 2.0
+    "vacancy_rate_fte": 0.0,  # T3 has no vacancies row: adds 0
+    "stability_index": 50.0,  # S12 of S11 S12
+    "caseload_average": 16.0,
+    "caseload_over_threshold_share": 0.0,
+    "supervision_coverage": 100.0,
+    "supervision_agreement_share": 0.0,
+    "supervisor_training_share": None,  # no team manager in scope
+    "reflective_share": 0.0,
+    "childs_views_share": 0.0,
+    "audit_good_or_better_share": 0.0,
+}
+
+
+@pytest.fixture
+def small_org(engine):
+    result = import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture")
+    assert result.loaded, [str(problem) for problem in result.problems]
+    return engine
+
+
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        (Scope(), WHOLE_ORGANISATION),
+        (Scope(team_id="T1"), TEAM_T1),
+        (Scope(hub="Hub A"), HUB_A),
+        (Scope(area="North", hub="Hub A"), HUB_A),
+        (Scope(area="South"), AREA_SOUTH),
+    ],
+    ids=["organisation", "team", "hub", "area-and-hub", "area"],
+)
+def test_metrics_match_hand_calculation(small_org, scope, expected):
+    with session_scope(small_org) as session:
+        assert compute_metrics(session, D, scope) == expected
+
+
+def test_every_metric_is_checked_by_hand():
+    assert set(WHOLE_ORGANISATION) == set(METRICS)
+
+
+def test_a_date_before_any_data_gives_zero_counts_and_null_rates(small_org):
+    with session_scope(small_org) as session:
+        values = compute_metrics(session, date(2000, 1, 31))
+    assert values["headcount"] == 0
+    assert values["fte_in_post"] == 0.0
+    rates = {name: value for name, value in values.items() if METRICS[name].unit != "count"}
+    rates.pop("fte_in_post")
+    assert rates == dict.fromkeys(rates)
+
+
+def test_caseloads_use_the_latest_snapshot_on_or_before_d(small_org):
+    with session_scope(small_org) as session:
+        assert latest_snapshot_date(session, D) == date(2025, 3, 31)
+        assert latest_snapshot_date(session, date(2025, 3, 30)) == date(2025, 2, 28)
+        # Only S01 has a row at 2025-02-28: 30 cases, 1 FTE, over 18.
+        earlier = compute_metrics(session, date(2025, 3, 30), Scope(team_id="T1"))
+    assert earlier["caseload_average"] == 30.0
+    assert earlier["caseload_over_threshold_share"] == 100.0
+
+
+def test_caseload_thresholds_come_from_policy(small_org):
+    policy = Policy(
+        caseload_thresholds={**DEFAULT_POLICY.caseload_thresholds, "safeguarding": 19.0}
+    )
+    with session_scope(small_org) as session:
+        values = compute_metrics(session, D, Scope(team_id="T1"), policy)
+    # S01 20 > 19 is still over; S06 (ASYE) 17 is not above 19 x 0.9 = 17.1.
+    assert values["caseload_over_threshold_share"] == 25.0
+
+
+def test_supervisor_training_window_comes_from_policy(small_org):
+    policy = Policy(supervisor_training_window_months=36)
+    with session_scope(small_org) as session:
+        values = compute_metrics(session, D, Scope(), policy)
+    assert values["supervisor_training_share"] == 100.0
+
+
+STAFF_HEADER = "staff_id,display_name,role,employment_type,fte,team_id,start_date,asye_start_date\n"
+
+
+def _one_worker(engine, *, start: str, asye: str = "", session_on: str | None = None) -> None:
+    files = {
+        "teams.csv": b"team_id,team_name,team_type,hub,area\nT1,Team,safeguarding,H,A\n",
+        "staff.csv": (
+            STAFF_HEADER
+            + "M1,Manager,team_manager,permanent,1,T1,2010-01-01,\n"
+            + f"W1,Worker,social_worker,permanent,1,T1,{start},{asye}\n"
+        ).encode(),
+    }
+    if session_on:
+        files["supervision_sessions.csv"] = (
+            "session_id,staff_id,supervisor_id,session_date,status,duration_minutes,"
+            f"reflective,childs_views_recorded\nX1,W1,M1,{session_on},held,60,yes,yes\n"
+        ).encode()
+    result = import_files(files, engine=engine)
+    assert result.loaded, [str(problem) for problem in result.problems]
+
+
+@pytest.mark.parametrize(
+    ("start", "asye", "session_on", "in_date"),
+    [
+        # Experienced worker: 31 days.
+        ("2020-01-01", "", "2025-02-28", True),  # exactly 31 days before D
+        ("2020-01-01", "", "2025-02-27", False),  # 32 days
+        ("2020-01-01", "", None, False),  # never supervised
+        ("2025-03-01", "", None, True),  # started 30 days before D: fewer than 31
+        ("2025-02-28", "", None, False),  # started exactly 31 days before D
+        ("2025-04-01", "", None, None),  # not yet in post: not eligible
+        # ASYE started 30 days before D: weekly.
+        ("2025-03-01", "2025-03-01", "2025-03-24", True),  # exactly 7 days
+        ("2020-01-01", "2025-03-01", "2025-03-23", False),  # 8 days
+        # ASYE started exactly 42 days before D: the weekly phase is over, fortnightly.
+        ("2020-01-01", "2025-02-17", "2025-03-17", True),  # exactly 14 days
+        ("2020-01-01", "2025-02-18", "2025-03-17", False),  # day 41: still weekly
+        # ASYE started exactly 6 months before D: monthly again.
+        ("2020-01-01", "2024-09-30", "2025-02-28", True),
+        ("2020-01-01", "2024-10-01", "2025-02-28", False),  # day before 6 months: 14 days
+        # ASYE not yet started at D: the ordinary 31 days.
+        ("2020-01-01", "2025-04-15", "2025-03-05", True),
+    ],
+)
+def test_supervision_interval_boundaries(engine, start, asye, session_on, in_date):
+    _one_worker(engine, start=start, asye=asye, session_on=session_on)
+    with session_scope(engine) as session:
+        coverage = compute_metrics(session, D)["supervision_coverage"]
+    expected = None if in_date is None else (100.0 if in_date else 0.0)
+    assert coverage == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(31.25, 31.3), (18.75, 18.8), (12.25, 12.3), (0.05, 0.1), (21.538461, 21.5), (100, 100.0)],
+)
+def test_rounding_is_half_up_to_one_decimal(value, expected):
+    assert round_one_decimal(value) == expected
+
+
+def test_percentage_with_zero_denominator_is_null():
+    assert percentage(0, 0) is None
+    assert percentage(1, 8) == 12.5
