@@ -26,9 +26,11 @@ st.caption(
 )
 
 st.subheader(f"Headline indicators, {fmt.uk_month(as_at)}")
-columns = st.columns(4)
-for index, item in enumerate(queries.headlines(as_at, Scope())):
-    with columns[index % 4]:
+figures = queries.headlines(as_at, Scope())
+# Row by row, so that the reading order (and a screen reader's) matches what the eye sees.
+cells = [cell for _ in range(0, len(figures), 4) for cell in st.columns(4)]
+for item, cell in zip(figures, cells, strict=False):
+    with cell:
         lower_is_better = item.target_better == "lower"
         st.metric(
             item.label,
