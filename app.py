@@ -6,6 +6,7 @@ on first start, the demo organisation is loaded into it.
 
 from __future__ import annotations
 
+import logging
 import os
 
 import streamlit as st
@@ -13,6 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.config import using_default_database
 from data_access.setup import prepare_database
+
+logger = logging.getLogger("workforce_dashboard")
 
 st.set_page_config(
     page_title="Social work workforce dashboard",
@@ -39,4 +42,18 @@ except SQLAlchemyError as error:
 navigation = st.navigation(
     [st.Page("pages/headlines.py", title="Headlines", icon=":material/dashboard:", default=True)]
 )
-navigation.run()
+try:
+    navigation.run()
+except SQLAlchemyError:
+    logger.exception("database error on page %s", navigation.title)
+    st.error(
+        "This page could not read the database just now. Reload the page in a minute; if it "
+        "keeps happening, tell the dashboard's maintainers (the detail is in the server log)."
+    )
+except Exception:
+    # A reader must never see a traceback; the maintainers find it in the server log.
+    logger.exception("unexpected error on page %s", navigation.title)
+    st.error(
+        "Something went wrong while drawing this page. The error has been logged for the "
+        "dashboard's maintainers; other pages should still work."
+    )

@@ -263,15 +263,14 @@ def read_folder(folder: Path) -> tuple[dict[str, bytes], list[Problem]]:
     sources: dict[str, bytes] = {}
     problems: list[Problem] = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file():
+        # Other CSV files are passed on too, so that validation warns they were ignored.
+        if not path.is_file() or path.suffix.lower() != ".csv":
             continue
-        name = path.name.lower()
-        if name in SPECS_BY_NAME:
-            try:
-                sources[name] = path.read_bytes()
-            except OSError as error:
-                problems.append(Problem(path.name, None, None, f"cannot read file: {error}"))
-    if not sources and not problems:
+        try:
+            sources[path.name] = path.read_bytes()
+        except OSError as error:
+            problems.append(Problem(path.name, None, None, f"cannot read file: {error}"))
+    if not any(name.lower() in SPECS_BY_NAME for name in sources) and not problems:
         expected = ", ".join(SPECS_BY_NAME)
         problems.append(
             Problem(str(folder), None, None, f"no import files found; expected any of: {expected}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data_access.dates import add_months
 from data_access.scope import Scope
 from ui import format as fmt
 from ui import queries
@@ -26,21 +27,20 @@ st.caption(
 )
 
 st.subheader(f"Headline indicators, {fmt.uk_month(as_at)}")
+year_earlier = add_months(as_at, -12)
 figures = queries.headlines(as_at, Scope())
 # Row by row, so that the reading order (and a screen reader's) matches what the eye sees.
 cells = [cell for _ in range(0, len(figures), 4) for cell in st.columns(4)]
 for item, cell in zip(figures, cells, strict=False):
-    with cell:
-        lower_is_better = item.target_better == "lower"
+    with cell, st.container(border=True):
         st.metric(
             item.label,
             fmt.figure(item.value, item.unit),
             delta=fmt.change(item.change, item.unit),
-            delta_color="inverse" if lower_is_better else "normal",
-            delta_description="on a year earlier" if item.change is not None else None,
+            delta_color="inverse" if item.target_better == "lower" else "normal",
+            delta_description=f"since {fmt.uk_month(year_earlier)}" if item.change else None,
             help=item.definition,
-            border=True,
         )
-        target = fmt.target_text(item.target, item.target_better, item.unit)
-        status = fmt.STATUS_LABELS.get(item.status, "")
-        st.caption(f"{status}: {target}" if status else target)
+        badge = fmt.status_badge(item.status, item.target, item.target_better, item.unit)
+        if badge:
+            st.badge(badge.text, icon=badge.icon, color=badge.color)

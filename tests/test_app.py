@@ -64,3 +64,18 @@ def test_an_unreachable_database_is_a_plain_message(monkeypatch, fresh_caches):
     db.get_engine.cache_clear()
     assert not app.exception
     assert "cannot reach its database" in app.error[0].value
+
+
+def test_an_error_while_drawing_a_page_shows_no_traceback(engine, fresh_caches, monkeypatch):
+    from ui import queries
+
+    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
+
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(queries, "headline_figures", broken)
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not app.exception
+    assert app.error[0].value.startswith("Something went wrong while drawing this page.")
+    assert "ZeroDivisionError" not in app.error[0].value

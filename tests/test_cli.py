@@ -90,6 +90,15 @@ def test_refused_import_lists_problems_and_exits_1(database_url, tmp_path):
     assert json.loads(metrics.stdout)["headcount"] == 0
 
 
+def test_other_csv_files_in_the_folder_are_ignored_with_a_warning(database_url, tmp_path):
+    (tmp_path / "Teams.CSV").write_text("team_id,team_name,team_type,hub,area\nT1,A,other,H,N\n")
+    (tmp_path / "staff (1).csv").write_text("whatever\n")
+    result = run_cli(database_url, "import", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "warning: staff (1).csv: not an import file name, ignored" in result.stdout
+    assert "teams.csv: 1 added, 0 replaced, 0 unchanged" in result.stdout
+
+
 def test_import_of_a_folder_without_import_files(database_url, tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     result = run_cli(database_url, "import", str(tmp_path))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from data_access.metrics import MetricValue
 
 NO_DATA = "no data"
+UK_TIME = ZoneInfo("Europe/London")
 
 
 def figure(value: MetricValue, unit: str) -> str:
@@ -39,15 +42,42 @@ def uk_month(day: date) -> str:
 
 
 def uk_datetime(moment: datetime | None) -> str:
-    return moment.strftime("%d/%m/%Y %H:%M") if moment else NO_DATA
+    """A stored (UTC) moment in UK local time, e.g. 23/11/2026 09:15."""
+    if moment is None:
+        return NO_DATA
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UK_TIME).strftime("%d/%m/%Y %H:%M")
 
 
 def target_text(target: float | None, better: str | None, unit: str) -> str:
+    """The target as a reader says it: ≤ 15%, ≥ 90%, ≤ 18 cases."""
     if target is None:
         return ""
     sign = "≤" if better == "lower" else "≥"
-    shown = f"{target:g}%" if unit == "%" else f"{target:g} {unit}"
-    return f"target {sign} {shown}"
+    return f"{sign} {target:g}%" if unit == "%" else f"{sign} {target:g} {unit}"
 
 
-STATUS_LABELS = {"met": "Target met", "close": "Close to target", "missed": "Target missed"}
+@dataclass(frozen=True)
+class Badge:
+    text: str
+    icon: str
+    color: str
+
+
+# Each status has its own icon and words, so colour is never the only signal.
+_STATUS_STYLE = {
+    "met": ("Target met", ":material/check_circle:", "green"),
+    "close": ("Close to target", ":material/error:", "orange"),
+    "missed": ("Target missed", ":material/cancel:", "red"),
+}
+
+
+def status_badge(
+    status: str | None, target: float | None, better: str | None, unit: str
+) -> Badge | None:
+    """The badge for a figure's status against its target; None without a status."""
+    if status is None:
+        return None
+    words, icon, color = _STATUS_STYLE[status]
+    return Badge(f"{words} ({target_text(target, better, unit)})", icon, color)
