@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, tuple_, update
+from sqlalchemy import Engine, insert, select, text, tuple_, update
 from sqlmodel import Session, SQLModel
 
 from data_access.dates import add_months
@@ -668,6 +668,7 @@ def load(
             hub_ids = _ensure_hubs(session, parsed)
         counts.append(_upsert(session, spec, _records(parsed, hub_ids)))
         session.flush()
+    _refresh_statistics(session, [SPECS_BY_NAME[count.file] for count in counts])
     session.add(
         ImportLog(
             imported_at=datetime.now(UTC),
@@ -681,6 +682,24 @@ def load(
         )
     )
     return counts
+
+
+def _refresh_statistics(session: Session, specs: list[FileSpec]) -> None:
+    """Update PostgreSQL's planner statistics for the tables just loaded.
+
+    Without this, PostgreSQL plans the first queries after a large import as if the tables
+    were nearly empty: on the demo organisation, supervision coverage took 1.9 s (a nested
+    loop) instead of a few milliseconds. ANALYZE may run inside the import's transaction.
+    SQLite is left alone: measured on the demo, its plans were slower with statistics
+    (whole-organisation metrics 55 ms against 34 ms without).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    tables = {spec.model.__tablename__ for spec in specs}
+    if TEAMS in specs:
+        tables |= {Area.__tablename__, Hub.__tablename__}
+    for table in sorted(tables):
+        session.execute(text(f'ANALYZE "{table}"'))
 
 
 def import_files(
