@@ -1,4 +1,4 @@
-"""Entry point: page set-up, database preparation and navigation.
+"""Entry point: page set-up, database preparation, the global filters and navigation.
 
 Run with `streamlit run app.py`. With no DATABASE_URL, the embedded SQLite database is used and,
 on first start, the demo organisation is loaded into it.
@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.config import using_default_database
 from data_access.setup import prepare_database
+from ui.filters import draw_filters, remember
 
 logger = logging.getLogger("workforce_dashboard")
 
@@ -40,9 +41,28 @@ except SQLAlchemyError as error:
     st.stop()
 
 navigation = st.navigation(
-    [st.Page("pages/headlines.py", title="Headlines", icon=":material/dashboard:", default=True)]
+    {
+        "Headlines": [
+            st.Page(
+                "app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
+            ),
+        ],
+        "Workforce": [
+            st.Page(
+                "app_pages/stability.py", title="Workforce stability", icon=":material/groups:"
+            ),
+        ],
+        "Practice": [
+            st.Page("app_pages/supervision.py", title="Supervision", icon=":material/forum:"),
+            st.Page("app_pages/caseloads.py", title="Caseloads", icon=":material/folder_open:"),
+        ],
+        "Teams": [
+            st.Page("app_pages/team.py", title="Team", icon=":material/badge:"),
+        ],
+    }
 )
 try:
+    remember(draw_filters())
     navigation.run()
 except SQLAlchemyError:
     logger.exception("database error on page %s", navigation.title)

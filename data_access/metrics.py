@@ -63,7 +63,7 @@ def in_post(as_at: date) -> ColumnElement[bool]:
     )
 
 
-def _where_staff(as_at: date | None, scope: Scope, *conditions) -> list[ColumnElement[bool]]:
+def where_staff(as_at: date | None, scope: Scope, *conditions) -> list[ColumnElement[bool]]:
     clauses = list(conditions)
     if as_at is not None:
         clauses.append(in_post(as_at))
@@ -77,7 +77,7 @@ def _sum_fte_where(condition: ColumnElement[bool]):
     return func.coalesce(func.sum(case((condition, Staff.fte), else_=0.0)), 0.0)
 
 
-def _count_where(condition: ColumnElement[bool]):
+def count_where(condition: ColumnElement[bool]):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
@@ -87,7 +87,7 @@ def _permanent():
 
 def _permanent_fte_in_post(session: Session, as_at: date, scope: Scope) -> float:
     query = select(func.coalesce(func.sum(Staff.fte), 0.0)).where(
-        *_where_staff(as_at, scope, _permanent())
+        *where_staff(as_at, scope, _permanent())
     )
     return float(session.execute(query).scalar_one())
 
@@ -97,7 +97,7 @@ def _permanent_fte_in_post(session: Session, as_at: date, scope: Scope) -> float
 
 def headcount(session: Session, as_at: date, scope: Scope, policy: Policy) -> int:
     """Number of workers in post at D, in any role, permanent or agency."""
-    query = select(func.count()).select_from(Staff).where(*_where_staff(as_at, scope))
+    query = select(func.count()).select_from(Staff).where(*where_staff(as_at, scope))
     return int(session.execute(query).scalar_one())
 
 
@@ -111,7 +111,7 @@ def agency_rate_fte(session: Session, as_at: date, scope: Scope, policy: Policy)
     query = select(
         _sum_fte_where(Staff.employment_type == "agency"),
         _sum_fte_where(_permanent()),
-    ).where(*_where_staff(as_at, scope))
+    ).where(*where_staff(as_at, scope))
     agency, permanent = session.execute(query).one()
     return percentage(agency, agency + permanent)
 
@@ -121,7 +121,7 @@ def turnover_rate_fte(session: Session, as_at: date, scope: Scope, policy: Polic
     post at D x 100. A worker leaving on D counts as a leaver and is not in post at D."""
     year_before = add_months(as_at, -12)
     leavers_query = select(func.coalesce(func.sum(Staff.fte), 0.0)).where(
-        *_where_staff(
+        *where_staff(
             None, scope, _permanent(), Staff.end_date > year_before, Staff.end_date <= as_at
         )
     )
@@ -156,8 +156,8 @@ def stability_index(session: Session, as_at: date, scope: Scope, policy: Policy)
     """Of the permanent workers in post at D (by headcount), the share who were also in post
     at D - 12 months, x 100."""
     year_before = add_months(as_at, -12)
-    query = select(func.count(), _count_where(Staff.start_date <= year_before)).where(
-        *_where_staff(as_at, scope, _permanent())
+    query = select(func.count(), count_where(Staff.start_date <= year_before)).where(
+        *where_staff(as_at, scope, _permanent())
     )
     permanent, stayed = session.execute(query).one()
     return percentage(stayed, permanent)
@@ -174,17 +174,17 @@ def latest_snapshot_date(session: Session, as_at: date) -> date | None:
     return session.execute(query).scalar()
 
 
-def _in_asye(on: date) -> ColumnElement[bool]:
+def in_asye(on: date) -> ColumnElement[bool]:
     return and_(Staff.asye_start_date <= on, Staff.asye_end_date > on)
 
 
-def _caseload_limit(snapshot: date, policy: Policy):
+def caseload_limit(snapshot: date, policy: Policy):
     """SQL expression: the caseload limit of each case holder at `snapshot`."""
     branches = []
     for team_type in policy.caseload_thresholds:
         branches.append(
             (
-                and_(Team.team_type == team_type, _in_asye(snapshot)),
+                and_(Team.team_type == team_type, in_asye(snapshot)),
                 literal(policy.caseload_limit(team_type, in_asye=True)),
             )
         )
@@ -207,7 +207,7 @@ def _case_holder_totals(
             func.count(),
             func.coalesce(func.sum(CaseloadSnapshot.open_cases), 0),
             func.coalesce(func.sum(Staff.fte), 0.0),
-            _count_where(CaseloadSnapshot.open_cases > _caseload_limit(snapshot, policy)),
+            count_where(CaseloadSnapshot.open_cases > caseload_limit(snapshot, policy)),
         )
         .select_from(CaseloadSnapshot)
         .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
@@ -215,7 +215,7 @@ def _case_holder_totals(
         .where(
             CaseloadSnapshot.snapshot_date == snapshot,
             CaseloadSnapshot.open_cases > 0,
-            *_where_staff(None, scope),
+            *where_staff(None, scope),
         )
     )
     holders, cases, fte, over = session.execute(query).one()
@@ -245,7 +245,7 @@ def caseload_over_threshold_share(
 # --- supervision ---------------------------------------------------------------------------
 
 
-def _interval_cutoff(as_at: date) -> ColumnElement[date]:
+def interval_cutoff(as_at: date) -> ColumnElement[date]:
     """SQL expression: D minus each worker's required supervision interval, which is 7 days
     in the first 42 days after asye_start_date, 14 days until 6 months after it, otherwise 31.
     A held session on or after this date is in date."""
@@ -281,8 +281,11 @@ def eligible_for_supervision() -> ColumnElement[bool]:
 
 def supervision_in_date(as_at: date, last_session) -> ColumnElement[bool]:
     """SQL condition: the worker's supervision is in date at `as_at`."""
-    cutoff = _interval_cutoff(as_at)
-    return or_(last_session >= cutoff, Staff.start_date > cutoff)
+    cutoff = interval_cutoff(as_at)
+    # Never NULL: with no session at all, `last_session >= cutoff` alone would be NULL, and
+    # NOT (NULL OR false) is NULL too, which would drop such workers from negated counts.
+    supervised_recently = and_(last_session.is_not(None), last_session >= cutoff)
+    return or_(supervised_recently, Staff.start_date > cutoff)
 
 
 def _supervision_totals(session: Session, as_at: date, scope: Scope) -> tuple[int, int, int]:
@@ -291,12 +294,12 @@ def _supervision_totals(session: Session, as_at: date, scope: Scope) -> tuple[in
     query = (
         select(
             func.count(),
-            _count_where(supervision_in_date(as_at, latest.c.last_session)),
-            _count_where(Staff.supervision_agreement_date <= as_at),
+            count_where(supervision_in_date(as_at, latest.c.last_session)),
+            count_where(Staff.supervision_agreement_date <= as_at),
         )
         .select_from(Staff)
         .outerjoin(latest, latest.c.staff_id == Staff.staff_id)
-        .where(*_where_staff(as_at, scope, eligible_for_supervision()))
+        .where(*where_staff(as_at, scope, eligible_for_supervision()))
     )
     eligible, in_date, agreed = session.execute(query).one()
     return int(eligible), int(in_date), int(agreed)
@@ -333,8 +336,8 @@ def supervisor_training_share(
         Staff.supervision_training_date > window_start,
         Staff.supervision_training_date <= as_at,
     )
-    query = select(func.count(), _count_where(trained)).where(
-        *_where_staff(as_at, scope, Staff.role == "team_manager")
+    query = select(func.count(), count_where(trained)).where(
+        *where_staff(as_at, scope, Staff.role == "team_manager")
     )
     managers, recent = session.execute(query).one()
     return percentage(recent, managers)
@@ -346,8 +349,8 @@ def _recent_session_totals(session: Session, as_at: date, scope: Scope) -> tuple
     query = (
         select(
             func.count(),
-            _count_where(SupervisionSession.reflective.is_(True)),
-            _count_where(SupervisionSession.childs_views_recorded.is_(True)),
+            count_where(SupervisionSession.reflective.is_(True)),
+            count_where(SupervisionSession.childs_views_recorded.is_(True)),
         )
         .select_from(SupervisionSession)
         .join(Staff, Staff.staff_id == SupervisionSession.staff_id)
@@ -355,7 +358,7 @@ def _recent_session_totals(session: Session, as_at: date, scope: Scope) -> tuple
             SupervisionSession.status == "held",
             SupervisionSession.session_date > add_months(as_at, -3),
             SupervisionSession.session_date <= as_at,
-            *_where_staff(None, scope),
+            *where_staff(None, scope),
         )
     )
     held, reflective, views = session.execute(query).one()
@@ -384,14 +387,14 @@ def audit_good_or_better_share(
     query = (
         select(
             func.count(),
-            _count_where(SupervisionAudit.grade.in_(("outstanding", "good"))),
+            count_where(SupervisionAudit.grade.in_(("outstanding", "good"))),
         )
         .select_from(SupervisionAudit)
         .join(Staff, Staff.staff_id == SupervisionAudit.staff_id)
         .where(
             SupervisionAudit.audit_date > add_months(as_at, -12),
             SupervisionAudit.audit_date <= as_at,
-            *_where_staff(None, scope),
+            *where_staff(None, scope),
         )
     )
     audits, good = session.execute(query).one()

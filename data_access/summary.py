@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -97,17 +97,30 @@ class HeadlineFigure:
     target: float | None
     target_better: str | None
     status: str | None  # met / close / missed
+    #: (month end, value) for the sparkline, oldest first; empty unless asked for.
+    history: list[tuple[date, MetricValue]] = field(default_factory=list)
 
 
 def headline_figures(
-    session: Session, as_at: date, scope: Scope, policy: Policy = DEFAULT_POLICY
+    session: Session,
+    as_at: date,
+    scope: Scope,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    history_months: int = 0,
 ) -> list[HeadlineFigure]:
-    """The headline indicators at `as_at`, each with its value 12 months earlier and target."""
+    """The headline indicators at `as_at`, each with its value 12 months earlier, its target
+    and (if `history_months`) its value at each of the last `history_months` month ends."""
     year_earlier = add_months(as_at, -12)
+    months = [month_end(add_months(as_at, -back)) for back in range(history_months - 1, -1, -1)]
     figures = []
     for name in HEADLINE_METRICS:
         metric = METRICS[name]
-        value = metric.compute(session, as_at, scope, policy)
+        history = [(month, metric.compute(session, month, scope, policy)) for month in months]
+        if history and history[-1][0] == as_at:
+            value = history[-1][1]
+        else:
+            value = metric.compute(session, as_at, scope, policy)
         before = metric.compute(session, year_earlier, scope, policy)
         target = policy.targets.get(name)
         change = direction = None
@@ -132,6 +145,57 @@ def headline_figures(
                 target=target.value if target else None,
                 target_better=target.better if target else None,
                 status=target.status(value) if target else None,
+                history=history,
             )
         )
     return figures
+
+
+def _described(figure: HeadlineFigure) -> str:
+    unit = figure.unit
+
+    def shown(value: MetricValue) -> str:
+        return f"{value:.1f}%" if unit == "%" else f"{value:.1f} {unit}"
+
+    verb = "rose" if figure.change > 0 else "fell"
+    judgement = "an improvement" if figure.change_direction == "better" else "a deterioration"
+    target = {"met": "target met", "close": "close to target", "missed": "target missed"}.get(
+        figure.status or "", ""
+    )
+    return (
+        f"{figure.label} {verb} from {shown(figure.year_earlier)} to {shown(figure.value)} "
+        f"over the year: {judgement}" + (f" ({target})." if target else ".")
+    )
+
+
+def what_moved(figures: list[HeadlineFigure], most: int = 3) -> list[str]:
+    """Plain-English sentences on the indicators that moved most over the year.
+
+    Movement is measured relative to the earlier value, so that a change of 2 cases and a
+    change of 2 percentage points are not treated alike. Unchanged figures are left out.
+    """
+    moved = [
+        figure
+        for figure in figures
+        if figure.change and figure.year_earlier is not None and figure.value is not None
+    ]
+    moved.sort(
+        key=lambda figure: abs(figure.change) / max(abs(figure.year_earlier), 1.0), reverse=True
+    )
+    return [_described(figure) for figure in moved[:most]]
+
+
+def furthest_from_target(units: list, names: tuple[str, ...]) -> str | None:
+    """A sentence naming the unit (area, hub or team) that misses the most targets."""
+    if not units:
+        return None
+    scored = [(sum(unit.statuses.get(name) == "missed" for name in names), unit) for unit in units]
+    worst_count, worst = max(scored, key=lambda pair: pair[0])
+    if worst_count == 0:
+        return f"Every {worst.unit.kind} shown meets or is close to every target."
+    missed = [METRICS[name].label for name in names if worst.statuses.get(name) == "missed"]
+    label = f"{worst.unit.label} area" if worst.unit.kind == "area" else worst.unit.label
+    return (
+        f"Furthest from target: {label}, which misses {worst_count} of "
+        f"{len(names)} targets ({', '.join(missed)})."
+    )

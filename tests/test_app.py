@@ -1,4 +1,8 @@
-"""AppTest: the app starts on a database and the headlines page shows the right figures."""
+"""AppTest: every page, on the hand-made organisation, checking the figures it shows.
+
+Filters are set through the URL (query parameters) and through the sidebar widgets. Most
+figures are as at 31/03/2025 (URL value "March 2025"); see test_metrics.py for the working.
+"""
 
 from __future__ import annotations
 
@@ -22,37 +26,222 @@ def fresh_caches():
     st.cache_resource.clear()
 
 
-def test_headlines_show_the_figures_for_the_latest_month(engine, fresh_caches):
+@pytest.fixture
+def small_org(engine, fresh_caches):
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    return engine
+
+
+def open_app(page: str | None = None, **query: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    if page:
+        app.switch_page(f"app_pages/{page}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def tiles(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def table(app: AppTest, first_column: str):
+    """The first dataframe on the page whose first column is `first_column`."""
+    for frame in app.dataframe:
+        value = frame.value
+        data = value.data if hasattr(value, "data") else value  # a pandas Styler or a frame
+        if list(data.columns)[0] == first_column:
+            return data
+    raise AssertionError(f"no table starting with {first_column}")
+
+
+def test_overview_defaults_to_the_latest_month(small_org):
+    app = open_app()
+    assert app.title[0].value == "Overview"
+    # The latest complete month is April 2025: S14 has started, agency 2.5 / 11.0.
+    assert app.caption[0].value.startswith("**Whole organisation** · as at **30/04/2025**")
+    assert tiles(app)["Agency rate (FTE)"] == "22.7%"
+    assert app.selectbox(key="as_at").value.isoformat() == "2025-04-30"
+
+
+def test_overview_figures_as_at_a_month_from_the_url(small_org):
+    app = open_app(as_at="March 2025")
+    assert tiles(app) == {
+        "Agency rate (FTE)": "25.0%",
+        "Turnover, last 12 months (FTE)": "18.7%",
+        "Vacancy rate (FTE)": "16.7%",
+        "Stability index": "50.0%",
+        "Supervision in date": "62.5%",
+        "Supervision agreements in place": "25.0%",
+        "Average caseload": "18.0 cases",
+        "Case holders over threshold": "40.0%",
+    }
+    areas = table(app, "Area")
+    assert list(areas["Area"]) == ["North", "South"]
+    assert list(areas["Agency rate (FTE)"]) == [31.3, 0.0]
+    summary = "\n".join(markdown.value for markdown in app.markdown)
+    assert "Furthest from target: North area" in summary
+
+
+def test_overview_scoped_by_the_area_widget(small_org):
+    app = open_app(as_at="March 2025")
+    app.selectbox(key="area").select("North").run()
     assert not app.exception
-    assert app.title[0].value == "Children's social work workforce"
-    # The latest complete month is April 2025.
-    assert app.subheader[0].value == "Headline indicators, April 2025"
-    assert app.caption[0].value.startswith("Whole organisation · as at 30/04/2025")
-    tiles = {metric.label: metric for metric in app.metric}
-    assert list(tiles) == [
+    assert app.caption[0].value.startswith("**North area** · as at **31/03/2025**")
+    shown = tiles(app)
+    # North holds only Hub A: see HUB_A in test_metrics.py.
+    assert shown["Agency rate (FTE)"] == "31.3%"
+    assert shown["Supervision in date"] == "57.1%"
+    assert list(table(app, "Hub")["Hub"]) == ["Hub A"]
+
+
+def test_hub_and_team_options_narrow_with_the_area(small_org):
+    app = open_app(as_at="March 2025")
+    assert app.selectbox(key="hub").options == ["All", "Hub A", "Hub B"]
+    app.selectbox(key="area").select("South").run()
+    assert app.selectbox(key="hub").options == ["All", "Hub B"]
+    assert app.selectbox(key="team").options == ["All", "Beta assessment"]
+
+
+def test_a_stale_hub_falls_back_to_all_when_the_area_changes(small_org):
+    app = open_app(as_at="March 2025", area="North", hub="Hub A")
+    app.selectbox(key="area").select("South").run()
+    assert not app.exception
+    assert app.selectbox(key="hub").value == "All"
+    assert app.caption[0].value.startswith("**South area**")
+
+
+def test_a_shared_url_restores_the_same_view(small_org):
+    link = {"area": "North", "hub": "Hub A", "team": "Alpha safeguarding", "as_at": "March 2025"}
+    app = open_app(**link)
+    assert app.selectbox(key="area").value == "North"
+    assert app.selectbox(key="hub").value == "Hub A"
+    assert app.selectbox(key="team").value == "Alpha safeguarding"
+    assert app.selectbox(key="as_at").value.isoformat() == "2025-03-31"
+    assert app.caption[0].value.startswith(
+        "**Alpha safeguarding (Hub A, North)** · as at **31/03/2025**"
+    )
+    # Team T1's figures (TEAM_T1 in test_metrics.py).
+    assert tiles(app)["Turnover, last 12 months (FTE)"] == "22.9%"
+    assert tiles(app)["Average caseload"] == "18.6 cases"
+
+
+def test_stability_page(small_org):
+    app = open_app("stability", as_at="March 2025")
+    assert app.title[0].value == "Workforce stability"
+    assert [s.value for s in app.subheader][:4] == [
         "Agency rate (FTE)",
         "Turnover, last 12 months (FTE)",
         "Vacancy rate (FTE)",
         "Stability index",
-        "Supervision in date",
-        "Supervision agreements in place",
-        "Average caseload",
-        "Case holders over threshold",
     ]
-    # At 2025-04-30: S14 has started; agency 2.5 / (2.5 + 8.5) = 22.7%.
-    assert tiles["Agency rate (FTE)"].value == "22.7%"
-    # The 2025-04-30 snapshot holds only S01 with 40 cases.
-    assert tiles["Average caseload"].value == "40.0 cases"
-    assert tiles["Case holders over threshold"].value == "100.0%"
+    reasons = table(app, "Leaving reason")
+    assert sorted(zip(reasons["Leaving reason"], reasons["FTE"], strict=True)) == [
+        ("Moved to another council", 0.6),
+        ("Resigned", 0.8),
+    ]
+    bands = table(app, "Length of service")
+    counts = {
+        (band, contract): workers
+        for band, contract, workers in bands.itertuples(index=False)
+        if workers
+    }
+    assert counts == {
+        ("Under 1 year", "permanent"): 4,
+        ("Under 1 year", "agency"): 1,
+        ("1 to 2 years", "permanent"): 1,
+        ("2 to 5 years", "agency"): 2,
+        ("5 to 10 years", "permanent"): 2,
+        ("10 years +", "permanent"): 1,
+    }
+    agency = table(app, "Month")
+    assert agency.iloc[-1].tolist() == ["03/2025", 25.0]
+    assert list(table(app, "Area")["Area"]) == ["North", "South"]
+
+
+def test_supervision_page(small_org):
+    app = open_app("supervision", as_at="March 2025")
+    assert app.title[0].value == "Supervision"
+    assert tiles(app) == {
+        "Supervision in date": "5 of 8",
+        # In date now but not a week later: S01, S06 (ASYE weekly), S11 (ASYE fortnightly).
+        "Due within 7 days": "3",
+        "Overdue": "3",  # S02 S03 S15
+        "Never supervised": "3",  # S03 S06 S15
+    }
+    coverage = table(app, "Month")
+    assert coverage.iloc[-1].tolist() == ["03/2025", 62.5]
+    heat = table(app, "Team")
+    assert heat.set_index("Team").loc["Alpha safeguarding", "03/2025"] == 50.0
+
+
+def test_caseloads_page(small_org):
+    app = open_app("caseloads", as_at="March 2025")
+    assert app.title[0].value == "Caseloads"
+    distribution = table(app, "Open cases")
+    assert distribution.values.tolist() == [
+        [10, 1, 0],
+        [16, 1, 0],
+        [17, 1, 1],
+        [18, 1, 0],
+        [20, 1, 1],
+    ]
+    teams = table(app, "Team").set_index("Team")
+    assert teams.loc["Alpha safeguarding"].tolist() == [4, 18.6, 50.0]
+    assert teams.loc["Beta assessment"].tolist() == [1, 16.0, 0.0]
+    asye = [frame for frame in app.dataframe if "Protected limit" in list(frame.value.columns)][0]
+    assert asye.value.values.tolist() == [
+        ["Alpha safeguarding", 1, 17, 16.2],
+        ["Beta assessment", 3, 16, 16.2],
+    ]
+
+
+def test_team_page_lists_people_with_their_status(small_org):
+    app = open_app("team", team="Alpha safeguarding", as_at="March 2025")
+    assert tiles(app) == {
+        "Overdue for supervision": "2",  # S02 S03
+        "Due within 7 days": "2",  # S01 S06
+        "Over their caseload limit": "2",  # S01 20 > 18, S06 17 > 16.2 (ASYE)
+        "No supervision agreement": "2",  # S03 S06
+    }
+    people = table(app, "Name")
+    assert people["Name"].tolist() == [
+        "Ben Baker",
+        "Cat Cole",
+        "Ann Archer",
+        "Fay Ford",
+        "Eve Eden",
+    ]
+    assert people["Supervision"].tolist() == [
+        "✗ Overdue",
+        "✗ Overdue",
+        "! Due within 7 days",
+        "! Due within 7 days",
+        "– Not required",
+    ]
+    ann = people.set_index("Name").loc["Ann Archer"]
+    assert ann["Open cases"] == "20 (limit 18) ✗ over"
+    assert ann["Last supervision"].isoformat() == "2025-02-28"
+    assert ann["Next due"].isoformat() == "2025-03-31"
+    assert people.set_index("Name").loc["Fay Ford", "ASYE"] == ("ASYE month 1 (weekly supervision)")
+
+
+def test_team_page_asks_for_a_team_and_sets_the_filter(small_org):
+    app = open_app("team", as_at="March 2025")
+    assert "Choose a team" in app.info[0].value
+    app.selectbox(key="team-picker").select("Beta assessment").run()
+    assert not app.exception
+    assert app.selectbox(key="team").value == "Beta assessment"
+    assert table(app, "Name")["Name"].tolist() == ["Kit King", "Lee Lowe"]
 
 
 def test_an_empty_database_says_how_to_load_data(engine, fresh_caches):
-    app = AppTest.from_file(APP, default_timeout=60).run()
-    assert not app.exception
-    assert "There is no data yet" in app.info[0].value
-    assert not app.metric
+    for page in (None, "stability", "supervision", "caseloads", "team"):
+        app = open_app(page)
+        assert "There is no data yet" in app.info[0].value
+        assert not app.metric
 
 
 def test_an_unreachable_database_is_a_plain_message(monkeypatch, fresh_caches):
@@ -66,10 +255,8 @@ def test_an_unreachable_database_is_a_plain_message(monkeypatch, fresh_caches):
     assert "cannot reach its database" in app.error[0].value
 
 
-def test_an_error_while_drawing_a_page_shows_no_traceback(engine, fresh_caches, monkeypatch):
+def test_an_error_while_drawing_a_page_shows_no_traceback(small_org, monkeypatch):
     from ui import queries
-
-    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
 
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError("division by zero")

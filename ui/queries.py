@@ -1,7 +1,8 @@
 """Cached calls into data_access. Every argument that changes the answer is in the cache key.
 
 Cached values are shared by every user of the server, so the scope and date are always
-arguments, never read from a global. Entries expire after `TTL_SECONDS` so a new import shows.
+arguments, never read from a global. Entries expire after `TTL_SECONDS`, so a new import shows
+within that time (and `clear_all` empties them at once).
 """
 
 from __future__ import annotations
@@ -10,17 +11,18 @@ from datetime import date
 
 import streamlit as st
 
+from data_access import breakdowns, summary
 from data_access.db import session_scope
-from data_access.scope import Scope
-from data_access.summary import (
-    Freshness,
-    HeadlineFigure,
-    data_freshness,
-    headline_figures,
-    latest_complete_month_end,
-)
+from data_access.scope import Scope, TeamChoice, teams_in_scope
+from data_access.scope import area_names as _area_names
+from data_access.scope import hub_names as _hub_names
+from data_access.summary import headline_figures, latest_complete_month_end
 
 TTL_SECONDS = 600
+
+
+def clear_all() -> None:
+    st.cache_data.clear()
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -30,12 +32,121 @@ def default_as_at() -> date | None:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def freshness() -> Freshness:
+def month_options(count: int) -> list[date]:
+    """Month ends to offer in the "As at" filter, newest first."""
+    latest = default_as_at()
+    if latest is None:
+        return []
+    return list(reversed(breakdowns.months_ending(latest, count)))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def freshness() -> summary.Freshness:
     with session_scope() as session:
-        return data_freshness(session)
+        return summary.data_freshness(session)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def area_names() -> list[str]:
+    with session_scope() as session:
+        return _area_names(session)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def hub_names(area: str | None) -> list[str]:
+    with session_scope() as session:
+        return _hub_names(session, area)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def teams(scope: Scope) -> list[TeamChoice]:
+    with session_scope() as session:
+        return teams_in_scope(session, scope)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing the headline figures...")
-def headlines(as_at: date, scope: Scope) -> list[HeadlineFigure]:
+def headlines(as_at: date, scope: Scope, history_months: int = 24) -> list[summary.HeadlineFigure]:
     with session_scope() as session:
-        return headline_figures(session, as_at, scope)
+        return headline_figures(session, as_at, scope, history_months=history_months)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing the trends...")
+def series(names: tuple[str, ...], as_at: date, months: int, scope: Scope):
+    with session_scope() as session:
+        month_list = breakdowns.months_ending(as_at, months)
+        return breakdowns.metric_series(session, list(names), month_list, scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Comparing areas, hubs and teams...")
+def compare(as_at: date, scope: Scope, names: tuple[str, ...]):
+    with session_scope() as session:
+        return breakdowns.compare_units(session, as_at, scope, list(names))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def movements(as_at: date, months: int, scope: Scope):
+    with session_scope() as session:
+        month_list = breakdowns.months_ending(as_at, months)
+        return breakdowns.starters_and_leavers(session, month_list, scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def leaving_reasons(as_at: date, scope: Scope):
+    with session_scope() as session:
+        return breakdowns.leaving_reasons(session, as_at, scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def service_bands(as_at: date, scope: Scope):
+    with session_scope() as session:
+        return breakdowns.length_of_service(session, as_at, scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing supervision by team...")
+def coverage_by_team(as_at: date, months: int, scope: Scope):
+    with session_scope() as session:
+        month_list = breakdowns.months_ending(as_at, months)
+        return breakdowns.coverage_by_team(session, month_list, scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def supervision_counts(as_at: date, scope: Scope):
+    with session_scope() as session:
+        return breakdowns.supervision_status_counts(session, as_at, scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def audit_grades(as_at: date, quarters: int, scope: Scope):
+    with session_scope() as session:
+        ends = breakdowns.months_ending(as_at, quarters * 3)[2::3]
+        return breakdowns.audit_grades_by_quarter(session, ends, scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def caseload_distribution(as_at: date, scope: Scope):
+    with session_scope() as session:
+        return breakdowns.caseload_distribution(session, as_at, scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def caseloads_by_team(as_at: date, scope: Scope):
+    with session_scope() as session:
+        return breakdowns.caseloads_by_team(session, as_at, scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def asye_caseloads(as_at: date, scope: Scope):
+    with session_scope() as session:
+        return breakdowns.asye_caseloads(session, as_at, scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def team_workers(as_at: date, team_id: str):
+    with session_scope() as session:
+        return breakdowns.team_workers(session, as_at, team_id)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def worker_sessions(staff_id: str, since: date, until: date, team_id: str):
+    with session_scope() as session:
+        return breakdowns.worker_sessions(session, staff_id, since, until, team_id)

@@ -1,0 +1,171 @@
+"""Caseloads: are they manageable, and who carries too many?"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_access.metrics import METRICS
+from data_access.policy import DEFAULT_POLICY
+from ui import format as fmt
+from ui import queries
+from ui.charts import chart_block, rule, trend_chart
+from ui.filters import current
+from ui.layout import page_header
+from ui.period import choose_period
+
+filters = current()
+if not page_header(
+    "Caseloads",
+    filters,
+    "Open cases per case-holding worker against the caseload threshold "
+    f"({DEFAULT_POLICY.caseload_thresholds['safeguarding']:g} cases by default; "
+    f"{DEFAULT_POLICY.asye_caseload_factor:.0%} of it in a worker's ASYE). There is no "
+    "national cap: thresholds are local policy.",
+):
+    st.stop()
+as_at, scope = filters.as_at, filters.scope
+months = choose_period("caseload-period")
+
+points = queries.series(("caseload_average", "caseload_over_threshold_share"), as_at, months, scope)
+frame = pd.DataFrame(
+    [{"month": p.month, "metric": p.metric, "value": p.value} for p in points]
+).dropna(subset=["value"])
+
+
+def table_of(data: pd.DataFrame, label: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"Month": data["month"].map(lambda day: day.strftime("%m/%Y")), label: data["value"]}
+    )
+
+
+left, right = st.columns(2)
+with left:
+    metric = METRICS["caseload_average"]
+    data = frame[frame["metric"] == metric.name].assign(series=metric.label)
+    target = DEFAULT_POLICY.targets[metric.name].value
+    chart_block(
+        metric.label,
+        metric.definition,
+        trend_chart(
+            data, y_title="cases per FTE", percent=False, rules=[(target, f"target {target:g}")]
+        )
+        if not data.empty
+        else None,
+        table_of(data, "Cases per case-holding FTE"),
+    )
+with right:
+    metric = METRICS["caseload_over_threshold_share"]
+    data = frame[frame["metric"] == metric.name].assign(series=metric.label)
+    target = DEFAULT_POLICY.targets[metric.name].value
+    chart_block(
+        metric.label,
+        metric.definition,
+        trend_chart(
+            data, y_title="% of case holders", y_max=50, rules=[(target, f"target {target:g}%")]
+        )
+        if not data.empty
+        else None,
+        table_of(data, "% of case holders over their limit"),
+    )
+
+snapshot, counts = queries.caseload_distribution(as_at, scope)
+distribution = pd.DataFrame(
+    [
+        {"Open cases": c.open_cases, "Case holders": c.workers, "Over their limit": c.over_limit}
+        for c in counts
+    ]
+)
+threshold = DEFAULT_POLICY.caseload_thresholds["safeguarding"]
+distribution_chart = None
+if not distribution.empty:
+    bars = (
+        alt.Chart(distribution)
+        .mark_bar()
+        .encode(
+            x=alt.X("Open cases:Q", title="Open cases", axis=alt.Axis(format="d")),
+            y=alt.Y("Case holders:Q"),
+            tooltip=["Open cases", "Case holders", "Over their limit"],
+        )
+    )
+    distribution_chart = (bars + rule(threshold, f"threshold {threshold:g}", axis="x")).properties(
+        height=260
+    )
+chart_block(
+    f"Caseloads at the latest snapshot ({fmt.uk_date(snapshot)})",
+    "Case holders (workers with at least one open case) by number of open cases at the "
+    "snapshot used for the chosen date; the dashed line is the default threshold.",
+    distribution_chart,
+    distribution,
+)
+
+left, right = st.columns(2)
+with left:
+    teams = pd.DataFrame(
+        [
+            {
+                "Team": t.team_name,
+                "Case holders": t.case_holders,
+                "Average caseload": t.caseload_average,
+                "% over threshold": t.over_threshold_share,
+            }
+            for t in queries.caseloads_by_team(as_at, scope)
+        ]
+    )
+    team_chart = None
+    if not teams.empty and teams["% over threshold"].notna().any():
+        team_chart = (
+            alt.Chart(teams.dropna(subset=["% over threshold"]))
+            .mark_bar()
+            .encode(
+                x=alt.X("% over threshold:Q", scale=alt.Scale(domain=[0, 100])),
+                y=alt.Y("Team:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+                tooltip=["Team", "Case holders", "Average caseload", "% over threshold"],
+            )
+            .properties(height=max(120, 20 * len(teams)))
+        )
+    chart_block(
+        "Share over threshold by team",
+        METRICS["caseload_over_threshold_share"].definition,
+        team_chart,
+        teams,
+        height=max(330, 20 * len(teams) + 90),
+    )
+with right:
+    asye = pd.DataFrame(
+        [
+            {
+                "Team": a.team_name,
+                "Month of ASYE": a.months_into_asye + 1,
+                "Open cases": a.open_cases,
+                "Protected limit": a.limit,
+            }
+            for a in queries.asye_caseloads(as_at, scope)
+        ]
+    )
+    asye_chart = None
+    if not asye.empty:
+        limit = DEFAULT_POLICY.caseload_limit("safeguarding", in_asye=True)
+        points_chart = (
+            alt.Chart(asye)
+            .mark_circle(size=80, opacity=0.8)
+            .encode(
+                x=alt.X("Open cases:Q", scale=alt.Scale(zero=True)),
+                y=alt.Y("Team:N", title=None, axis=alt.Axis(labelLimit=260)),
+                tooltip=["Team", "Month of ASYE", "Open cases", "Protected limit"],
+            )
+        )
+        asye_chart = (
+            points_chart + rule(limit, f"protected limit {limit:g}", axis="x")
+        ).properties(height=max(140, 22 * asye["Team"].nunique()))
+    chart_block(
+        "Newly qualified (ASYE) workers' caseloads",
+        "Each dot is one worker in their assessed and supported year in employment, at the "
+        "latest snapshot, against their protected limit (the threshold x "
+        f"{DEFAULT_POLICY.asye_caseload_factor:g}). Names are on the Team page.",
+        asye_chart,
+        asye,
+        height=max(330, 24 * asye["Team"].nunique() + 90) if not asye.empty else 330,
+        empty_message="No worker in their ASYE holds cases in this scope at this snapshot.",
+    )

@@ -1,0 +1,61 @@
+"""Overview: the headline indicators for the chosen scope and month, against targets."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data_access.dates import add_months
+from data_access.summary import HEADLINE_METRICS, furthest_from_target, what_moved
+from ui import format as fmt
+from ui import queries
+from ui.filters import current
+from ui.layout import page_header
+from ui.tables import unit_table
+
+filters = current()
+if not page_header(
+    "Overview",
+    filters,
+    "Is the workforce getting more stable, is supervision happening, are caseloads safe? "
+    "Each tile shows the figure, its change over the year, the last 24 months and the target.",
+):
+    st.stop()
+
+as_at, scope = filters.as_at, filters.scope
+figures = queries.headlines(as_at, scope)
+if all(figure.value is None for figure in figures):
+    st.warning(f"There is no data for {filters.scope_label} as at {fmt.uk_date(as_at)}.")
+    st.stop()
+
+year_earlier = add_months(as_at, -12)
+# Row by row, so that the reading order (and a screen reader's) matches what the eye sees.
+cells = [cell for _ in range(0, len(figures), 4) for cell in st.columns(4)]
+for item, cell in zip(figures, cells, strict=False):
+    with cell, st.container(border=True):
+        trend = [value for _, value in item.history if value is not None]
+        st.metric(
+            item.label,
+            fmt.figure(item.value, item.unit),
+            delta=fmt.change(item.change, item.unit),
+            delta_color="inverse" if item.target_better == "lower" else "normal",
+            delta_description=f"since {fmt.uk_month(year_earlier)}" if item.change else None,
+            help=item.definition,
+            chart_data=trend or None,
+            chart_type="line",
+        )
+        badge = fmt.status_badge(item.status, item.target, item.target_better, item.unit)
+        if badge:
+            st.badge(badge.text, icon=badge.icon, color=badge.color)
+
+units = queries.compare(as_at, scope, HEADLINE_METRICS)
+st.subheader("What moved most over the year")
+sentences = what_moved(figures)
+worst = furthest_from_target(units, HEADLINE_METRICS)
+if worst:
+    sentences.append(worst)
+st.markdown("\n".join(f"- {sentence}" for sentence in sentences) or "Nothing changed.")
+
+if units:
+    plural = {"area": "Areas", "hub": "Hubs", "team": "Teams"}[units[0].unit.kind]
+    where = "the organisation" if scope.is_whole_organisation else filters.scope_label
+    unit_table(f"{plural} in {where}", units, HEADLINE_METRICS)

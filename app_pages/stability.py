@@ -1,0 +1,161 @@
+"""Workforce stability: agency use, turnover, vacancies, stability; starters and leavers."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_access.breakdowns import SERVICE_BANDS
+from data_access.metrics import METRICS
+from data_access.policy import DEFAULT_POLICY
+from ui import queries
+from ui.charts import chart_block, trend_chart
+from ui.filters import current
+from ui.layout import page_header
+from ui.period import choose_period
+from ui.tables import unit_table
+
+INDICATORS = ("agency_rate_fte", "turnover_rate_fte", "vacancy_rate_fte", "stability_index")
+
+filters = current()
+if not page_header(
+    "Workforce stability",
+    filters,
+    "Fewer agency staff, lower turnover and vacancies, and people staying: the trends, who is "
+    "joining and leaving, and how long people have been with us.",
+):
+    st.stop()
+as_at, scope = filters.as_at, filters.scope
+months = choose_period("stability-period")
+
+points = queries.series(INDICATORS, as_at, months, scope)
+frame = pd.DataFrame(
+    [{"month": p.month, "metric": p.metric, "value": p.value} for p in points]
+).dropna(subset=["value"])
+
+# Row by row, so the reading order (and a screen reader's) follows the layout.
+cells = [cell for _ in range(0, len(INDICATORS), 2) for cell in st.columns(2)]
+for cell, name in zip(cells, INDICATORS, strict=True):
+    metric = METRICS[name]
+    target = DEFAULT_POLICY.targets.get(name)
+    data = frame[frame["metric"] == name].assign(series=metric.label)
+    rules = [(target.value, f"target {target.value:g}%")] if target else []
+    table = data.assign(month=data["month"].map(lambda d: d.strftime("%m/%Y")))[
+        ["month", "value"]
+    ].rename(columns={"month": "Month", "value": f"{metric.label} (%)"})
+    with cell:
+        chart_block(
+            metric.label,
+            metric.definition,
+            trend_chart(
+                data,
+                y_title="%",
+                rules=rules,
+                y_max=50 if target and target.better == "lower" else 100,
+            )
+            if not data.empty
+            else None,
+            table,
+        )
+
+movements = pd.DataFrame(
+    [
+        {
+            "month": m.month,
+            "employment_type": m.employment_type,
+            "Starters": m.starters,
+            "Leavers": m.leavers,
+        }
+        for m in queries.movements(as_at, months, scope)
+    ]
+)
+long = movements.melt(
+    id_vars=["month", "employment_type"], value_vars=["Starters", "Leavers"], var_name="movement"
+)
+long["signed"] = long["value"].where(long["movement"] == "Starters", -long["value"])
+movement_chart = (
+    alt.Chart(long)
+    .mark_bar()
+    .encode(
+        x=alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
+        y=alt.Y("sum(signed):Q", title="Workers (leavers below 0)"),
+        color=alt.Color("employment_type:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=[
+            alt.Tooltip("month:T", title="Month", format="%B %Y"),
+            alt.Tooltip("employment_type:N", title="Contract"),
+            alt.Tooltip("movement:N", title="Movement"),
+            alt.Tooltip("value:Q", title="Workers"),
+        ],
+    )
+    .properties(height=260)
+)
+movement_table = movements.assign(month=movements["month"].map(lambda d: d.strftime("%m/%Y")))
+chart_block(
+    "Starters and leavers each month",
+    "Workers whose start_date (starters) or end_date (leavers) falls in the month, by "
+    "contract. Headcount, all roles.",
+    movement_chart,
+    movement_table.rename(columns={"month": "Month", "employment_type": "Contract"}),
+)
+
+left, right = st.columns(2)
+with left:
+    reasons = pd.DataFrame(
+        [
+            {"Leaving reason": r.reason, "Leavers": r.leavers, "FTE": r.fte}
+            for r in queries.leaving_reasons(as_at, scope)
+        ]
+    )
+    reason_chart = None
+    if not reasons.empty:
+        reason_chart = (
+            alt.Chart(reasons)
+            .mark_bar()
+            .encode(
+                x=alt.X("Leavers:Q"),
+                y=alt.Y("Leaving reason:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
+                tooltip=["Leaving reason", "Leavers", alt.Tooltip("FTE:Q", format=".1f")],
+            )
+            .properties(height=max(120, 28 * len(reasons)))
+        )
+    chart_block(
+        "Why permanent staff left, last 12 months",
+        "Permanent workers whose end_date is in the 12 months to the chosen date, by the "
+        "leaving reason recorded (the leavers counted in turnover).",
+        reason_chart,
+        reasons,
+        height=max(200, 32 * len(reasons) + 80),
+        empty_message="No permanent worker left in the 12 months to this date.",
+    )
+with right:
+    bands = pd.DataFrame(
+        [
+            {"Length of service": b.band, "Contract": b.employment_type, "Workers": b.workers}
+            for b in queries.service_bands(as_at, scope)
+        ]
+    )
+    band_chart = None
+    if bands["Workers"].sum() > 0:
+        band_chart = (
+            alt.Chart(bands)
+            .mark_bar()
+            .encode(
+                x=alt.X("sum(Workers):Q", title="Workers in post"),
+                y=alt.Y("Length of service:N", sort=list(SERVICE_BANDS), title=None),
+                color=alt.Color("Contract:N", legend=alt.Legend(orient="bottom")),
+                tooltip=["Length of service", "Contract", "Workers"],
+            )
+            .properties(height=200)
+        )
+    chart_block(
+        "Length of service of those in post",
+        "Workers in post at the chosen date, by time since their start_date, and contract.",
+        band_chart,
+        bands,
+    )
+
+units = queries.compare(as_at, scope, INDICATORS)
+if units:
+    plural = {"area": "Areas", "hub": "Hubs", "team": "Teams"}[units[0].unit.kind]
+    unit_table(f"{plural} compared", units, INDICATORS)

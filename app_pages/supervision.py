@@ -1,0 +1,201 @@
+"""Supervision: is every social worker supervised often enough, reflectively, with the
+child's views recorded?"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_access.metrics import METRICS
+from data_access.models import AUDIT_GRADES
+from data_access.policy import DEFAULT_POLICY
+from ui import queries
+from ui.charts import chart_block, trend_chart
+from ui.filters import current
+from ui.layout import page_header
+from ui.period import choose_period
+
+CHILDS_VIEWS_BASELINE = 42.0  # Coventry's 2015 staff survey
+
+filters = current()
+if not page_header(
+    "Supervision",
+    filters,
+    "Regular, reflective supervision for every social worker: weekly for the first six weeks "
+    "of the ASYE, fortnightly to six months, then at least monthly (LGA standard 5).",
+):
+    st.stop()
+as_at, scope = filters.as_at, filters.scope
+
+counts = queries.supervision_counts(as_at, scope)
+if counts.eligible == 0:
+    st.warning(f"No social workers were in post in {filters.scope_label} on this date.")
+    st.stop()
+tiles = st.columns(4)
+tiles[0].metric(
+    "Supervision in date",
+    f"{counts.in_date} of {counts.eligible}",
+    help=METRICS["supervision_coverage"].definition,
+    border=True,
+)
+tiles[1].metric(
+    "Due within 7 days",
+    counts.due_within_7_days,
+    help="In date now, but overdue within a week unless supervised.",
+    border=True,
+)
+tiles[2].metric(
+    "Overdue",
+    counts.overdue,
+    help="Eligible workers whose latest held session is older than their required interval.",
+    border=True,
+)
+tiles[3].metric(
+    "Never supervised",
+    counts.never_supervised,
+    help="Eligible workers with no held session recorded on or before this date.",
+    border=True,
+)
+st.caption("The Team page lists who is overdue, team by team.")
+
+months = choose_period("supervision-period")
+
+
+def trend(names: tuple[str, ...]) -> pd.DataFrame:
+    points = queries.series(names, as_at, months, scope)
+    frame = pd.DataFrame(
+        [{"month": p.month, "series": METRICS[p.metric].label, "value": p.value} for p in points]
+    )
+    return frame.dropna(subset=["value"])
+
+
+def as_table(frame: pd.DataFrame) -> pd.DataFrame:
+    table = frame.pivot(index="month", columns="series", values="value").reset_index()
+    table["month"] = table["month"].map(lambda day: day.strftime("%m/%Y"))
+    return table.rename(columns={"month": "Month"})
+
+
+coverage = trend(("supervision_coverage",))
+target = DEFAULT_POLICY.targets["supervision_coverage"].value
+chart_block(
+    "Supervision in date",
+    METRICS["supervision_coverage"].definition,
+    trend_chart(coverage, y_title="% in date", rules=[(target, f"target {target:g}%")])
+    if not coverage.empty
+    else None,
+    as_table(coverage) if not coverage.empty else coverage,
+)
+
+heat = pd.DataFrame(
+    [
+        {"Team": row.team_name, "month": row.month, "value": row.value, "eligible": row.denominator}
+        for row in queries.coverage_by_team(as_at, 12, scope)
+    ]
+)
+heat_chart = None
+if not heat.empty and heat["value"].notna().any():
+    heat_chart = (
+        alt.Chart(heat.dropna(subset=["value"]))
+        .mark_rect()
+        .encode(
+            x=alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=0)),
+            y=alt.Y(
+                "Team:N",
+                title=None,
+                sort=alt.EncodingSortField("value", op="mean", order="descending"),
+                axis=alt.Axis(labelLimit=260),
+            ),
+            color=alt.Color(
+                "value:Q", title="% in date", scale=alt.Scale(domain=[40, 100], clamp=True)
+            ),
+            tooltip=[
+                "Team",
+                alt.Tooltip("month:T", title="Month", format="%B %Y"),
+                alt.Tooltip("value:Q", title="% in date", format=".1f"),
+                alt.Tooltip("eligible:Q", title="Eligible workers"),
+            ],
+        )
+        .properties(height=max(160, 18 * heat["Team"].nunique()))
+    )
+heat_table = (
+    heat.assign(month=heat["month"].map(lambda day: day.strftime("%m/%Y")))
+    .pivot(index="Team", columns="month", values="value")
+    .reset_index()
+    if not heat.empty
+    else heat
+)
+chart_block(
+    "Supervision in date by team, last 12 months",
+    "Each cell is supervision_coverage for one team at one month end; weakest teams at the "
+    "bottom. " + METRICS["supervision_coverage"].definition,
+    heat_chart,
+    heat_table,
+    height=max(330, 18 * heat["Team"].nunique() + 90) if not heat.empty else 330,
+)
+
+left, right = st.columns(2)
+with left:
+    agreements = trend(("supervision_agreement_share", "supervisor_training_share"))
+    chart_block(
+        "Supervision agreements and supervisor training",
+        f"{METRICS['supervision_agreement_share'].definition} "
+        f"{METRICS['supervisor_training_share'].definition}",
+        trend_chart(agreements, y_title="%") if not agreements.empty else None,
+        as_table(agreements) if not agreements.empty else agreements,
+    )
+with right:
+    quality = trend(("reflective_share", "childs_views_share"))
+    chart_block(
+        "Reflective supervision and the child's views",
+        f"{METRICS['reflective_share'].definition} {METRICS['childs_views_share'].definition} "
+        "The dashed line is Coventry's 2015 starting point: 42% of staff used children's views "
+        "in supervision.",
+        trend_chart(quality, y_title="% of sessions", rules=[(CHILDS_VIEWS_BASELINE, "42% (2015)")])
+        if not quality.empty
+        else None,
+        as_table(quality) if not quality.empty else quality,
+    )
+
+grades = pd.DataFrame(
+    [
+        {"quarter": g.quarter_end, "Grade": g.grade.replace("_", " "), "Audits": g.audits}
+        for g in queries.audit_grades(as_at, 8, scope)
+    ]
+)
+grade_order = [grade.replace("_", " ") for grade in AUDIT_GRADES]
+grade_chart = None
+if not grades.empty:
+    grade_chart = (
+        alt.Chart(grades)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(quarter):O", title="Quarter ending", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y(
+                "Audits:Q", stack="normalize", title="Share of audits", axis=alt.Axis(format="%")
+            ),
+            color=alt.Color("Grade:N", sort=grade_order, scale=alt.Scale(domain=grade_order)),
+            order=alt.Order("grade_rank:Q"),
+            tooltip=[
+                alt.Tooltip("quarter:T", title="Quarter ending", format="%B %Y"),
+                "Grade",
+                "Audits",
+            ],
+        )
+        .transform_calculate(
+            grade_rank=" + ".join(
+                f"(datum.Grade == '{grade}') * {rank}" for rank, grade in enumerate(grade_order)
+            )
+        )
+        .properties(height=260)
+    )
+chart_block(
+    "Supervision audit grades, last 8 quarters",
+    "Sample audits of supervision quality by quarter, as a share of the audits in each "
+    f"quarter. Headline indicator: {METRICS['audit_good_or_better_share'].definition}",
+    grade_chart,
+    grades.assign(quarter=grades["quarter"].map(lambda day: day.strftime("%m/%Y")))
+    if not grades.empty
+    else grades,
+    empty_message="No supervision audits are recorded for this scope in the last 8 quarters.",
+)

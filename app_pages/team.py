@@ -1,0 +1,199 @@
+"""Team: a team manager's view of their own people (personal data: names are shown here)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_access.dates import add_months
+from ui import format as fmt
+from ui import queries
+from ui.charts import chart_block, slug
+from ui.filters import current, team_labels
+from ui.layout import page_header
+
+STATUS_TEXT = {
+    "overdue": "✗ Overdue",
+    "due within 7 days": "! Due within 7 days",
+    "in date": "✓ In date",
+    "not required": "– Not required",
+}
+STATUS_ORDER = {"overdue": 0, "due within 7 days": 1, "in date": 2, "not required": 3}
+ROLE_TEXT = {
+    "social_worker": "Social worker",
+    "senior_practitioner": "Senior practitioner",
+    "advanced_practitioner": "Advanced practitioner",
+    "team_manager": "Team manager",
+    "service_manager": "Service manager",
+}
+
+filters = current()
+if not page_header(
+    "Team",
+    filters,
+    "Who in the team is overdue for supervision, who holds more cases than their limit, and "
+    "whose supervision agreement is missing. Names are shown: this page is for the team's "
+    "managers.",
+):
+    st.stop()
+as_at, scope = filters.as_at, filters.scope
+
+
+def _choose_team() -> None:
+    st.session_state["team"] = st.session_state["team-picker"]
+
+
+if scope.team_id is None:
+    labels = team_labels(queries.teams(scope))
+    if not labels:
+        st.warning(f"There are no teams in {filters.scope_label}.")
+        st.stop()
+    st.selectbox(
+        "Choose a team",
+        list(labels),
+        index=None,
+        format_func=lambda label: f"{label} ({labels[label].hub})",
+        placeholder="Choose a team",
+        key="team-picker",
+        on_change=_choose_team,
+        help="This sets the Team filter in the sidebar, so the link you share includes it.",
+    )
+    st.info("Choose a team here or in the sidebar to see its people.")
+    st.stop()
+
+workers = sorted(
+    queries.team_workers(as_at, scope.team_id),
+    key=lambda w: (STATUS_ORDER[w.status], w.display_name),
+)
+if not workers:
+    st.warning(f"Nobody was in post in {filters.team_name} on {fmt.uk_date(as_at)}.")
+    st.stop()
+
+eligible = [w for w in workers if w.status != "not required"]
+over_limit = [
+    w
+    for w in workers
+    if w.open_cases is not None and w.caseload_limit is not None and w.open_cases > w.caseload_limit
+]
+no_agreement = [w for w in eligible if w.agreement_date is None]
+tiles = st.columns(4)
+tiles[0].metric("Overdue for supervision", sum(w.status == "overdue" for w in workers), border=True)
+tiles[1].metric(
+    "Due within 7 days", sum(w.status == "due within 7 days" for w in workers), border=True
+)
+tiles[2].metric("Over their caseload limit", len(over_limit), border=True)
+tiles[3].metric("No supervision agreement", len(no_agreement), border=True)
+
+
+def cases_text(worker) -> str:
+    if worker.open_cases is None:
+        return "no snapshot"
+    if worker.caseload_limit is None:
+        return str(worker.open_cases)
+    flag = " ✗ over" if worker.open_cases > worker.caseload_limit else ""
+    return f"{worker.open_cases} (limit {worker.caseload_limit:g}){flag}"
+
+
+table = pd.DataFrame(
+    [
+        {
+            "Name": w.display_name,
+            "Role": ROLE_TEXT[w.role],
+            "Contract": w.employment_type.capitalize(),
+            "FTE": w.fte,
+            "ASYE": w.asye_stage,
+            "Open cases": cases_text(w),
+            "Last supervision": w.last_supervision,
+            "Next due": w.next_due,
+            "Supervision": STATUS_TEXT[w.status],
+            "Agreement": w.agreement_date,
+        }
+        for w in workers
+    ]
+)
+st.subheader(f"People in post, {fmt.uk_date(as_at)}")
+st.caption(
+    "Overdue first; blank dates mean none recorded. Next due = latest held session (or start "
+    "date) plus the required "
+    "interval: 7 days in the first 42 days of the ASYE, 14 days to 6 months, otherwise 31 days. "
+    "Click a heading to sort."
+)
+uk_date_column = {
+    name: st.column_config.DateColumn(name, format="DD/MM/YYYY")
+    for name in ("Last supervision", "Next due", "Agreement")
+}
+st.dataframe(table, hide_index=True, width="stretch", column_config=uk_date_column)
+st.download_button(
+    "Download CSV",
+    table.to_csv(index=False).encode("utf-8"),
+    file_name=f"{slug(filters.team_name or 'team')}-{as_at.isoformat()}.csv",
+    mime="text/csv",
+    key="download-team",
+)
+
+st.subheader("Supervision timeline")
+people = {w.staff_id: w for w in eligible}
+if not people:
+    st.info("Nobody in this team needs supervision recorded here (no social workers in post).")
+    st.stop()
+chosen = st.selectbox(
+    "Worker",
+    list(people),
+    format_func=lambda staff_id: people[staff_id].display_name,
+    key="timeline-worker",
+)
+since = add_months(as_at, -12)
+sessions = queries.worker_sessions(chosen, since, as_at, scope.team_id)
+frame = pd.DataFrame(
+    [
+        {
+            "date": s.session_date,
+            "Status": s.status,
+            "Reflective": {True: "yes", False: "no", None: "not held"}[s.reflective],
+            "Child's views": {True: "yes", False: "no", None: "not held"}[s.childs_views_recorded],
+            "Minutes": s.duration_minutes,
+            "Supervisor": s.supervisor,
+        }
+        for s in sessions
+    ]
+)
+timeline = None
+if not frame.empty:
+    # Vega field names cannot hold an apostrophe.
+    marks = (
+        alt.Chart(frame.rename(columns={"Child's views": "childs_views"}))
+        .mark_point(size=120, filled=True)
+        .encode(
+            x=alt.X(
+                "date:T",
+                title=None,
+                scale=alt.Scale(domain=[since.isoformat(), as_at.isoformat()]),
+                axis=alt.Axis(format="%b %Y"),
+            ),
+            y=alt.Y("Status:N", title=None, sort=["held", "cancelled"]),
+            shape=alt.Shape("Reflective:N", legend=alt.Legend(title="Reflective")),
+            color=alt.Color("Status:N", legend=None),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date", format="%d/%m/%Y"),
+                "Status",
+                "Reflective",
+                alt.Tooltip("childs_views:N", title="Child's views"),
+                "Minutes",
+                "Supervisor",
+            ],
+        )
+    )
+    timeline = marks.properties(height=140)
+worker = people[chosen]
+chart_block(
+    f"{worker.display_name}: sessions in the 12 months to {fmt.uk_date(as_at)}",
+    f"Held and cancelled supervision sessions. Status now: {STATUS_TEXT[worker.status]}; "
+    f"next due {fmt.uk_date(worker.next_due)}.",
+    timeline,
+    frame.assign(date=frame["date"].map(fmt.uk_date)).rename(columns={"date": "Date"})
+    if not frame.empty
+    else frame,
+    height=240,
+    empty_message="No supervision session is recorded for this worker in these 12 months.",
+)

@@ -1,0 +1,611 @@
+"""Trends and breakdowns for the pages, aggregated in SQL from the metric definitions.
+
+Nothing here defines a new indicator: every figure is one of `metrics.METRICS`, computed for
+several dates or split by team, or a plain count (starters, leavers, audits by grade) that the
+charts show beside them. Month buckets are passed to SQL as literal date ranges, so the same
+SQL runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Date, and_, case, func, literal, select, union_all
+from sqlmodel import Session
+
+from data_access.dates import add_months, month_end
+from data_access.metrics import (
+    METRICS,
+    MetricValue,
+    caseload_limit,
+    count_where,
+    eligible_for_supervision,
+    in_asye,
+    in_post,
+    interval_cutoff,
+    latest_held_sessions,
+    latest_snapshot_date,
+    percentage,
+    round_one_decimal,
+    supervision_in_date,
+    where_staff,
+)
+from data_access.models import (
+    CaseloadSnapshot,
+    Staff,
+    SupervisionAudit,
+    SupervisionSession,
+    Team,
+)
+from data_access.policy import DEFAULT_POLICY, Policy
+from data_access.scope import Scope, teams_in_scope
+
+
+def months_ending(as_at: date, count: int) -> list[date]:
+    """The `count` month ends up to and including `as_at`'s month end, oldest first."""
+    last = month_end(as_at)
+    return [month_end(add_months(last, -offset)) for offset in range(count - 1, -1, -1)]
+
+
+def _month_ranges(months: list[date]):
+    """A subquery of (month_start, month_end) rows, one per month end given."""
+    rows = [
+        select(
+            literal(month.replace(day=1), Date).label("month_start"),
+            literal(month, Date).label("month_end"),
+        )
+        for month in months
+    ]
+    return union_all(*rows).subquery() if len(rows) > 1 else rows[0].subquery()
+
+
+# --- metric trends and comparisons ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    month: date
+    metric: str
+    value: MetricValue
+
+
+def metric_series(
+    session: Session,
+    names: list[str],
+    months: list[date],
+    scope: Scope,
+    policy: Policy = DEFAULT_POLICY,
+) -> list[SeriesPoint]:
+    """Each named metric at each month end, for a trend chart."""
+    return [
+        SeriesPoint(month, name, METRICS[name].compute(session, month, scope, policy))
+        for name in names
+        for month in months
+    ]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A part of the organisation one level below a scope (an area, hub or team)."""
+
+    kind: str  # "area", "hub" or "team"
+    label: str
+    scope: Scope
+
+
+def child_units(session: Session, scope: Scope) -> list[Unit]:
+    """The areas of the organisation, the hubs of an area, or the teams of a hub."""
+    teams = teams_in_scope(session, scope)
+    if scope.team_id is not None:
+        return []
+    if scope.hub is not None:
+        return [
+            Unit("team", team.team_name, Scope(team.area, team.hub, team.team_id)) for team in teams
+        ]
+    if scope.area is not None:
+        hubs = sorted({team.hub for team in teams})
+        return [Unit("hub", hub, Scope(scope.area, hub)) for hub in hubs]
+    areas = sorted({team.area for team in teams})
+    return [Unit("area", area, Scope(area)) for area in areas]
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    unit: Unit
+    values: dict[str, MetricValue]
+    statuses: dict[str, str | None]
+
+
+def compare_units(
+    session: Session,
+    as_at: date,
+    scope: Scope,
+    names: list[str],
+    policy: Policy = DEFAULT_POLICY,
+) -> list[UnitFigures]:
+    """The named metrics for each unit one level below `scope`, with target statuses."""
+    rows = []
+    for unit in child_units(session, scope):
+        values = {name: METRICS[name].compute(session, as_at, unit.scope, policy) for name in names}
+        statuses = {
+            name: policy.targets[name].status(value) if name in policy.targets else None
+            for name, value in values.items()
+        }
+        rows.append(UnitFigures(unit, values, statuses))
+    return rows
+
+
+# --- workforce stability -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthMovement:
+    month: date
+    employment_type: str
+    starters: int
+    leavers: int
+
+
+def starters_and_leavers(session: Session, months: list[date], scope: Scope) -> list[MonthMovement]:
+    """Workers starting and leaving (end_date) in each month, by employment type."""
+    ranges = _month_ranges(months)
+    counts: dict[tuple[date, str], list[int]] = {
+        (month, kind): [0, 0] for month in months for kind in ("permanent", "agency")
+    }
+    for position, column in enumerate((Staff.start_date, Staff.end_date)):
+        query = (
+            select(ranges.c.month_end, Staff.employment_type, func.count())
+            .select_from(Staff)
+            .join(ranges, and_(column >= ranges.c.month_start, column <= ranges.c.month_end))
+            .where(*where_staff(None, scope))
+            .group_by(ranges.c.month_end, Staff.employment_type)
+        )
+        for month, kind, count in session.execute(query):
+            counts[(month, kind)][position] = int(count)
+    return [
+        MonthMovement(month, kind, starters, leavers)
+        for (month, kind), (starters, leavers) in counts.items()
+    ]
+
+
+@dataclass(frozen=True)
+class ReasonCount:
+    reason: str
+    leavers: int
+    fte: float
+
+
+def leaving_reasons(session: Session, as_at: date, scope: Scope) -> list[ReasonCount]:
+    """Permanent leavers in (D - 12 months, D] by leaving reason, most common first."""
+    reason = func.coalesce(Staff.leaving_reason, "Not recorded")
+    query = (
+        select(reason, func.count(), func.sum(Staff.fte))
+        .where(
+            *where_staff(
+                None,
+                scope,
+                Staff.employment_type == "permanent",
+                Staff.end_date > add_months(as_at, -12),
+                Staff.end_date <= as_at,
+            )
+        )
+        .group_by(reason)
+        .order_by(func.count().desc(), reason)
+    )
+    return [
+        ReasonCount(text, int(count), round_one_decimal(fte))
+        for text, count, fte in session.execute(query)
+    ]
+
+
+SERVICE_BANDS = ("Under 1 year", "1 to 2 years", "2 to 5 years", "5 to 10 years", "10 years +")
+
+
+@dataclass(frozen=True)
+class BandCount:
+    band: str
+    employment_type: str
+    workers: int
+
+
+def length_of_service(session: Session, as_at: date, scope: Scope) -> list[BandCount]:
+    """Workers in post at D by length of service (from start_date) and employment type."""
+    band = case(
+        (Staff.start_date > add_months(as_at, -12), SERVICE_BANDS[0]),
+        (Staff.start_date > add_months(as_at, -24), SERVICE_BANDS[1]),
+        (Staff.start_date > add_months(as_at, -60), SERVICE_BANDS[2]),
+        (Staff.start_date > add_months(as_at, -120), SERVICE_BANDS[3]),
+        else_=SERVICE_BANDS[4],
+    )
+    query = (
+        select(band, Staff.employment_type, func.count())
+        .where(*where_staff(as_at, scope))
+        .group_by(band, Staff.employment_type)
+    )
+    found = {(name, kind): int(count) for name, kind, count in session.execute(query)}
+    return [
+        BandCount(name, kind, found.get((name, kind), 0))
+        for name in SERVICE_BANDS
+        for kind in ("permanent", "agency")
+    ]
+
+
+# --- supervision ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamMonthValue:
+    team_id: str
+    team_name: str
+    month: date
+    value: float | None
+    denominator: int
+
+
+def coverage_by_team(session: Session, months: list[date], scope: Scope) -> list[TeamMonthValue]:
+    """supervision_coverage for every team in scope at each month end (for a heat map)."""
+    names = {team.team_id: team.team_name for team in teams_in_scope(session, scope)}
+    results = []
+    for month in months:
+        latest = latest_held_sessions(month, scope)
+        query = (
+            select(
+                Staff.team_id,
+                func.count(),
+                count_where(supervision_in_date(month, latest.c.last_session)),
+            )
+            .select_from(Staff)
+            .outerjoin(latest, latest.c.staff_id == Staff.staff_id)
+            .where(*where_staff(month, scope, eligible_for_supervision()))
+            .group_by(Staff.team_id)
+        )
+        found = {team_id: (int(n), int(ok)) for team_id, n, ok in session.execute(query)}
+        for team_id, team_name in names.items():
+            eligible, in_date = found.get(team_id, (0, 0))
+            results.append(
+                TeamMonthValue(team_id, team_name, month, percentage(in_date, eligible), eligible)
+            )
+    return results
+
+
+@dataclass(frozen=True)
+class SupervisionStatusCounts:
+    eligible: int
+    in_date: int
+    due_within_7_days: int
+    overdue: int
+    never_supervised: int
+
+
+def supervision_status_counts(
+    session: Session, as_at: date, scope: Scope
+) -> SupervisionStatusCounts:
+    """Eligible workers at D: in date, of those due within 7 days, overdue, never supervised.
+
+    "Due within 7 days" means in date at D but, with no further session, not in date at D + 7.
+    """
+    latest = latest_held_sessions(as_at, scope)
+    in_date = supervision_in_date(as_at, latest.c.last_session)
+    still_in_date = supervision_in_date(as_at + timedelta(days=7), latest.c.last_session)
+    query = (
+        select(
+            func.count(),
+            count_where(in_date),
+            count_where(and_(in_date, ~still_in_date)),
+            count_where(latest.c.last_session.is_(None)),
+        )
+        .select_from(Staff)
+        .outerjoin(latest, latest.c.staff_id == Staff.staff_id)
+        .where(*where_staff(as_at, scope, eligible_for_supervision()))
+    )
+    eligible, ok, due_soon, never = (int(value) for value in session.execute(query).one())
+    return SupervisionStatusCounts(eligible, ok, due_soon, eligible - ok, never)
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    quarter_end: date
+    grade: str
+    audits: int
+
+
+def audit_grades_by_quarter(
+    session: Session, quarter_ends: list[date], scope: Scope
+) -> list[GradeCount]:
+    """Supervision audits of in-scope supervisees in each quarter, by grade."""
+    rows = [
+        select(
+            literal(month_end(add_months(end, -2)).replace(day=1), Date).label("month_start"),
+            literal(end, Date).label("month_end"),
+        )
+        for end in quarter_ends
+    ]
+    quarters = union_all(*rows).subquery() if len(rows) > 1 else rows[0].subquery()
+    query = (
+        select(quarters.c.month_end, SupervisionAudit.grade, func.count())
+        .select_from(SupervisionAudit)
+        .join(Staff, Staff.staff_id == SupervisionAudit.staff_id)
+        .join(
+            quarters,
+            and_(
+                SupervisionAudit.audit_date >= quarters.c.month_start,
+                SupervisionAudit.audit_date <= quarters.c.month_end,
+            ),
+        )
+        .where(*where_staff(None, scope))
+        .group_by(quarters.c.month_end, SupervisionAudit.grade)
+    )
+    return [GradeCount(end, grade, int(count)) for end, grade, count in session.execute(query)]
+
+
+# --- caseloads -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseloadCount:
+    open_cases: int
+    workers: int
+    over_limit: int
+
+
+def caseload_distribution(
+    session: Session, as_at: date, scope: Scope, policy: Policy = DEFAULT_POLICY
+) -> tuple[date | None, list[CaseloadCount]]:
+    """Case holders at the snapshot used for D, counted by open cases (and how many of them
+    are over their own limit)."""
+    snapshot = latest_snapshot_date(session, as_at)
+    if snapshot is None:
+        return None, []
+    over = CaseloadSnapshot.open_cases > caseload_limit(snapshot, policy)
+    query = (
+        select(CaseloadSnapshot.open_cases, func.count(), count_where(over))
+        .select_from(CaseloadSnapshot)
+        .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
+        .join(Team, Team.team_id == Staff.team_id)
+        .where(
+            CaseloadSnapshot.snapshot_date == snapshot,
+            CaseloadSnapshot.open_cases > 0,
+            *where_staff(None, scope),
+        )
+        .group_by(CaseloadSnapshot.open_cases)
+        .order_by(CaseloadSnapshot.open_cases)
+    )
+    return snapshot, [CaseloadCount(int(c), int(n), int(o)) for c, n, o in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class TeamCaseloads:
+    team_id: str
+    team_name: str
+    case_holders: int
+    caseload_average: float | None
+    over_threshold_share: float | None
+
+
+def caseloads_by_team(
+    session: Session, as_at: date, scope: Scope, policy: Policy = DEFAULT_POLICY
+) -> list[TeamCaseloads]:
+    """caseload_average and caseload_over_threshold_share for each team in scope."""
+    snapshot = latest_snapshot_date(session, as_at)
+    teams = teams_in_scope(session, scope)
+    found: dict[str, tuple[int, int, float, int]] = {}
+    if snapshot is not None:
+        over = CaseloadSnapshot.open_cases > caseload_limit(snapshot, policy)
+        query = (
+            select(
+                Staff.team_id,
+                func.count(),
+                func.sum(CaseloadSnapshot.open_cases),
+                func.sum(Staff.fte),
+                count_where(over),
+            )
+            .select_from(CaseloadSnapshot)
+            .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
+            .join(Team, Team.team_id == Staff.team_id)
+            .where(
+                CaseloadSnapshot.snapshot_date == snapshot,
+                CaseloadSnapshot.open_cases > 0,
+                *where_staff(None, scope),
+            )
+            .group_by(Staff.team_id)
+        )
+        found = {
+            team_id: (int(n), int(cases), float(fte), int(o))
+            for team_id, n, cases, fte, o in session.execute(query)
+        }
+    rows = []
+    for team in teams:
+        holders, cases, fte, over_count = found.get(team.team_id, (0, 0, 0.0, 0))
+        rows.append(
+            TeamCaseloads(
+                team.team_id,
+                team.team_name,
+                holders,
+                round_one_decimal(cases / fte) if fte else None,
+                percentage(over_count, holders),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class AsyeCaseload:
+    team_name: str
+    months_into_asye: int
+    open_cases: int
+    limit: float
+
+
+def asye_caseloads(
+    session: Session, as_at: date, scope: Scope, policy: Policy = DEFAULT_POLICY
+) -> list[AsyeCaseload]:
+    """Each ASYE worker's open cases at the snapshot used for D against their protected
+    limit. No names: this is for directors; team managers see names on the Team page."""
+    snapshot = latest_snapshot_date(session, as_at)
+    if snapshot is None:
+        return []
+    query = (
+        select(
+            Team.team_name,
+            Staff.asye_start_date,
+            CaseloadSnapshot.open_cases,
+            caseload_limit(snapshot, policy),
+        )
+        .select_from(CaseloadSnapshot)
+        .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
+        .join(Team, Team.team_id == Staff.team_id)
+        .where(
+            CaseloadSnapshot.snapshot_date == snapshot,
+            in_asye(snapshot),
+            *where_staff(None, scope),
+        )
+        .order_by(Team.team_name, CaseloadSnapshot.open_cases.desc())
+    )
+    return [
+        AsyeCaseload(team, _whole_months(start, snapshot), int(cases), float(limit))
+        for team, start, cases, limit in session.execute(query)
+    ]
+
+
+def _whole_months(start: date, day: date) -> int:
+    months = (day.year - start.year) * 12 + day.month - start.month
+    return months - 1 if add_months(start, months) > day else months
+
+
+# --- one team ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    staff_id: str
+    display_name: str
+    role: str
+    employment_type: str
+    fte: float
+    asye_stage: str
+    open_cases: int | None
+    #: Their own caseload limit at the snapshot (team threshold, x 0.9 in the ASYE).
+    caseload_limit: float | None
+    last_supervision: date | None
+    next_due: date | None
+    status: str  # "in date", "due within 7 days", "overdue" or "not required"
+    agreement_date: date | None
+
+
+def _asye_stage(start: date | None, day: date) -> str:
+    if start is None or start > day or add_months(start, 12) <= day:
+        return ""
+    if day < start + timedelta(days=42):
+        return f"ASYE month {_whole_months(start, day) + 1} (weekly supervision)"
+    if day < add_months(start, 6):
+        return f"ASYE month {_whole_months(start, day) + 1} (fortnightly supervision)"
+    return f"ASYE month {_whole_months(start, day) + 1}"
+
+
+def team_workers(
+    session: Session, as_at: date, team_id: str, policy: Policy = DEFAULT_POLICY
+) -> list[WorkerRow]:
+    """Everyone in post in one team at D, with caseload and supervision status.
+
+    Personal data: for the team's manager. Next due = latest held session (or start date)
+    plus the worker's required interval at D; status follows supervision_coverage.
+    """
+    scope = Scope(team_id=team_id)
+    latest = latest_held_sessions(as_at, scope)
+    snapshot = latest_snapshot_date(session, as_at)
+    cases = (
+        select(CaseloadSnapshot.staff_id, CaseloadSnapshot.open_cases)
+        .where(CaseloadSnapshot.snapshot_date == snapshot)
+        .subquery()
+    )
+    cutoff = interval_cutoff(as_at)
+    limit = caseload_limit(snapshot, policy) if snapshot else literal(None)
+    query = (
+        select(
+            Staff,
+            latest.c.last_session,
+            cases.c.open_cases,
+            limit,
+            supervision_in_date(as_at, latest.c.last_session),
+            supervision_in_date(as_at + timedelta(days=7), latest.c.last_session),
+            cutoff,
+        )
+        .select_from(Staff)
+        .join(Team, Team.team_id == Staff.team_id)
+        .outerjoin(latest, latest.c.staff_id == Staff.staff_id)
+        .outerjoin(cases, cases.c.staff_id == Staff.staff_id)
+        .where(Staff.team_id == team_id, in_post(as_at))
+        .order_by(Staff.role, Staff.display_name)
+    )
+    rows = []
+    results = session.execute(query)
+    for staff, last, open_cases, limit_value, in_date, still_in_date, oldest_in_date in results:
+        eligible = staff.role in ("social_worker", "senior_practitioner", "advanced_practitioner")
+        interval = as_at - oldest_in_date
+        anchor = max(day for day in (last, staff.start_date) if day is not None)
+        if not eligible:
+            status, next_due = "not required", None
+        else:
+            next_due = anchor + interval
+            if not in_date:
+                status = "overdue"
+            elif not still_in_date:
+                status = "due within 7 days"
+            else:
+                status = "in date"
+        agreement = staff.supervision_agreement_date
+        rows.append(
+            WorkerRow(
+                staff_id=staff.staff_id,
+                display_name=staff.display_name,
+                role=staff.role,
+                employment_type=staff.employment_type,
+                fte=staff.fte,
+                asye_stage=_asye_stage(staff.asye_start_date, as_at),
+                open_cases=open_cases,
+                caseload_limit=float(limit_value) if limit_value is not None else None,
+                last_supervision=last,
+                next_due=next_due,
+                status=status,
+                agreement_date=agreement if agreement and agreement <= as_at else None,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    session_date: date
+    status: str
+    duration_minutes: int | None
+    reflective: bool | None
+    childs_views_recorded: bool | None
+    supervisor: str
+
+
+def worker_sessions(
+    session: Session, staff_id: str, since: date, until: date, team_id: str
+) -> list[SessionRow]:
+    """A worker's supervision sessions in [since, until], for their team's page."""
+    supervisor = select(Staff.staff_id, Staff.display_name).subquery()
+    query = (
+        select(
+            SupervisionSession.session_date,
+            SupervisionSession.status,
+            SupervisionSession.duration_minutes,
+            SupervisionSession.reflective,
+            SupervisionSession.childs_views_recorded,
+            supervisor.c.display_name,
+        )
+        .join(Staff, Staff.staff_id == SupervisionSession.staff_id)
+        .join(supervisor, supervisor.c.staff_id == SupervisionSession.supervisor_id)
+        .where(
+            SupervisionSession.staff_id == staff_id,
+            Staff.team_id == team_id,
+            SupervisionSession.session_date >= since,
+            SupervisionSession.session_date <= until,
+        )
+        .order_by(SupervisionSession.session_date)
+    )
+    return [SessionRow(*row) for row in session.execute(query)]

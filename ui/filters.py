@@ -1,0 +1,103 @@
+"""The global filters: Area -> Hub -> Team and As at, drawn once in app.py, kept in the URL."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from data_access.scope import Scope, TeamChoice
+from ui import format as fmt
+from ui import queries
+
+ALL = "All"
+#: How far back the "As at" list goes.
+MONTHS_OFFERED = 60
+
+
+@dataclass(frozen=True)
+class Filters:
+    scope: Scope
+    as_at: date | None
+    team_name: str | None = None
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope.team_id:
+            return f"{self.team_name} ({self.scope.hub}, {self.scope.area})"
+        if self.scope.hub:
+            return f"{self.scope.hub}, {self.scope.area} area"
+        if self.scope.area:
+            return f"{self.scope.area} area"
+        return "Whole organisation"
+
+
+def team_labels(teams: list[TeamChoice]) -> dict[str, TeamChoice]:
+    """Label -> team: the team name, with its id added where two teams share a name."""
+    counts = Counter(team.team_name for team in teams)
+    return {
+        team.team_name
+        if counts[team.team_name] == 1
+        else f"{team.team_name} ({team.team_id})": team
+        for team in teams
+    }
+
+
+def _keep_valid(key: str, options: list) -> None:
+    """A narrower choice higher up can leave a stale value below it: fall back to "All"."""
+    if key in st.session_state and st.session_state[key] not in options:
+        st.session_state[key] = options[0]
+
+
+def draw_filters() -> Filters:
+    """Draw the sidebar filters and return the choice. Values are bound to the URL."""
+    st.sidebar.header("Show")
+    area_options = [ALL, *queries.area_names()]
+    _keep_valid("area", area_options)
+    area = st.sidebar.selectbox("Area", area_options, key="area", bind="query-params")
+    area = None if area == ALL else area
+
+    hub_options = [ALL, *queries.hub_names(area)]
+    _keep_valid("hub", hub_options)
+    hub = st.sidebar.selectbox("Hub", hub_options, key="hub", bind="query-params")
+    hub = None if hub == ALL else hub
+
+    teams = queries.teams(Scope(area=area, hub=hub))
+    # The URL holds the option as shown, so options are readable, unique team labels.
+    labels = team_labels(teams)
+    team_options = [ALL, *labels]
+    _keep_valid("team", team_options)
+    label = st.sidebar.selectbox("Team", team_options, key="team", bind="query-params")
+    chosen = labels.get(label)
+    team_id = chosen.team_id if chosen else None
+    if chosen is not None:
+        area, hub = chosen.area, chosen.hub
+
+    months = queries.month_options(MONTHS_OFFERED)
+    as_at = None
+    if months:
+        _keep_valid("as_at", months)
+        as_at = st.sidebar.selectbox(
+            "As at (month end)",
+            months,
+            key="as_at",
+            bind="query-params",
+            format_func=fmt.uk_month,
+            help="Figures are as at the last day of the chosen month.",
+        )
+    return Filters(Scope(area, hub, team_id), as_at, chosen.team_name if chosen else None)
+
+
+_STATE_KEY = "_current_filters"
+
+
+def remember(filters: Filters) -> None:
+    """Keep this run's filters for the page that app.py runs next."""
+    st.session_state[_STATE_KEY] = filters
+
+
+def current() -> Filters:
+    """The filters drawn by app.py in this run."""
+    return st.session_state[_STATE_KEY]

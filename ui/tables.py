@@ -1,0 +1,69 @@
+"""Tables of indicators by area, hub or team, each cell flagged against its target."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_access.breakdowns import UnitFigures
+from data_access.metrics import METRICS
+from data_access.policy import DEFAULT_POLICY
+from ui.charts import slug
+
+# Symbols as well as colours, so the flag survives colour blindness and printing.
+STATUS_SYMBOL = {"met": "✓", "close": "~", "missed": "✗", None: ""}
+STATUS_BACKGROUND = {
+    "met": "background-color: #d9f0e3",
+    "close": "background-color: #fdebc8",
+    "missed": "background-color: #f9d4d0",
+    None: "",
+}
+
+
+def _formatter(name: str):
+    unit = METRICS[name].unit
+    target = DEFAULT_POLICY.targets.get(name)
+
+    def show(value) -> str:
+        if value is None or pd.isna(value):
+            return "no data"
+        text = f"{value:.1f}%" if unit == "%" else f"{value:.1f}"
+        if target is None:
+            return text
+        return f"{text} {STATUS_SYMBOL[target.status(float(value))]}"
+
+    return show
+
+
+def unit_table(title: str, units: list[UnitFigures], names: tuple[str, ...]) -> None:
+    """A sortable table (one row per unit, one column per indicator) with a CSV download."""
+    st.subheader(title)
+    if not units:
+        st.info("There is nothing below this level to compare: choose a wider scope.")
+        return
+    kind = units[0].unit.kind.capitalize()
+    labels = {name: METRICS[name].label for name in names}
+    frame = pd.DataFrame(
+        [{kind: unit.unit.label, **{labels[n]: unit.values[n] for n in names}} for unit in units]
+    )
+    statuses = pd.DataFrame(
+        [
+            {kind: "", **{labels[n]: STATUS_BACKGROUND[unit.statuses[n]] for n in names}}
+            for unit in units
+        ]
+    )
+    styled = frame.style.format({labels[n]: _formatter(n) for n in names}).apply(
+        lambda _: statuses, axis=None
+    )
+    st.dataframe(styled, hide_index=True, width="stretch")
+    st.caption("✓ target met · ~ close to target · ✗ target missed. Click a heading to sort.")
+    download = frame.copy()
+    for name in names:
+        download[f"{labels[name]} status"] = [unit.statuses[name] or "" for unit in units]
+    st.download_button(
+        "Download CSV",
+        download.to_csv(index=False).encode("utf-8"),
+        file_name=f"{slug(title)}.csv",
+        mime="text/csv",
+        key=f"download-{slug(title)}",
+    )
