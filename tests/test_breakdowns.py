@@ -1,0 +1,95 @@
+"""Trends and breakdowns against values worked out by hand on tests/fixtures/small_org."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import SMALL_ORG, read_folder_bytes
+
+from data_access import breakdowns
+from data_access.db import session_scope
+from data_access.importer import import_files
+from data_access.scope import Scope
+
+D = date(2025, 3, 31)
+
+
+@pytest.fixture
+def session(engine):
+    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
+    with session_scope(engine) as session:
+        yield session
+
+
+def test_months_ending():
+    assert breakdowns.months_ending(date(2025, 3, 15), 3) == [
+        date(2025, 1, 31),
+        date(2025, 2, 28),
+        date(2025, 3, 31),
+    ]
+
+
+def test_child_units_go_one_level_down(session):
+    def labels(scope):
+        return [(unit.kind, unit.label) for unit in breakdowns.child_units(session, scope)]
+
+    assert labels(Scope()) == [("area", "North"), ("area", "South")]
+    assert labels(Scope(area="North")) == [("hub", "Hub A")]
+    assert labels(Scope(hub="Hub A")) == [
+        ("team", "Alpha family support"),
+        ("team", "Alpha safeguarding"),
+    ]
+    assert labels(Scope(team_id="T1")) == []
+
+
+def test_metric_series_matches_single_dates(session):
+    points = breakdowns.metric_series(session, ["agency_rate_fte"], [date(2024, 3, 31), D], Scope())
+    # 2024-03-31: 1.5 agency / 6.4 (see test_summary.py); D: 25.0.
+    assert [(p.month, p.value) for p in points] == [(date(2024, 3, 31), 23.4), (D, 25.0)]
+
+
+def test_starters_and_leavers(session):
+    movements = breakdowns.starters_and_leavers(session, [date(2025, 2, 28), D], Scope())
+    found = {(m.month, m.employment_type): (m.starters, m.leavers) for m in movements}
+    assert found == {
+        (date(2025, 2, 28), "permanent"): (1, 0),  # S15 starts 2025-02-28
+        (date(2025, 2, 28), "agency"): (0, 0),
+        (D, "permanent"): (1, 1),  # S06 starts on D; S04 leaves on D
+        (D, "agency"): (0, 0),
+    }
+
+
+def test_coverage_by_team(session):
+    rows = breakdowns.coverage_by_team(session, [D], Scope())
+    assert [(r.team_id, r.value, r.denominator) for r in rows] == [
+        ("T2", 66.7, 3),  # S08 S10 in date; S15 overdue
+        ("T1", 50.0, 4),
+        ("T3", 100.0, 1),
+    ]
+
+
+def test_status_counts_include_workers_never_supervised(session):
+    counts = breakdowns.supervision_status_counts(session, D, Scope(team_id="T1"))
+    # S06 has no session at all but is in date by the start rule, and due within 7 days.
+    assert counts == breakdowns.SupervisionStatusCounts(
+        eligible=4, in_date=2, due_within_7_days=2, overdue=2, never_supervised=2
+    )
+
+
+def test_audit_grades_by_quarter(session):
+    grades = breakdowns.audit_grades_by_quarter(session, [date(2024, 12, 31), D], Scope())
+    assert sorted((g.quarter_end, g.grade, g.audits) for g in grades) == [
+        (D, "good", 1),
+        (D, "inadequate", 1),
+        (D, "requires_improvement", 1),
+    ]
+
+
+def test_worker_sessions_only_within_their_team(session):
+    rows = breakdowns.worker_sessions(session, "S02", date(2025, 1, 1), D, "T1")
+    assert [(r.session_date, r.status, r.supervisor) for r in rows] == [
+        (date(2025, 2, 27), "held", "Eve Eden"),
+        (date(2025, 3, 20), "cancelled", "Eve Eden"),
+    ]
+    assert breakdowns.worker_sessions(session, "S02", date(2025, 1, 1), D, "T2") == []
