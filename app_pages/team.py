@@ -9,7 +9,7 @@ import streamlit as st
 from data_access.dates import add_months
 from ui import format as fmt
 from ui import queries
-from ui.charts import chart_block, slug
+from ui.charts import chart_block, csv_download, slug
 from ui.filters import current, team_labels
 from ui.layout import page_header
 
@@ -124,13 +124,7 @@ uk_date_column = {
     for name in ("Last supervision", "Next due", "Agreement")
 }
 st.dataframe(table, hide_index=True, width="stretch", column_config=uk_date_column)
-st.download_button(
-    "Download CSV",
-    table.to_csv(index=False).encode("utf-8"),
-    file_name=f"{slug(filters.team_name or 'team')}-{as_at.isoformat()}.csv",
-    mime="text/csv",
-    key="download-team",
-)
+csv_download(table, "People in post", f"{slug(filters.team_name or 'team')}-{as_at.isoformat()}")
 
 st.subheader("Supervision timeline")
 people = {w.staff_id: w for w in eligible}

@@ -18,6 +18,7 @@ from data_access.dates import add_months, month_end
 from data_access.metrics import (
     METRICS,
     MetricValue,
+    case_holders,
     caseload_limit,
     count_where,
     eligible_for_supervision,
@@ -359,15 +360,7 @@ def caseload_distribution(
         return None, []
     over = CaseloadSnapshot.open_cases > caseload_limit(snapshot, policy)
     query = (
-        select(CaseloadSnapshot.open_cases, func.count(), count_where(over))
-        .select_from(CaseloadSnapshot)
-        .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
-        .join(Team, Team.team_id == Staff.team_id)
-        .where(
-            CaseloadSnapshot.snapshot_date == snapshot,
-            CaseloadSnapshot.open_cases > 0,
-            *where_staff(None, scope),
-        )
+        case_holders(snapshot, scope, CaseloadSnapshot.open_cases, func.count(), count_where(over))
         .group_by(CaseloadSnapshot.open_cases)
         .order_by(CaseloadSnapshot.open_cases)
     )
@@ -392,24 +385,15 @@ def caseloads_by_team(
     found: dict[str, tuple[int, int, float, int]] = {}
     if snapshot is not None:
         over = CaseloadSnapshot.open_cases > caseload_limit(snapshot, policy)
-        query = (
-            select(
-                Staff.team_id,
-                func.count(),
-                func.sum(CaseloadSnapshot.open_cases),
-                func.sum(Staff.fte),
-                count_where(over),
-            )
-            .select_from(CaseloadSnapshot)
-            .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
-            .join(Team, Team.team_id == Staff.team_id)
-            .where(
-                CaseloadSnapshot.snapshot_date == snapshot,
-                CaseloadSnapshot.open_cases > 0,
-                *where_staff(None, scope),
-            )
-            .group_by(Staff.team_id)
-        )
+        query = case_holders(
+            snapshot,
+            scope,
+            Staff.team_id,
+            func.count(),
+            func.sum(CaseloadSnapshot.open_cases),
+            func.sum(Staff.fte),
+            count_where(over),
+        ).group_by(Staff.team_id)
         found = {
             team_id: (int(n), int(cases), float(fte), int(o))
             for team_id, n, cases, fte, o in session.execute(query)
@@ -440,26 +424,21 @@ class AsyeCaseload:
 def asye_caseloads(
     session: Session, as_at: date, scope: Scope, policy: Policy = DEFAULT_POLICY
 ) -> list[AsyeCaseload]:
-    """Each ASYE worker's open cases at the snapshot used for D against their protected
+    """Each ASYE case holder's open cases at the snapshot used for D against their protected
     limit. No names: this is for directors; team managers see names on the Team page."""
     snapshot = latest_snapshot_date(session, as_at)
     if snapshot is None:
         return []
     query = (
-        select(
+        case_holders(
+            snapshot,
+            scope,
             Team.team_name,
             Staff.asye_start_date,
             CaseloadSnapshot.open_cases,
             caseload_limit(snapshot, policy),
         )
-        .select_from(CaseloadSnapshot)
-        .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
-        .join(Team, Team.team_id == Staff.team_id)
-        .where(
-            CaseloadSnapshot.snapshot_date == snapshot,
-            in_asye(snapshot),
-            *where_staff(None, scope),
-        )
+        .where(in_asye(snapshot))
         .order_by(Team.team_name, CaseloadSnapshot.open_cases.desc())
     )
     return [

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlmodel import Session
 
 from data_access.dates import add_months
@@ -195,20 +195,11 @@ def caseload_limit(snapshot: date, policy: Policy):
     return case(*branches, else_=literal(default))
 
 
-def _case_holder_totals(
-    session: Session, as_at: date, scope: Scope, policy: Policy
-) -> tuple[int, int, float, int]:
-    """(case holders, open cases, their FTE, how many are over their limit) at the snapshot."""
-    snapshot = latest_snapshot_date(session, as_at)
-    if snapshot is None:
-        return 0, 0, 0.0, 0
-    query = (
-        select(
-            func.count(),
-            func.coalesce(func.sum(CaseloadSnapshot.open_cases), 0),
-            func.coalesce(func.sum(Staff.fte), 0.0),
-            count_where(CaseloadSnapshot.open_cases > caseload_limit(snapshot, policy)),
-        )
+def case_holders(snapshot: date, scope: Scope, *columns) -> Select:
+    """SELECT `columns` over the case holders at `snapshot`: the in-scope caseload rows dated
+    `snapshot` with open_cases > 0, joined to their staff and team rows."""
+    return (
+        select(*columns)
         .select_from(CaseloadSnapshot)
         .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
         .join(Team, Team.team_id == Staff.team_id)
@@ -217,6 +208,23 @@ def _case_holder_totals(
             CaseloadSnapshot.open_cases > 0,
             *where_staff(None, scope),
         )
+    )
+
+
+def _case_holder_totals(
+    session: Session, as_at: date, scope: Scope, policy: Policy
+) -> tuple[int, int, float, int]:
+    """(case holders, open cases, their FTE, how many are over their limit) at the snapshot."""
+    snapshot = latest_snapshot_date(session, as_at)
+    if snapshot is None:
+        return 0, 0, 0.0, 0
+    query = case_holders(
+        snapshot,
+        scope,
+        func.count(),
+        func.coalesce(func.sum(CaseloadSnapshot.open_cases), 0),
+        func.coalesce(func.sum(Staff.fte), 0.0),
+        count_where(CaseloadSnapshot.open_cases > caseload_limit(snapshot, policy)),
     )
     holders, cases, fte, over = session.execute(query).one()
     return int(holders), int(cases), float(fte), int(over)

@@ -50,13 +50,18 @@ def chart_block(
         )
     with table_tab:
         st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button(
-            "Download CSV",
-            table.to_csv(index=False).encode("utf-8"),
-            file_name=f"{slug(title)}.csv",
-            mime="text/csv",
-            key=f"download-{slug(title)}",
-        )
+        csv_download(table, title)
+
+
+def csv_download(table: pd.DataFrame, title: str, file_stem: str | None = None) -> None:
+    """A "Download CSV" button for `table` (UTF-8, no index)."""
+    st.download_button(
+        "Download CSV",
+        table.to_csv(index=False).encode("utf-8"),
+        file_name=f"{file_stem or slug(title)}.csv",
+        mime="text/csv",
+        key=f"download-{slug(title)}",
+    )
 
 
 def rule(value: float, label: str, axis: str = "y") -> alt.LayerChart:

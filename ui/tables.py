@@ -8,7 +8,7 @@ import streamlit as st
 from data_access.breakdowns import UnitFigures
 from data_access.metrics import METRICS
 from data_access.policy import DEFAULT_POLICY
-from ui.charts import slug
+from ui.charts import csv_download
 
 # Symbols as well as colours, so the flag survives colour blindness and printing.
 STATUS_SYMBOL = {"met": "✓", "close": "~", "missed": "✗", None: ""}
@@ -60,10 +60,4 @@ def unit_table(title: str, units: list[UnitFigures], names: tuple[str, ...]) -> 
     download = frame.copy()
     for name in names:
         download[f"{labels[name]} status"] = [unit.statuses[name] or "" for unit in units]
-    st.download_button(
-        "Download CSV",
-        download.to_csv(index=False).encode("utf-8"),
-        file_name=f"{slug(title)}.csv",
-        mime="text/csv",
-        key=f"download-{slug(title)}",
-    )
+    csv_download(download, title)
