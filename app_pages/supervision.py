@@ -104,7 +104,7 @@ if not heat.empty and heat["value"].notna().any():
                 "Team:N",
                 title=None,
                 sort=alt.EncodingSortField("value", op="mean", order="descending"),
-                axis=alt.Axis(labelLimit=260),
+                axis=alt.Axis(labelLimit=260, labelOverlap=False),
             ),
             color=alt.Color(
                 "value:Q", title="% in date", scale=alt.Scale(domain=[40, 100], clamp=True)
@@ -116,7 +116,7 @@ if not heat.empty and heat["value"].notna().any():
                 alt.Tooltip("eligible:Q", title="Eligible workers"),
             ],
         )
-        .properties(height=max(160, 18 * heat["Team"].nunique()))
+        .properties(height=max(160, 22 * heat["Team"].nunique()))
     )
 heat_table = (
     heat.assign(month=heat["month"].map(lambda day: day.strftime("%m/%Y")))
@@ -131,7 +131,7 @@ chart_block(
     "bottom. " + METRICS["supervision_coverage"].definition,
     heat_chart,
     heat_table,
-    height=max(330, 18 * heat["Team"].nunique() + 90) if not heat.empty else 330,
+    height=max(330, 22 * heat["Team"].nunique() + 90) if not heat.empty else 330,
 )
 
 left, right = st.columns(2)
