@@ -19,9 +19,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from data_access.config import database_url
 from data_access.db import init_db, schema_is_current, session_scope
 from data_access.demo import DemoNotLoaded, load_demo
-from data_access.importer import ImportResult, format_problems, import_files, read_folder
+from data_access.importer import ImportResult, format_problems, import_files
 from data_access.metrics import METRICS, compute_metrics
 from data_access.parsing import InvalidValue, parse_date
+from data_access.reading import read_folder
 from data_access.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
 
 

@@ -12,12 +12,10 @@ The import runs in two steps inside one transaction:
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, text, tuple_, update
@@ -51,28 +49,12 @@ from data_access.parsing import (
     whole_number_range,
 )
 from data_access.policy import TEAM_TYPES
+from data_access.problems import Problem
+from data_access.reading import Table, read_sources
 
 #: How many problems the command line lists before it only counts the rest.
 PROBLEM_LIST_CAP = 100
 _CHUNK = 500
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an import, located as precisely as the file allows."""
-
-    file: str
-    line: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.column:
-            where.append(self.column)
-        return f"{', '.join(where)}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -205,7 +187,13 @@ class ParsedRow:
 @dataclass
 class ParsedFile:
     spec: FileSpec
+    #: How problems name the file (or sheet) the rows came from.
+    label: str
+    line_word: str = "line"
     rows: list[ParsedRow] = field(default_factory=list)
+
+    def problem(self, line: int | None, column: str | None, message: str) -> Problem:
+        return Problem(self.label, line, column, message, self.line_word)
 
 
 @dataclass
@@ -255,83 +243,55 @@ class ImportRefused(Exception):
 
 # --- reading -------------------------------------------------------------------------------
 
-
-def read_folder(folder: Path) -> tuple[dict[str, bytes], list[Problem]]:
-    """The import files in `folder` (names matched without regard to case) and any problems."""
-    if not folder.is_dir():
-        return {}, [Problem(str(folder), None, None, "folder not found")]
-    sources: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    for path in sorted(folder.iterdir()):
-        # Other CSV files are passed on too, so that validation warns they were ignored.
-        if not path.is_file() or path.suffix.lower() != ".csv":
-            continue
-        try:
-            sources[path.name] = path.read_bytes()
-        except OSError as error:
-            problems.append(Problem(path.name, None, None, f"cannot read file: {error}"))
-    if not any(name.lower() in SPECS_BY_NAME for name in sources) and not problems:
-        expected = ", ".join(SPECS_BY_NAME)
-        problems.append(
-            Problem(str(folder), None, None, f"no import files found; expected any of: {expected}")
-        )
-    return sources, problems
+_TOTAL_WORDS = ("total", "grand total", "totals")
 
 
-def _decode(name: str, content: bytes) -> tuple[str | None, Problem | None]:
-    try:
-        return content.decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        line = content[: error.start].count(b"\n") + 1
-        return None, Problem(
-            name,
-            line,
-            None,
-            f"unreadable file: not UTF-8 text (byte 0x{content[error.start]:02x}); "
-            "save it as CSV UTF-8",
-        )
-
-
-def _parse_file(spec: FileSpec, content: bytes, validation: Validation) -> ParsedFile | None:
-    text, problem = _decode(spec.name, content)
-    if problem:
-        validation.problems.append(problem)
+def recognise(table: Table) -> FileSpec | None:
+    """Which import file a table is: by its (file or sheet) name, else by its header."""
+    stem = PurePath(table.name.split(": ")[-1]).stem.strip().lower().replace(" ", "_")
+    for spec in FILE_SPECS:
+        if stem == PurePath(spec.name).stem:
+            return spec
+    if not table.records:
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        records = []
-        line = 1
-        for record in reader:
-            records.append((line, record))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        validation.problems.append(
-            Problem(spec.name, reader.line_num, None, f"unreadable file: {error}")
-        )
-        return None
+    header = {cell.strip().lower() for cell in table.records[0][1]}
+    matches = [
+        spec
+        for spec in FILE_SPECS
+        if {column.name for column in spec.columns if column.in_header} <= header
+    ]
+    # The most specific match: staff.csv's header also holds everything caseloads.csv needs
+    # only if it carries snapshot_date, so the largest required set wins.
+    matches.sort(key=lambda spec: -sum(column.in_header for column in spec.columns))
+    return matches[0] if matches else None
 
-    records = [(line, record) for line, record in records if any(cell.strip() for cell in record)]
+
+def _parse_table(spec: FileSpec, table: Table, validation: Validation) -> ParsedFile | None:
+    parsed = ParsedFile(spec, table.label, table.line_word)
+    records = list(table.records)
     if not records:
-        validation.problems.append(Problem(spec.name, 1, None, "the file is empty"))
+        validation.problems.append(parsed.problem(1, None, "the file is empty"))
         return None
+    # A total row at the bottom (as spreadsheets add) is not data.
+    while len(records) > 1 and records[-1][1] and _is_total_row(records[-1][1]):
+        line, _ = records.pop()
+        validation.warnings.append(parsed.problem(line, None, "a total row, skipped"))
 
     header_line, header = records[0]
     names = [cell.strip().lower() for cell in header]
-    positions = _check_header(spec, header_line, names, validation)
+    positions = _check_header(parsed, header_line, names, validation)
     if positions is None:
         return None
     if len(records) == 1:
         validation.problems.append(
-            Problem(spec.name, header_line, None, "the file has a header but no data rows")
+            parsed.problem(header_line, None, "the file has a header but no data rows")
         )
         return None
 
-    parsed = ParsedFile(spec)
     for line, record in records[1:]:
         if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
             validation.problems.append(
-                Problem(
-                    spec.name,
+                parsed.problem(
                     line,
                     None,
                     f"the row has {len(record)} values but the header has {len(header)} "
@@ -349,7 +309,7 @@ def _parse_file(spec: FileSpec, content: bytes, validation: Validation) -> Parse
                 values[column.name] = None
                 if column.value_required:
                     validation.problems.append(
-                        Problem(spec.name, line, column.name, "a value is required; found blank")
+                        parsed.problem(line, column.name, "a value is required; found blank")
                     )
                 continue
             try:
@@ -357,14 +317,20 @@ def _parse_file(spec: FileSpec, content: bytes, validation: Validation) -> Parse
             except InvalidValue as error:
                 values[column.name] = None
                 row.unreadable.add(column.name)
-                validation.problems.append(Problem(spec.name, line, column.name, str(error)))
+                validation.problems.append(parsed.problem(line, column.name, str(error)))
         parsed.rows.append(row)
     return parsed
 
 
+def _is_total_row(cells: list[str]) -> bool:
+    first = next((cell.strip().lower() for cell in cells if cell.strip()), "")
+    return first.rstrip(":") in _TOTAL_WORDS
+
+
 def _check_header(
-    spec: FileSpec, line: int, names: list[str], validation: Validation
+    parsed: ParsedFile, line: int, names: list[str], validation: Validation
 ) -> dict[str, int] | None:
+    spec = parsed.spec
     positions: dict[str, int] = {}
     ok = True
     for position, name in enumerate(names):
@@ -372,7 +338,7 @@ def _check_header(
             continue
         if name in positions:
             validation.problems.append(
-                Problem(spec.name, line, name, "the column appears more than once in the header")
+                parsed.problem(line, name, "the column appears more than once in the header")
             )
             ok = False
         positions[name] = position
@@ -380,12 +346,12 @@ def _check_header(
     for column in spec.columns:
         if column.in_header and column.name not in positions:
             validation.problems.append(
-                Problem(spec.name, line, column.name, "required column is missing from the header")
+                parsed.problem(line, column.name, "required column is missing from the header")
             )
             ok = False
     for name in positions:
         if name not in known:
-            validation.warnings.append(Problem(spec.name, line, name, "unknown column, ignored"))
+            validation.warnings.append(parsed.problem(line, name, "unknown column, ignored"))
     return positions if ok else None
 
 
@@ -402,8 +368,7 @@ def _check_duplicate_keys(parsed: ParsedFile, validation: Validation) -> None:
         if value in first_seen:
             shown = ", ".join(str(part) for part in value)
             validation.problems.append(
-                Problem(
-                    parsed.spec.name,
+                parsed.problem(
                     row.line,
                     "+".join(key),
                     f'duplicate key "{shown}": already on line {first_seen[value]}',
@@ -413,12 +378,11 @@ def _check_duplicate_keys(parsed: ParsedFile, validation: Validation) -> None:
             first_seen[value] = row.line
 
 
-def _check_staff(row: ParsedRow, validation: Validation) -> None:
+def _check_staff(parsed: ParsedFile, row: ParsedRow, validation: Validation) -> None:
     start, end = row.values["start_date"], row.values["end_date"]
     if start and end and end < start:
         validation.problems.append(
-            Problem(
-                STAFF.name,
+            parsed.problem(
                 row.line,
                 "end_date",
                 f"end_date {end.isoformat()} is before start_date {start.isoformat()}",
@@ -426,14 +390,13 @@ def _check_staff(row: ParsedRow, validation: Validation) -> None:
         )
 
 
-def _check_session(row: ParsedRow, validation: Validation) -> None:
+def _check_session(parsed: ParsedFile, row: ParsedRow, validation: Validation) -> None:
     if row.values["status"] != "held":
         return
     for column in ("duration_minutes", "reflective", "childs_views_recorded"):
         if row.values[column] is None and column not in row.unreadable:
             validation.problems.append(
-                Problem(
-                    SESSIONS.name,
+                parsed.problem(
                     row.line,
                     column,
                     "a value is required for a held session; found blank",
@@ -451,8 +414,7 @@ def _check_hubs(parsed: ParsedFile, session: Session, validation: Validation) ->
         if hub in hub_area and hub_area[hub][0] != area:
             first_area, first_line = hub_area[hub]
             validation.problems.append(
-                Problem(
-                    TEAMS.name,
+                parsed.problem(
                     row.line,
                     "area",
                     f'hub "{hub}" is in area "{first_area}" on line {first_line}; '
@@ -471,8 +433,7 @@ def _check_hubs(parsed: ParsedFile, session: Session, validation: Validation) ->
         new_area, line = hub_area[hub_name]
         if new_area != area_name:
             validation.warnings.append(
-                Problem(
-                    TEAMS.name,
+                parsed.problem(
                     line,
                     "area",
                     f'hub "{hub_name}" moves from area "{area_name}" to "{new_area}", '
@@ -509,8 +470,7 @@ def _check_references(validation: Validation, session: Session) -> None:
         for row in parsed.rows:
             if row.values[column] in unknown:
                 validation.problems.append(
-                    Problem(
-                        file_name,
+                    parsed.problem(
                         row.line,
                         column,
                         f'unknown {target.key[0]} "{row.values[column]}": not in {target.name} '
@@ -519,27 +479,48 @@ def _check_references(validation: Validation, session: Session) -> None:
                 )
 
 
-_ROW_CHECKS: dict[str, Callable[[ParsedRow, Validation], None]] = {
+_ROW_CHECKS: dict[str, Callable[[ParsedFile, ParsedRow, Validation], None]] = {
     STAFF.name: _check_staff,
     SESSIONS.name: _check_session,
 }
 
 
 def validate(sources: Mapping[str, bytes], session: Session) -> Validation:
-    """Check every file in `sources` (file name -> content) without writing anything."""
+    """Check every file in `sources` (file name -> content) without writing anything.
+
+    Files may be CSV, Excel workbooks (each sheet a table) or zip files holding either; each
+    table is recognised by its name or, failing that, its header.
+    """
     validation = Validation()
-    for name in sources:
-        if name.lower() not in SPECS_BY_NAME:
+    tables, problems, warnings = read_sources(sources)
+    validation.problems.extend(problems)
+    validation.warnings.extend(warnings)
+    order: dict[str, int] = {}
+    for table in tables:
+        spec = recognise(table)
+        if spec is None:
             validation.warnings.append(
-                Problem(name, None, None, "not an import file name, ignored")
+                Problem(
+                    table.label,
+                    None,
+                    None,
+                    "not recognised as any import file (by its name or its header), ignored",
+                )
             )
-    for spec in FILE_SPECS:
-        content = next(
-            (content for name, content in sources.items() if name.lower() == spec.name), None
-        )
-        if content is None:
             continue
-        parsed = _parse_file(spec, content, validation)
+        if spec.name in validation.files:
+            validation.problems.append(
+                Problem(
+                    table.label,
+                    None,
+                    None,
+                    f"holds {spec.name} data, which {validation.files[spec.name].label} "
+                    "already holds: send each kind of data once",
+                )
+            )
+            continue
+        order[table.label] = FILE_SPECS.index(spec)
+        parsed = _parse_table(spec, table, validation)
         if parsed is None:
             continue
         validation.files[spec.name] = parsed
@@ -547,19 +528,14 @@ def validate(sources: Mapping[str, bytes], session: Session) -> Validation:
         row_check = _ROW_CHECKS.get(spec.name)
         if row_check:
             for row in parsed.rows:
-                row_check(row, validation)
+                row_check(parsed, row, validation)
     if TEAMS.name in validation.files:
         _check_hubs(validation.files[TEAMS.name], session, validation)
     _check_references(validation, session)
-    validation.problems.sort(key=_problem_order)
-    return validation
-
-
-def _problem_order(problem: Problem) -> tuple:
-    file_rank = next(
-        (rank for rank, spec in enumerate(FILE_SPECS) if spec.name == problem.file), -1
+    validation.problems.sort(
+        key=lambda problem: (order.get(problem.file, -1), problem.file, problem.line or 0)
     )
-    return (file_rank, problem.file, problem.line or 0)
+    return validation
 
 
 # --- loading -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 EARLIEST_DATE = date(1900, 1, 1)
@@ -18,6 +18,8 @@ LATEST_DATE = date(2100, 12, 31)
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_EXCEL_SERIAL = re.compile(r"^([2-7]\d{4})(?:\.0+)?$")
+EXCEL_EPOCH = date(1899, 12, 30)
 _CATEGORY_SEPARATORS = re.compile(r"[\s\-]+")
 
 _TRUE = {"yes", "y", "true", "1"}
@@ -35,7 +37,12 @@ def parse_text(value: str) -> str:
 
 
 def parse_date(value: str) -> date:
-    """Read `2025-09-30` or `30/09/2025` (day first, as in the UK)."""
+    """Read `2025-09-30`, `30/09/2025` (day first, as in the UK), or an Excel serial day
+    number such as `45930` (days since 30/12/1899; 20000 to 80000, i.e. 1954 to 2119),
+    which is what a date column turns into when Excel saves it as plain numbers."""
+    serial = _EXCEL_SERIAL.match(value)
+    if serial:
+        return EXCEL_EPOCH + timedelta(days=int(serial.group(1)))
     iso = _ISO_DATE.match(value)
     uk = _UK_DATE.match(value)
     if iso:

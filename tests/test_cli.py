@@ -95,7 +95,10 @@ def test_other_csv_files_in_the_folder_are_ignored_with_a_warning(database_url, 
     (tmp_path / "staff (1).csv").write_text("whatever\n")
     result = run_cli(database_url, "import", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "warning: staff (1).csv: not an import file name, ignored" in result.stdout
+    assert (
+        "warning: staff (1).csv: not recognised as any import file (by its name or its "
+        "header), ignored"
+    ) in result.stdout
     assert "teams.csv: 1 added, 0 replaced, 0 unchanged" in result.stdout
 
 
@@ -103,7 +106,7 @@ def test_import_of_a_folder_without_import_files(database_url, tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     result = run_cli(database_url, "import", str(tmp_path))
     assert result.returncode == 1
-    assert "no import files found; expected any of: teams.csv, staff.csv" in result.stderr
+    assert "no import files found; expected .csv, .xlsx or .zip files" in result.stderr
 
 
 def test_import_of_a_missing_folder(database_url, tmp_path):

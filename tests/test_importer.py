@@ -139,12 +139,12 @@ def test_a_refused_import_into_an_empty_database_leaves_it_empty(engine):
             id="header-only",
         ),
         pytest.param(
-            {"teams.csv": b"team_id,team_name,team_type,hub,area\nT1,Caf\xe9,other,H,A\n"},
+            {"teams.csv": b"team_id,team_name,team_type,hub,area\nT1,Caf\x81,other,H,A\n"},
             [
-                "teams.csv, line 2: unreadable file: not UTF-8 text (byte 0xe9); "
-                "save it as CSV UTF-8"
+                "teams.csv: unreadable file: neither UTF-8 nor Windows-1252 text; save it as "
+                "CSV UTF-8"
             ],
-            id="not-utf8",
+            id="not-text",
         ),
         pytest.param(
             {"teams.csv": TEAMS + b"T1,Again,other,Hub A,North\n"},
