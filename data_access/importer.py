@@ -22,7 +22,7 @@ from sqlalchemy import Engine, insert, select, text, tuple_, update
 from sqlmodel import Session, SQLModel
 
 from data_access.dates import add_months
-from data_access.db import session_scope
+from data_access.db import get_engine, session_scope
 from data_access.models import (
     AUDIT_GRADES,
     EMPLOYMENT_TYPES,
@@ -685,7 +685,11 @@ def import_files(
     source: str = "upload",
     user: str = "local user",
 ) -> ImportResult:
-    """Validate `sources` and, only if nothing is wrong, load them all in one transaction."""
+    """Validate `sources` and, only if nothing is wrong, load them all in one transaction.
+
+    A refused attempt writes no data; it is recorded in the import log (in a transaction of
+    its own) so that the history shows it.
+    """
     result: ImportResult | None = None
     try:
         with session_scope(engine) as session:
@@ -695,8 +699,30 @@ def import_files(
                 raise ImportRefused
             result.counts = load(validation, session, source=source, user=user)
     except ImportRefused:
-        pass
+        with session_scope(engine) as session:
+            session.add(
+                ImportLog(
+                    imported_at=datetime.now(UTC),
+                    source=source[:500],
+                    files=", ".join(sources),
+                    imported_by=user,
+                    outcome="refused",
+                    problem_count=len(result.problems),
+                )
+            )
     assert result is not None
+    return result
+
+
+def preview_import(sources: Mapping[str, bytes], *, engine: Engine | None = None) -> ImportResult:
+    """What `import_files` would do, without doing it: the problems or, when there are none,
+    exact added / replaced / unchanged counts (the load runs and is rolled back)."""
+    with Session(engine or get_engine()) as session:
+        validation = validate(sources, session)
+        result = ImportResult(validation)
+        if validation.ok:
+            result.counts = load(validation, session, source="preview", user="preview")
+        session.rollback()
     return result
 
 

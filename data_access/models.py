@@ -110,7 +110,7 @@ class SupervisionAudit(SQLModel, table=True):
 
 
 class ImportLog(SQLModel, table=True):
-    """One row per import that loaded data: when, what, how much, by whom."""
+    """One row per import attempt: when, which files, how much, by whom, and the outcome."""
 
     __tablename__ = "import_log"
 
@@ -122,4 +122,6 @@ class ImportLog(SQLModel, table=True):
     rows_replaced: int = 0
     rows_unchanged: int = 0
     imported_by: str = Field(default="local user", max_length=200)
+    #: "loaded" or "refused" (refused attempts are recorded too, with their problem count).
     outcome: str = Field(default="loaded", max_length=20)
+    problem_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -102,3 +102,10 @@ def table_contents(engine: Engine) -> dict[str, list[tuple]]:
             rows = connection.execute(table.select()).all()
             contents[table.name] = sorted(tuple(map(repr, row)) for row in rows)
     return contents
+
+
+def data_contents(engine: Engine) -> dict[str, list[tuple]]:
+    """`table_contents` without the import log (which records refused attempts too)."""
+    contents = table_contents(engine)
+    contents.pop("import_log")
+    return contents

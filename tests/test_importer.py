@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import SMALL_ORG, read_folder_bytes, table_contents
+from conftest import SMALL_ORG, data_contents, read_folder_bytes, table_contents
 from sqlalchemy import select
 
 from data_access.db import session_scope
-from data_access.importer import Problem, format_problems, import_files
+from data_access.history import import_history
+from data_access.importer import Problem, format_problems, import_files, preview_import
 from data_access.models import Hub, ImportLog, Staff, SupervisionSession, Team
 
 TEAMS = b"team_id,team_name,team_type,hub,area\nT1,Team one,safeguarding,Hub A,North\n"
@@ -100,8 +101,8 @@ def test_references_may_point_at_rows_already_in_the_database(small_org):
     assert import_files({"staff.csv": rows}, engine=small_org).loaded
 
 
-def test_a_refused_import_writes_nothing(small_org):
-    before = table_contents(small_org)
+def test_a_refused_import_writes_nothing_but_is_recorded(small_org):
+    before = data_contents(small_org)
     files = read_folder_bytes(SMALL_ORG)
     files["teams.csv"] += b"T4,New team,safeguarding,Hub C,East\n"  # valid on its own
     files["caseloads.csv"] += b"S01,2025-05-31,999\n"  # out of range
@@ -109,16 +110,22 @@ def test_a_refused_import_writes_nothing(small_org):
     assert problems == [
         'caseloads.csv, line 10, open_cases: must be a whole number from 0 to 200; found "999"'
     ]
-    assert table_contents(small_org) == before
+    assert data_contents(small_org) == before
+    with session_scope(small_org) as session:
+        history = import_history(session)
+    assert [(h.outcome, h.problem_count, h.rows_added) for h in history] == [
+        ("refused", 1, 0),
+        ("loaded", 0, 43),
+    ]
 
 
 def test_a_refused_import_into_an_empty_database_leaves_it_empty(engine):
-    before = table_contents(engine)
+    before = data_contents(engine)
     files = read_folder_bytes(SMALL_ORG)
     files["staff.csv"] = files["staff.csv"].replace(b"S15,Ola Owen", b"S14,Ola Owen")
     problems = problems_of(engine, files)
     assert problems == ['staff.csv, line 16, staff_id: duplicate key "S14": already on line 15']
-    assert table_contents(engine) == before
+    assert data_contents(engine) == before
 
 
 @pytest.mark.parametrize(
@@ -367,3 +374,20 @@ def test_problem_list_is_capped_with_a_count():
     lines = format_problems(problems, cap=100)
     assert len(lines) == 101
     assert lines[-1] == "... and 50 more problems not listed"
+
+
+def test_preview_counts_exactly_and_writes_nothing(small_org):
+    before = table_contents(small_org)
+    files = {
+        "staff.csv": staff(
+            "S03,Cat Cole,social_worker,permanent,1.0,T1,2024-06-01,",  # replaced
+            "S14,Ned Nash,social_worker,permanent,1,T3,2025-04-01,",  # unchanged
+            "S99,New Person,social_worker,agency,1,T3,2025-01-01,",  # added
+        )
+    }
+    result = preview_import(files, engine=small_org)
+    assert result.loaded
+    assert [(c.file, c.added, c.replaced, c.unchanged) for c in result.counts] == [
+        ("staff.csv", 1, 1, 1)
+    ]
+    assert table_contents(small_org) == before

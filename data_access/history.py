@@ -1,0 +1,43 @@
+"""The import history: every attempt, loaded or refused, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from data_access.models import ImportLog
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    imported_at: datetime
+    source: str
+    files: str
+    rows_added: int
+    rows_replaced: int
+    rows_unchanged: int
+    imported_by: str
+    outcome: str
+    problem_count: int
+
+
+def import_history(session: Session, limit: int = 100) -> list[ImportRecord]:
+    """The latest `limit` import attempts, newest first."""
+    query = select(ImportLog).order_by(ImportLog.imported_at.desc(), ImportLog.id.desc())
+    return [
+        ImportRecord(
+            log.imported_at,
+            log.source,
+            log.files,
+            log.rows_added,
+            log.rows_replaced,
+            log.rows_unchanged,
+            log.imported_by,
+            log.outcome,
+            log.problem_count,
+        )
+        for log in session.execute(query.limit(limit)).scalars()
+    ]
