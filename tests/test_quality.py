@@ -1,0 +1,48 @@
+"""Data-quality checks and the import history, worked out by hand on small_org."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import SMALL_ORG, read_folder_bytes
+
+from data_access.db import session_scope
+from data_access.importer import import_files
+from data_access.quality import LatestDates, latest_dates, quality_checks
+from data_access.scope import Scope
+
+D = date(2025, 3, 31)
+
+
+@pytest.fixture
+def session(engine):
+    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
+    with session_scope(engine) as session:
+        yield session
+
+
+def test_latest_dates_on_or_before_d(session):
+    assert latest_dates(session, D, Scope()) == LatestDates(
+        staff_change=D,  # S04 leaves and S06 starts on D
+        caseload_snapshot=D,
+        vacancies=D,
+        supervision_session=date(2025, 3, 20),
+        supervision_audit=D,
+    )
+    assert latest_dates(session, D, Scope(area="South")).vacancies is None
+
+
+def test_quality_checks(session):
+    no_caseload, never_supervised, no_vacancies = quality_checks(session, D, Scope())
+    # Eligible in post: S01 S02 S03 S06 S08 S10 S11 S15; rows at 2025-03-31 for all but
+    # S10 and S15 (S08 has a row with 0 cases).
+    assert sorted(item[0] for item in no_caseload.items) == ["S10", "S15"]
+    assert sorted(item[0] for item in never_supervised.items) == ["S03", "S06", "S15"]
+    assert no_vacancies.items == [("T3", "Beta assessment", "assessment")]
+    assert (no_caseload.count, never_supervised.count, no_vacancies.count) == (2, 3, 1)
+
+
+def test_quality_checks_follow_the_scope(session):
+    checks = quality_checks(session, D, Scope(team_id="T1"))
+    assert [check.count for check in checks] == [0, 2, 0]
