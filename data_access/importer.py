@@ -73,6 +73,8 @@ class FileSpec:
     model: type[SQLModel]
     columns: tuple[ColumnSpec, ...]
     key: tuple[str, ...]
+    #: The date column that says which period a file covers (None for teams.csv).
+    period: str | None = None
 
     def column(self, name: str) -> ColumnSpec:
         return next(column for column in self.columns if column.name == name)
@@ -112,6 +114,7 @@ STAFF = FileSpec(
         _optional("supervision_training_date"),
     ),
     ("staff_id",),
+    "start_date",
 )
 SESSIONS = FileSpec(
     "supervision_sessions.csv",
@@ -128,6 +131,7 @@ SESSIONS = FileSpec(
         ColumnSpec("childs_views_recorded", parse_bool, value_required=False),
     ),
     ("session_id",),
+    "session_date",
 )
 CASELOADS = FileSpec(
     "caseloads.csv",
@@ -138,6 +142,7 @@ CASELOADS = FileSpec(
         ColumnSpec("open_cases", whole_number_range(0, 200)),
     ),
     ("staff_id", "snapshot_date"),
+    "snapshot_date",
 )
 VACANCIES = FileSpec(
     "vacancies.csv",
@@ -148,6 +153,7 @@ VACANCIES = FileSpec(
         ColumnSpec("vacant_fte", decimal_range(0, 100)),
     ),
     ("team_id", "as_at"),
+    "as_at",
 )
 AUDITS = FileSpec(
     "supervision_audits.csv",
@@ -159,6 +165,7 @@ AUDITS = FileSpec(
         ColumnSpec("grade", category(AUDIT_GRADES)),
     ),
     ("audit_id",),
+    "audit_date",
 )
 
 #: In load order: every file refers only to files before it.
@@ -192,8 +199,10 @@ class ParsedFile:
     line_word: str = "line"
     rows: list[ParsedRow] = field(default_factory=list)
 
-    def problem(self, line: int | None, column: str | None, message: str) -> Problem:
-        return Problem(self.label, line, column, message, self.line_word)
+    def problem(
+        self, line: int | None, column: str | None, message: str, found: str | None = None
+    ) -> Problem:
+        return Problem(self.label, line, column, message, self.line_word, found)
 
 
 @dataclass
@@ -317,7 +326,7 @@ def _parse_table(spec: FileSpec, table: Table, validation: Validation) -> Parsed
             except InvalidValue as error:
                 values[column.name] = None
                 row.unreadable.add(column.name)
-                validation.problems.append(parsed.problem(line, column.name, str(error)))
+                validation.problems.append(parsed.problem(line, column.name, str(error), raw))
         parsed.rows.append(row)
     return parsed
 
@@ -372,6 +381,7 @@ def _check_duplicate_keys(parsed: ParsedFile, validation: Validation) -> None:
                     row.line,
                     "+".join(key),
                     f'duplicate key "{shown}": already on line {first_seen[value]}',
+                    shown,
                 )
             )
         else:
@@ -475,6 +485,7 @@ def _check_references(validation: Validation, session: Session) -> None:
                         column,
                         f'unknown {target.key[0]} "{row.values[column]}": not in {target.name} '
                         "nor in the database",
+                        row.values[column],
                     )
                 )
 
@@ -724,6 +735,69 @@ def preview_import(sources: Mapping[str, bytes], *, engine: Engine | None = None
             result.counts = load(validation, session, source="preview", user="preview")
         session.rollback()
     return result
+
+
+def record_refusal(
+    sources: Mapping[str, bytes],
+    problem_count: int,
+    *,
+    engine: Engine | None = None,
+    source: str = "upload",
+    user: str = "local user",
+) -> None:
+    """Record in the import history an attempt refused before the import was tried (for
+    example an upload whose preview found problems)."""
+    with session_scope(engine) as session:
+        session.add(
+            ImportLog(
+                imported_at=datetime.now(UTC),
+                source=source[:500],
+                files=", ".join(sources),
+                imported_by=user,
+                outcome="refused",
+                problem_count=problem_count,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """One file (or sheet) of an upload, for the preview."""
+
+    label: str
+    kind: str
+    rows: int
+    added: int | None
+    replaced: int | None
+    unchanged: int | None
+    first_date: date | None
+    last_date: date | None
+
+
+def summarise(result: ImportResult) -> list[FileSummary]:
+    """Per file: rows, what loading would add or replace, and the period it covers."""
+    counts = {count.file: count for count in result.counts}
+    summaries = []
+    for spec_name, parsed in result.validation.files.items():
+        dates = [
+            row.values[parsed.spec.period]
+            for row in parsed.rows
+            if parsed.spec.period and row.values[parsed.spec.period] is not None
+        ]
+        count = counts.get(spec_name)
+        summaries.append(
+            FileSummary(
+                label=parsed.label,
+                kind=spec_name,
+                rows=len(parsed.rows),
+                added=count.added if count else None,
+                replaced=count.replaced if count else None,
+                unchanged=count.unchanged if count else None,
+                first_date=min(dates) if dates else None,
+                last_date=max(dates) if dates else None,
+            )
+        )
+    return summaries
 
 
 def format_problems(problems: Iterable[Problem], cap: int = PROBLEM_LIST_CAP) -> list[str]:

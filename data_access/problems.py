@@ -14,6 +14,8 @@ class Problem:
     column: str | None
     message: str
     line_word: str = "line"
+    #: The value found in the cell, where there was one (for tables of problems).
+    found: str | None = None
 
     def __str__(self) -> str:
         where = [self.file]

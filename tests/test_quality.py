@@ -46,3 +46,25 @@ def test_quality_checks(session):
 def test_quality_checks_follow_the_scope(session):
     checks = quality_checks(session, D, Scope(team_id="T1"))
     assert [check.count for check in checks] == [0, 2, 0]
+
+
+def test_templates_form_a_valid_import_with_two_rows_each(engine):
+    from data_access.templates import all_templates
+
+    templates = all_templates()
+    assert all(content.decode().count("\n") == 3 for content in templates.values())
+    result = import_files(templates, engine=engine)
+    assert result.loaded, [str(p) for p in result.problems]
+    assert all(count.added == 2 for count in result.counts)
+
+
+def test_upload_summary_gives_counts_and_period(session, engine):
+    from data_access.importer import preview_import, summarise
+
+    files = {
+        "caseloads.csv": b"staff_id,snapshot_date,open_cases\nS01,2025-03-31,21\nS02,2025-05-31,9\n"
+    }
+    summary = summarise(preview_import(files, engine=engine))
+    assert [(s.kind, s.rows, s.added, s.replaced, s.first_date, s.last_date) for s in summary] == [
+        ("caseloads.csv", 2, 1, 1, date(2025, 3, 31), date(2025, 5, 31))
+    ]

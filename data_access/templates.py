@@ -1,0 +1,79 @@
+"""Template files for the import: each file's header and two example rows.
+
+The examples together form a valid import (a test checks it), so a performance officer can
+start from them with confidence.
+"""
+
+from __future__ import annotations
+
+from data_access.importer import FILE_SPECS
+
+EXAMPLE_ROWS: dict[str, list[list[str]]] = {
+    "teams.csv": [
+        ["T101", "Northfield safeguarding team 1", "safeguarding", "Northfield hub", "South"],
+        ["T102", "South ASTI team 1", "assessment", "South area-wide services", "South"],
+    ],
+    "staff.csv": [
+        [
+            "S0001",
+            "Amina Patel",
+            "social_worker",
+            "permanent",
+            "1",
+            "T101",
+            "2024-09-02",
+            "",
+            "",
+            "2024-09-02",
+            "2024-09-20",
+            "",
+        ],
+        [
+            "S0002",
+            "Daniel Hughes",
+            "team_manager",
+            "permanent",
+            "1",
+            "T101",
+            "15/01/2019",
+            "",
+            "",
+            "",
+            "2019-02-01",
+            "2025-03-14",
+        ],
+    ],
+    "supervision_sessions.csv": [
+        ["SS0001", "S0001", "S0002", "2025-09-05", "held", "90", "yes", "yes"],
+        ["SS0002", "S0001", "S0002", "2025-09-12", "cancelled", "", "", ""],
+    ],
+    "caseloads.csv": [
+        ["S0001", "2025-09-30", "14"],
+        ["S0002", "2025-09-30", "0"],
+    ],
+    "vacancies.csv": [
+        ["T101", "2025-09-30", "1.5"],
+        ["T102", "2025-09-30", "0"],
+    ],
+    "supervision_audits.csv": [
+        ["A0001", "S0001", "2025-09-25", "good"],
+        ["A0002", "S0001", "2025-06-20", "requires improvement"],
+    ],
+}
+
+
+def template_csv(file_name: str) -> bytes:
+    """The template for one import file, as UTF-8 CSV bytes."""
+    import csv
+    import io
+
+    spec = next(spec for spec in FILE_SPECS if spec.name == file_name)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([column.name for column in spec.columns])
+    writer.writerows(EXAMPLE_ROWS[file_name])
+    return buffer.getvalue().encode("utf-8")
+
+
+def all_templates() -> dict[str, bytes]:
+    return {spec.name: template_csv(spec.name) for spec in FILE_SPECS}
