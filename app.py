@@ -59,6 +59,9 @@ navigation = st.navigation(
         "Teams": [
             st.Page("app_pages/team.py", title="Team", icon=":material/badge:"),
         ],
+        "Data": [
+            st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
+        ],
     }
 )
 try:

@@ -9,7 +9,7 @@ from data_access.summary import HEADLINE_METRICS, furthest_from_target, what_mov
 from ui import format as fmt
 from ui import queries
 from ui.filters import current
-from ui.layout import page_header
+from ui.layout import grid, page_header
 from ui.tables import unit_table
 
 filters = current()
@@ -28,9 +28,7 @@ if all(figure.value is None for figure in figures):
     st.stop()
 
 year_earlier = add_months(as_at, -12)
-# Row by row, so that the reading order (and a screen reader's) matches what the eye sees.
-cells = [cell for _ in range(0, len(figures), 4) for cell in st.columns(4)]
-for item, cell in zip(figures, cells, strict=False):
+for item, cell in zip(figures, grid(len(figures), 4), strict=True):
     with cell, st.container(border=True):
         trend = [value for _, value in item.history if value is not None]
         st.metric(

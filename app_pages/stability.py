@@ -12,7 +12,7 @@ from data_access.policy import DEFAULT_POLICY
 from ui import queries
 from ui.charts import chart_block, trend_chart
 from ui.filters import current
-from ui.layout import page_header
+from ui.layout import grid, page_header
 from ui.period import choose_period
 from ui.tables import unit_table
 
@@ -34,9 +34,7 @@ frame = pd.DataFrame(
     [{"month": p.month, "metric": p.metric, "value": p.value} for p in points]
 ).dropna(subset=["value"])
 
-# Row by row, so the reading order (and a screen reader's) follows the layout.
-cells = [cell for _ in range(0, len(INDICATORS), 2) for cell in st.columns(2)]
-for cell, name in zip(cells, INDICATORS, strict=True):
+for cell, name in zip(grid(len(INDICATORS), 2), INDICATORS, strict=True):
     metric = METRICS[name]
     target = DEFAULT_POLICY.targets.get(name)
     data = frame[frame["metric"] == name].assign(series=metric.label)

@@ -27,3 +27,10 @@ def page_header(title: str, filters: Filters, purpose: str) -> bool:
     )
     st.markdown(purpose)
     return True
+
+
+def grid(count: int, per_row: int) -> list:
+    """`count` cells laid out `per_row` to a row, created row by row so that the reading
+    order (and a screen reader's) follows the layout rather than running down each column."""
+    cells = [cell for _ in range(0, count, per_row) for cell in st.columns(per_row)]
+    return cells[:count]

@@ -13,6 +13,8 @@ import streamlit as st
 
 from data_access import breakdowns, summary
 from data_access.db import session_scope
+from data_access.history import import_history
+from data_access.quality import latest_dates, quality_checks
 from data_access.scope import Scope, TeamChoice, teams_in_scope
 from data_access.scope import area_names as _area_names
 from data_access.scope import hub_names as _hub_names
@@ -150,3 +152,15 @@ def team_workers(as_at: date, team_id: str):
 def worker_sessions(staff_id: str, since: date, until: date, team_id: str):
     with session_scope() as session:
         return breakdowns.worker_sessions(session, staff_id, since, until, team_id)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def history(limit: int = 100):
+    with session_scope() as session:
+        return import_history(session, limit)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Checking data quality...")
+def quality(as_at: date, scope: Scope):
+    with session_scope() as session:
+        return latest_dates(session, as_at, scope), quality_checks(session, as_at, scope)
