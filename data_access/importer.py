@@ -710,17 +710,7 @@ def import_files(
                 raise ImportRefused
             result.counts = load(validation, session, source=source, user=user)
     except ImportRefused:
-        with session_scope(engine) as session:
-            session.add(
-                ImportLog(
-                    imported_at=datetime.now(UTC),
-                    source=source[:500],
-                    files=", ".join(sources),
-                    imported_by=user,
-                    outcome="refused",
-                    problem_count=len(result.problems),
-                )
-            )
+        record_refusal(sources, len(result.problems), engine=engine, source=source, user=user)
     assert result is not None
     return result
 

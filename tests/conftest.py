@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from sqlalchemy import Engine, MetaData, text
 from sqlmodel import SQLModel
 
@@ -84,6 +85,16 @@ def engine(database_url, monkeypatch) -> Iterator[Engine]:
     yield engine
     engine.dispose()
     db.get_engine.cache_clear()
+
+
+@pytest.fixture
+def fresh_caches():
+    """Empty Streamlit's caches around an AppTest test (they live in this process)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def read_folder_bytes(folder: Path) -> dict[str, bytes]:

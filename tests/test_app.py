@@ -7,7 +7,6 @@ figures are as at 31/03/2025 (URL value "March 2025"); see test_metrics.py for t
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from conftest import SMALL_ORG, read_folder_bytes
 from streamlit.testing.v1 import AppTest
 
@@ -15,15 +14,6 @@ from data_access.config import PROJECT_ROOT
 from data_access.importer import import_files
 
 APP = str(PROJECT_ROOT / "app.py")
-
-
-@pytest.fixture
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-import streamlit as st
 from conftest import SMALL_ORG, data_contents, read_folder_bytes
 from streamlit.testing.v1 import AppTest
 from test_reading import workbook
@@ -13,15 +11,6 @@ from data_access.importer import import_files
 
 APP = str(PROJECT_ROOT / "app.py")
 CSV = "text/csv"
-
-
-@pytest.fixture
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def data_page(**query: str) -> AppTest:
