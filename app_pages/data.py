@@ -20,6 +20,7 @@ from ui import queries
 from ui.charts import csv_download
 from ui.filters import current
 from ui.layout import grid
+from ui.tables import uk_date_columns
 
 UPLOADER_GENERATION = "data-uploader-generation"
 LOGGED_REFUSALS = "data-logged-refusals"
@@ -93,10 +94,7 @@ if uploads:
                 ]
             ),
             hide_index=True,
-            column_config={
-                name: st.column_config.DateColumn(name, format="DD/MM/YYYY")
-                for name in ("From", "To")
-            },
+            column_config=uk_date_columns("From", "To"),
         )
         for parsed in result.validation.files.values():
             with st.expander(f"Preview: {parsed.label} (first 10 rows)"):
@@ -189,7 +187,7 @@ st.dataframe(
         ]
     ),
     hide_index=True,
-    column_config={"Latest date": st.column_config.DateColumn(format="DD/MM/YYYY")},
+    column_config=uk_date_columns("Latest date"),
 )
 cells = st.columns(len(checks))
 for cell, check in zip(cells, checks, strict=True):

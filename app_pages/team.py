@@ -12,6 +12,7 @@ from ui import queries
 from ui.charts import chart_block, csv_download, slug
 from ui.filters import current, team_labels
 from ui.layout import page_header
+from ui.tables import uk_date_columns
 
 STATUS_TEXT = {
     "overdue": "✗ Overdue",
@@ -119,11 +120,12 @@ st.caption(
     "interval: 7 days in the first 42 days of the ASYE, 14 days to 6 months, otherwise 31 days. "
     "Click a heading to sort."
 )
-uk_date_column = {
-    name: st.column_config.DateColumn(name, format="DD/MM/YYYY")
-    for name in ("Last supervision", "Next due", "Agreement")
-}
-st.dataframe(table, hide_index=True, width="stretch", column_config=uk_date_column)
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config=uk_date_columns("Last supervision", "Next due", "Agreement"),
+)
 csv_download(table, "People in post", f"{slug(filters.team_name or 'team')}-{as_at.isoformat()}")
 
 st.subheader("Supervision timeline")

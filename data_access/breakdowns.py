@@ -49,16 +49,21 @@ def months_ending(as_at: date, count: int) -> list[date]:
     return [month_end(add_months(last, -offset)) for offset in range(count - 1, -1, -1)]
 
 
-def _month_ranges(months: list[date]):
-    """A subquery of (month_start, month_end) rows, one per month end given."""
+def _date_ranges(ranges: list[tuple[date, date]]):
+    """A subquery of (month_start, month_end) rows: one per (first day, last day) given."""
     rows = [
         select(
-            literal(month.replace(day=1), Date).label("month_start"),
-            literal(month, Date).label("month_end"),
+            literal(first, Date).label("month_start"),
+            literal(last, Date).label("month_end"),
         )
-        for month in months
+        for first, last in ranges
     ]
     return union_all(*rows).subquery() if len(rows) > 1 else rows[0].subquery()
+
+
+def _month_ranges(months: list[date]):
+    """A subquery of (month_start, month_end) rows, one per month end given."""
+    return _date_ranges([(month.replace(day=1), month) for month in months])
 
 
 # --- metric trends and comparisons ---------------------------------------------------------
@@ -315,14 +320,7 @@ def audit_grades_by_quarter(
     session: Session, quarter_ends: list[date], scope: Scope
 ) -> list[GradeCount]:
     """Supervision audits of in-scope supervisees in each quarter, by grade."""
-    rows = [
-        select(
-            literal(month_end(add_months(end, -2)).replace(day=1), Date).label("month_start"),
-            literal(end, Date).label("month_end"),
-        )
-        for end in quarter_ends
-    ]
-    quarters = union_all(*rows).subquery() if len(rows) > 1 else rows[0].subquery()
+    quarters = _date_ranges([(add_months(end, -2).replace(day=1), end) for end in quarter_ends])
     query = (
         select(quarters.c.month_end, SupervisionAudit.grade, func.count())
         .select_from(SupervisionAudit)

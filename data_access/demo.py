@@ -18,8 +18,6 @@ so it passes exactly the same validation.
 from __future__ import annotations
 
 import bisect
-import csv
-import io
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -30,6 +28,7 @@ from data_access.dates import add_months, month_ends
 from data_access.db import session_scope
 from data_access.importer import ImportResult, import_files
 from data_access.models import ImportLog, Team
+from data_access.reading import csv_bytes
 
 DEMO_SOURCE = "demo organisation"
 HISTORY_START = date(2021, 11, 1)
@@ -598,11 +597,11 @@ class DemoBuilder:
             for w in self.workers
         ]
         return {
-            "teams.csv": _csv(
+            "teams.csv": csv_bytes(
                 ("team_id", "team_name", "team_type", "hub", "area"),
                 [(t.team_id, t.team_name, t.team_type, t.hub, t.area) for t in self.teams],
             ),
-            "staff.csv": _csv(
+            "staff.csv": csv_bytes(
                 (
                     "staff_id",
                     "display_name",
@@ -619,7 +618,7 @@ class DemoBuilder:
                 ),
                 staff_rows,
             ),
-            "supervision_sessions.csv": _csv(
+            "supervision_sessions.csv": csv_bytes(
                 (
                     "session_id",
                     "staff_id",
@@ -632,9 +631,9 @@ class DemoBuilder:
                 ),
                 self.sessions,
             ),
-            "caseloads.csv": _csv(("staff_id", "snapshot_date", "open_cases"), self.caseloads),
-            "vacancies.csv": _csv(("team_id", "as_at", "vacant_fte"), self.vacancies),
-            "supervision_audits.csv": _csv(
+            "caseloads.csv": csv_bytes(("staff_id", "snapshot_date", "open_cases"), self.caseloads),
+            "vacancies.csv": csv_bytes(("team_id", "as_at", "vacant_fte"), self.vacancies),
+            "supervision_audits.csv": csv_bytes(
                 ("audit_id", "staff_id", "audit_date", "grade"), self.audits
             ),
         }
@@ -647,25 +646,6 @@ def _required_interval(worker: Worker, day: date) -> int:
     if asye and asye <= day < add_months(asye, 6):
         return 14
     return 31
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _csv(header: tuple[str, ...], rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
 
 
 def demo_files(seed: int = SEED) -> dict[str, bytes]:

@@ -3,7 +3,8 @@
 Handles what council extracts look like in practice: CSV in UTF-8 (with or without a BOM) or
 Windows-1252 (Excel's "CSV" on Windows), Excel workbooks (one table per sheet, with real dates
 or text), zip files holding either, stray blank rows and a total row at the bottom. The
-importer validates the tables; this module only reads them and says which kind each is.
+importer validates the tables; this module reads them (and writes the import format, for the
+demo organisation and the templates).
 """
 
 from __future__ import annotations
@@ -246,3 +247,24 @@ def read_folder(folder) -> tuple[dict[str, bytes], list[Problem]]:
             )
         )
     return sources, problems
+
+
+def _cell(value) -> str:
+    """A value as the import format writes it: ISO dates, yes/no, blank for None."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_bytes(header, rows) -> bytes:
+    """Rows written as an import file: UTF-8 CSV with a header line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return buffer.getvalue().encode("utf-8")

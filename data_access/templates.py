@@ -7,6 +7,7 @@ start from them with confidence.
 from __future__ import annotations
 
 from data_access.importer import FILE_SPECS
+from data_access.reading import csv_bytes
 
 EXAMPLE_ROWS: dict[str, list[list[str]]] = {
     "teams.csv": [
@@ -64,15 +65,8 @@ EXAMPLE_ROWS: dict[str, list[list[str]]] = {
 
 def template_csv(file_name: str) -> bytes:
     """The template for one import file, as UTF-8 CSV bytes."""
-    import csv
-    import io
-
     spec = next(spec for spec in FILE_SPECS if spec.name == file_name)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([column.name for column in spec.columns])
-    writer.writerows(EXAMPLE_ROWS[file_name])
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes([column.name for column in spec.columns], EXAMPLE_ROWS[file_name])
 
 
 def all_templates() -> dict[str, bytes]:

@@ -8,7 +8,6 @@ Percentage axes are fixed (0-100 for shares, 0-50 for rates) so charts can be co
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -113,7 +112,3 @@ def trend_chart(
     )
     layers = [lines] + [rule(value, label) for value, label in rules]
     return alt.layer(*layers).properties(height=height)
-
-
-def month_column(months: list[date]) -> list[str]:
-    return [month.strftime("%b %Y") for month in months]

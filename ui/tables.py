@@ -61,3 +61,8 @@ def unit_table(title: str, units: list[UnitFigures], names: tuple[str, ...]) -> 
     for name in names:
         download[f"{labels[name]} status"] = [unit.statuses[name] or "" for unit in units]
     csv_download(download, title)
+
+
+def uk_date_columns(*names: str) -> dict:
+    """`column_config` that shows these date columns as 31/10/2026 and sorts them as dates."""
+    return {name: st.column_config.DateColumn(name, format="DD/MM/YYYY") for name in names}
