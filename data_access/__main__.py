@@ -16,6 +16,9 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from data_access.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES, load_benchmarks
+from data_access.census import load_census
+from data_access.comparison import benchmark_years, comparison, find_authority
 from data_access.config import database_url
 from data_access.db import init_db, schema_is_current, session_scope
 from data_access.demo import DemoNotLoaded, load_demo
@@ -138,6 +141,105 @@ def cmd_scopes(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_file(path_text: str) -> tuple[str, bytes]:
+    path = Path(path_text)
+    if not path.is_file():
+        raise CommandError(f"{path_text}: file not found")
+    try:
+        return path.name, path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"{path_text}: cannot read file: {error}") from None
+
+
+def _print_refusal(problems, warnings=()) -> int:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for line in format_problems(problems):
+        print(line, file=sys.stderr)
+    print(f"Refused: {len(problems)} problem(s) found; nothing was written.", file=sys.stderr)
+    return 1
+
+
+def cmd_import_benchmarks(args: argparse.Namespace) -> int:
+    indicators = _read_file(args.indicators)
+    neighbours = _read_file(args.neighbours) if args.neighbours else None
+    init_db()
+    result = load_benchmarks(indicators, neighbours, user=args.user, source="command line")
+    if not result.loaded:
+        return _print_refusal(result.problems, result.warnings)
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    first, last = result.years
+    print(
+        f"Loaded {result.rows} published rows ({first} to {last}, {result.authorities} "
+        "authorities), replacing the earlier benchmark load."
+    )
+    if neighbours:
+        print(f"Statistical neighbour model: {result.neighbour_models} authorities.")
+    else:
+        print("No neighbour file given: the neighbour model already held (if any) is kept.")
+    return 0
+
+
+def cmd_benchmarks(args: argparse.Namespace) -> int:
+    _require_schema()
+    with session_scope() as session:
+        years = benchmark_years(session)
+        if not years:
+            raise CommandError(
+                "no benchmarks loaded: run `python -m data_access import-benchmarks FILE` first"
+            )
+        year = args.year or years[0]
+        if year not in years:
+            raise CommandError(
+                f"no published figures for {year}; years held: {min(years)} to {max(years)}"
+            )
+        if find_authority(session, args.la) is None:
+            raise CommandError(f"no authority with old LA code {args.la} in the published file")
+        result = comparison(session, args.la, year)
+    if result is None:
+        raise CommandError(f"authority {args.la} has no published figures for {year}")
+    if args.json:
+        print(json.dumps(result.as_json()))
+        return 0
+    print(f"{result.la_name} ({result.la_code}), {result.region_name}, 30 September {year}")
+    if result.joint_return:
+        print(f"  (figures of the joint return {result.joint_return})")
+    for name, item in result.indicators.items():
+        indicator = BENCHMARK_INDICATORS[name]
+        if item.la.value is not None:
+            ours = str(item.la.value)
+        else:
+            meaning = SUPPRESSION_CODES.get(item.la.status, "not published")
+            ours = f"{item.la.status or '-'} ({meaning})"
+        rank = f"rank {item.rank} of {item.of}, band {item.quartile}" if item.rank else "unranked"
+        print(
+            f"  {indicator.label:<24} {ours:<12} England {item.england.value}  region "
+            f"{item.region.value}  neighbours {item.neighbours_median}  {rank}"
+        )
+    return 0
+
+
+def cmd_census(args: argparse.Namespace) -> int:
+    name, content = _read_file(args.file)
+    init_db()
+    result = load_census(name, content, user=args.user, source="command line")
+    if not result.loaded:
+        return _print_refusal(result.problems)
+    figures = result.figures
+    if args.json:
+        print(json.dumps(figures.as_json()))
+        return 0
+    print(
+        f"Census return for {figures.la_code}, 30 September {figures.year}: "
+        f"{figures.worker_records} worker records. Figures saved:"
+    )
+    for key, value in figures.as_json().items():
+        if key not in ("la_code", "year", "reference_date", "worker_records"):
+            print(f"  {key:<24} {'-' if value is None else value}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m data_access",
@@ -173,6 +275,33 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.set_defaults(run=cmd_metrics)
 
     commands.add_parser("scopes", help="list areas, hubs and teams").set_defaults(run=cmd_scopes)
+
+    user = os.environ.get("USER") or "local user"
+    loading = commands.add_parser(
+        "import-benchmarks",
+        help="load the DfE workforce indicators CSV (and statistical neighbour CSV), replacing "
+        "the earlier benchmark load",
+    )
+    loading.add_argument("indicators", help="the DfE children's social work workforce CSV")
+    loading.add_argument("--neighbours", help="the DfE statistical neighbour model CSV")
+    loading.add_argument("--user", default=user, help="recorded as importer")
+    loading.set_defaults(run=cmd_import_benchmarks)
+
+    bench = commands.add_parser(
+        "benchmarks", help="an authority's published figures beside England, region, neighbours"
+    )
+    bench.add_argument("--la", required=True, help="old LA code, such as 330")
+    bench.add_argument("--year", type=int, help="reporting year (default: the latest)")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.set_defaults(run=cmd_benchmarks)
+
+    census = commands.add_parser(
+        "census", help="check our CSWW census return (XML) and save the figures DfE will publish"
+    )
+    census.add_argument("file", help="the census return XML file")
+    census.add_argument("--json", action="store_true", help="print the figures as JSON")
+    census.add_argument("--user", default=user, help="recorded as importer")
+    census.set_defaults(run=cmd_census)
     return parser
 
 

@@ -125,3 +125,121 @@ class ImportLog(SQLModel, table=True):
     #: "loaded" or "refused" (refused attempts are recorded too, with their problem count).
     outcome: str = Field(default="loaded", max_length=20)
     problem_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+# --- Published national benchmarks (DfE children's social work workforce statistics) ---
+
+GEOGRAPHIC_LEVELS = ("national", "regional", "local_authority")
+
+
+class BenchmarkSource(SQLModel, table=True):
+    """The benchmark load in use (one row: each load replaces the previous one)."""
+
+    __tablename__ = "benchmark_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    loaded_at: datetime
+    loaded_by: str = Field(default="local user", max_length=200)
+    indicators_file: str = Field(max_length=500)
+    neighbours_file: str | None = Field(default=None, max_length=500)
+    first_year: int
+    last_year: int
+
+
+class BenchmarkRow(SQLModel, table=True):
+    """One row of the published indicators file: England, a region or an authority in a year.
+
+    `la_code` is the old LA code as published, which for a joint return holds every member's
+    code (for example "314 / 318").
+    """
+
+    __tablename__ = "benchmark_row"
+    __table_args__ = (Index("ix_benchmark_row_year_level", "year", "level"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    level: str = Field(max_length=20)
+    region_code: str | None = Field(default=None, max_length=20)
+    region_name: str | None = Field(default=None, max_length=100)
+    la_code: str | None = Field(default=None, max_length=60)
+    new_la_code: str | None = Field(default=None, max_length=100)
+    la_name: str | None = Field(default=None, max_length=300)
+
+
+class BenchmarkValue(SQLModel, table=True):
+    """One published figure: a number, or a suppression code (never both)."""
+
+    __tablename__ = "benchmark_value"
+    __table_args__ = (Index("ix_benchmark_value_indicator", "indicator", "row_id"),)
+
+    row_id: int = Field(foreign_key="benchmark_row.id", primary_key=True)
+    indicator: str = Field(primary_key=True, max_length=40)
+    value: float | None = None
+    #: c, k, low, u, x or z (see data_access.benchmarks.SUPPRESSION_CODES); None for a number.
+    status: str | None = Field(default=None, max_length=4)
+
+
+class BenchmarkAuthority(SQLModel, table=True):
+    """Which published row holds an authority's figures in a year: its own row, or the joint
+    return its code appears in (when it has no row of its own that year)."""
+
+    __tablename__ = "benchmark_authority"
+
+    year: int = Field(primary_key=True)
+    la_code: str = Field(primary_key=True, max_length=10)
+    la_name: str = Field(max_length=200)
+    row_id: int = Field(foreign_key="benchmark_row.id", index=True)
+
+
+class StatisticalNeighbour(SQLModel, table=True):
+    """The DfE statistical neighbour model: an authority's 10 closest authorities, in order."""
+
+    __tablename__ = "statistical_neighbour"
+
+    la_code: str = Field(primary_key=True, max_length=10)
+    position: int = Field(primary_key=True)
+    neighbour_code: str = Field(max_length=10)
+    closeness: str | None = Field(default=None, max_length=40)
+
+
+class Setting(SQLModel, table=True):
+    """Settings chosen in the dashboard and remembered for everyone (for example which
+    authority "we" are on the Benchmarks page)."""
+
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(max_length=500)
+
+
+class CensusReturn(SQLModel, table=True):
+    """Figures computed from our own CSWW census return (XML) before submission.
+
+    Only the aggregate figures are kept, never the worker records. Column names follow the
+    published indicators file, so the two sit side by side.
+    """
+
+    __tablename__ = "census_return"
+
+    la_code: str = Field(primary_key=True, max_length=10)
+    year: int = Field(primary_key=True)
+    reference_date: date
+    file_name: str = Field(max_length=500)
+    loaded_at: datetime
+    loaded_by: str = Field(default="local user", max_length=200)
+    worker_records: int
+    inpost_fte: float
+    inpost_headcount: int
+    starters_fte: float
+    starters_headcount: int
+    leavers_fte: float
+    leavers_headcount: int
+    turnover_rate_fte: float | None = None
+    agency_fte: float
+    agency_headcount: int
+    agency_rate_fte: float | None = None
+    vacancy_fte: float | None = None
+    vacancy_rate_fte: float | None = None
+    case_holders_fte: float
+    cases: int
+    caseload_fte: float | None = None
+    working_days_lost_fte: float | None = None
+    absence_rate_fte: float | None = None

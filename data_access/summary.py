@@ -33,19 +33,26 @@ HEADLINE_METRICS = (
 )
 
 
+_DATED_COLUMNS = (
+    CaseloadSnapshot.snapshot_date,
+    Vacancy.as_at,
+    SupervisionSession.session_date,
+    SupervisionAudit.audit_date,
+)
+
+
 def latest_data_date(session: Session) -> date | None:
     """The latest date in any dated record: snapshots, vacancies, sessions or audits."""
-    latest = [
-        session.execute(select(func.max(column))).scalar()
-        for column in (
-            CaseloadSnapshot.snapshot_date,
-            Vacancy.as_at,
-            SupervisionSession.session_date,
-            SupervisionAudit.audit_date,
-        )
-    ]
-    dates = [day for day in latest if day is not None]
+    dates = [session.execute(select(func.max(column))).scalar() for column in _DATED_COLUMNS]
+    dates = [day for day in dates if day is not None]
     return max(dates) if dates else None
+
+
+def earliest_data_date(session: Session) -> date | None:
+    """The earliest date in any dated record: where our own history begins."""
+    dates = [session.execute(select(func.min(column))).scalar() for column in _DATED_COLUMNS]
+    dates = [day for day in dates if day is not None]
+    return min(dates) if dates else None
 
 
 def latest_complete_month_end(session: Session) -> date | None:

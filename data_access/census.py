@@ -1,0 +1,459 @@
+"""Our own CSWW census return (the XML an authority submits to DfE for 30 September): read it,
+validate it, and compute the figures DfE will publish for us, before submission.
+
+The return holds a `Header` (`Collection`, `Year`, `ReferenceDate`, `LEA`), an LA-level block
+`LALevelVacancies` (`NumberOfVacancies`, `NoAgencyFTE`, `NoAgencyHeadcount`) and one
+`CSWWWorker` per worker record. Any element of a worker may be missing; a missing value leaves
+that worker out of the figures that need it (as DfE leaves workers without an FTE out of FTE
+figures). Only the aggregate figures are stored, never the worker records.
+
+Definitions, following DfE's (D is the reference date, the year is (D - 1 year, D]):
+
+- In post: `RoleStartDate` missing or on or before D, and `RoleEndDate` missing or after D.
+- Employed: `AgencyWorker` 0; agency: 1.
+- FTE: the worker's `FTE` (`FTE30` where `FTE` is missing); workers with neither are left out
+  of FTE figures but counted in headcounts.
+- Headcount: distinct `SWENo` (a record without one counts once).
+- In post FTE / headcount: employed workers in post at D.
+- Starters / leavers: employed workers whose `RoleStartDate` / `RoleEndDate` is in the year.
+- Turnover rate = leavers FTE / in post FTE x 100.
+- Agency FTE / headcount: agency worker records in post at D; when the return has no agency
+  worker records, the LA-level `NoAgencyFTE` / `NoAgencyHeadcount`.
+- Agency worker rate = agency FTE / (agency FTE + in post FTE) x 100.
+- Vacancy rate = `NumberOfVacancies` / (`NumberOfVacancies` + in post FTE) x 100.
+- Average caseload = sum of `Cases30` / FTE of the workers in post (employed or agency) with
+  `Cases30` of 1 or more.
+- Absence rate = `WorkingDaysLost` of employed workers in post / (in post FTE x 253) x 100.
+
+FTE totals are rounded to one decimal place and rates to one decimal place, as published.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine, delete, select
+from sqlmodel import Session
+
+from data_access.dates import add_months
+from data_access.db import session_scope
+from data_access.metrics import percentage, round_one_decimal
+from data_access.models import CensusReturn, ImportLog
+from data_access.problems import Problem
+from data_access.reading import MAX_FILE_BYTES
+
+WORKING_DAYS_PER_YEAR = 253
+ORG_ROLES = {"1", "2", "3", "4", "5", "6"}
+CFKSS_STATUSES = {"1", "2", "3", "4"}
+
+
+@dataclass
+class Worker:
+    position: int
+    agency: bool
+    swe_number: str | None
+    fte: float | None
+    role_start: date | None
+    role_end: date | None
+    cases: int | None
+    days_lost: float | None
+
+
+@dataclass
+class CensusFile:
+    file: str
+    year: int | None = None
+    reference_date: date | None = None
+    la_code: str | None = None
+    vacancies_fte: float | None = None
+    agency_fte_la_level: float | None = None
+    agency_headcount_la_level: int | None = None
+    workers: list[Worker] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CensusFigures:
+    """The figures DfE publishes, computed from one return (names as in the published file)."""
+
+    la_code: str
+    year: int
+    reference_date: date
+    worker_records: int
+    inpost_fte: float
+    inpost_headcount: int
+    starters_fte: float
+    starters_headcount: int
+    leavers_fte: float
+    leavers_headcount: int
+    turnover_rate_fte: float | None
+    agency_fte: float
+    agency_headcount: int
+    agency_rate_fte: float | None
+    vacancy_fte: float | None
+    vacancy_rate_fte: float | None
+    case_holders_fte: float
+    cases: int
+    caseload_fte: float | None
+    working_days_lost_fte: float | None
+    absence_rate_fte: float | None
+
+    def as_json(self) -> dict:
+        figures = asdict(self)
+        figures["reference_date"] = self.reference_date.isoformat()
+        return figures
+
+
+def _local(tag: str) -> str:
+    """An element's name without any namespace."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _child(element: ElementTree.Element, name: str) -> ElementTree.Element | None:
+    for child in element:
+        if _local(child.tag) == name:
+            return child
+    return None
+
+
+def _find(element: ElementTree.Element, *path: str) -> ElementTree.Element | None:
+    for name in path:
+        if element is None:
+            return None
+        element = _child(element, name)
+    return element
+
+
+class _Reader:
+    """Typed values from elements, recording a problem (and returning None) when malformed."""
+
+    def __init__(self, census: CensusFile) -> None:
+        self.census = census
+
+    def problem(self, where: str, element: str | None, message: str, found: str | None) -> None:
+        self.census.problems.append(
+            Problem(
+                self.census.file,
+                None,
+                f"{where} {element}" if element else where,
+                message,
+                found=found,
+            )
+        )
+
+    def text(self, parent, name: str) -> str | None:
+        element = _child(parent, name) if parent is not None else None
+        if element is None or element.text is None or not element.text.strip():
+            return None
+        return element.text.strip()
+
+    def decimal(self, parent, name: str, where: str, low: float, high: float) -> float | None:
+        text = self.text(parent, name)
+        if text is None:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            self.problem(where, name, "not a number", text)
+            return None
+        if not low <= value <= high:
+            self.problem(where, name, f"expected a number from {low:g} to {high:g}", text)
+            return None
+        return value
+
+    def whole(self, parent, name: str, where: str, high: int) -> int | None:
+        text = self.text(parent, name)
+        if text is None:
+            return None
+        if not re.fullmatch(r"\d+", text) or int(text) > high:
+            self.problem(where, name, f"expected a whole number from 0 to {high}", text)
+            return None
+        return int(text)
+
+    def day(self, parent, name: str, where: str) -> date | None:
+        text = self.text(parent, name)
+        if text is None:
+            return None
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            self.problem(where, name, "expected a date as YYYY-MM-DD", text)
+            return None
+
+    def code(self, parent, name: str, where: str, allowed: set[str]) -> str | None:
+        text = self.text(parent, name)
+        if text is not None and text not in allowed:
+            self.problem(where, name, f"expected one of {', '.join(sorted(allowed))}", text)
+            return None
+        return text
+
+
+def read_census(name: str, content: bytes) -> CensusFile:
+    """Parse and validate a CSWW census return. Problems are listed on the result."""
+    census = CensusFile(file=name)
+    if len(content) > MAX_FILE_BYTES:
+        census.problems.append(
+            Problem(name, None, None, f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        )
+        return census
+    try:
+        root = ElementTree.fromstring(content)
+    except ElementTree.ParseError as error:
+        line, column = error.position
+        reason = str(error.msg).split(": line ")[0]
+        census.problems.append(
+            Problem(name, line, None, f"not well-formed XML (column {column}): {reason}")
+        )
+        return census
+    if _local(root.tag) != "Message":
+        census.problems.append(
+            Problem(
+                name,
+                None,
+                _local(root.tag),
+                "expected a CSWW census return whose root element is Message",
+            )
+        )
+        return census
+    reader = _Reader(census)
+    _read_header(root, census, reader)
+    block = _child(root, "LALevelVacancies")
+    census.vacancies_fte = reader.decimal(block, "NumberOfVacancies", "LALevelVacancies", 0, 1e6)
+    census.agency_fte_la_level = reader.decimal(block, "NoAgencyFTE", "LALevelVacancies", 0, 1e6)
+    census.agency_headcount_la_level = reader.whole(
+        block, "NoAgencyHeadcount", "LALevelVacancies", 1_000_000
+    )
+    workers = [child for child in root if _local(child.tag) == "CSWWWorker"]
+    if not workers:
+        census.problems.append(Problem(name, None, "CSWWWorker", "the return has no workers"))
+    for position, element in enumerate(workers, start=1):
+        worker = _read_worker(element, position, census, reader)
+        if worker is not None:
+            census.workers.append(worker)
+    return census
+
+
+def _read_header(root, census: CensusFile, reader: _Reader) -> None:
+    details = _find(root, "Header", "CollectionDetails")
+    source = _find(root, "Header", "Source")
+    collection = reader.text(details, "Collection")
+    if collection is not None and collection.upper() != "CSWW":
+        reader.problem(
+            "Header", "Collection", "expected CSWW (this is another collection)", collection
+        )
+    year_text = reader.text(details, "Year")
+    if year_text is None or not re.fullmatch(r"\d{4}", year_text):
+        reader.problem("Header", "Year", "expected the collection year, such as 2026", year_text)
+    else:
+        census.year = int(year_text)
+    census.reference_date = reader.day(details, "ReferenceDate", "Header")
+    if census.reference_date is None and census.year is not None:
+        census.reference_date = date(census.year, 9, 30)
+    lea = reader.text(source, "LEA")
+    if lea is None or not re.fullmatch(r"\d{3}", lea):
+        reader.problem("Header", "LEA", "expected our three-digit old LA code, such as 330", lea)
+    else:
+        census.la_code = lea
+
+
+def _read_worker(element, position: int, census: CensusFile, reader: _Reader) -> Worker | None:
+    swe = reader.text(element, "SWENo")
+    where = f"CSWWWorker {position}" + (f" (SWENo {swe})" if swe else "")
+    before = len(census.problems)
+    agency = reader.code(element, "AgencyWorker", where, {"0", "1"})
+    if reader.text(element, "AgencyWorker") is None:
+        reader.problem(
+            where, "AgencyWorker", "missing: it tells employed from agency workers", None
+        )
+    fte = reader.decimal(element, "FTE", where, 0, 1.5)
+    fte30 = reader.decimal(element, "FTE30", where, 0, 1.5)
+    start = reader.day(element, "RoleStartDate", where)
+    end = reader.day(element, "RoleEndDate", where)
+    cases = reader.whole(element, "Cases30", where, 500)
+    days_lost = reader.decimal(element, "WorkingDaysLost", where, 0, 366)
+    reader.day(element, "PersonBirthDate", where)
+    reader.code(element, "OrgRole", where, ORG_ROLES)
+    reader.code(element, "CFKSSstatus", where, CFKSS_STATUSES)
+    reference = census.reference_date
+    if start and end and end < start:
+        reader.problem(
+            where, "RoleEndDate", f"is before RoleStartDate ({start.isoformat()})", end.isoformat()
+        )
+    if reference is not None:
+        if start and start > reference:
+            reader.problem(
+                where,
+                "RoleStartDate",
+                f"is after the reference date {reference.isoformat()}",
+                start.isoformat(),
+            )
+        if end and end <= add_months(reference, -12):
+            reader.problem(
+                where,
+                "RoleEndDate",
+                "is before the census year: a worker who left earlier is not returned",
+                end.isoformat(),
+            )
+    if len(census.problems) > before:
+        return None
+    return Worker(
+        position=position,
+        agency=agency == "1",
+        swe_number=swe,
+        fte=fte if fte is not None else fte30,
+        role_start=start,
+        role_end=end,
+        cases=cases,
+        days_lost=days_lost,
+    )
+
+
+def _in_post(worker: Worker, reference: date) -> bool:
+    return (worker.role_start is None or worker.role_start <= reference) and (
+        worker.role_end is None or worker.role_end > reference
+    )
+
+
+def _in_year(day: date | None, reference: date) -> bool:
+    return day is not None and add_months(reference, -12) < day <= reference
+
+
+def _fte(workers: list[Worker]) -> float:
+    return sum(worker.fte for worker in workers if worker.fte is not None)
+
+
+def _headcount(workers: list[Worker]) -> int:
+    numbers = {worker.swe_number for worker in workers if worker.swe_number}
+    return len(numbers) + sum(1 for worker in workers if not worker.swe_number)
+
+
+def compute_census_figures(census: CensusFile) -> CensusFigures:
+    """The published figures from a return that has no problems."""
+    if census.problems or census.reference_date is None:
+        raise ValueError("the census return has problems; fix them first")
+    reference = census.reference_date
+    employed = [worker for worker in census.workers if not worker.agency]
+    in_post = [worker for worker in employed if _in_post(worker, reference)]
+    starters = [worker for worker in employed if _in_year(worker.role_start, reference)]
+    leavers = [worker for worker in employed if _in_year(worker.role_end, reference)]
+    agency_workers = [
+        worker for worker in census.workers if worker.agency and _in_post(worker, reference)
+    ]
+    if any(worker.agency for worker in census.workers):
+        agency_fte, agency_headcount = _fte(agency_workers), _headcount(agency_workers)
+    else:
+        agency_fte = census.agency_fte_la_level or 0.0
+        agency_headcount = census.agency_headcount_la_level or 0
+    case_holders = [
+        worker
+        for worker in census.workers
+        if _in_post(worker, reference) and worker.cases and worker.fte
+    ]
+    inpost_fte = _fte(in_post)
+    case_holders_fte = _fte(case_holders)
+    cases = sum(worker.cases for worker in case_holders)
+    days = [worker.days_lost for worker in in_post if worker.days_lost is not None]
+    days_lost = sum(days) if days else None
+    vacancies = census.vacancies_fte
+    return CensusFigures(
+        la_code=census.la_code,
+        year=census.year,
+        reference_date=reference,
+        worker_records=len(census.workers),
+        inpost_fte=round_one_decimal(inpost_fte),
+        inpost_headcount=_headcount(in_post),
+        starters_fte=round_one_decimal(_fte(starters)),
+        starters_headcount=_headcount(starters),
+        leavers_fte=round_one_decimal(_fte(leavers)),
+        leavers_headcount=_headcount(leavers),
+        turnover_rate_fte=percentage(_fte(leavers), inpost_fte),
+        agency_fte=round_one_decimal(agency_fte),
+        agency_headcount=agency_headcount,
+        agency_rate_fte=percentage(agency_fte, agency_fte + inpost_fte),
+        vacancy_fte=round_one_decimal(vacancies) if vacancies is not None else None,
+        vacancy_rate_fte=(
+            percentage(vacancies, vacancies + inpost_fte) if vacancies is not None else None
+        ),
+        case_holders_fte=round_one_decimal(case_holders_fte),
+        cases=cases,
+        caseload_fte=(round_one_decimal(cases / case_holders_fte) if case_holders_fte else None),
+        working_days_lost_fte=round_one_decimal(days_lost) if days_lost is not None else None,
+        absence_rate_fte=(
+            percentage(days_lost, inpost_fte * WORKING_DAYS_PER_YEAR)
+            if days_lost is not None
+            else None
+        ),
+    )
+
+
+@dataclass
+class CensusLoadResult:
+    problems: list[Problem]
+    figures: CensusFigures | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self.figures is not None
+
+
+def load_census(
+    name: str,
+    content: bytes,
+    *,
+    engine: Engine | None = None,
+    user: str = "local user",
+    source: str = "upload",
+) -> CensusLoadResult:
+    """Validate a census return and, if it has no problems, store its figures (replacing any
+    earlier return for the same authority and year). Refused attempts are logged."""
+    census = read_census(name, content)
+    outcome = "refused" if census.problems else "loaded"
+    figures = None if census.problems else compute_census_figures(census)
+    with session_scope(engine) as session:
+        if figures is not None:
+            _store(session, figures, name, user)
+        session.add(
+            ImportLog(
+                imported_at=datetime.now(UTC),
+                source=f"census return ({source})"[:500],
+                files=name,
+                rows_added=len(census.workers) if figures else 0,
+                imported_by=user,
+                outcome=outcome,
+                problem_count=len(census.problems),
+            )
+        )
+    return CensusLoadResult(census.problems, figures)
+
+
+def _store(session: Session, figures: CensusFigures, name: str, user: str) -> None:
+    session.execute(
+        delete(CensusReturn).where(
+            CensusReturn.la_code == figures.la_code, CensusReturn.year == figures.year
+        )
+    )
+    session.add(
+        CensusReturn(
+            **asdict(figures),
+            file_name=name[:500],
+            loaded_at=datetime.now(UTC),
+            loaded_by=user,
+        )
+    )
+
+
+def latest_census_return(session: Session, la_code: str) -> CensusReturn | None:
+    """The most recent year's census return held for the authority."""
+    return (
+        session.execute(
+            select(CensusReturn)
+            .where(CensusReturn.la_code == la_code)
+            .order_by(CensusReturn.year.desc())
+            .limit(1)
+        )
+        .scalars()
+        .first()
+    )

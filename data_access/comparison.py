@@ -1,0 +1,494 @@
+"""One authority's published figures beside England, its region and its statistical
+neighbours: the questions the Benchmarks page and the `benchmarks` command ask.
+
+Definitions (also in docs/metrics.md):
+
+- **Our value**: the authority's published value for the year; for an authority whose code
+  appears only inside a joint return (such as 318 in "314 / 318"), the joint return's value.
+- **Region**: the published value of the region named on the authority's row. London
+  authorities sit in the Inner London or Outer London region, as published.
+- **Statistical neighbours' median**: the median of the numeric published values of the
+  authority's (up to) 10 statistical neighbours that year (suppressed or missing values are
+  left out; a neighbour inside a joint return takes the joint return's value), rounded to one
+  decimal place. The loaded neighbour model is used for every year.
+- **Rank**: among the local authority rows with a numeric value that year, 1 = the lowest
+  value; equal values share a rank (1, 2, 2, 4). A joint return is ranked once.
+- **Quartile band**: A (best, lowest) to D (worst): A when 4 x rank <= N, B when
+  4 x rank <= 2N, C when 4 x rank <= 3N, else D, where N is the number of authorities ranked.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from data_access.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES
+from data_access.metrics import METRICS, round_one_decimal
+from data_access.models import (
+    BenchmarkAuthority,
+    BenchmarkRow,
+    BenchmarkSource,
+    BenchmarkValue,
+    StatisticalNeighbour,
+)
+from data_access.policy import DEFAULT_POLICY, Policy
+from data_access.scope import Scope
+from data_access.summary import earliest_data_date, latest_data_date
+
+INDICATOR_NAMES = tuple(BENCHMARK_INDICATORS)
+
+
+@dataclass(frozen=True)
+class Published:
+    """A published figure: a number, or the suppression code shown instead of one."""
+
+    value: float | None
+    status: str | None = None
+
+    @property
+    def meaning(self) -> str | None:
+        return SUPPRESSION_CODES.get(self.status) if self.status else None
+
+
+NOT_PUBLISHED = Published(None, None)
+
+
+@dataclass(frozen=True)
+class IndicatorComparison:
+    name: str
+    la: Published
+    region: Published
+    england: Published
+    neighbours_median: float | None
+    #: How many of the neighbours had a numeric value (the median's sample).
+    neighbours_with_value: int
+    rank: int | None
+    of: int
+    quartile: str | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    la_code: str
+    la_name: str
+    region_name: str | None
+    year: int
+    #: The joint return's name when our figures are a joint return's, else None.
+    joint_return: str | None
+    indicators: dict[str, IndicatorComparison]
+
+    def as_json(self) -> dict:
+        """The shape `python -m data_access benchmarks --json` prints."""
+        return {
+            "la_code": self.la_code,
+            "la_name": self.la_name,
+            "region_name": self.region_name,
+            "year": self.year,
+            "indicators": {
+                name: {
+                    "la": item.la.value,
+                    "la_code_status": item.la.status,
+                    "region": item.region.value,
+                    "england": item.england.value,
+                    "neighbours_median": item.neighbours_median,
+                    "rank": item.rank,
+                    "of": item.of,
+                    "quartile": item.quartile,
+                }
+                for name, item in self.indicators.items()
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Authority:
+    la_code: str
+    la_name: str
+    region_name: str | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.la_name} ({self.la_code})"
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    position: int
+    la_code: str
+    la_name: str | None
+    closeness: str | None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: int
+    indicator: str
+    #: "la", "region", "england" or "neighbours"
+    series: str
+    value: float | None
+    status: str | None
+
+
+@dataclass(frozen=True)
+class RankedAuthority:
+    la_code: str
+    la_name: str
+    region_name: str | None
+    value: float | None
+    status: str | None
+    rank: int | None
+
+
+def quartile_band(rank: int | None, of: int) -> str | None:
+    """A (lowest, best) to D (highest, worst) from a rank among `of` authorities."""
+    if rank is None or of == 0:
+        return None
+    for band, quarters in (("A", 1), ("B", 2), ("C", 3)):
+        if 4 * rank <= quarters * of:
+            return band
+    return "D"
+
+
+def median_of(values: list[float]) -> float | None:
+    """The median of the numbers given, to one decimal place; None when there are none."""
+    return round_one_decimal(statistics.median(values)) if values else None
+
+
+def benchmark_source(session: Session) -> BenchmarkSource | None:
+    """The benchmark load in use, or None when none has been loaded."""
+    return session.execute(select(BenchmarkSource)).scalars().first()
+
+
+def benchmark_years(session: Session) -> list[int]:
+    """The years with published figures, newest first."""
+    return list(
+        session.execute(
+            select(BenchmarkRow.year).distinct().order_by(BenchmarkRow.year.desc())
+        ).scalars()
+    )
+
+
+def authorities(session: Session) -> list[Authority]:
+    """Every authority in the latest published year (members of joint returns included),
+    ordered by name."""
+    latest = session.execute(select(func.max(BenchmarkAuthority.year))).scalar()
+    if latest is None:
+        return []
+    rows = session.execute(
+        select(BenchmarkAuthority.la_code, BenchmarkAuthority.la_name, BenchmarkRow.region_name)
+        .join(BenchmarkRow, BenchmarkRow.id == BenchmarkAuthority.row_id)
+        .where(BenchmarkAuthority.year == latest)
+        .order_by(BenchmarkAuthority.la_name)
+    ).all()
+    return [Authority(*row) for row in rows]
+
+
+def find_authority(session: Session, la_code: str) -> Authority | None:
+    """The authority with this old LA code, named as in the latest year it appears."""
+    row = session.execute(
+        select(BenchmarkAuthority.la_code, BenchmarkAuthority.la_name, BenchmarkRow.region_name)
+        .join(BenchmarkRow, BenchmarkRow.id == BenchmarkAuthority.row_id)
+        .where(BenchmarkAuthority.la_code == la_code)
+        .order_by(BenchmarkAuthority.year.desc())
+        .limit(1)
+    ).first()
+    return Authority(*row) if row else None
+
+
+def neighbours(session: Session, la_code: str) -> list[Neighbour]:
+    """The authority's statistical neighbours, closest first, named where published."""
+    latest_names = (
+        select(BenchmarkAuthority.la_code, func.max(BenchmarkAuthority.year).label("year"))
+        .group_by(BenchmarkAuthority.la_code)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            StatisticalNeighbour.position,
+            StatisticalNeighbour.neighbour_code,
+            BenchmarkAuthority.la_name,
+            StatisticalNeighbour.closeness,
+        )
+        .outerjoin(latest_names, latest_names.c.la_code == StatisticalNeighbour.neighbour_code)
+        .outerjoin(
+            BenchmarkAuthority,
+            and_(
+                BenchmarkAuthority.la_code == latest_names.c.la_code,
+                BenchmarkAuthority.year == latest_names.c.year,
+            ),
+        )
+        .where(StatisticalNeighbour.la_code == la_code)
+        .order_by(StatisticalNeighbour.position)
+    ).all()
+    return [Neighbour(*row) for row in rows]
+
+
+def _values_of_rows(session: Session, row_ids: list[int]) -> dict[tuple[int, str], Published]:
+    rows = session.execute(
+        select(
+            BenchmarkValue.row_id,
+            BenchmarkValue.indicator,
+            BenchmarkValue.value,
+            BenchmarkValue.status,
+        ).where(BenchmarkValue.row_id.in_(row_ids), BenchmarkValue.indicator.in_(INDICATOR_NAMES))
+    ).all()
+    return {(row_id, name): Published(value, status) for row_id, name, value, status in rows}
+
+
+def _region_row(session: Session, row: BenchmarkRow) -> BenchmarkRow | None:
+    match = (
+        BenchmarkRow.region_code == row.region_code
+        if row.region_code
+        else BenchmarkRow.region_name == row.region_name
+    )
+    return (
+        session.execute(
+            select(BenchmarkRow).where(
+                BenchmarkRow.year == row.year, BenchmarkRow.level == "regional", match
+            )
+        )
+        .scalars()
+        .first()
+    )
+
+
+def _ranks(session: Session, year: int, row_id: int) -> dict[str, tuple[int, int]]:
+    """indicator -> (our rank, authorities ranked) for one row in one year."""
+    ranked = (
+        select(
+            BenchmarkValue.row_id,
+            BenchmarkValue.indicator,
+            func.rank()
+            .over(partition_by=BenchmarkValue.indicator, order_by=BenchmarkValue.value)
+            .label("rank"),
+        )
+        .join(BenchmarkRow, BenchmarkRow.id == BenchmarkValue.row_id)
+        .where(
+            BenchmarkRow.year == year,
+            BenchmarkRow.level == "local_authority",
+            BenchmarkValue.indicator.in_(INDICATOR_NAMES),
+            BenchmarkValue.value.is_not(None),
+        )
+        .subquery()
+    )
+    counts = dict(
+        session.execute(
+            select(BenchmarkValue.indicator, func.count())
+            .join(BenchmarkRow, BenchmarkRow.id == BenchmarkValue.row_id)
+            .where(
+                BenchmarkRow.year == year,
+                BenchmarkRow.level == "local_authority",
+                BenchmarkValue.indicator.in_(INDICATOR_NAMES),
+                BenchmarkValue.value.is_not(None),
+            )
+            .group_by(BenchmarkValue.indicator)
+        ).all()
+    )
+    ours = dict(
+        session.execute(
+            select(ranked.c.indicator, ranked.c.rank).where(ranked.c.row_id == row_id)
+        ).all()
+    )
+    return {name: (ours.get(name), count) for name, count in counts.items()}
+
+
+def _neighbour_values(
+    session: Session, la_code: str, years: list[int] | None = None
+) -> dict[tuple[int, str], list[float]]:
+    """(year, indicator) -> the numeric values of the authority's neighbours."""
+    query = (
+        select(BenchmarkAuthority.year, BenchmarkValue.indicator, BenchmarkValue.value)
+        .join(
+            StatisticalNeighbour,
+            StatisticalNeighbour.neighbour_code == BenchmarkAuthority.la_code,
+        )
+        .join(BenchmarkValue, BenchmarkValue.row_id == BenchmarkAuthority.row_id)
+        .where(
+            StatisticalNeighbour.la_code == la_code,
+            BenchmarkValue.indicator.in_(INDICATOR_NAMES),
+            BenchmarkValue.value.is_not(None),
+        )
+    )
+    if years is not None:
+        query = query.where(BenchmarkAuthority.year.in_(years))
+    values: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for year, name, value in session.execute(query).all():
+        values[(year, name)].append(value)
+    return values
+
+
+def comparison(session: Session, la_code: str, year: int) -> Comparison | None:
+    """Our published figures for `year` beside England, the region and the neighbours'
+    median, with rank and quartile band; None when the authority has no figures that year."""
+    member = session.get(BenchmarkAuthority, (year, la_code))
+    if member is None:
+        return None
+    row = session.get(BenchmarkRow, member.row_id)
+    region = _region_row(session, row)
+    england = (
+        session.execute(
+            select(BenchmarkRow).where(BenchmarkRow.year == year, BenchmarkRow.level == "national")
+        )
+        .scalars()
+        .first()
+    )
+    row_ids = [row.id] + [other.id for other in (region, england) if other is not None]
+    values = _values_of_rows(session, row_ids)
+    ranks = _ranks(session, year, row.id)
+    neighbour_values = _neighbour_values(session, la_code, [year])
+
+    def published(other: BenchmarkRow | None, name: str) -> Published:
+        return values.get((other.id, name), NOT_PUBLISHED) if other is not None else NOT_PUBLISHED
+
+    indicators = {}
+    for name in INDICATOR_NAMES:
+        rank, of = ranks.get(name, (None, 0))
+        sample = neighbour_values.get((year, name), [])
+        indicators[name] = IndicatorComparison(
+            name=name,
+            la=published(row, name),
+            region=published(region, name),
+            england=published(england, name),
+            neighbours_median=median_of(sample),
+            neighbours_with_value=len(sample),
+            rank=rank,
+            of=of,
+            quartile=quartile_band(rank, of),
+        )
+    return Comparison(
+        la_code=la_code,
+        la_name=member.la_name,
+        region_name=row.region_name,
+        year=year,
+        joint_return=row.la_name if " / " in (row.la_code or "") else None,
+        indicators=indicators,
+    )
+
+
+def trend(session: Session, la_code: str) -> list[TrendPoint]:
+    """Every year's value of each indicator for us, England, our region (the region on our
+    row that year) and our neighbours' median."""
+    points: list[TrendPoint] = []
+    ours = aliased(BenchmarkRow)
+    region = aliased(BenchmarkRow)
+    mine = session.execute(
+        select(
+            BenchmarkAuthority.year,
+            BenchmarkValue.indicator,
+            BenchmarkValue.value,
+            BenchmarkValue.status,
+        )
+        .join(BenchmarkValue, BenchmarkValue.row_id == BenchmarkAuthority.row_id)
+        .where(BenchmarkAuthority.la_code == la_code, BenchmarkValue.indicator.in_(INDICATOR_NAMES))
+    ).all()
+    points += [TrendPoint(year, name, "la", value, status) for year, name, value, status in mine]
+    regional = session.execute(
+        select(region.year, BenchmarkValue.indicator, BenchmarkValue.value, BenchmarkValue.status)
+        .select_from(BenchmarkAuthority)
+        .join(ours, ours.id == BenchmarkAuthority.row_id)
+        .join(
+            region,
+            and_(
+                region.year == ours.year,
+                region.level == "regional",
+                or_(
+                    region.region_code == ours.region_code,
+                    and_(ours.region_code.is_(None), region.region_name == ours.region_name),
+                ),
+            ),
+        )
+        .join(BenchmarkValue, BenchmarkValue.row_id == region.id)
+        .where(BenchmarkAuthority.la_code == la_code, BenchmarkValue.indicator.in_(INDICATOR_NAMES))
+    ).all()
+    points += [
+        TrendPoint(year, name, "region", value, status) for year, name, value, status in regional
+    ]
+    national = session.execute(
+        select(
+            BenchmarkRow.year, BenchmarkValue.indicator, BenchmarkValue.value, BenchmarkValue.status
+        )
+        .join(BenchmarkValue, BenchmarkValue.row_id == BenchmarkRow.id)
+        .where(BenchmarkRow.level == "national", BenchmarkValue.indicator.in_(INDICATOR_NAMES))
+    ).all()
+    points += [
+        TrendPoint(year, name, "england", value, status) for year, name, value, status in national
+    ]
+    for (year, name), sample in _neighbour_values(session, la_code).items():
+        points.append(TrendPoint(year, name, "neighbours", median_of(sample), None))
+    return sorted(points, key=lambda point: (point.indicator, point.series, point.year))
+
+
+def ranked_authorities(session: Session, year: int, indicator: str) -> list[RankedAuthority]:
+    """Every local authority row for the year, lowest value first (rank 1), then those with
+    no numeric value (rank None) by name."""
+    rank = func.rank().over(order_by=BenchmarkValue.value).label("rank")
+    numeric = session.execute(
+        select(
+            BenchmarkRow.la_code,
+            BenchmarkRow.la_name,
+            BenchmarkRow.region_name,
+            BenchmarkValue.value,
+            BenchmarkValue.status,
+            rank,
+        )
+        .join(BenchmarkValue, BenchmarkValue.row_id == BenchmarkRow.id)
+        .where(
+            BenchmarkRow.year == year,
+            BenchmarkRow.level == "local_authority",
+            BenchmarkValue.indicator == indicator,
+            BenchmarkValue.value.is_not(None),
+        )
+        .order_by(rank, BenchmarkRow.la_name)
+    ).all()
+    missing = session.execute(
+        select(
+            BenchmarkRow.la_code,
+            BenchmarkRow.la_name,
+            BenchmarkRow.region_name,
+            BenchmarkValue.value,
+            BenchmarkValue.status,
+        )
+        .join(BenchmarkValue, BenchmarkValue.row_id == BenchmarkRow.id)
+        .where(
+            BenchmarkRow.year == year,
+            BenchmarkRow.level == "local_authority",
+            BenchmarkValue.indicator == indicator,
+            BenchmarkValue.value.is_(None),
+        )
+        .order_by(BenchmarkRow.la_name)
+    ).all()
+    return [RankedAuthority(*row) for row in numeric] + [
+        RankedAuthority(*row, rank=None) for row in missing
+    ]
+
+
+@dataclass(frozen=True)
+class InternalFigures:
+    """Our own figures for a 30 September, computed from our data by the foundation's metrics
+    (None for `values` when our data does not cover that date)."""
+
+    as_at: date
+    values: dict[str, float | None] | None
+
+
+def internal_figures(
+    session: Session, year: int, scope: Scope, policy: Policy = DEFAULT_POLICY
+) -> InternalFigures:
+    """Our figures at 30 September `year` for the benchmark indicators, keyed by the published
+    indicator's name (None where we hold no such data, as for sickness absence). Given only
+    when the date lies within our data: from its earliest to its latest dated record."""
+    as_at = date(year, 9, 30)
+    first, last = earliest_data_date(session), latest_data_date(session)
+    if first is None or not first <= as_at <= last:
+        return InternalFigures(as_at, None)
+    values = {}
+    for name, indicator in BENCHMARK_INDICATORS.items():
+        metric = METRICS.get(indicator.internal_metric) if indicator.internal_metric else None
+        values[name] = metric.compute(session, as_at, scope, policy) if metric else None
+    return InternalFigures(as_at, values)
