@@ -56,6 +56,13 @@ navigation = st.navigation(
             st.Page("app_pages/supervision.py", title="Supervision", icon=":material/forum:"),
             st.Page("app_pages/caseloads.py", title="Caseloads", icon=":material/folder_open:"),
         ],
+        "Benchmarks": [
+            st.Page(
+                "app_pages/benchmarks.py",
+                title="National benchmarks",
+                icon=":material/leaderboard:",
+            ),
+        ],
         "Teams": [
             st.Page("app_pages/team.py", title="Team", icon=":material/badge:"),
         ],

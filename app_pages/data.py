@@ -7,6 +7,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from data_access.benchmarks import check_benchmarks, load_benchmarks, recognise_benchmark_file
+from data_access.census import FIGURE_LABELS, compute_census_figures, load_census, read_census
 from data_access.importer import (
     FILE_SPECS,
     import_files,
@@ -26,6 +28,39 @@ UPLOADER_GENERATION = "data-uploader-generation"
 LOGGED_REFUSALS = "data-logged-refusals"
 LAST_IMPORT = "data-last-import"
 USER = "local user"  # until sign-in exists
+
+
+def problems_table(problems, title: str) -> None:
+    """The problems found in an upload: file, line or row, column, problem, value; with CSV."""
+    frame = pd.DataFrame(
+        [
+            {
+                "File": problem.file,
+                "Line or row": problem.line,
+                "Column or element": problem.column or "",
+                "Problem": problem.message,
+                "Value found": problem.found if problem.found is not None else "",
+            }
+            for problem in problems
+        ]
+    )
+    st.dataframe(frame, hide_index=True)
+    csv_download(frame, title)
+
+
+def log_refusal_once(
+    sources: dict[str, bytes], count: int, source: str, kind: str = "organisation"
+) -> None:
+    """Record a refused upload in the history once, not on every rerun of the page."""
+    fingerprint = hashlib.sha256(
+        b"".join(name.encode() + content for name, content in sorted(sources.items()))
+    ).hexdigest()
+    logged = st.session_state.setdefault(LOGGED_REFUSALS, set())
+    if fingerprint not in logged:
+        record_refusal(sources, count, source=source, user=USER, kind=kind)
+        logged.add(fingerprint)
+        queries.history.clear()
+
 
 filters = current()
 st.title("Data")
@@ -103,34 +138,12 @@ if uploads:
                 )
 
     if result.problems:
-        fingerprint = hashlib.sha256(
-            b"".join(name.encode() + content for name, content in sorted(sources.items()))
-        ).hexdigest()
-        logged = st.session_state.setdefault(LOGGED_REFUSALS, set())
-        if fingerprint not in logged:
-            record_refusal(
-                sources, len(result.problems), source=f"upload: {', '.join(sources)}", user=USER
-            )
-            logged.add(fingerprint)
-            queries.history.clear()
+        log_refusal_once(sources, len(result.problems), f"upload: {', '.join(sources)}")
         st.error(
             f"{len(result.problems)} problem(s) found. Nothing can be imported until they are "
             "fixed: correct the files and upload them again."
         )
-        problems = pd.DataFrame(
-            [
-                {
-                    "File": problem.file,
-                    "Line or row": problem.line,
-                    "Column": problem.column or "",
-                    "Problem": problem.message,
-                    "Value found": problem.found if problem.found is not None else "",
-                }
-                for problem in result.problems
-            ]
-        )
-        st.dataframe(problems, hide_index=True)
-        csv_download(problems, "Import problems")
+        problems_table(result.problems, "Import problems")
     elif summary and st.button("Import", type="primary"):
         outcome = import_files(sources, source=f"upload: {', '.join(sources)}", user=USER)
         if outcome.loaded:
@@ -145,6 +158,121 @@ if uploads:
         else:
             st.error("The data changed while you were checking; upload the files again.")
 
+st.subheader("Published national benchmarks")
+st.caption(
+    "The Department for Education's *Children's social work workforce* indicators CSV (all "
+    "authorities, every year) and, optionally, its statistical neighbour model CSV, as "
+    "downloaded from explore-education-statistics. Loading them replaces the earlier benchmark "
+    "load; without a neighbour file, the neighbour model already held is kept. They feed the "
+    "National benchmarks page."
+)
+benchmark_uploads = st.file_uploader(
+    "DfE indicators CSV and statistical neighbour model CSV",
+    type=["csv"],
+    accept_multiple_files=True,
+    key=f"benchmark-uploader-{generation}",
+)
+if benchmark_uploads:
+    files = {upload.name: upload.getvalue() for upload in benchmark_uploads}
+    kinds = {name: recognise_benchmark_file(content) for name, content in files.items()}
+    indicators = [(name, files[name]) for name, kind in kinds.items() if kind == "indicators"]
+    models = [(name, files[name]) for name, kind in kinds.items() if kind == "neighbours"]
+    unknown = [name for name, kind in kinds.items() if kind is None]
+    if unknown or len(indicators) != 1 or len(models) > 1:
+        st.error(
+            "Upload one DfE indicators file (its first line starts `time_period,...` and has "
+            "`geographic_level`) and at most one neighbour model (with `old_la_code` and "
+            "`SN_1`). "
+            + (f"Not recognised: {', '.join(unknown)}. " if unknown else "")
+            + f"Recognised: {len(indicators)} indicators file(s), {len(models)} model(s)."
+        )
+    else:
+        model = models[0] if models else None
+        checked = check_benchmarks(indicators[0], model)
+        for warning in checked.warnings:
+            st.warning(str(warning))
+        if checked.problems:
+            log_refusal_once(files, len(checked.problems), "benchmarks (upload)", "benchmarks")
+            st.error(
+                f"{len(checked.problems)} problem(s) found; nothing can be loaded until they "
+                "are fixed."
+            )
+            problems_table(checked.problems, "Benchmark problems")
+        else:
+            first, last = checked.years
+            st.markdown(
+                f"**{indicators[0][0]}**: {checked.rows} published rows, {first} to {last}, "
+                f"{checked.authorities} authorities."
+                + (
+                    f" **{model[0]}**: neighbours for {checked.neighbour_models} authorities."
+                    if model
+                    else " No neighbour model in this upload: the one held (if any) is kept."
+                )
+            )
+            if st.button("Load benchmarks", type="primary"):
+                loaded = load_benchmarks(indicators[0], model, user=USER, source="upload")
+                if loaded.loaded:
+                    queries.clear_all()
+                    st.session_state[LAST_IMPORT] = (
+                        f"Loaded the published benchmarks {first} to {last} from "
+                        f"{', '.join(files)}."
+                    )
+                    st.session_state[UPLOADER_GENERATION] = generation + 1
+                    st.rerun()
+                st.error("The files could not be loaded; upload them again.")
+
+st.subheader("Our census return")
+st.caption(
+    "Our CSWW census return, the XML file sent to DfE for 30 September. It is checked like any "
+    "import, and the figures DfE will publish for us (in post, starters, leavers, turnover, "
+    "agency, vacancy, caseload, absence) are computed from it so that the board sees them "
+    "before submission. Only those figures are kept, never the worker records."
+)
+census_upload = st.file_uploader(
+    "Census return (.xml)", type=["xml"], key=f"census-uploader-{generation}"
+)
+if census_upload is not None:
+    content = census_upload.getvalue()
+    census = read_census(census_upload.name, content)
+    if census.problems:
+        log_refusal_once(
+            {census_upload.name: content}, len(census.problems), "census return", "census"
+        )
+        st.error(
+            f"{len(census.problems)} problem(s) found in the return; fix them in the system "
+            "that produced it and upload it again."
+        )
+        problems_table(census.problems, "Census return problems")
+    else:
+        figures = compute_census_figures(census)
+        st.markdown(
+            f"**{census_upload.name}**: authority {figures.la_code}, reference date "
+            f"{fmt.uk_date(figures.reference_date)}, {figures.worker_records} worker records."
+        )
+        values = figures.as_json()
+        census_table = pd.DataFrame(
+            [
+                {
+                    "Figure": label,
+                    "Value": "no value" if values[key] is None else str(values[key]),
+                }
+                for key, label in FIGURE_LABELS.items()
+            ]
+        )
+        st.dataframe(census_table, hide_index=True)
+        csv_download(census_table, "Census return figures")
+        if st.button("Save these figures", type="primary"):
+            saved = load_census(census_upload.name, content, user=USER, source="upload")
+            if saved.loaded:
+                queries.clear_all()
+                st.session_state[LAST_IMPORT] = (
+                    f"Saved the census return figures for {figures.la_code}, "
+                    f"30 September {figures.year}."
+                )
+                st.session_state[UPLOADER_GENERATION] = generation + 1
+                st.rerun()
+            st.error("The return could not be saved; upload it again.")
+
 st.subheader("Import history")
 history = queries.history()
 if history:
@@ -154,6 +282,11 @@ if history:
                 {
                     "When": fmt.uk_datetime(record.imported_at),
                     "Outcome": record.outcome,
+                    "Kind": {
+                        "organisation": "our data",
+                        "benchmarks": "national benchmarks",
+                        "census": "census return",
+                    }.get(record.kind, record.kind),
                     "Files": record.files,
                     "Added": record.rows_added,
                     "Replaced": record.rows_replaced,

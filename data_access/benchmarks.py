@@ -436,6 +436,38 @@ def _authority_members(rows: list[PublishedRow]) -> list[dict]:
 # --- Loading -------------------------------------------------------------------------------
 
 
+def _read_files(
+    indicators: tuple[str, bytes], neighbours: tuple[str, bytes] | None
+) -> tuple[BenchmarkLoadResult, list[PublishedRow], list[NeighbourRow] | None]:
+    result = BenchmarkLoadResult()
+    rows = read_indicators(*indicators, result)
+    neighbour_rows = read_neighbours(*neighbours, result) if neighbours else None
+    if not result.problems:
+        result.rows = len(rows)
+        result.authorities = len({member["la_code"] for member in _authority_members(rows)})
+        result.years = (min(row.year for row in rows), max(row.year for row in rows))
+        result.neighbour_models = len(neighbour_rows) if neighbour_rows is not None else 0
+    return result, rows, neighbour_rows
+
+
+def check_benchmarks(
+    indicators: tuple[str, bytes], neighbours: tuple[str, bytes] | None = None
+) -> BenchmarkLoadResult:
+    """What `load_benchmarks` would load, or its problems, without writing anything."""
+    return _read_files(indicators, neighbours)[0]
+
+
+def recognise_benchmark_file(content: bytes) -> str | None:
+    """ "indicators" or "neighbours" from a CSV file's header line, else None."""
+    first_line = content[:4000].decode("utf-8-sig", errors="replace").splitlines()[:1]
+    header = {cell.strip().lower() for cell in first_line[0].split(",")} if first_line else set()
+    if {"time_period", "geographic_level"} <= header:
+        return "indicators"
+    if {"old_la_code", "sn_1"} <= header:
+        return "neighbours"
+    return None
+
+
 def load_benchmarks(
     indicators: tuple[str, bytes],
     neighbours: tuple[str, bytes] | None = None,
@@ -448,9 +480,7 @@ def load_benchmarks(
     model), replacing the earlier benchmark load in one transaction. Nothing is written when
     any problem is found. Without a neighbour file, the neighbour model already held is kept.
     """
-    result = BenchmarkLoadResult()
-    rows = read_indicators(*indicators, result)
-    neighbour_rows = read_neighbours(*neighbours, result) if neighbours else None
+    result, rows, neighbour_rows = _read_files(indicators, neighbours)
     files = [indicators[0]] + ([neighbours[0]] if neighbours else [])
     if result.problems:
         _record(engine, files, source, user, "refused", len(result.problems))
@@ -515,10 +545,6 @@ def load_benchmarks(
                 f"({', '.join(unknown[:10])}); they are left out of the medians",
             )
         )
-    result.rows = len(rows)
-    result.authorities = len({member["la_code"] for member in members})
-    result.years = (min(years), max(years))
-    result.neighbour_models = len(neighbour_rows) if neighbour_rows is not None else 0
     return result
 
 
@@ -570,6 +596,7 @@ def _log_entry(
         imported_by=user,
         outcome=outcome,
         problem_count=problems,
+        kind="benchmarks",
     )
 
 
@@ -596,3 +623,9 @@ def set_our_authority(session: Session, la_code: str) -> None:
     else:
         setting.value = la_code
         session.add(setting)
+
+
+def remember_our_authority(la_code: str, *, engine: Engine | None = None) -> None:
+    """Save the choice of "our" authority for everyone using the dashboard."""
+    with session_scope(engine) as session:
+        set_our_authority(session, la_code)

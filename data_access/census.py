@@ -50,6 +50,28 @@ ORG_ROLES = {"1", "2", "3", "4", "5", "6"}
 CFKSS_STATUSES = {"1", "2", "3", "4"}
 
 
+#: How each computed figure is named for a reader.
+FIGURE_LABELS = {
+    "inpost_fte": "Employed social workers in post (FTE)",
+    "inpost_headcount": "Employed social workers in post (headcount)",
+    "starters_fte": "Starters in the year (FTE)",
+    "starters_headcount": "Starters in the year (headcount)",
+    "leavers_fte": "Leavers in the year (FTE)",
+    "leavers_headcount": "Leavers in the year (headcount)",
+    "turnover_rate_fte": "Turnover rate (%)",
+    "agency_fte": "Agency workers in post (FTE)",
+    "agency_headcount": "Agency workers in post (headcount)",
+    "agency_rate_fte": "Agency worker rate (%)",
+    "vacancy_fte": "Vacancies (FTE)",
+    "vacancy_rate_fte": "Vacancy rate (%)",
+    "case_holders_fte": "Case holders (FTE)",
+    "cases": "Cases held",
+    "caseload_fte": "Average caseload (cases per FTE)",
+    "working_days_lost_fte": "Working days lost to sickness",
+    "absence_rate_fte": "Sickness absence rate (%)",
+}
+
+
 @dataclass
 class Worker:
     position: int
@@ -424,6 +446,7 @@ def load_census(
                 imported_by=user,
                 outcome=outcome,
                 problem_count=len(census.problems),
+                kind="census",
             )
         )
     return CensusLoadResult(census.problems, figures)

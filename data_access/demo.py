@@ -665,7 +665,11 @@ def database_is_empty(engine: Engine | None = None) -> bool:
 def demo_already_loaded(engine: Engine | None = None) -> bool:
     """True when every import so far was the demo organisation (and there was one)."""
     with session_scope(engine) as session:
-        sources = set(session.execute(select(ImportLog.source).distinct()).scalars())
+        sources = set(
+            session.execute(
+                select(ImportLog.source).where(ImportLog.kind == "organisation").distinct()
+            ).scalars()
+        )
     return sources == {DEMO_SOURCE}
 
 

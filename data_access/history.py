@@ -22,6 +22,7 @@ class ImportRecord:
     imported_by: str
     outcome: str
     problem_count: int
+    kind: str
 
 
 def import_history(session: Session, limit: int = 100) -> list[ImportRecord]:
@@ -38,6 +39,7 @@ def import_history(session: Session, limit: int = 100) -> list[ImportRecord]:
             log.imported_by,
             log.outcome,
             log.problem_count,
+            log.kind,
         )
         for log in session.execute(query.limit(limit)).scalars()
     ]

@@ -734,9 +734,10 @@ def record_refusal(
     engine: Engine | None = None,
     source: str = "upload",
     user: str = "local user",
+    kind: str = "organisation",
 ) -> None:
     """Record in the import history an attempt refused before the import was tried (for
-    example an upload whose preview found problems)."""
+    example an upload whose preview found problems). `kind` is as in `ImportLog.kind`."""
     with session_scope(engine) as session:
         session.add(
             ImportLog(
@@ -746,6 +747,7 @@ def record_refusal(
                 imported_by=user,
                 outcome="refused",
                 problem_count=problem_count,
+                kind=kind,
             )
         )
 

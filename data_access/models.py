@@ -125,6 +125,11 @@ class ImportLog(SQLModel, table=True):
     #: "loaded" or "refused" (refused attempts are recorded too, with their problem count).
     outcome: str = Field(default="loaded", max_length=20)
     problem_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    #: What was loaded: "organisation" (the council's own files), "benchmarks" (DfE's
+    #: published files) or "census" (our census return).
+    kind: str = Field(
+        default="organisation", max_length=20, sa_column_kwargs={"server_default": "organisation"}
+    )
 
 
 # --- Published national benchmarks (DfE children's social work workforce statistics) ---

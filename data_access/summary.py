@@ -79,7 +79,7 @@ def data_freshness(session: Session) -> Freshness:
     """When data was last loaded, from what, and the latest date it covers."""
     last = session.execute(
         select(ImportLog.imported_at, ImportLog.source)
-        .where(ImportLog.outcome == "loaded")
+        .where(ImportLog.outcome == "loaded", ImportLog.kind == "organisation")
         .order_by(ImportLog.imported_at.desc())
         .limit(1)
     ).first()

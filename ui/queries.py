@@ -11,7 +11,9 @@ from datetime import date
 
 import streamlit as st
 
-from data_access import breakdowns, summary
+from data_access import breakdowns, comparison, summary
+from data_access.benchmarks import our_authority
+from data_access.census import latest_census_return
 from data_access.db import session_scope
 from data_access.history import import_history
 from data_access.quality import latest_dates, quality_checks
@@ -164,3 +166,70 @@ def history(limit: int = 100):
 def quality(as_at: date, scope: Scope):
     with session_scope() as session:
         return latest_dates(session, as_at, scope), quality_checks(session, as_at, scope)
+
+
+# --- National benchmarks (published figures: not narrowed by the organisation's filters) ---
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def benchmark_source() -> dict | None:
+    """The benchmark load in use, as a dict of its columns."""
+    with session_scope() as session:
+        source = comparison.benchmark_source(session)
+        return source.model_dump() if source is not None else None
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def benchmark_years() -> list[int]:
+    with session_scope() as session:
+        return comparison.benchmark_years(session)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def benchmark_authorities() -> list[comparison.Authority]:
+    with session_scope() as session:
+        return comparison.authorities(session)
+
+
+def saved_authority() -> str | None:
+    """Not cached: the setting changes when anyone chooses another authority."""
+    with session_scope() as session:
+        return our_authority(session)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Comparing with England, the region and neighbours...")
+def benchmark_comparison(la_code: str, year: int) -> comparison.Comparison | None:
+    with session_scope() as session:
+        return comparison.comparison(session, la_code, year)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def benchmark_trend(la_code: str) -> list[comparison.TrendPoint]:
+    with session_scope() as session:
+        return comparison.trend(session, la_code)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def benchmark_ranking(year: int, indicator: str) -> list[comparison.RankedAuthority]:
+    with session_scope() as session:
+        return comparison.ranked_authorities(session, year, indicator)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def benchmark_neighbours(la_code: str) -> list[comparison.Neighbour]:
+    with session_scope() as session:
+        return comparison.neighbours(session, la_code)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing our own figures for 30 September...")
+def internal_figures(year: int, scope: Scope) -> comparison.InternalFigures:
+    with session_scope() as session:
+        return comparison.internal_figures(session, year, scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def census_return(la_code: str) -> dict | None:
+    """The latest census return's figures held for the authority, as a dict of its columns."""
+    with session_scope() as session:
+        stored = latest_census_return(session, la_code)
+        return stored.model_dump() if stored is not None else None

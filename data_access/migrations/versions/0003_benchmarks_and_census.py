@@ -15,6 +15,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('import_log', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('kind', sa.String(length=20), server_default='organisation', nullable=False)
+        )
     op.create_table('benchmark_row',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -119,3 +123,5 @@ def downgrade() -> None:
         batch_op.drop_index('ix_benchmark_row_year_level')
 
     op.drop_table('benchmark_row')
+    with op.batch_alter_table('import_log', schema=None) as batch_op:
+        batch_op.drop_column('kind')

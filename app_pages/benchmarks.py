@@ -1,0 +1,409 @@
+"""Benchmarks: our published figures beside England, our region and our statistical neighbours,
+with our own internal figure for the same 30 September."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_access.benchmarks import (
+    BENCHMARK_INDICATORS,
+    SUPPRESSION_CODES,
+    remember_our_authority,
+)
+from data_access.comparison import Published
+from data_access.scope import Scope
+from ui import format as fmt
+from ui import queries
+from ui.charts import chart_block, csv_download, rule
+from ui.layout import grid
+
+OURS_COLOUR = "#D55E00"
+OTHERS_COLOUR = "#B8B8B8"
+SERIES_ORDER = ("la", "england", "region", "neighbours")
+
+
+def shown(published: Published | float | None, unit: str) -> str:
+    """A published figure as text: 12.4%, 15.2, or its suppression code with the meaning."""
+    if isinstance(published, Published):
+        if published.value is None:
+            if published.status:
+                return f"{published.status} ({published.meaning})"
+            return "not published"
+        published = published.value
+    if published is None:
+        return "no value"
+    return f"{published:.1f}%" if unit == "%" else f"{published:.1f}"
+
+
+st.title("National benchmarks")
+source = queries.benchmark_source()
+if source is None:
+    st.info(
+        "No published benchmarks are loaded yet. On the **Data** page, upload the Department "
+        "for Education's *Children's social work workforce* indicators CSV and its statistical "
+        "neighbour model CSV, or run `python -m data_access import-benchmarks INDICATORS_CSV "
+        "--neighbours SN_CSV`."
+    )
+    st.page_link("app_pages/data.py", label="Go to the Data page", icon=":material/upload_file:")
+    st.stop()
+
+st.caption(
+    f"Published by the Department for Education (snapshot at 30 September each year) · loaded "
+    f"{fmt.uk_datetime(source['loaded_at'])} from {source['indicators_file']} · statistical "
+    f"neighbour model: {source['neighbours_file'] or 'none loaded'}"
+)
+st.markdown(
+    "Is that good? Our published figures beside England, our region and the median of our "
+    "10 statistical neighbours, where we rank among all authorities, how that has moved since "
+    "2017, and our own internal figure for the same date. **Lower is better** for all five. "
+    "The sidebar filters do not apply here: published figures are for the whole authority, "
+    "and so is our internal figure."
+)
+
+authorities = queries.benchmark_authorities()
+labels = [authority.label for authority in authorities]
+by_label = {authority.label: authority for authority in authorities}
+saved = queries.saved_authority()
+saved_label = next((a.label for a in authorities if a.la_code == saved), None)
+years = queries.benchmark_years()
+
+left, right = st.columns([3, 1])
+choice = left.selectbox(
+    "Our authority",
+    labels,
+    index=labels.index(saved_label) if saved_label else None,
+    placeholder="Choose your authority",
+    key="benchmark-authority",
+    help="Remembered for everyone who uses this dashboard until someone chooses another.",
+)
+year = right.selectbox("Year (30 September)", years, key="benchmark-year", bind="query-params")
+if choice is None:
+    st.info("Choose your authority above to see how it compares.")
+    st.stop()
+ours = by_label[choice]
+if ours.la_code != saved:
+    remember_our_authority(ours.la_code)
+
+result = queries.benchmark_comparison(ours.la_code, year)
+if result is None:
+    st.warning(
+        f"{ours.la_name} has no published figures for {year} (it may not have existed as an "
+        "authority then). Choose another year."
+    )
+    st.stop()
+
+st.subheader(f"{result.la_name}, 30 September {year}")
+st.caption(
+    f"Old LA code {result.la_code} · region: {result.region_name or 'not published'}"
+    + (
+        f" · published as the joint return *{result.joint_return}*, whose figures stand for "
+        "each of its authorities"
+        if result.joint_return
+        else ""
+    )
+)
+
+internal = queries.internal_figures(year, Scope())
+
+
+def internal_text(name: str) -> str:
+    indicator = BENCHMARK_INDICATORS[name]
+    if internal.values is None:
+        return "our data does not cover this date"
+    if indicator.internal_metric is None:
+        return "not held in our data"
+    return shown(internal.values[name], indicator.unit)
+
+
+for cell, (name, item) in zip(
+    grid(len(result.indicators), 5), result.indicators.items(), strict=True
+):
+    indicator = BENCHMARK_INDICATORS[name]
+    england = item.england.value
+    difference = (
+        round(item.la.value - england, 1)
+        if item.la.value is not None and england is not None
+        else None
+    )
+    with cell:
+        st.metric(
+            indicator.label,
+            shown(item.la, indicator.unit),
+            delta=None
+            if difference is None
+            else ("level with England" if difference == 0 else f"{difference:+.1f} vs England"),
+            delta_color="off" if difference == 0 else "inverse",
+            delta_arrow="off" if difference == 0 else "auto",
+            help=indicator.definition,
+            border=True,
+        )
+        st.caption(
+            (
+                f"Rank {item.rank} of {item.of}, quartile band {item.quartile}"
+                if item.rank
+                else f"Not ranked ({item.of} authorities have a value)"
+            )
+            + f"  \nInternal, {fmt.uk_date(internal.as_at)}: {internal_text(name)}"
+        )
+
+rows = []
+for name, item in result.indicators.items():
+    indicator = BENCHMARK_INDICATORS[name]
+    median = shown(item.neighbours_median, indicator.unit)
+    if item.neighbours_median is not None and item.neighbours_with_value < 10:
+        median += f" ({item.neighbours_with_value} with a value)"
+    rows.append(
+        {
+            "Indicator": indicator.label,
+            f"Ours, published {year}": shown(item.la, indicator.unit),
+            f"Ours, internal {fmt.uk_date(internal.as_at)}": internal_text(name),
+            "England": shown(item.england, indicator.unit),
+            result.region_name or "Region": shown(item.region, indicator.unit),
+            "Neighbours' median": median,
+            "Rank": f"{item.rank} of {item.of}" if item.rank else "not ranked",
+            "Band": item.quartile or "",
+        }
+    )
+comparison_table = pd.DataFrame(rows)
+st.dataframe(comparison_table, hide_index=True, width="stretch")
+csv_download(comparison_table, f"Benchmarks {result.la_code} {year}")
+st.caption(
+    "**Internal** figures are our own data for the whole organisation on the same 30 September, "
+    "computed by this dashboard's definitions (see the other pages). They can differ from the "
+    "published figure: the census counts registered social workers in children's services as "
+    "returned to DfE, while our data covers the roles in our staff file; our vacancies come from "
+    "team vacancy records; our caseload uses the latest caseload snapshot on or before the date; "
+    "our turnover counts leavers recorded in our data; and returns can be corrected after "
+    "submission. We hold no sickness data, so there is no internal absence figure."
+)
+
+census = queries.census_return(ours.la_code)
+st.subheader("Our census return before submission")
+if census is None:
+    st.caption(
+        "Upload our CSWW census return (the XML sent to DfE) on the Data page to see here the "
+        "figures DfE will publish for us, before it is submitted."
+    )
+else:
+    latest = queries.benchmark_comparison(ours.la_code, years[0])
+    census_rows = []
+    for name, indicator in BENCHMARK_INDICATORS.items():
+        census_rows.append(
+            {
+                "Indicator": indicator.label,
+                f"Census return {census['year']}": shown(census[name], indicator.unit),
+                f"Published {years[0]}": shown(latest.indicators[name].la, indicator.unit)
+                if latest
+                else "not published",
+                f"England {years[0]}": shown(latest.indicators[name].england, indicator.unit)
+                if latest
+                else "not published",
+            }
+        )
+    st.caption(
+        f"From {census['file_name']} (loaded {fmt.uk_datetime(census['loaded_at'])}): "
+        f"{census['worker_records']} worker records, reference date "
+        f"{fmt.uk_date(census['reference_date'])}. In post {census['inpost_fte']:.1f} FTE "
+        f"({census['inpost_headcount']} people); starters {census['starters_fte']:.1f} FTE, "
+        f"leavers {census['leavers_fte']:.1f} FTE; agency {census['agency_fte']:.1f} FTE; "
+        f"{census['cases']} cases held by {census['case_holders_fte']:.1f} FTE."
+    )
+    census_table = pd.DataFrame(census_rows)
+    st.dataframe(census_table, hide_index=True, width="stretch")
+    csv_download(census_table, f"Census return {census['year']} figures")
+
+st.subheader(f"Trends, {min(years)} to {max(years)}")
+points = queries.benchmark_trend(ours.la_code)
+series_names = {
+    "la": result.la_name,
+    "england": "England",
+    "region": f"{result.region_name} (region)",
+    "neighbours": "Statistical neighbours (median)",
+}
+trend = pd.DataFrame(
+    [
+        {
+            "indicator": point.indicator,
+            "year": point.year,
+            "series": series_names[point.series],
+            "value": point.value,
+            # Written from the point itself: in the frame a missing value becomes NaN.
+            "text": shown(
+                Published(point.value, point.status), BENCHMARK_INDICATORS[point.indicator].unit
+            ),
+        }
+        for point in points
+    ]
+)
+for cell, (name, indicator) in zip(
+    grid(len(BENCHMARK_INDICATORS), 2), BENCHMARK_INDICATORS.items(), strict=True
+):
+    data = trend[trend["indicator"] == name] if not trend.empty else trend
+    drawn = data.dropna(subset=["value"]) if not data.empty else data
+    chart = None
+    if not drawn.empty:
+        chart = (
+            alt.Chart(drawn)
+            .mark_line(point=alt.OverlayMarkDef(size=40))
+            .encode(
+                x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+                y=alt.Y("value:Q", title=indicator.unit, scale=alt.Scale(zero=True)),
+                color=alt.Color(
+                    "series:N",
+                    title=None,
+                    sort=[series_names[key] for key in SERIES_ORDER],
+                    legend=alt.Legend(orient="bottom", columns=2, labelLimit=320),
+                ),
+                strokeDash=alt.StrokeDash(
+                    "series:N", legend=None, sort=[series_names[key] for key in SERIES_ORDER]
+                ),
+                tooltip=[
+                    alt.Tooltip("year:O", title="Year"),
+                    alt.Tooltip("series:N", title="Line"),
+                    alt.Tooltip("value:Q", title=indicator.label, format=".1f"),
+                ],
+            )
+        )
+    table = pd.DataFrame()
+    if not data.empty:
+        table = (
+            data.pivot(index="year", columns="series", values="text")
+            .reindex(
+                columns=[series_names[key] for key in SERIES_ORDER], fill_value="not published"
+            )
+            .fillna("not published")
+            .reset_index()
+            .rename(columns={"year": "Year"})
+        )
+        table.columns.name = None
+    with cell:
+        chart_block(
+            indicator.label,
+            f"{indicator.definition} Gaps are years with no published number (see the table).",
+            chart,
+            table,
+            height=300,
+            empty_message="No published figures for this indicator.",
+        )
+
+ranked_name = st.selectbox(
+    f"Rank every authority in {year} by",
+    list(BENCHMARK_INDICATORS),
+    format_func=lambda name: BENCHMARK_INDICATORS[name].label,
+    key="benchmark-ranked-indicator",
+)
+ranked_indicator = BENCHMARK_INDICATORS[ranked_name]
+ranked = queries.benchmark_ranking(year, ranked_name)
+our_row_code = next(
+    (row.la_code for row in ranked if ours.la_code in row.la_code.split(" / ")), None
+)
+ranked_frame = pd.DataFrame(
+    [
+        {
+            "Rank": row.rank,
+            "Authority": row.la_name,
+            "Old LA code": row.la_code,
+            "Region": row.region_name,
+            "value": row.value,
+            ranked_indicator.label: shown(Published(row.value, row.status), ranked_indicator.unit),
+            "Ours": "yes" if row.la_code == our_row_code else "",
+        }
+        for row in ranked
+    ]
+)
+numeric = ranked_frame.dropna(subset=["value"]) if not ranked_frame.empty else ranked_frame
+ranked_chart = None
+if not numeric.empty:
+    order = list(numeric["Authority"])
+    bars = (
+        alt.Chart(numeric.assign(who=numeric["Ours"].map({"yes": "Ours", "": "Other authorities"})))
+        .mark_bar()
+        .encode(
+            x=alt.X("Authority:N", sort=order, axis=None, title="Authorities, lowest to highest"),
+            y=alt.Y("value:Q", title=ranked_indicator.unit),
+            color=alt.Color(
+                "who:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["Ours", "Other authorities"], range=[OURS_COLOUR, OTHERS_COLOUR]
+                ),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("Rank:Q"),
+                alt.Tooltip("Authority:N"),
+                alt.Tooltip("Region:N"),
+                alt.Tooltip("value:Q", title=ranked_indicator.label, format=".1f"),
+            ],
+        )
+    )
+    label = (
+        alt.Chart(numeric[numeric["Ours"] == "yes"])
+        .mark_text(dy=-10, fontWeight="bold", color="#222222")
+        .encode(
+            x=alt.X("Authority:N", sort=order),
+            y="value:Q",
+            text=alt.Text("Authority:N"),
+        )
+    )
+    layers = [bars, label]
+    england_value = result.indicators[ranked_name].england.value
+    if england_value is not None:
+        layers.append(rule(england_value, f"England {england_value:.1f}"))
+    ranked_chart = alt.layer(*layers)
+ranked_table = ranked_frame.drop(columns=["value"]) if not ranked_frame.empty else ranked_frame
+chart_block(
+    f"{ranked_indicator.label}: every authority, {year}",
+    f"Each bar is an authority, lowest (rank 1) to highest; ours is marked and named, and the "
+    f"dashed line is England. Authorities with no published number are listed at the end of "
+    f"the table. {ranked_indicator.definition}",
+    ranked_chart,
+    ranked_table,
+    height=340,
+)
+
+with st.expander("Our statistical neighbours"):
+    neighbours = queries.benchmark_neighbours(ours.la_code)
+    if neighbours:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Closeness rank": n.position,
+                        "Authority": n.la_name or "no published figures",
+                        "Old LA code": n.la_code,
+                        "Closeness": n.closeness or "",
+                    }
+                    for n in neighbours
+                ]
+            ),
+            hide_index=True,
+        )
+    else:
+        st.info(
+            "No statistical neighbour model is loaded for this authority: upload DfE's model "
+            "on the Data page to see the neighbours' median."
+        )
+
+st.subheader("Definitions")
+st.markdown(
+    "\n".join(
+        f"- **{indicator.label}**: {indicator.definition}"
+        for indicator in BENCHMARK_INDICATORS.values()
+    )
+    + "\n- **Statistical neighbours' median**: the median of the published values of our 10 "
+    "closest authorities in DfE's model, leaving out any without a number that year.\n"
+    "- **Rank**: among authorities with a published number, 1 = the lowest value; equal values "
+    "share a rank. A joint return is ranked once.\n"
+    "- **Quartile band**: A is the lowest (best) quarter of ranks, D the highest (worst).\n"
+    "- **Region**: London authorities are compared with Inner or Outer London, as published."
+)
+st.markdown("**Suppression codes** (shown instead of a number, never read as zero)")
+st.dataframe(
+    pd.DataFrame(
+        [{"Code": code, "Meaning": meaning} for code, meaning in SUPPRESSION_CODES.items()]
+    ),
+    hide_index=True,
+)

@@ -1,0 +1,164 @@
+"""AppTest: the National benchmarks page and the benchmark and census uploads on the Data page,
+on the hand-made files in tests/fixtures/benchmarks (expected values: see test_benchmarks.py)."""
+
+from __future__ import annotations
+
+from conftest import SMALL_ORG, read_folder_bytes
+from streamlit.testing.v1 import AppTest
+from test_benchmarks import BENCHMARKS
+
+from data_access.benchmarks import load_benchmarks, remember_our_authority
+from data_access.census import load_census
+from data_access.comparison import benchmark_years
+from data_access.config import PROJECT_ROOT
+from data_access.db import session_scope
+from data_access.importer import import_files
+
+APP = str(PROJECT_ROOT / "app.py")
+PAGE = "app_pages/benchmarks.py"
+
+
+def _file(name: str) -> tuple[str, bytes]:
+    return name, (BENCHMARKS / name).read_bytes()
+
+
+def open_page(page: str = PAGE, **query: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def frame_with(app: AppTest, column: str):
+    return next(f.value for f in app.dataframe if column in list(f.value.columns))
+
+
+def loaded(engine) -> None:
+    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
+    result = load_benchmarks(_file("indicators.csv"), _file("neighbours.csv"), engine=engine)
+    assert result.loaded
+
+
+def test_without_benchmarks_the_page_says_how_to_load_them(engine, fresh_caches):
+    app = open_page()
+    assert app.title[0].value == "National benchmarks"
+    assert "No published benchmarks are loaded yet" in app.info[0].value
+
+
+def test_choosing_our_authority_shows_the_comparison_and_is_remembered(engine, fresh_caches):
+    loaded(engine)
+    app = open_page()
+    assert app.info[0].value == "Choose your authority above to see how it compares."
+    app.selectbox(key="benchmark-authority").select("Birmingham (330)").run()
+    assert not app.exception, app.exception
+    tiles = {metric.label: metric.value for metric in app.metric}
+    assert tiles == {
+        "Turnover rate": "8.5%",
+        "Agency worker rate": "12.4%",
+        "Vacancy rate": "17.1%",
+        "Average caseload": "15.2",
+        "Sickness absence rate": "3.7%",
+    }
+    deltas = {metric.label: metric.delta for metric in app.metric}
+    assert deltas["Turnover rate"] == "-3.3 vs England"
+    assert deltas["Average caseload"] == "level with England"
+    table = frame_with(app, "Ours, published 2025").set_index("Indicator")
+    assert table.loc["Turnover rate"].tolist() == [
+        "8.5%",
+        "our data does not cover this date",  # the small organisation's data ends in 2025-04
+        "11.8%",
+        "11.5%",
+        "12.0% (5 with a value)",
+        "1 of 7",
+        "A",
+    ]
+    assert table.loc["Vacancy rate", "Neighbours' median"] == "11.1% (4 with a value)"
+    ranked = frame_with(app, "Ours")
+    assert ranked.loc[ranked["Ours"] == "yes", "Authority"].tolist() == ["Birmingham"]
+    # Remembered for the next visitor.
+    again = open_page()
+    assert again.selectbox(key="benchmark-authority").value == "Birmingham (330)"
+    assert {m.label: m.value for m in again.metric}["Turnover rate"] == "8.5%"
+
+
+def test_suppressed_values_and_internal_figures_for_2024(engine, fresh_caches):
+    loaded(engine)
+    remember_our_authority("330", engine=engine)
+    app = open_page(**{"benchmark-year": "2024"})
+    tiles = {metric.label: metric.value for metric in app.metric}
+    assert tiles["Agency worker rate"] == "u (low reliability)"
+    assert tiles["Turnover rate"] == "12.9%"
+    table = frame_with(app, "Ours, published 2024").set_index("Indicator")
+    # The small organisation's data covers 30/09/2024: the internal figures are given.
+    internal = table["Ours, internal 30/09/2024"]
+    assert internal["Sickness absence rate"] == "not held in our data"
+    assert internal["Turnover rate"].endswith("%")
+    assert table.loc["Agency worker rate", "Rank"] == "not ranked"
+    trends = [f.value for f in app.dataframe if "Statistical neighbours (median)" in f.value]
+    agency = trends[1]  # the charts run turnover, agency, vacancy, caseload, absence
+    assert agency.set_index("Year").loc[2024].tolist() == [
+        "u (low reliability)",
+        "16.2%",
+        "13.9%",
+        "18.0%",
+    ]
+    codes = frame_with(app, "Code")
+    assert codes.set_index("Code").loc["low", "Meaning"] == "rounds to zero, but is not zero"
+
+
+def test_a_member_of_a_joint_return(engine, fresh_caches):
+    loaded(engine)
+    remember_our_authority("318", engine=engine)
+    app = open_page()
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "published as the joint return *Kingston upon Thames / Richmond upon Thames*" in (
+        captions
+    )
+    table = frame_with(app, "Ours, published 2025").set_index("Indicator")
+    assert table.loc["Turnover rate", "Outer London"] == "15.7%"
+
+
+def test_census_figures_appear_beside_the_published(engine, fresh_caches):
+    loaded(engine)
+    remember_our_authority("330", engine=engine)
+    assert load_census(*_file("census_return.xml"), engine=engine).loaded
+    app = open_page()
+    census = frame_with(app, "Census return 2026").set_index("Indicator")
+    assert census.loc["Average caseload"].tolist() == ["17.1", "15.2", "15.2"]
+    assert census.loc["Turnover rate", "Census return 2026"] == "58.1%"
+
+
+def test_data_page_loads_benchmarks_and_a_census_return(engine, fresh_caches):
+    app = open_page("app_pages/data.py")
+    app.file_uploader[1].set_value(
+        [(name, content, "text/csv") for name, content in
+         (_file("indicators.csv"), _file("neighbours.csv"))]
+    ).run()  # fmt: skip
+    assert not app.exception, app.exception
+    assert any("16 published rows, 2024 to 2025, 8 authorities" in m.value for m in app.markdown)
+    next(button for button in app.button if button.label == "Load benchmarks").click().run()
+    assert app.success[0].value.startswith("Loaded the published benchmarks 2024 to 2025")
+    with session_scope(engine) as session:
+        assert benchmark_years(session) == [2025, 2024]
+
+    bad = (BENCHMARKS / "census_return.xml").read_bytes().replace(b"<FTE>0.8", b"<FTE>lots")
+    app.file_uploader[2].set_value([("return.xml", bad, "text/xml")]).run()
+    assert app.error[0].value.startswith("1 problem(s) found in the return")
+    problems = frame_with(app, "Column or element")
+    assert problems.values.tolist() == [
+        ["return.xml", None, "CSWWWorker 3 (SWENo SW3) FTE", "not a number", "lots"]
+    ]
+    app.file_uploader[2].set_value([_file("census_return.xml") + ("text/xml",)]).run()
+    figures = frame_with(app, "Figure").set_index("Figure")
+    assert figures.loc["Average caseload (cases per FTE)", "Value"] == "17.1"
+    next(button for button in app.button if button.label == "Save these figures").click().run()
+    assert app.success[0].value == "Saved the census return figures for 330, 30 September 2026."
+    history = frame_with(app, "Outcome")
+    assert history[["Outcome", "Kind"]].values.tolist()[:3] == [
+        ["loaded", "census return"],
+        ["refused", "census return"],
+        ["loaded", "national benchmarks"],
+    ]
