@@ -22,10 +22,13 @@ Definitions, following DfE's (D is the reference date, the year is (D - 1 year, 
 - Agency worker rate = agency FTE / (agency FTE + in post FTE) x 100.
 - Vacancy rate = `NumberOfVacancies` / (`NumberOfVacancies` + in post FTE) x 100.
 - Average caseload = sum of `Cases30` / FTE of the workers in post (employed or agency) with
-  `Cases30` of 1 or more.
+  `Cases30` of 1 or more (a worker with no FTE is left out of both sums).
 - Absence rate = `WorkingDaysLost` of employed workers in post / (in post FTE x 253) x 100.
 
 FTE totals are rounded to one decimal place and rates to one decimal place, as published.
+Two points are our reading where DfE's guide leaves room: `FTE30` is used only when `FTE` is
+missing, and absence counts the days lost by employed workers in post at D (the denominator's
+workers), not by leavers.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from data_access import census, comparison
+from data_access.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 from data_access.config import PROJECT_ROOT
 from data_access.importer import FILE_SPECS
 from data_access.metrics import METRICS
@@ -24,3 +26,22 @@ def test_every_import_column_is_in_docs_data_format_md():
         assert f"`{spec.name}`" in document
         for column in spec.columns:
             assert f"`{column.name}`" in document, (spec.name, column.name)
+
+
+def _bullets(docstring: str) -> list[str]:
+    """The "- ..." items of a module docstring, each as one line."""
+    items = docstring[docstring.index("\n- ") :].split("\n- ")
+    return [_one_line(item.split("\n\n")[0]) for item in items if item.strip()]
+
+
+def test_benchmark_and_census_definitions_are_in_docs_metrics_md():
+    document = _one_line((PROJECT_ROOT / "docs" / "metrics.md").read_text())
+    for indicator in BENCHMARK_INDICATORS.values():
+        assert f"`{indicator.name}`" in document
+        assert indicator.definition in document, indicator.name
+    for code, meaning in SUPPRESSION_CODES.items():
+        assert f"`{code}`: {meaning}" in document
+    rules = _bullets(comparison.__doc__) + _bullets(census.__doc__)
+    assert len(rules) == 17  # 5 comparison rules, 12 census definitions
+    for rule in rules:
+        assert rule in document, rule
