@@ -312,6 +312,11 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader stopped reading (as `| head` does): not an error. Point stdout at
+        # /dev/null so that Python's exit flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except SQLAlchemyError as error:
         print(
             f"error: database problem at {_safe_url()}: {type(error).__name__}: "
