@@ -69,6 +69,14 @@ navigation = st.navigation(
         "Data": [
             st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
         ],
+        "About": [
+            st.Page(
+                "app_pages/accessibility.py",
+                title="Accessibility statement",
+                icon=":material/accessibility:",
+                url_path="accessibility",
+            ),
+        ],
     }
 )
 try:

@@ -14,6 +14,7 @@ from ui.charts import chart_block, rule, trend_chart
 from ui.filters import current
 from ui.layout import page_header
 from ui.period import choose_period
+from ui.tiles import headline_tiles
 
 filters = current()
 if not page_header(
@@ -26,6 +27,14 @@ if not page_header(
 ):
     st.stop()
 as_at, scope = filters.as_at, filters.scope
+headline_tiles(
+    [
+        figure
+        for figure in queries.headlines(as_at, scope)
+        if figure.name in ("caseload_average", "caseload_over_threshold_share")
+    ],
+    as_at,
+)
 months = choose_period("caseload-period")
 
 points = queries.series(("caseload_average", "caseload_over_threshold_share"), as_at, months, scope)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_access.dates import add_months
 from data_access.summary import HEADLINE_METRICS, furthest_from_target, what_moved
 from ui import format as fmt
 from ui import queries
 from ui.filters import current
-from ui.layout import grid, page_header
+from ui.layout import page_header
 from ui.tables import unit_table
+from ui.tiles import headline_tiles
 
 filters = current()
 if not page_header(
@@ -27,23 +27,7 @@ if all(figure.value is None for figure in figures):
     st.warning(f"There is no data for {filters.scope_label} as at {fmt.uk_date(as_at)}.")
     st.stop()
 
-year_earlier = add_months(as_at, -12)
-for item, cell in zip(figures, grid(len(figures), 4), strict=True):
-    with cell, st.container(border=True):
-        trend = [value for _, value in item.history if value is not None]
-        st.metric(
-            item.label,
-            fmt.figure(item.value, item.unit),
-            delta=fmt.change(item.change, item.unit),
-            delta_color="inverse" if item.target_better == "lower" else "normal",
-            delta_description=f"since {fmt.uk_month(year_earlier)}" if item.change else None,
-            help=item.definition,
-            chart_data=trend or None,
-            chart_type="line",
-        )
-        badge = fmt.status_badge(item.status, item.target, item.target_better, item.unit)
-        if badge:
-            st.badge(badge.text, icon=badge.icon, color=badge.color)
+headline_tiles(figures, as_at)
 
 units = queries.compare(as_at, scope, HEADLINE_METRICS)
 st.subheader("What moved most over the year")

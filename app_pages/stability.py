@@ -15,6 +15,7 @@ from ui.filters import current
 from ui.layout import grid, page_header
 from ui.period import choose_period
 from ui.tables import unit_table
+from ui.tiles import headline_tiles
 
 INDICATORS = ("agency_rate_fte", "turnover_rate_fte", "vacancy_rate_fte", "stability_index")
 
@@ -27,6 +28,9 @@ if not page_header(
 ):
     st.stop()
 as_at, scope = filters.as_at, filters.scope
+headline_tiles(
+    [figure for figure in queries.headlines(as_at, scope) if figure.name in INDICATORS], as_at
+)
 months = choose_period("stability-period")
 
 points = queries.series(INDICATORS, as_at, months, scope)

@@ -20,6 +20,9 @@ from sqlmodel import SQLModel
 from data_access import db
 from data_access.config import normalise_database_url
 
+#: The browser fixtures (live_app, browser, page) for the browser and accessibility tests.
+pytest_plugins = ["browser_support"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL_ORG = FIXTURES / "small_org"
 

@@ -256,3 +256,18 @@ def test_an_error_while_drawing_a_page_shows_no_traceback(small_org, monkeypatch
     assert not app.exception
     assert app.error[0].value.startswith("Something went wrong while drawing this page.")
     assert "ZeroDivisionError" not in app.error[0].value
+
+
+def test_accessibility_statement(small_org):
+    app = open_app("accessibility")
+    assert app.title[0].value == "Accessibility statement"
+    headings = [heading.value for heading in app.subheader]
+    assert headings == [
+        "How accessible the dashboard is",
+        "Known gaps",
+        "What we did not test",
+        "Reporting a problem",
+    ]
+    text = "\n".join(markdown.value for markdown in app.markdown)
+    assert "Every chart has a table." in text
+    assert "WCAG" in text and "2.2" in text

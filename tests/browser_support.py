@@ -1,0 +1,200 @@
+"""Running the real dashboard in a real browser, for tests/test_browser.py and
+tests/test_accessibility.py.
+
+`live_app` starts `streamlit run app.py` headless on a free port against a temporary SQLite
+database holding the demo organisation, the hand-made benchmark files (Birmingham, 330, chosen
+as our authority) and the hand-made census return. `page` opens a fresh browser tab in Debian's
+Chromium (`/usr/bin/chromium`, driven by Playwright; no browser download). Without Chromium or
+Playwright every browser test is skipped, and the test run's summary says so.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from data_access import db
+from data_access.benchmarks import load_benchmarks, remember_our_authority
+from data_access.census import load_census
+from data_access.config import PROJECT_ROOT
+from data_access.setup import prepare_database
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = PROJECT_ROOT / "screenshots"
+BENCHMARK_FILES = Path(__file__).parent / "fixtures" / "benchmarks"
+#: Every page: URL path, title (h1), and whether it draws charts.
+PAGES = {
+    "overview": ("", "Overview", True),
+    "stability": ("stability", "Workforce stability", True),
+    "supervision": ("supervision", "Supervision", True),
+    "caseloads": ("caseloads", "Caseloads", True),
+    "benchmarks": ("benchmarks", "National benchmarks", True),
+    "team": ("team", "Team", True),
+    "data": ("data", "Data", False),
+    "accessibility": ("accessibility", "Accessibility statement", False),
+}
+SKIP_REASON = (
+    f"browser tests skipped: Chromium not found at {CHROMIUM} (install Debian's `chromium` "
+    "package, or set CHROMIUM_PATH)"
+)
+
+
+def browser_unavailable() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return SKIP_REASON
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "browser tests skipped: Playwright is not installed (requirements-dev.txt)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _prepare(url: str) -> None:
+    engine = db.make_engine(url)
+    prepare_database(engine, load_demo_if_empty=True)
+    benchmarks = load_benchmarks(
+        *[
+            (name, (BENCHMARK_FILES / name).read_bytes())
+            for name in ("indicators.csv", "neighbours.csv")
+        ],
+        engine=engine,
+    )
+    assert benchmarks.loaded, benchmarks.problems
+    remember_our_authority("330", engine=engine)
+    census = BENCHMARK_FILES / "census_return.xml"
+    assert load_census(census.name, census.read_bytes(), engine=engine).loaded
+    engine.dispose()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say loudly, at the end of the run, when the browser tests did not run."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "browser" in getattr(report, "keywords", {})
+    ]
+    if skipped:
+        terminalreporter.write_sep(
+            "!", f"{len(skipped)} BROWSER TESTS SKIPPED: {browser_unavailable()}", yellow=True
+        )
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory) -> Iterator[str]:
+    """The dashboard's base URL, served by `streamlit run` for the whole test session."""
+    reason = browser_unavailable()
+    if reason and os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
+        pytest.fail(f"REQUIRE_BROWSER_TESTS=1 but {reason}")
+    if reason:
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{folder / 'browser.db'}"
+    _prepare(url)
+    port = _free_port()
+    log = (folder / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--server.fileWatcherType=none",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    "streamlit did not start: " + (folder / "streamlit.log").read_text()[-2000:]
+                )
+            time.sleep(0.5)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(live_app):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    # A tall window: Streamlit scrolls inside its own container, so a full-page screenshot is
+    # only as tall as the window.
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    yield tab
+    context.close()
+
+
+def settle(page) -> None:
+    """Wait until the app has finished running the script and drawing."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    page.wait_for_selector("h1")
+    # Charts draw after the script ends; give them a moment, then check it stays finished.
+    page.wait_for_timeout(1500)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+
+
+def open_page(page, base: str, path: str = "", query: str = "") -> None:
+    page.goto(f"{base}/{path}{'?' + query if query else ''}")
+    settle(page)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the whole page (the window is made as tall as the content first)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('section, [data-testid=stMain], "
+        "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), 900)"
+    )
+    page.set_viewport_size({"width": 1366, "height": min(int(height) + 120, 12000)})
+    page.wait_for_timeout(1200)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    return path

@@ -1,0 +1,131 @@
+"""The dashboard in a real browser (Chromium): every page draws, with its title, figures and at
+least one drawn chart and no error box; the sidebar filters change the URL and the figures, and
+the URL alone brings the same view back. Screenshots of every page go to `screenshots/`.
+
+See tests/browser_support.py for how the app and the browser are started.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from browser_support import PAGES, open_page, screenshot, settle
+
+pytestmark = pytest.mark.browser
+
+#: A drawn chart: Altair charts, and the trend lines inside the Overview's headline tiles.
+CHART = ", ".join(
+    f'[data-testid="{element}"] {drawing}'
+    for element in ("stVegaLiteChart", "stMetricChart")
+    for drawing in ("canvas", "svg")
+)
+FIGURES = '[data-testid="stMetricValue"], [data-testid="stDataFrame"], [data-testid="stTable"]'
+
+
+def no_error_boxes(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    assert errors.count() == 0, errors.all_inner_texts()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_draws_its_title_figures_and_charts(page, live_app, name):
+    path, title, has_charts = PAGES[name]
+    query = "team=Stonebridge+safeguarding+team+1" if name == "team" else ""
+    open_page(page, live_app, path, query)
+    assert page.locator("h1").first.inner_text().strip() == title
+    no_error_boxes(page)
+    if name != "accessibility":
+        page.locator(FIGURES).filter(visible=True).first.wait_for()
+    if has_charts:
+        page.wait_for_selector(CHART, state="visible")
+        drawn = page.locator(CHART).first.bounding_box()
+        assert drawn and drawn["width"] > 100 and drawn["height"] > 20
+    number = list(PAGES).index(name) + 1
+    assert screenshot(page, f"{number:02d}-{name}").stat().st_size > 10_000
+
+
+def choose(page, label: str, option: str, key: str) -> None:
+    """Pick `option` in the sidebar selectbox called `label`, as a mouse user does, and wait
+    for the address to hold it under `key`."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    if not page.get_by_role("listbox").is_visible():
+        box.press("ArrowDown")  # the click scrolled the sidebar, which closes the list
+    page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get(key) == [option])
+    settle(page)
+
+
+def shown_view(page) -> dict:
+    """What the reader sees: the filter values, the header line, the headline figures and the
+    first table (a chart's Table tab is opened when the page has no table in view)."""
+    if page.locator('[role="gridcell"]').count() == 0:
+        tables = page.get_by_role("tab", name="Table")
+        if tables.count():
+            tables.first.click()
+            page.locator('[role="gridcell"]').first.wait_for(state="attached")
+    return {
+        "filters": {
+            label: page.get_by_role("combobox", name=label, exact=True).input_value()
+            for label in ("Area", "Hub", "Team", "As at (month end)")
+        },
+        "header": page.locator('[data-testid="stCaptionContainer"]').first.inner_text(),
+        "figures": page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+        + page.locator('[role="gridcell"]').all_inner_texts()[:60],
+    }
+
+
+def query_of(page) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(urlparse(page.url).query).items()}
+
+
+@pytest.mark.parametrize("name", ["overview", "stability", "supervision", "caseloads", "team"])
+def test_filters_change_the_url_and_figures_and_the_url_restores_the_view(page, live_app, name):
+    path = PAGES[name][0]
+    open_page(page, live_app, path)
+    whole = shown_view(page)
+
+    choose(page, "Area", "East", "area")
+    east = shown_view(page)
+    assert query_of(page)["area"] == "East"
+    assert "East area" in east["header"]
+    if name != "team":  # the Team page shows no figures until a team is chosen
+        assert east["figures"] != whole["figures"]
+
+    choose(page, "Hub", "Stonebridge hub", "hub")
+    hub = shown_view(page)
+    assert query_of(page)["hub"] == "Stonebridge hub"
+    assert "Stonebridge hub, East area" in hub["header"]
+    if name != "team":
+        assert hub["figures"] != east["figures"]
+
+    choose(page, "Team", "Stonebridge safeguarding team 1", "team")
+    team = shown_view(page)
+    assert query_of(page) | {"as_at": None} == {
+        "area": "East",
+        "hub": "Stonebridge hub",
+        "team": "Stonebridge safeguarding team 1",
+        "as_at": None,
+    }
+    assert "Stonebridge safeguarding team 1" in team["header"]
+    assert team["figures"] and team["figures"] != hub["figures"]
+    no_error_boxes(page)
+
+    # The address alone brings the same view back, in a fresh tab.
+    fresh = page.context.new_page()
+    fresh.goto(page.url)
+    settle(fresh)
+    assert shown_view(fresh) == team
+    no_error_boxes(fresh)
+    fresh.close()
+
+
+def test_a_shared_link_with_a_date_opens_that_month(page, live_app):
+    open_page(page, live_app, "supervision", "area=West&as_at=September+2025")
+    view = shown_view(page)
+    assert view["filters"]["Area"] == "West"
+    assert view["filters"]["As at (month end)"] == "September 2025"
+    assert "as at 30/09/2025" in view["header"]
+    no_error_boxes(page)
