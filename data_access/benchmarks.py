@@ -555,20 +555,24 @@ def _kept_neighbours(session: Session) -> str | None:
 
 def _insert_rows(session: Session, rows: list[PublishedRow]) -> dict[int, int]:
     """Insert the published rows and their values; returns id(PublishedRow) -> database id."""
-    row_ids: dict[int, int] = {}
-    for row in rows:
-        record = BenchmarkRow(
-            year=row.year,
-            level=row.level,
-            region_code=row.region_code,
-            region_name=row.region_name,
-            la_code=row.la_code,
-            new_la_code=row.new_la_code,
-            la_name=row.la_name,
-        )
-        session.add(record)
-        session.flush()
-        row_ids[id(row)] = record.id
+    # One multi-row INSERT ... RETURNING, the ids in the order of `rows` (a flush per row cost
+    # a round trip each: 4.5 s for the real file on PostgreSQL).
+    inserted = session.execute(
+        insert(BenchmarkRow).returning(BenchmarkRow.id, sort_by_parameter_order=True),
+        [
+            {
+                "year": row.year,
+                "level": row.level,
+                "region_code": row.region_code,
+                "region_name": row.region_name,
+                "la_code": row.la_code,
+                "new_la_code": row.new_la_code,
+                "la_name": row.la_name,
+            }
+            for row in rows
+        ],
+    ).scalars()
+    row_ids = {id(row): row_id for row, row_id in zip(rows, inserted, strict=True)}
     session.execute(
         insert(BenchmarkValue),
         [
