@@ -43,8 +43,7 @@ PAGES = {
     "accessibility": ("accessibility", "Accessibility statement", False),
 }
 SKIP_REASON = (
-    f"browser tests skipped: Chromium not found at {CHROMIUM} (install Debian's `chromium` "
-    "package, or set CHROMIUM_PATH)"
+    f"Chromium not found at {CHROMIUM} (install Debian's `chromium` package, or set CHROMIUM_PATH)"
 )
 
 
@@ -55,7 +54,7 @@ def browser_unavailable() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "browser tests skipped: Playwright is not installed (requirements-dev.txt)"
+        return "Playwright is not installed (requirements-dev.txt)"
     return None
 
 
@@ -102,7 +101,7 @@ def live_app(tmp_path_factory) -> Iterator[str]:
     if reason and os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
         pytest.fail(f"REQUIRE_BROWSER_TESTS=1 but {reason}")
     if reason:
-        pytest.skip(reason)
+        pytest.skip(f"browser tests skipped: {reason}")
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'browser.db'}"
     _prepare(url)
