@@ -31,8 +31,8 @@ st.markdown(
     "- **Links reproduce the view.** The filters are kept in the address, so a view can be "
     "bookmarked or shared.\n"
     "- **Checked automatically.** Every page is scanned with axe-core against WCAG 2.2 AA "
-    "in a real browser on every change to the code; a new serious or critical problem fails "
-    "the build."
+    "in a real browser on every change to the code, with the charts and then with their "
+    "tables showing; a new serious or critical problem fails the build."
 )
 
 st.subheader("Known gaps")
@@ -42,10 +42,10 @@ st.markdown(
     "- **Navigation list markup.** The page menu in the sidebar is a list whose section "
     "headings are not list items, so some screen readers announce the number of pages "
     "wrongly (WCAG 1.3.1). The links themselves work and are labelled.\n"
-    "- **Small trend lines in the headline tiles** on the Overview page are drawn as images "
-    "without a text alternative (WCAG 1.1.1). The tile states the figure and its change on a "
-    "year earlier in words, and the full trend is on the Workforce stability, Supervision "
-    "and Caseloads pages with its table.\n"
+    "- **Small trend lines in the headline tiles** (Overview, Workforce stability, Caseloads) "
+    "are drawn as images without a text alternative (WCAG 1.1.1). The tile states the figure "
+    "and its change on a year earlier in words, and the full trend is drawn on the topic "
+    "pages with its table.\n"
     "- **Charts themselves** cannot be explored point by point with a screen reader; use the "
     "Table tab beside each one.\n"
     "- **Very small screens**: wide tables scroll sideways rather than reflowing (WCAG "
