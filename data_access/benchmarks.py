@@ -124,7 +124,6 @@ BENCHMARK_INDICATORS: dict[str, Indicator] = {
     )
 }
 
-QUARTILE_BANDS = ("A", "B", "C", "D")
 LEVELS = {"national": "national", "regional": "regional", "local authority": "local_authority"}
 _LA_CODE = re.compile(r"^\d{3}(\s*/\s*\d{3})*$")
 _SINGLE_CODE = re.compile(r"^\d{3}$")
@@ -222,7 +221,11 @@ def _header(table: Table) -> list[str]:
     return [cell.strip().lower() for cell in table.records[0][1]]
 
 
-def _missing_columns(table: Table, header: list[str], required: Iterable[str]) -> list[Problem]:
+def _missing_columns(
+    table: Table, header: list[str], required: Iterable[str], expected: str
+) -> list[Problem]:
+    """A problem naming the required columns absent from `header`; `expected` says which
+    file was expected."""
     missing = [column for column in required if column not in header]
     if not missing:
         return []
@@ -231,8 +234,7 @@ def _missing_columns(table: Table, header: list[str], required: Iterable[str]) -
             table.label,
             table.records[0][0],
             None,
-            f"missing column(s) {', '.join(missing)}: is this the DfE children's social work "
-            "workforce indicators file?",
+            f"missing column(s) {', '.join(missing)}: is this {expected}?",
         )
     ]
 
@@ -243,7 +245,9 @@ def read_indicators(name: str, content: bytes, result: BenchmarkLoadResult) -> l
     if table is None:
         return []
     header = _header(table)
-    missing = _missing_columns(table, header, _REQUIRED_COLUMNS)
+    missing = _missing_columns(
+        table, header, _REQUIRED_COLUMNS, "the DfE children's social work workforce indicators file"
+    )
     if missing:
         result.problems.extend(missing)
         return []
@@ -351,18 +355,14 @@ def read_neighbours(name: str, content: bytes, result: BenchmarkLoadResult) -> l
     if table is None:
         return []
     header = _header(table)
-    required = ["old_la_code"] + [f"sn_{position}" for position in range(1, 11)]
-    missing = [column for column in required if column not in header]
+    missing = _missing_columns(
+        table,
+        header,
+        ["old_la_code"] + [f"sn_{position}" for position in range(1, 11)],
+        "the DfE statistical neighbour model (one row per authority, SN_1 to SN_10)",
+    )
     if missing:
-        result.problems.append(
-            Problem(
-                table.label,
-                table.records[0][0],
-                None,
-                f"missing column(s) {', '.join(missing)}: is this the DfE statistical neighbour "
-                "model (one row per authority, SN_1 to SN_10)?",
-            )
-        )
+        result.problems.extend(missing)
         return []
     rows: list[NeighbourRow] = []
     seen: dict[str, int] = {}
@@ -438,16 +438,20 @@ def _authority_members(rows: list[PublishedRow]) -> list[dict]:
 
 def _read_files(
     indicators: tuple[str, bytes], neighbours: tuple[str, bytes] | None
-) -> tuple[BenchmarkLoadResult, list[PublishedRow], list[NeighbourRow] | None]:
+) -> tuple[BenchmarkLoadResult, list[PublishedRow], list[dict], list[NeighbourRow] | None]:
+    """(result, published rows, benchmark_authority records, neighbour rows) read from the
+    files; the result holds the problems, or the counts when there are none."""
     result = BenchmarkLoadResult()
     rows = read_indicators(*indicators, result)
     neighbour_rows = read_neighbours(*neighbours, result) if neighbours else None
+    members = []
     if not result.problems:
+        members = _authority_members(rows)
         result.rows = len(rows)
-        result.authorities = len({member["la_code"] for member in _authority_members(rows)})
+        result.authorities = len({member["la_code"] for member in members})
         result.years = (min(row.year for row in rows), max(row.year for row in rows))
         result.neighbour_models = len(neighbour_rows) if neighbour_rows is not None else 0
-    return result, rows, neighbour_rows
+    return result, rows, members, neighbour_rows
 
 
 def check_benchmarks(
@@ -480,12 +484,11 @@ def load_benchmarks(
     model), replacing the earlier benchmark load in one transaction. Nothing is written when
     any problem is found. Without a neighbour file, the neighbour model already held is kept.
     """
-    result, rows, neighbour_rows = _read_files(indicators, neighbours)
+    result, rows, members, neighbour_rows = _read_files(indicators, neighbours)
     files = [indicators[0]] + ([neighbours[0]] if neighbours else [])
     if result.problems:
         _record(engine, files, source, user, "refused", len(result.problems))
         return result
-    members = _authority_members(rows)
     with session_scope(engine) as session:
         for model in (BenchmarkValue, BenchmarkAuthority, BenchmarkRow, BenchmarkSource):
             session.execute(delete(model))
@@ -518,15 +521,15 @@ def load_benchmarks(
                     for number, code, closeness in row.neighbours
                 ],
             )
-        years = [row.year for row in rows]
+        first_year, last_year = result.years
         session.add(
             BenchmarkSource(
                 loaded_at=datetime.now(UTC),
                 loaded_by=user,
                 indicators_file=indicators[0][:500],
                 neighbours_file=neighbours[0][:500] if neighbours else _kept_neighbours(session),
-                first_year=min(years),
-                last_year=max(years),
+                first_year=first_year,
+                last_year=last_year,
             )
         )
         session.add(_log_entry(files, source, user, "loaded", 0, added=len(rows)))

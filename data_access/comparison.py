@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -174,6 +174,13 @@ def benchmark_years(session: Session) -> list[int]:
     )
 
 
+def _authority_names():
+    """SELECT each benchmark_authority's code, own name and its row's region."""
+    return select(
+        BenchmarkAuthority.la_code, BenchmarkAuthority.la_name, BenchmarkRow.region_name
+    ).join(BenchmarkRow, BenchmarkRow.id == BenchmarkAuthority.row_id)
+
+
 def authorities(session: Session) -> list[Authority]:
     """Every authority in the latest published year (members of joint returns included),
     ordered by name."""
@@ -181,8 +188,7 @@ def authorities(session: Session) -> list[Authority]:
     if latest is None:
         return []
     rows = session.execute(
-        select(BenchmarkAuthority.la_code, BenchmarkAuthority.la_name, BenchmarkRow.region_name)
-        .join(BenchmarkRow, BenchmarkRow.id == BenchmarkAuthority.row_id)
+        _authority_names()
         .where(BenchmarkAuthority.year == latest)
         .order_by(BenchmarkAuthority.la_name)
     ).all()
@@ -192,8 +198,7 @@ def authorities(session: Session) -> list[Authority]:
 def find_authority(session: Session, la_code: str) -> Authority | None:
     """The authority with this old LA code, named as in the latest year it appears."""
     row = session.execute(
-        select(BenchmarkAuthority.la_code, BenchmarkAuthority.la_name, BenchmarkRow.region_name)
-        .join(BenchmarkRow, BenchmarkRow.id == BenchmarkAuthority.row_id)
+        _authority_names()
         .where(BenchmarkAuthority.la_code == la_code)
         .order_by(BenchmarkAuthority.year.desc())
         .limit(1)
@@ -258,8 +263,9 @@ def _region_row(session: Session, row: BenchmarkRow) -> BenchmarkRow | None:
     )
 
 
-def _ranks(session: Session, year: int, row_id: int) -> dict[str, tuple[int, int]]:
-    """indicator -> (our rank, authorities ranked) for one row in one year."""
+def _ranks(session: Session, year: int, row_id: int) -> dict[str, tuple[int | None, int]]:
+    """indicator -> (our rank, authorities ranked) for one row in one year (our rank is None
+    when our row has no number)."""
     ranked = (
         select(
             BenchmarkValue.row_id,
@@ -277,25 +283,11 @@ def _ranks(session: Session, year: int, row_id: int) -> dict[str, tuple[int, int
         )
         .subquery()
     )
-    counts = dict(
-        session.execute(
-            select(BenchmarkValue.indicator, func.count())
-            .join(BenchmarkRow, BenchmarkRow.id == BenchmarkValue.row_id)
-            .where(
-                BenchmarkRow.year == year,
-                BenchmarkRow.level == "local_authority",
-                BenchmarkValue.indicator.in_(INDICATOR_NAMES),
-                BenchmarkValue.value.is_not(None),
-            )
-            .group_by(BenchmarkValue.indicator)
-        ).all()
-    )
-    ours = dict(
-        session.execute(
-            select(ranked.c.indicator, ranked.c.rank).where(ranked.c.row_id == row_id)
-        ).all()
-    )
-    return {name: (ours.get(name), count) for name, count in counts.items()}
+    ours = func.max(case((ranked.c.row_id == row_id, ranked.c.rank)))
+    rows = session.execute(
+        select(ranked.c.indicator, ours, func.count()).group_by(ranked.c.indicator)
+    ).all()
+    return {name: (rank, count) for name, rank, count in rows}
 
 
 def _neighbour_values(

@@ -134,8 +134,6 @@ class ImportLog(SQLModel, table=True):
 
 # --- Published national benchmarks (DfE children's social work workforce statistics) ---
 
-GEOGRAPHIC_LEVELS = ("national", "regional", "local_authority")
-
 
 class BenchmarkSource(SQLModel, table=True):
     """The benchmark load in use (one row: each load replaces the previous one)."""
