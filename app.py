@@ -12,9 +12,11 @@ import os
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from data_access.access import Grant
 from data_access.config import using_default_database
 from data_access.setup import prepare_database
-from ui.filters import draw_filters, remember
+from ui import auth, cache_guard
+from ui.filters import draw_filters, open_on_home_team, remember
 
 logger = logging.getLogger("workforce_dashboard")
 
@@ -40,11 +42,27 @@ except SQLAlchemyError as error:
     )
     st.stop()
 
-navigation = st.navigation(
-    {
+cache_guard.install()
+grant = auth.establish()
+cache_guard.note_session(grant)
+
+
+def pages_for(grant: Grant) -> dict[str, list[st.Page]]:
+    """The pages, with those this user may not use hidden from the menu. A hidden page's
+    address still opens it, to say plainly that it is not for this user (each such page checks
+    the grant itself), and whatever data it would show is narrowed by the grant in data_access
+    all the same."""
+
+    def shown(allowed: bool) -> str:
+        return "visible" if allowed else "hidden"
+
+    sections = {
         "Headlines": [
             st.Page(
-                "app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
+                "app_pages/overview.py",
+                title="Overview",
+                icon=":material/dashboard:",
+                default=True,
             ),
         ],
         "Workforce": [
@@ -64,10 +82,28 @@ navigation = st.navigation(
             ),
         ],
         "Teams": [
-            st.Page("app_pages/team.py", title="Team", icon=":material/badge:"),
+            st.Page(
+                "app_pages/team.py",
+                title="Team",
+                icon=":material/badge:",
+                visibility=shown(grant.sees_names),
+            )
         ],
         "Data": [
-            st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
+            st.Page(
+                "app_pages/data.py",
+                title="Data",
+                icon=":material/upload_file:",
+                visibility=shown(grant.may_use_data_page),
+            )
+        ],
+        "Administration": [
+            st.Page(
+                "app_pages/access.py",
+                title="Access",
+                icon=":material/admin_panel_settings:",
+                visibility=shown(grant.may_administer),
+            )
         ],
         "About": [
             st.Page(
@@ -78,8 +114,12 @@ navigation = st.navigation(
             ),
         ],
     }
-)
+    return sections
+
+
+navigation = st.navigation(pages_for(grant))
 try:
+    open_on_home_team(grant)
     remember(draw_filters())
     navigation.run()
 except SQLAlchemyError:

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data_access.settings import ACCESSIBILITY_CONTACT
+from ui import queries
+from ui.format import plain
+
 st.title("Accessibility statement")
 st.markdown(
     "This dashboard is run by the council's children's services. We want as many people as "
@@ -59,10 +63,17 @@ st.markdown(
 )
 
 st.subheader("Reporting a problem")
+contact = queries.organisation_setting(ACCESSIBILITY_CONTACT)
 st.markdown(
-    "If you cannot get a figure you need, or find a problem not listed here, tell the "
-    "dashboard's maintainers (the performance and information team). We will send you the "
-    "figures in another format and fix the problem where we can. If you are not happy with "
-    "our answer, contact the Equality Advisory and Support Service (EASS)."
+    "If you cannot get a figure you need, or find a problem not listed here, tell us. We will "
+    "send you the figures in another format and fix the problem where we can. If you are not "
+    "happy with our answer, contact the Equality Advisory and Support Service (EASS)."
 )
+if contact:
+    st.markdown(f"**Contact:** {plain(contact)}")
+else:
+    st.markdown(
+        "**Contact:** not set yet. An administrator sets it on the Access page; until then, "
+        "ask whoever gave you access to this dashboard."
+    )
 st.caption("This statement was prepared on 23 November 2026 from the automated checks above.")

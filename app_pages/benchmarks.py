@@ -16,6 +16,7 @@ from data_access.comparison import Published
 from data_access.scope import Scope
 from ui import format as fmt
 from ui import queries
+from ui.auth import actor, current_grant
 from ui.charts import chart_block, csv_download, rule
 from ui.layout import grid
 
@@ -69,6 +70,7 @@ saved = queries.saved_authority()
 saved_label = next((a.label for a in authorities if a.la_code == saved), None)
 years = queries.benchmark_years()
 
+grant = current_grant()
 left, right = st.columns([3, 1])
 choice = left.selectbox(
     "Our authority",
@@ -76,15 +78,18 @@ choice = left.selectbox(
     index=labels.index(saved_label) if saved_label else None,
     placeholder="Choose your authority",
     key="benchmark-authority",
-    help="Remembered for everyone who uses this dashboard until someone chooses another.",
+    help="Remembered for everyone who uses this dashboard until an administrator chooses another."
+    if grant.may_administer
+    else "An administrator sets the organisation's authority; another choice here lasts only "
+    "for this visit.",
 )
 year = right.selectbox("Year (30 September)", years, key="benchmark-year", bind="query-params")
 if choice is None:
     st.info("Choose your authority above to see how it compares.")
     st.stop()
 ours = by_label[choice]
-if ours.la_code != saved:
-    remember_our_authority(ours.la_code)
+if ours.la_code != saved and grant.may_administer:
+    remember_our_authority(ours.la_code, by=actor(grant))
 
 result = queries.benchmark_comparison(ours.la_code, year)
 if result is None:

@@ -10,9 +10,10 @@ from data_access.metrics import METRICS
 from data_access.policy import DEFAULT_POLICY
 from ui import format as fmt
 from ui import queries
+from ui.auth import current_grant
 from ui.charts import chart_block, rule, trend_chart
 from ui.filters import current
-from ui.layout import page_header
+from ui.layout import page_header, suppressed_note
 from ui.period import choose_period
 from ui.tiles import headline_tiles
 
@@ -111,6 +112,7 @@ chart_block(
 
 left, right = st.columns(2)
 with left:
+    team_rows = queries.caseloads_by_team(as_at, scope, current_grant())
     teams = pd.DataFrame(
         [
             {
@@ -119,7 +121,7 @@ with left:
                 "Average caseload": t.caseload_average,
                 "% over threshold": t.over_threshold_share,
             }
-            for t in queries.caseloads_by_team(as_at, scope)
+            for t in team_rows
         ]
     )
     team_chart = None
@@ -141,7 +143,9 @@ with left:
         teams,
         height=max(330, 20 * len(teams) + 90),
     )
+    suppressed_note([t.team_name for t in team_rows if t.suppressed], "case holders")
 with right:
+    asye_found = queries.asye_caseloads(as_at, scope, current_grant())
     asye = pd.DataFrame(
         [
             {
@@ -150,7 +154,7 @@ with right:
                 "Open cases": a.open_cases,
                 "Protected limit": a.limit,
             }
-            for a in queries.asye_caseloads(as_at, scope)
+            for a in asye_found.rows
         ]
     )
     asye_chart = None
@@ -178,3 +182,4 @@ with right:
         height=max(330, 24 * asye["Team"].nunique() + 90) if not asye.empty else 330,
         empty_message="No worker in their ASYE holds cases in this scope at this snapshot.",
     )
+    suppressed_note(asye_found.suppressed_teams, "ASYE case holders")

@@ -7,6 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from data_access.access import DOWNLOAD_NAMES, VIEW_NAMES
 from data_access.benchmarks import check_benchmarks, load_benchmarks, recognise_benchmark_file
 from data_access.census import FIGURE_LABELS, compute_census_figures, load_census, read_census
 from data_access.importer import (
@@ -19,6 +20,7 @@ from data_access.importer import (
 from data_access.templates import template_csv
 from ui import format as fmt
 from ui import queries
+from ui.auth import actor, current_grant
 from ui.charts import csv_download
 from ui.filters import current
 from ui.layout import grid
@@ -27,7 +29,6 @@ from ui.tables import uk_date_columns
 UPLOADER_GENERATION = "data-uploader-generation"
 LOGGED_REFUSALS = "data-logged-refusals"
 LAST_IMPORT = "data-last-import"
-USER = "local user"  # until sign-in exists
 
 
 def problems_table(problems, title: str) -> None:
@@ -57,13 +58,20 @@ def log_refusal_once(
     ).hexdigest()
     logged = st.session_state.setdefault(LOGGED_REFUSALS, set())
     if fingerprint not in logged:
-        record_refusal(sources, count, source=source, user=USER, kind=kind)
+        record_refusal(sources, count, source=source, user=actor(grant), kind=kind)
         logged.add(fingerprint)
         queries.history.clear()
 
 
 filters = current()
+grant = current_grant()
 st.title("Data")
+if not grant.may_use_data_page:
+    st.error(
+        "The Data page is for data officers and administrators: your access "
+        f"({grant.role_label}) does not include it. Ask your administrator if you need it."
+    )
+    st.stop()
 st.markdown(
     "Load the council's extracts: upload them, check what they would change, fix anything "
     "wrong, then import. Nothing is written until you press **Import**, and then everything "
@@ -145,7 +153,7 @@ if uploads:
         )
         problems_table(result.problems, "Import problems")
     elif summary and st.button("Import", type="primary"):
-        outcome = import_files(sources, source=f"upload: {', '.join(sources)}", user=USER)
+        outcome = import_files(sources, source=f"upload: {', '.join(sources)}", user=actor(grant))
         if outcome.loaded:
             queries.clear_all()  # every page shows the new data at once
             added = sum(count.added for count in outcome.counts)
@@ -210,7 +218,7 @@ if benchmark_uploads:
                 )
             )
             if st.button("Load benchmarks", type="primary"):
-                loaded = load_benchmarks(indicators[0], model, user=USER, source="upload")
+                loaded = load_benchmarks(indicators[0], model, user=actor(grant), source="upload")
                 if loaded.loaded:
                     queries.clear_all()
                     st.session_state[LAST_IMPORT] = (
@@ -262,7 +270,7 @@ if census_upload is not None:
         st.dataframe(census_table, hide_index=True)
         csv_download(census_table, "Census return figures")
         if st.button("Save these figures", type="primary"):
-            saved = load_census(census_upload.name, content, user=USER, source="upload")
+            saved = load_census(census_upload.name, content, user=actor(grant), source="upload")
             if saved.loaded:
                 queries.clear_all()
                 st.session_state[LAST_IMPORT] = (
@@ -308,7 +316,7 @@ if filters.as_at is None:
     st.info("Checks appear once data has been imported.")
     st.stop()
 st.caption(f"{filters.scope_label} · as at {fmt.uk_date(filters.as_at)}")
-dates, checks = queries.quality(filters.as_at, filters.scope)
+dates, checks = queries.quality(filters.as_at, filters.scope, grant)
 st.dataframe(
     pd.DataFrame(
         [
@@ -325,10 +333,33 @@ st.dataframe(
 cells = st.columns(len(checks))
 for cell, check in zip(cells, checks, strict=True):
     cell.metric(check.name, check.count, help=check.explanation, border=True)
+quality_scope = f"{filters.scope_label}, as at {filters.as_at.isoformat()}"
 for check in checks:
-    if check.count:
-        with st.expander(f"{check.name}: {check.count}"):
-            st.caption(check.explanation)
-            frame = pd.DataFrame(check.items, columns=list(check.columns))
-            st.dataframe(frame, hide_index=True)
-            csv_download(frame, check.name)
+    if not check.count:
+        continue
+    with st.expander(f"{check.name}: {check.count}"):
+        st.caption(check.explanation)
+        if check.unlisted:
+            st.caption(
+                f"{check.unlisted} of them are in teams whose names your access does not cover "
+                f"({fmt.plain(grant.describe_names())}), so they are counted but not listed."
+            )
+        if not check.items:
+            continue
+        frame = pd.DataFrame(check.items, columns=list(check.columns))
+        names_shown = "name" in check.columns
+        if names_shown and st.session_state.get("_quality_names_logged") != quality_scope:
+            queries.log_access(actor(grant), VIEW_NAMES, quality_scope, "data quality lists")
+            st.session_state["_quality_names_logged"] = quality_scope
+        st.dataframe(frame, hide_index=True)
+        csv_download(
+            frame,
+            check.name,
+            on_download=(
+                lambda title=check.name: queries.log_access(
+                    actor(grant), DOWNLOAD_NAMES, quality_scope, title
+                )
+            )
+            if names_shown
+            else None,
+        )

@@ -7,6 +7,7 @@ import streamlit as st
 from data_access.summary import HEADLINE_METRICS, furthest_from_target, what_moved
 from ui import format as fmt
 from ui import queries
+from ui.auth import current_grant
 from ui.filters import current
 from ui.layout import page_header
 from ui.tables import unit_table
@@ -22,14 +23,23 @@ if not page_header(
     st.stop()
 
 as_at, scope = filters.as_at, filters.scope
+grant = current_grant()
 figures = queries.headlines(as_at, scope)
 if all(figure.value is None for figure in figures):
     st.warning(f"There is no data for {filters.scope_label} as at {fmt.uk_date(as_at)}.")
     st.stop()
 
+if scope.team_id and grant.sees_names and queries.may_see_names(grant, scope.team_id):
+    st.page_link(
+        "app_pages/team.py",
+        label="Your team's people: who is overdue for supervision, who is over their caseload "
+        "limit",
+        icon=":material/badge:",
+    )
+
 headline_tiles(figures, as_at)
 
-units = queries.compare(as_at, scope, HEADLINE_METRICS)
+units = queries.compare(as_at, scope, HEADLINE_METRICS, grant)
 st.subheader("What moved most over the year")
 sentences = what_moved(figures)
 worst = furthest_from_target(units, HEADLINE_METRICS)

@@ -10,6 +10,7 @@ from data_access.breakdowns import SERVICE_BANDS
 from data_access.metrics import METRICS
 from data_access.policy import DEFAULT_POLICY
 from ui import queries
+from ui.auth import current_grant
 from ui.charts import chart_block, trend_chart
 from ui.filters import current
 from ui.layout import grid, page_header
@@ -157,7 +158,7 @@ with right:
         bands,
     )
 
-units = queries.compare(as_at, scope, INDICATORS)
+units = queries.compare(as_at, scope, INDICATORS, current_grant())
 if units:
     plural = {"area": "Areas", "hub": "Hubs", "team": "Teams"}[units[0].unit.kind]
     unit_table(f"{plural} compared", units, INDICATORS)

@@ -11,9 +11,10 @@ from data_access.metrics import METRICS
 from data_access.models import AUDIT_GRADES
 from data_access.policy import DEFAULT_POLICY
 from ui import queries
+from ui.auth import current_grant
 from ui.charts import chart_block, trend_chart
 from ui.filters import current
-from ui.layout import page_header
+from ui.layout import page_header, suppressed_note
 from ui.period import choose_period
 
 CHILDS_VIEWS_BASELINE = 42.0  # Coventry's 2015 staff survey
@@ -87,10 +88,11 @@ chart_block(
     as_table(coverage) if not coverage.empty else coverage,
 )
 
+coverage_rows = queries.coverage_by_team(as_at, 12, scope, current_grant())
 heat = pd.DataFrame(
     [
         {"Team": row.team_name, "month": row.month, "value": row.value, "eligible": row.denominator}
-        for row in queries.coverage_by_team(as_at, 12, scope)
+        for row in coverage_rows
     ]
 )
 heat_chart = None
@@ -132,6 +134,9 @@ chart_block(
     heat_chart,
     heat_table,
     height=max(330, 22 * heat["Team"].nunique() + 90) if not heat.empty else 330,
+)
+suppressed_note(
+    sorted({row.team_name for row in coverage_rows if row.suppressed}), "eligible workers"
 )
 
 left, right = st.columns(2)

@@ -6,9 +6,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from data_access.access import DOWNLOAD_NAMES, VIEW_NAMES
 from data_access.dates import add_months
+from data_access.scope import Scope
 from ui import format as fmt
 from ui import queries
+from ui.auth import actor, current_grant
 from ui.charts import chart_block, csv_download, slug
 from ui.filters import current, team_labels
 from ui.layout import page_header
@@ -30,6 +33,15 @@ ROLE_TEXT = {
 }
 
 filters = current()
+grant = current_grant()
+if not grant.sees_names:
+    st.title("Team")
+    st.error(
+        "The Team page shows workers' names, and your access does not include any names"
+        + (" (board members see figures only)." if grant.role == "board" else ".")
+        + " The figures for every team, without names, are on the other pages."
+    )
+    st.stop()
 if not page_header(
     "Team",
     filters,
@@ -42,13 +54,22 @@ as_at, scope = filters.as_at, filters.scope
 
 
 def _choose_team() -> None:
-    st.session_state["team"] = st.session_state["team-picker"]
+    # The picker offers only teams whose names this user may see; the sidebar's Team filter
+    # shows every team (their figures are aggregates), so its label is found among them all.
+    chosen = named[st.session_state["team-picker"]]
+    everyone = team_labels(queries.teams(Scope(area=chosen.area, hub=chosen.hub)))
+    st.session_state["area"], st.session_state["hub"] = chosen.area, chosen.hub
+    st.session_state["team"] = next(label for label, t in everyone.items() if t == chosen)
 
 
 if scope.team_id is None:
-    labels = team_labels(queries.teams(scope))
+    named = team_labels(queries.named_teams(scope, grant))
+    labels = named
     if not labels:
-        st.warning(f"There are no teams in {filters.scope_label}.")
+        st.warning(
+            f"Your access does not cover the names of any team in {fmt.plain(filters.scope_label)}"
+            f" (you may see: {fmt.plain(grant.describe_names())})."
+        )
         st.stop()
     st.selectbox(
         "Choose a team",
@@ -63,8 +84,22 @@ if scope.team_id is None:
     st.info("Choose a team here or in the sidebar to see its people.")
     st.stop()
 
+if not queries.may_see_names(grant, scope.team_id):
+    st.warning(
+        f"Your access does not cover the names of {fmt.plain(filters.team_name or '')}: you may "
+        f"see names for {fmt.plain(grant.describe_names())}. Its figures, without names, are on "
+        "the Overview, Supervision and Caseloads pages. Ask your administrator if you need more."
+    )
+    st.stop()
+
+team_scope = f"team {scope.team_id} ({filters.team_name})"
+viewed = st.session_state.setdefault("_names_viewed", set())
+if (scope.team_id, as_at) not in viewed:
+    queries.log_access(actor(grant), VIEW_NAMES, team_scope, f"as at {as_at.isoformat()}")
+    viewed.add((scope.team_id, as_at))
+
 workers = sorted(
-    queries.team_workers(as_at, scope.team_id),
+    queries.team_workers(as_at, scope.team_id, grant),
     key=lambda w: (STATUS_ORDER[w.status], w.display_name),
 )
 if not workers:
@@ -126,7 +161,14 @@ st.dataframe(
     width="stretch",
     column_config=uk_date_columns("Last supervision", "Next due", "Agreement"),
 )
-csv_download(table, "People in post", f"{slug(filters.team_name or 'team')}-{as_at.isoformat()}")
+csv_download(
+    table,
+    "People in post",
+    f"{slug(filters.team_name or 'team')}-{as_at.isoformat()}",
+    on_download=lambda: queries.log_access(
+        actor(grant), DOWNLOAD_NAMES, team_scope, f"people in post, as at {as_at.isoformat()}"
+    ),
+)
 
 st.subheader("Supervision timeline")
 people = {w.staff_id: w for w in eligible}
@@ -140,7 +182,7 @@ chosen = st.selectbox(
     key="timeline-worker",
 )
 since = add_months(as_at, -12)
-sessions = queries.worker_sessions(chosen, since, as_at, scope.team_id)
+sessions = queries.worker_sessions(chosen, since, as_at, scope.team_id, grant)
 frame = pd.DataFrame(
     [
         {

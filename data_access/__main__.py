@@ -7,6 +7,7 @@ plain messages with a non-zero exit status, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from data_access import access
 from data_access.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES, load_benchmarks
 from data_access.census import load_census
 from data_access.comparison import benchmark_years, comparison, find_authority
@@ -73,7 +75,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         return 1
     init_db()
-    result = import_files(sources, source=f"folder {args.folder}", user=args.user)
+    # The history shows the folder's name, never a server path.
+    source = f"command line: folder {Path(args.folder).resolve().name}"
+    result = import_files(sources, source=source, user=args.user)
     if not result.loaded:
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -240,6 +244,78 @@ def cmd_census(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grant_scopes(args: argparse.Namespace) -> list[access.GrantScope]:
+    scopes = [access.GrantScope("organisation", access.WHOLE_ORGANISATION_NAME)] * bool(
+        args.whole_organisation
+    )
+    for kind in ("area", "hub", "team"):
+        scopes += [access.GrantScope(kind, name) for name in getattr(args, kind) or []]
+    return scopes
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    _require_schema()
+    try:
+        with session_scope() as session:
+            grant = access.save_user(
+                session, args.email, args.role, _grant_scopes(args), by=f"command line: {args.by}"
+            )
+    except access.AccessError as error:
+        raise CommandError(str(error)) from None
+    print(f"{grant.email}: {grant.role_label}; names: {grant.describe_names()}")
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    _require_schema()
+    with session_scope() as session:
+        users = access.list_users(session)
+    if args.json:
+        print(
+            json.dumps(
+                [{"email": u.email, "role": u.role, "names": u.names} for u in users], indent=1
+            )
+        )
+        return 0
+    if not users:
+        print("No users yet: add one with `python -m data_access users add EMAIL --role ROLE`.")
+    for user in users:
+        print(f"{_printable(user.email):<40} {user.role:<13} names: {_printable(user.names)}")
+    return 0
+
+
+def cmd_users_remove(args: argparse.Namespace) -> int:
+    _require_schema()
+    try:
+        with session_scope() as session:
+            removed = access.remove_user(session, args.email, by=f"command line: {args.by}")
+    except access.AccessError as error:
+        raise CommandError(str(error)) from None
+    if not removed:
+        raise CommandError(f'there is no user "{args.email}"')
+    print(f"Removed {args.email.strip().lower()}.")
+    return 0
+
+
+def cmd_access_log(args: argparse.Namespace) -> int:
+    _require_schema()
+    with session_scope() as session:
+        events = access.access_log(session, args.limit)
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["when (UTC)", "who", "action", "scope", "detail"])
+    for event in events:
+        writer.writerow(
+            [event.at.isoformat(timespec="seconds"), event.user_email, event.action, event.scope]
+            + [event.detail]
+        )
+    return 0
+
+
+def _printable(text: str) -> str:
+    """Text from the database without control characters (terminal escape sequences)."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m data_access",
@@ -302,6 +378,38 @@ def build_parser() -> argparse.ArgumentParser:
     census.add_argument("--json", action="store_true", help="print the figures as JSON")
     census.add_argument("--user", default=user, help="recorded as importer")
     census.set_defaults(run=cmd_census)
+
+    users = commands.add_parser(
+        "users", help="who may sign in, their role and whose names they may see"
+    ).add_subparsers(dest="users_command", required=True)
+    adding = users.add_parser(
+        "add",
+        help="add a user or replace their role and grants",
+        description="Roles: board (aggregates only, never names), leader, manager (opens on "
+        "their first team), data_officer (the Data page), admin (users, settings, access "
+        "log). Grants say whose names the user may see; give any number.",
+    )
+    adding.add_argument("email")
+    adding.add_argument("--role", required=True, choices=access.ROLES)
+    adding.add_argument("--team", action="append", help="a team id (repeatable)")
+    adding.add_argument("--hub", action="append", help="a hub name: all its teams (repeatable)")
+    adding.add_argument("--area", action="append", help="an area name: all its teams")
+    adding.add_argument("--whole-organisation", action="store_true", help="names in every team")
+    adding.add_argument("--by", default=user, help="recorded in the access log")
+    adding.set_defaults(run=cmd_users_add)
+    listing = users.add_parser("list", help="every user with role and grants")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=cmd_users_list)
+    removing = users.add_parser("remove", help="remove a user and their grants")
+    removing.add_argument("email")
+    removing.add_argument("--by", default=user, help="recorded in the access log")
+    removing.set_defaults(run=cmd_users_remove)
+
+    log = commands.add_parser(
+        "access-log", help="the access log as CSV: views and downloads of names, every change"
+    )
+    log.add_argument("--limit", type=int, default=10000, help="the latest N events")
+    log.set_defaults(run=cmd_access_log)
     return parser
 
 

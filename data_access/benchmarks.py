@@ -25,11 +25,11 @@ from data_access.models import (
     BenchmarkSource,
     BenchmarkValue,
     ImportLog,
-    Setting,
     StatisticalNeighbour,
 )
 from data_access.problems import Problem
 from data_access.reading import Table, read_sources
+from data_access.settings import OUR_AUTHORITY, change_setting, setting
 
 #: What each suppression code in a published file means.
 SUPPRESSION_CODES = {
@@ -137,7 +137,6 @@ _REQUIRED_COLUMNS = (
     *BENCHMARK_INDICATORS,
 )
 #: The setting that remembers which authority "we" are.
-OUR_AUTHORITY_SETTING = "benchmarks.our_la_code"
 
 
 class BenchmarksRefused(Exception):
@@ -619,20 +618,10 @@ def _record(
 
 def our_authority(session: Session) -> str | None:
     """The old LA code chosen as "our" authority, if one has been chosen."""
-    setting = session.get(Setting, OUR_AUTHORITY_SETTING)
-    return setting.value if setting else None
+    return setting(session, OUR_AUTHORITY)
 
 
-def set_our_authority(session: Session, la_code: str) -> None:
-    setting = session.get(Setting, OUR_AUTHORITY_SETTING)
-    if setting is None:
-        session.add(Setting(key=OUR_AUTHORITY_SETTING, value=la_code))
-    else:
-        setting.value = la_code
-        session.add(setting)
-
-
-def remember_our_authority(la_code: str, *, engine: Engine | None = None) -> None:
-    """Save the choice of "our" authority for everyone using the dashboard."""
+def remember_our_authority(la_code: str, *, by: str, engine: Engine | None = None) -> None:
+    """Save the choice of "our" authority for everyone using the dashboard (logged)."""
     with session_scope(engine) as session:
-        set_our_authority(session, la_code)
+        change_setting(session, OUR_AUTHORITY, la_code, by=by)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import Date, and_, case, func, literal, select, union_all
 from sqlmodel import Session
 
+from data_access.access import Grant, is_suppressed, visible_team_ids
 from data_access.dates import add_months, month_end
 from data_access.metrics import (
     METRICS,
@@ -121,6 +122,9 @@ class UnitFigures:
     unit: Unit
     values: dict[str, MetricValue]
     statuses: dict[str, str | None]
+    #: True when the unit is a team of fewer than SMALL_GROUP_MINIMUM people in post whose
+    #: names the user may not see: its values are then all None.
+    suppressed: bool = False
 
 
 def compare_units(
@@ -129,10 +133,22 @@ def compare_units(
     scope: Scope,
     names: list[str],
     policy: Policy = DEFAULT_POLICY,
+    *,
+    grant: Grant,
 ) -> list[UnitFigures]:
-    """The named metrics for each unit one level below `scope`, with target statuses."""
+    """The named metrics for each unit one level below `scope`, with target statuses.
+
+    A team of fewer than SMALL_GROUP_MINIMUM people in post, outside the names `grant` covers,
+    is suppressed (see `access.is_suppressed`)."""
+    units = child_units(session, scope)
+    small = (
+        _small_teams(session, as_at, scope, grant) if units and units[0].kind == "team" else set()
+    )
     rows = []
-    for unit in child_units(session, scope):
+    for unit in units:
+        if unit.scope.team_id in small:
+            rows.append(UnitFigures(unit, dict.fromkeys(names), dict.fromkeys(names), True))
+            continue
         values = {name: METRICS[name].compute(session, as_at, unit.scope, policy) for name in names}
         statuses = {
             name: policy.targets[name].status(value) if name in policy.targets else None
@@ -140,6 +156,27 @@ def compare_units(
         }
         rows.append(UnitFigures(unit, values, statuses))
     return rows
+
+
+def _small_teams(session: Session, as_at: date, scope: Scope, grant: Grant) -> set[str]:
+    """Teams in scope whose figures at D are suppressed for `grant`: fewer than
+    SMALL_GROUP_MINIMUM people in post, names not covered by the grant."""
+    visible = visible_team_ids(session, grant, scope)
+    query = (
+        select(Staff.team_id, func.count())
+        .where(*where_staff(as_at, scope))
+        .group_by(Staff.team_id)
+    )
+    return {
+        team_id
+        for team_id, people in session.execute(query)
+        if is_suppressed(int(people), team_id, visible)
+    }
+
+
+def scope_suppressed(session: Session, as_at: date, scope: Scope, grant: Grant) -> bool:
+    """True when `scope` is one team whose figures at D are suppressed for `grant`."""
+    return scope.team_id is not None and scope.team_id in _small_teams(session, as_at, scope, grant)
 
 
 # --- workforce stability -------------------------------------------------------------------
@@ -247,11 +284,19 @@ class TeamMonthValue:
     month: date
     value: float | None
     denominator: int
+    #: Fewer than SMALL_GROUP_MINIMUM eligible workers, names not granted: value is None.
+    suppressed: bool = False
 
 
-def coverage_by_team(session: Session, months: list[date], scope: Scope) -> list[TeamMonthValue]:
-    """supervision_coverage for every team in scope at each month end (for a heat map)."""
+def coverage_by_team(
+    session: Session, months: list[date], scope: Scope, *, grant: Grant
+) -> list[TeamMonthValue]:
+    """supervision_coverage for every team in scope at each month end (for a heat map).
+
+    A cell about fewer than SMALL_GROUP_MINIMUM eligible workers, in a team outside the names
+    `grant` covers, is suppressed."""
     names = {team.team_id: team.team_name for team in teams_in_scope(session, scope)}
+    visible = visible_team_ids(session, grant, scope)
     results = []
     for month in months:
         latest = latest_held_sessions(month, scope)
@@ -269,9 +314,9 @@ def coverage_by_team(session: Session, months: list[date], scope: Scope) -> list
         found = {team_id: (int(n), int(ok)) for team_id, n, ok in session.execute(query)}
         for team_id, team_name in names.items():
             eligible, in_date = found.get(team_id, (0, 0))
-            results.append(
-                TeamMonthValue(team_id, team_name, month, percentage(in_date, eligible), eligible)
-            )
+            hidden = is_suppressed(eligible, team_id, visible)
+            value = None if hidden else percentage(in_date, eligible)
+            results.append(TeamMonthValue(team_id, team_name, month, value, eligible, hidden))
     return results
 
 
@@ -372,14 +417,25 @@ class TeamCaseloads:
     case_holders: int
     caseload_average: float | None
     over_threshold_share: float | None
+    #: Fewer than SMALL_GROUP_MINIMUM case holders, names not granted: figures are None.
+    suppressed: bool = False
 
 
 def caseloads_by_team(
-    session: Session, as_at: date, scope: Scope, policy: Policy = DEFAULT_POLICY
+    session: Session,
+    as_at: date,
+    scope: Scope,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    grant: Grant,
 ) -> list[TeamCaseloads]:
-    """caseload_average and caseload_over_threshold_share for each team in scope."""
+    """caseload_average and caseload_over_threshold_share for each team in scope.
+
+    A team of fewer than SMALL_GROUP_MINIMUM case holders, outside the names `grant` covers,
+    is suppressed."""
     snapshot = latest_snapshot_date(session, as_at)
     teams = teams_in_scope(session, scope)
+    visible = visible_team_ids(session, grant, scope)
     found: dict[str, tuple[int, int, float, int]] = {}
     if snapshot is not None:
         over = CaseloadSnapshot.open_cases > caseload_limit(snapshot, policy)
@@ -399,6 +455,9 @@ def caseloads_by_team(
     rows = []
     for team in teams:
         holders, cases, fte, over_count = found.get(team.team_id, (0, 0, 0.0, 0))
+        if is_suppressed(holders, team.team_id, visible):
+            rows.append(TeamCaseloads(team.team_id, team.team_name, holders, None, None, True))
+            continue
         rows.append(
             TeamCaseloads(
                 team.team_id,
@@ -419,18 +478,34 @@ class AsyeCaseload:
     limit: float
 
 
+@dataclass(frozen=True)
+class AsyeCaseloads:
+    rows: list[AsyeCaseload]
+    #: Teams whose ASYE case holders are left out of `rows`: fewer than SMALL_GROUP_MINIMUM
+    #: of them, in a team outside the names the user may see.
+    suppressed_teams: list[str]
+
+
 def asye_caseloads(
-    session: Session, as_at: date, scope: Scope, policy: Policy = DEFAULT_POLICY
-) -> list[AsyeCaseload]:
+    session: Session,
+    as_at: date,
+    scope: Scope,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    grant: Grant,
+) -> AsyeCaseloads:
     """Each ASYE case holder's open cases at the snapshot used for D against their protected
-    limit. No names: this is for directors; team managers see names on the Team page."""
+    limit. No names: this is for directors; team managers see names on the Team page. A team
+    with fewer than SMALL_GROUP_MINIMUM ASYE case holders, outside the names `grant` covers,
+    is left out and listed in `suppressed_teams`."""
     snapshot = latest_snapshot_date(session, as_at)
     if snapshot is None:
-        return []
+        return AsyeCaseloads([], [])
     query = (
         case_holders(
             snapshot,
             scope,
+            Team.team_id,
             Team.team_name,
             Staff.asye_start_date,
             CaseloadSnapshot.open_cases,
@@ -439,10 +514,22 @@ def asye_caseloads(
         .where(in_asye(snapshot))
         .order_by(Team.team_name, CaseloadSnapshot.open_cases.desc())
     )
-    return [
-        AsyeCaseload(team, _whole_months(start, snapshot), int(cases), float(limit))
-        for team, start, cases, limit in session.execute(query)
-    ]
+    found = session.execute(query).all()
+    per_team: dict[str, int] = {}
+    for row in found:
+        per_team[row[0]] = per_team.get(row[0], 0) + 1
+    visible = visible_team_ids(session, grant, scope)
+    hidden = {
+        team_id for team_id, people in per_team.items() if is_suppressed(people, team_id, visible)
+    }
+    return AsyeCaseloads(
+        [
+            AsyeCaseload(team, _whole_months(start, snapshot), int(cases), float(limit))
+            for team_id, team, start, cases, limit in found
+            if team_id not in hidden
+        ],
+        sorted({team for team_id, team, *_ in found if team_id in hidden}),
+    )
 
 
 def _whole_months(start: date, day: date) -> int:
@@ -481,12 +568,18 @@ def _asye_stage(start: date | None, day: date) -> str:
 
 
 def team_workers(
-    session: Session, as_at: date, team_id: str, policy: Policy = DEFAULT_POLICY
+    session: Session,
+    as_at: date,
+    team_id: str,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    grant: Grant,
 ) -> list[WorkerRow]:
     """Everyone in post in one team at D, with caseload and supervision status.
 
-    Personal data: for the team's manager. Next due = latest held session (or start date)
-    plus the worker's required interval at D; status follows supervision_coverage.
+    Personal data: only rows `grant` covers are returned (none for a team outside it). Next
+    due = latest held session (or start date) plus the worker's required interval at D; status
+    follows supervision_coverage.
     """
     scope = Scope(team_id=team_id)
     latest = latest_held_sessions(as_at, scope)
@@ -512,7 +605,7 @@ def team_workers(
         .join(Team, Team.team_id == Staff.team_id)
         .outerjoin(latest, latest.c.staff_id == Staff.staff_id)
         .outerjoin(cases, cases.c.staff_id == Staff.staff_id)
-        .where(Staff.team_id == team_id, in_post(as_at))
+        .where(Staff.team_id == team_id, in_post(as_at), grant.names_condition(Staff.team_id))
         .order_by(Staff.role, Staff.display_name)
     )
     rows = []
@@ -562,9 +655,10 @@ class SessionRow:
 
 
 def worker_sessions(
-    session: Session, staff_id: str, since: date, until: date, team_id: str
+    session: Session, staff_id: str, since: date, until: date, team_id: str, *, grant: Grant
 ) -> list[SessionRow]:
-    """A worker's supervision sessions in [since, until], for their team's page."""
+    """A worker's supervision sessions in [since, until], for their team's page; none when
+    `grant` does not cover the team."""
     supervisor = select(Staff.staff_id, Staff.display_name).subquery()
     query = (
         select(
@@ -580,6 +674,7 @@ def worker_sessions(
         .where(
             SupervisionSession.staff_id == staff_id,
             Staff.team_id == team_id,
+            grant.names_condition(Staff.team_id),
             SupervisionSession.session_date >= since,
             SupervisionSession.session_date <= until,
         )

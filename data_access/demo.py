@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Engine, func, select
+from sqlmodel import Session
 
+from data_access.access import WHOLE_ORGANISATION_NAME, Grant, GrantScope
 from data_access.dates import add_months, month_ends
 from data_access.db import session_scope
 from data_access.importer import ImportResult, import_files
@@ -685,3 +687,45 @@ def load_demo(engine: Engine | None = None) -> ImportResult:
             "an empty database (set DATABASE_URL to a new database to try it)"
         )
     return import_files(demo_files(), engine=engine, source=DEMO_SOURCE, user="demo loader")
+
+
+def holds_only_demo(session: Session) -> bool:
+    """True when the organisation's data is the demo organisation and nothing else: every
+    import of the council's own kind of files that loaded came from the demo loader. (Loads of
+    DfE's published benchmarks and our census figures hold no personal data and do not count.)"""
+    sources = set(
+        session.execute(
+            select(ImportLog.source)
+            .where(ImportLog.kind == "organisation", ImportLog.outcome == "loaded")
+            .distinct()
+        ).scalars()
+    )
+    return sources == {DEMO_SOURCE}
+
+
+#: The demo's "view as" choices: who they are, their role, and whose names they may see.
+DEMO_STONEBRIDGE_TEAM = "Stonebridge safeguarding team 1"
+
+
+def demo_personas(session: Session) -> dict[str, Grant]:
+    """The people a visitor can view the demo as, by label, each with the grant they would
+    have: a director (a leader with names for the whole organisation), a board member, the
+    manager of DEMO_STONEBRIDGE_TEAM (names for that team), a data officer and an
+    administrator (no names)."""
+    stonebridge = session.execute(
+        select(Team.team_id).where(Team.team_name == DEMO_STONEBRIDGE_TEAM)
+    ).scalar()
+    manager_scopes = (
+        (GrantScope("team", stonebridge, DEMO_STONEBRIDGE_TEAM),) if stonebridge else ()
+    )
+    return {
+        "Director": Grant(
+            "director@demo.invalid",
+            "leader",
+            (GrantScope("organisation", WHOLE_ORGANISATION_NAME),),
+        ),
+        "Board member": Grant("board.member@demo.invalid", "board"),
+        "Team manager, Stonebridge": Grant("team.manager@demo.invalid", "manager", manager_scopes),
+        "Data officer": Grant("data.officer@demo.invalid", "data_officer"),
+        "Administrator": Grant("admin@demo.invalid", "admin"),
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePath
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -25,13 +26,21 @@ class ImportRecord:
     kind: str
 
 
+def public_source(source: str) -> str:
+    """Where an import came from, without a server path: earlier versions recorded the whole
+    folder path of a command-line import ("folder /srv/extracts/2025-10")."""
+    if source.startswith("folder "):
+        return f"command line: folder {PurePath(source.removeprefix('folder ')).name}"
+    return source
+
+
 def import_history(session: Session, limit: int = 100) -> list[ImportRecord]:
-    """The latest `limit` import attempts, newest first."""
+    """The latest `limit` import attempts, newest first; sources never show a server path."""
     query = select(ImportLog).order_by(ImportLog.imported_at.desc(), ImportLog.id.desc())
     return [
         ImportRecord(
             log.imported_at,
-            log.source,
+            public_source(log.source),
             log.files,
             log.rows_added,
             log.rows_replaced,

@@ -246,3 +246,44 @@ class CensusReturn(SQLModel, table=True):
     caseload_fte: float | None = None
     working_days_lost_fte: float | None = None
     absence_rate_fte: float | None = None
+
+
+# --- Sign-in and access (see data_access/access.py) ---
+
+
+class AppUser(SQLModel, table=True):
+    """Someone allowed to sign in: their e-mail (as the identity provider gives it, lower
+    case) and their role. What they may see by name is in `UserGrant`."""
+
+    __tablename__ = "app_user"
+
+    email: str = Field(primary_key=True, max_length=320)
+    role: str = Field(max_length=20)
+    added_at: datetime
+    added_by: str = Field(max_length=320)
+
+
+class UserGrant(SQLModel, table=True):
+    """A part of the organisation whose workers a user may see by name: the whole
+    organisation, an area, a hub (by name) or a team (by team_id). Held by name rather than by
+    key so that a hub or area grant covers teams added to it later."""
+
+    __tablename__ = "user_grant"
+
+    email: str = Field(foreign_key="app_user.email", primary_key=True, max_length=320)
+    kind: str = Field(primary_key=True, max_length=20)
+    name: str = Field(primary_key=True, max_length=200)
+
+
+class AccessLog(SQLModel, table=True):
+    """Who saw or downloaded worker names, and who changed anything (imports, settings,
+    users): one row per event, never updated or deleted by the dashboard."""
+
+    __tablename__ = "access_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    user_email: str = Field(max_length=320, index=True)
+    action: str = Field(max_length=40)
+    scope: str = Field(max_length=500)
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False))

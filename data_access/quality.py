@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlmodel import Session
 
+from data_access.access import Grant
 from data_access.metrics import eligible_for_supervision, latest_snapshot_date, where_staff
 from data_access.models import (
     CaseloadSnapshot,
@@ -67,22 +68,31 @@ class QualityCheck:
     explanation: str
     #: Column names, then one tuple per item.
     columns: tuple[str, ...]
+    #: How many there are in the scope, listed or not.
+    count: int = 0
+    #: The items the user may see (for workers: only those in teams their grant covers).
     items: list[tuple] = field(default_factory=list)
 
     @property
-    def count(self) -> int:
-        return len(self.items)
+    def unlisted(self) -> int:
+        """How many are counted but not listed (workers outside the user's grant)."""
+        return self.count - len(self.items)
 
 
-def _workers(session: Session, query) -> list[tuple]:
-    return [
-        tuple(row) for row in session.execute(query.order_by(Team.team_name, Staff.display_name))
-    ]
+def _workers(session: Session, query, grant: Grant) -> tuple[int, list[tuple]]:
+    """How many workers `query` finds, and those of them `grant` may see by name."""
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    named = query.where(grant.names_condition(Staff.team_id))
+    rows = session.execute(named.order_by(Team.team_name, Staff.display_name))
+    return int(total), [tuple(row) for row in rows]
 
 
-def quality_checks(session: Session, as_at: date, scope: Scope) -> list[QualityCheck]:
+def quality_checks(
+    session: Session, as_at: date, scope: Scope, *, grant: Grant
+) -> list[QualityCheck]:
     """Eligible workers with no caseload row at the snapshot, eligible workers never
-    supervised, and teams with no vacancies record, as at D within the scope."""
+    supervised, and teams with no vacancies record, as at D within the scope. Workers are
+    counted in full and listed only where `grant` covers their team."""
     snapshot = latest_snapshot_date(session, as_at)
     worker_columns = (Staff.staff_id, Staff.display_name, Staff.role, Team.team_name)
     has_row = exists().where(
@@ -109,26 +119,30 @@ def quality_checks(session: Session, as_at: date, scope: Scope) -> list[QualityC
     if condition is not None:
         no_vacancies = no_vacancies.where(condition)
     snapshot_text = snapshot.strftime("%d/%m/%Y") if snapshot else "none yet"
+    no_caseload_found = _workers(session, no_caseload, grant) if snapshot else (0, [])
+    never_found = _workers(session, never_supervised, grant)
+    teams_found = [tuple(row) for row in session.execute(no_vacancies.order_by(Team.team_name))]
     return [
         QualityCheck(
             "Social workers in post with no caseload row",
             f"Eligible workers in post with no row in the caseload snapshot used for this date "
             f"({snapshot_text}). They are left out of the caseload figures.",
             ("staff_id", "name", "role", "team"),
-            _workers(session, no_caseload) if snapshot else [],
+            *no_caseload_found,
         ),
         QualityCheck(
             "Social workers with no supervision ever recorded",
             "Eligible workers in post with no held supervision session on or before this date. "
             "They count as overdue unless they started recently: check the sessions extract.",
             ("staff_id", "name", "role", "team"),
-            _workers(session, never_supervised),
+            *never_found,
         ),
         QualityCheck(
             "Teams with no vacancies record",
             "Teams with no row in vacancies.csv on or before this date. They add 0 vacant FTE, "
             "which understates the vacancy rate if they do have vacancies.",
             ("team_id", "team", "team type"),
-            [tuple(row) for row in session.execute(no_vacancies.order_by(Team.team_name))],
+            len(teams_found),
+            teams_found,
         ),
     ]

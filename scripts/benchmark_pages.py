@@ -62,7 +62,7 @@ def main() -> None:
     if args.benchmarks_la:
         from data_access.benchmarks import remember_our_authority
 
-        remember_our_authority(args.benchmarks_la)
+        remember_our_authority(args.benchmarks_la, by="benchmark script")
         pages = (*PAGES, "benchmarks")
     for page in pages:
         page_query = {**query, "team": args.team} if page == "team" else query

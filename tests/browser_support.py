@@ -75,7 +75,7 @@ def _prepare(url: str) -> None:
         engine=engine,
     )
     assert benchmarks.loaded, benchmarks.problems
-    remember_our_authority("330", engine=engine)
+    remember_our_authority("330", by="test", engine=engine)
     census = BENCHMARK_FILES / "census_return.xml"
     assert load_census(census.name, census.read_bytes(), engine=engine).loaded
     engine.dispose()

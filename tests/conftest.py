@@ -16,8 +16,10 @@ import pytest
 import streamlit as st
 from sqlalchemy import Engine, MetaData, text
 from sqlmodel import SQLModel
+from streamlit.testing.v1 import AppTest
 
 from data_access import db
+from data_access.access import WHOLE_ORGANISATION_NAME, GrantScope, save_user
 from data_access.config import normalise_database_url
 
 #: The browser fixtures (live_app, browser, page) for the browser and accessibility tests.
@@ -119,7 +121,69 @@ def table_contents(engine: Engine) -> dict[str, list[tuple]]:
 
 
 def data_contents(engine: Engine) -> dict[str, list[tuple]]:
-    """`table_contents` without the import log (which records refused attempts too)."""
+    """`table_contents` without the import log (which records refused attempts too) and the
+    users and access log (which the signed-in tests set up)."""
     contents = table_contents(engine)
-    contents.pop("import_log")
+    for table in ("import_log", "access_log", "app_user", "user_grant"):
+        contents.pop(table)
     return contents
+
+
+# --- AppTest, signed in ----------------------------------------------------------------------
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+#: What an `[auth]` section in secrets.toml looks like; AppTest never contacts the provider.
+TEST_AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret-not-used-for-real",
+    "client_id": "workforce-dashboard",
+    "client_secret": "test-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+EVERYWHERE = (GrantScope("organisation", WHOLE_ORGANISATION_NAME),)
+
+
+def give_access(engine: Engine, email: str, role: str, scopes: tuple[GrantScope, ...] = ()) -> None:
+    with db.session_scope(engine) as session:
+        save_user(session, email, role, list(scopes), by="test set-up")
+
+
+def app_as(
+    email: str | None,
+    page: str | None = None,
+    *,
+    auth: bool = True,
+    **query: str,
+) -> AppTest:
+    """The dashboard in AppTest with sign-in configured and `email` signed in (None: nobody
+    signed in), opened on `page` with `query` in the URL."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    if auth:
+        app.secrets["auth"] = TEST_AUTH
+        app.user = (
+            {"is_logged_in": True, "email": email, "name": "Test User"}
+            if email
+            else {"is_logged_in": False}
+        )
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    if page:
+        app.switch_page(f"app_pages/{page}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def signed_in(
+    engine: Engine,
+    page: str | None = None,
+    *,
+    role: str = "admin",
+    scopes: tuple[GrantScope, ...] = EVERYWHERE,
+    email: str = "tester@council.example",
+    **query: str,
+) -> AppTest:
+    """`app_as` for a user given `role` and `scopes` first (default: an administrator who may
+    see every name, so that the page tests see everything)."""
+    give_access(engine, email, role, scopes)
+    return app_as(email, page, **query)

@@ -7,9 +7,10 @@ figures are as at 31/03/2025 (URL value "March 2025"); see test_metrics.py for t
 from __future__ import annotations
 
 import pytest
-from conftest import SMALL_ORG, read_folder_bytes
+from conftest import SMALL_ORG, read_folder_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 
+from data_access import db
 from data_access.config import PROJECT_ROOT
 from data_access.importer import import_files
 
@@ -23,14 +24,8 @@ def small_org(engine, fresh_caches):
 
 
 def open_app(page: str | None = None, **query: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.run()
-    if page:
-        app.switch_page(f"app_pages/{page}.py").run()
-    assert not app.exception, app.exception
-    return app
+    """The app as an administrator who may see every name (see conftest.signed_in)."""
+    return signed_in(db.get_engine(), page, **query)
 
 
 def tiles(app: AppTest) -> dict[str, str]:
@@ -252,7 +247,7 @@ def test_an_error_while_drawing_a_page_shows_no_traceback(small_org, monkeypatch
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(queries, "headline_figures", broken)
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = signed_in(small_org)
     assert not app.exception
     assert app.error[0].value.startswith("Something went wrong while drawing this page.")
     assert "ZeroDivisionError" not in app.error[0].value

@@ -3,10 +3,11 @@ on the hand-made files in tests/fixtures/benchmarks (expected values: see test_b
 
 from __future__ import annotations
 
-from conftest import SMALL_ORG, read_folder_bytes
+from conftest import SMALL_ORG, read_folder_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 from test_benchmarks import BENCHMARKS
 
+from data_access import db
 from data_access.benchmarks import load_benchmarks, remember_our_authority
 from data_access.census import load_census
 from data_access.comparison import benchmark_years
@@ -23,13 +24,8 @@ def _file(name: str) -> tuple[str, bytes]:
 
 
 def open_page(page: str = PAGE, **query: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.run()
-    app.switch_page(page).run()
-    assert not app.exception, app.exception
-    return app
+    """`page`, signed in as an administrator (who may change our authority)."""
+    return signed_in(db.get_engine(), page.removeprefix("app_pages/").removesuffix(".py"), **query)
 
 
 def frame_with(app: AppTest, column: str):
@@ -86,7 +82,7 @@ def test_choosing_our_authority_shows_the_comparison_and_is_remembered(engine, f
 
 def test_suppressed_values_and_internal_figures_for_2024(engine, fresh_caches):
     loaded(engine)
-    remember_our_authority("330", engine=engine)
+    remember_our_authority("330", by="test", engine=engine)
     app = open_page(**{"benchmark-year": "2024"})
     tiles = {metric.label: metric.value for metric in app.metric}
     assert tiles["Agency worker rate"] == "u (low reliability)"
@@ -111,7 +107,7 @@ def test_suppressed_values_and_internal_figures_for_2024(engine, fresh_caches):
 
 def test_a_member_of_a_joint_return(engine, fresh_caches):
     loaded(engine)
-    remember_our_authority("318", engine=engine)
+    remember_our_authority("318", by="test", engine=engine)
     app = open_page()
     captions = " ".join(caption.value for caption in app.caption)
     assert "published as the joint return *Kingston upon Thames / Richmond upon Thames*" in (
@@ -123,7 +119,7 @@ def test_a_member_of_a_joint_return(engine, fresh_caches):
 
 def test_census_figures_appear_beside_the_published(engine, fresh_caches):
     loaded(engine)
-    remember_our_authority("330", engine=engine)
+    remember_our_authority("330", by="test", engine=engine)
     assert load_census(*_file("census_return.xml"), engine=engine).loaded
     app = open_page()
     census = frame_with(app, "Census return 2026").set_index("Indicator")

@@ -8,9 +8,15 @@ import pytest
 from conftest import SMALL_ORG, read_folder_bytes
 
 from data_access import breakdowns
+from data_access.access import Grant, GrantScope
 from data_access.db import session_scope
 from data_access.importer import import_files
 from data_access.scope import Scope
+
+EVERY_NAME = Grant("dcs@council.example", "leader", (GrantScope("organisation", "*"),))
+T1_MANAGER = Grant("t1@council.example", "manager", (GrantScope("team", "T1"),))
+#: A board member never sees names, even with a grant recorded against them.
+BOARD = Grant("board@council.example", "board", (GrantScope("organisation", "*"),))
 
 D = date(2025, 3, 31)
 
@@ -61,12 +67,27 @@ def test_starters_and_leavers(session):
 
 
 def test_coverage_by_team(session):
-    rows = breakdowns.coverage_by_team(session, [D], Scope())
-    assert [(r.team_id, r.value, r.denominator) for r in rows] == [
-        ("T2", 66.7, 3),  # S08 S10 in date; S15 overdue
-        ("T1", 50.0, 4),
-        ("T3", 100.0, 1),
+    rows = breakdowns.coverage_by_team(session, [D], Scope(), grant=EVERY_NAME)
+    assert [(r.team_id, r.value, r.denominator, r.suppressed) for r in rows] == [
+        ("T2", 66.7, 3, False),  # S08 S10 in date; S15 overdue
+        ("T1", 50.0, 4, False),
+        ("T3", 100.0, 1, False),
     ]
+
+
+def test_coverage_by_team_suppresses_a_small_team_outside_the_grant(session):
+    """T3 has one eligible worker (S11): its 100% is S11's own status. A user with T1's names
+    sees T1 and T2 (3 or more eligible) and T3 suppressed; a board member likewise."""
+    for grant in (T1_MANAGER, BOARD):
+        rows = breakdowns.coverage_by_team(session, [D], Scope(), grant=grant)
+        assert [(r.team_id, r.value, r.suppressed) for r in rows] == [
+            ("T2", 66.7, False),
+            ("T1", 50.0, False),
+            ("T3", None, True),
+        ]
+    south = Grant("south@council.example", "leader", (GrantScope("area", "South"),))
+    rows = breakdowns.coverage_by_team(session, [D], Scope(), grant=south)
+    assert [(r.team_id, r.value) for r in rows][2] == ("T3", 100.0)
 
 
 def test_status_counts_include_workers_never_supervised(session):
@@ -87,9 +108,17 @@ def test_audit_grades_by_quarter(session):
 
 
 def test_worker_sessions_only_within_their_team(session):
-    rows = breakdowns.worker_sessions(session, "S02", date(2025, 1, 1), D, "T1")
+    since = date(2025, 1, 1)
+    rows = breakdowns.worker_sessions(session, "S02", since, D, "T1", grant=T1_MANAGER)
     assert [(r.session_date, r.status, r.supervisor) for r in rows] == [
         (date(2025, 2, 27), "held", "Eve Eden"),
         (date(2025, 3, 20), "cancelled", "Eve Eden"),
     ]
-    assert breakdowns.worker_sessions(session, "S02", date(2025, 1, 1), D, "T2") == []
+    assert breakdowns.worker_sessions(session, "S02", since, D, "T2", grant=EVERY_NAME) == []
+
+
+def test_worker_sessions_only_within_the_grant(session):
+    since = date(2025, 1, 1)
+    t2_manager = Grant("t2@council.example", "manager", (GrantScope("team", "T2"),))
+    for grant in (t2_manager, BOARD):
+        assert breakdowns.worker_sessions(session, "S02", since, D, "T1", grant=grant) == []

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import SMALL_ORG, data_contents, read_folder_bytes
+from conftest import SMALL_ORG, data_contents, read_folder_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 from test_reading import workbook
 
+from data_access import db
 from data_access.config import PROJECT_ROOT
 from data_access.importer import import_files
 
@@ -14,13 +15,8 @@ CSV = "text/csv"
 
 
 def data_page(**query: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.run()
-    app.switch_page("app_pages/data.py").run()
-    assert not app.exception, app.exception
-    return app
+    """The Data page, signed in as a data officer who may see every name."""
+    return signed_in(db.get_engine(), "data", role="data_officer", **query)
 
 
 def upload(app: AppTest, files: dict[str, bytes]) -> AppTest:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from conftest import SMALL_ORG, read_folder_bytes
 
+from data_access.access import Grant, GrantScope
 from data_access.db import session_scope
 from data_access.importer import import_files
 from data_access.quality import LatestDates, latest_dates, quality_checks
@@ -34,7 +35,9 @@ def test_latest_dates_on_or_before_d(session):
 
 
 def test_quality_checks(session):
-    no_caseload, never_supervised, no_vacancies = quality_checks(session, D, Scope())
+    everyone = Grant("dcs@council.example", "leader", (GrantScope("organisation", "*"),))
+    checks = quality_checks(session, D, Scope(), grant=everyone)
+    no_caseload, never_supervised, no_vacancies = checks
     # Eligible in post: S01 S02 S03 S06 S08 S10 S11 S15; rows at 2025-03-31 for all but
     # S10 and S15 (S08 has a row with 0 cases).
     assert sorted(item[0] for item in no_caseload.items) == ["S10", "S15"]
@@ -44,8 +47,22 @@ def test_quality_checks(session):
 
 
 def test_quality_checks_follow_the_scope(session):
-    checks = quality_checks(session, D, Scope(team_id="T1"))
+    checks = quality_checks(session, D, Scope(team_id="T1"), grant=Grant("o@c.example", "admin"))
     assert [check.count for check in checks] == [0, 2, 0]
+
+
+def test_quality_checks_count_everyone_but_list_only_the_granted_teams(session):
+    """Never supervised: S03 S06 (T1) and S15 (T2). A T2 manager sees S15's name only; a data
+    officer with no grant sees the counts and no names."""
+    t2 = Grant("t2@council.example", "manager", (GrantScope("team", "T2"),))
+    _, never_supervised, no_vacancies = quality_checks(session, D, Scope(), grant=t2)
+    assert never_supervised.count == 3
+    assert [item[:2] for item in never_supervised.items] == [("S15", "Ola Owen")]
+    assert never_supervised.unlisted == 2
+    assert no_vacancies.items == [("T3", "Beta assessment", "assessment")]  # teams: no names
+    officer = Grant("data@council.example", "data_officer")
+    checks = quality_checks(session, D, Scope(), grant=officer)
+    assert [(c.count, len(c.items)) for c in checks] == [(2, 0), (3, 0), (1, 1)]
 
 
 def test_templates_form_a_valid_import_with_two_rows_each(engine):

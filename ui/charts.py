@@ -8,6 +8,7 @@ Percentage axes are fixed (0-100 for shares, 0-50 for rates) so charts can be co
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
@@ -52,14 +53,22 @@ def chart_block(
         csv_download(table, title)
 
 
-def csv_download(table: pd.DataFrame, title: str, file_stem: str | None = None) -> None:
-    """A "Download CSV" button for `table` (UTF-8, no index)."""
+def csv_download(
+    table: pd.DataFrame,
+    title: str,
+    file_stem: str | None = None,
+    *,
+    on_download: Callable[[], None] | None = None,
+) -> None:
+    """A "Download CSV" button for `table` (UTF-8, no index). `on_download` runs when it is
+    pressed (to log a download of names)."""
     st.download_button(
         "Download CSV",
         table.to_csv(index=False).encode("utf-8"),
         file_name=f"{file_stem or slug(title)}.csv",
         mime="text/csv",
         key=f"download-{slug(title)}",
+        on_click=on_download or "rerun",
     )
 
 

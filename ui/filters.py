@@ -8,6 +8,7 @@ from datetime import date
 
 import streamlit as st
 
+from data_access.access import Grant
 from data_access.scope import Scope, TeamChoice
 from ui import format as fmt
 from ui import queries
@@ -91,6 +92,27 @@ def draw_filters() -> Filters:
 
 
 _STATE_KEY = "_current_filters"
+_HOME_APPLIED = "_home_team_applied"
+
+
+def open_on_home_team(grant: Grant) -> bool:
+    """A manager's dashboard opens on their own team: on the first run of a session, unless
+    the address already names a place, the filters are set to it (and the Overview links to
+    the Team page). True when they were."""
+    if st.session_state.get(_HOME_APPLIED) == grant.email:
+        return False
+    st.session_state[_HOME_APPLIED] = grant.email
+    if grant.home_team_id is None or any(k in st.query_params for k in ("area", "hub", "team")):
+        return False
+    home = queries.teams(Scope(team_id=grant.home_team_id))
+    if not home:
+        return False
+    team = home[0]
+    labels = team_labels(queries.teams(Scope(area=team.area, hub=team.hub)))
+    st.session_state["area"] = team.area
+    st.session_state["hub"] = team.hub
+    st.session_state["team"] = next(label for label, t in labels.items() if t == team)
+    return True
 
 
 def remember(filters: Filters) -> None:

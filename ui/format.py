@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -81,3 +82,13 @@ def status_badge(
         return None
     words, icon, color = _STATUS_STYLE[status]
     return Badge(f"{words} ({target_text(target, better, unit)})", icon, color)
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=])")
+
+
+def plain(text: str) -> str:
+    """Text from data (a name, an e-mail address, a file name) made safe to put inside
+    Markdown: every character Markdown, Streamlit's directives (`:red[...]`, icons) or LaTeX
+    could act on is escaped, so it shows as typed."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", " ")

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data_access.access import SMALL_GROUP_MINIMUM, SUPPRESSED
 from ui import format as fmt
 from ui import queries
+from ui.auth import current_grant
 from ui.filters import Filters
+
+SUPPRESSION_REASON = (
+    f"fewer than {SMALL_GROUP_MINIMUM} people, in a team whose names your access does not "
+    "cover, so a figure could identify someone"
+)
 
 
 def page_header(title: str, filters: Filters, purpose: str) -> bool:
@@ -26,7 +33,24 @@ def page_header(title: str, filters: Filters, purpose: str) -> bool:
         f"{fmt.uk_date(freshness.latest_data_date)}"
     )
     st.markdown(purpose)
+    if queries.scope_suppressed(filters.as_at, filters.scope, current_grant()):
+        st.info(
+            f"The figures for {fmt.plain(filters.scope_label)} are suppressed "
+            f"({SUPPRESSED}): {SUPPRESSION_REASON}. Choose a wider scope."
+        )
+        return False
     return True
+
+
+def suppressed_note(team_names: list[str], people: str) -> None:
+    """Say which teams a chart or table leaves out as suppressed, and why."""
+    if team_names:
+        st.caption(
+            f"Suppressed ({SUPPRESSED}) for {len(team_names)} team(s) with fewer than "
+            f"{SMALL_GROUP_MINIMUM} {people}, whose names your access does not cover: "
+            + ", ".join(fmt.plain(name) for name in team_names)
+            + "."
+        )
 
 
 def grid(count: int, per_row: int) -> list:

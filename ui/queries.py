@@ -11,18 +11,87 @@ from datetime import date
 
 import streamlit as st
 
-from data_access import breakdowns, comparison, summary
+from data_access import access, breakdowns, comparison, summary
+from data_access.access import Grant
 from data_access.benchmarks import our_authority
 from data_access.census import latest_census_return
 from data_access.db import session_scope
+from data_access.demo import demo_personas as _demo_personas
+from data_access.demo import holds_only_demo
 from data_access.history import import_history
 from data_access.quality import latest_dates, quality_checks
 from data_access.scope import Scope, TeamChoice, teams_in_scope
 from data_access.scope import area_names as _area_names
 from data_access.scope import hub_names as _hub_names
+from data_access.settings import change_setting as _change_setting
+from data_access.settings import setting
 from data_access.summary import headline_figures, latest_complete_month_end
 
 TTL_SECONDS = 600
+#: Calls that return worker names take the user's `Grant` as an argument, so it is part of the
+#: cache key and one user's names are never served to another.
+
+
+# --- who is using the dashboard (never cached: a removed user loses access at once) ---
+
+
+def grant_for(email: str) -> Grant | None:
+    with session_scope() as session:
+        return access.grant_for(session, email)
+
+
+def only_demo_data() -> bool:
+    with session_scope() as session:
+        return holds_only_demo(session)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def demo_personas() -> dict[str, Grant]:
+    with session_scope() as session:
+        return _demo_personas(session)
+
+
+def log_access(user: str, action: str, scope: str, detail: str = "") -> None:
+    with session_scope() as session:
+        access.log_access(session, user, action, scope, detail)
+
+
+def users() -> list[access.UserRecord]:
+    with session_scope() as session:
+        return access.list_users(session)
+
+
+def save_user(email: str, role: str, scopes: list[access.GrantScope], by: str) -> Grant:
+    with session_scope() as session:
+        return access.save_user(session, email, role, scopes, by=by)
+
+
+def remove_user(email: str, by: str) -> bool:
+    with session_scope() as session:
+        return access.remove_user(session, email, by=by)
+
+
+def access_events(limit: int = 1000) -> list[access.AccessEvent]:
+    with session_scope() as session:
+        return access.access_log(session, limit)
+
+
+def named_teams(scope: Scope, grant: Grant) -> list[TeamChoice]:
+    """The teams in scope whose workers `grant` may see by name."""
+    with session_scope() as session:
+        visible = access.visible_team_ids(session, grant, scope)
+        return [team for team in teams_in_scope(session, scope) if team.team_id in visible]
+
+
+def may_see_names(grant: Grant, team_id: str) -> bool:
+    with session_scope() as session:
+        return access.may_see_names(session, grant, team_id)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def scope_suppressed(as_at: date, scope: Scope, grant: Grant) -> bool:
+    with session_scope() as session:
+        return breakdowns.scope_suppressed(session, as_at, scope, grant)
 
 
 def clear_all() -> None:
@@ -82,9 +151,9 @@ def series(names: tuple[str, ...], as_at: date, months: int, scope: Scope):
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Comparing areas, hubs and teams...")
-def compare(as_at: date, scope: Scope, names: tuple[str, ...]):
+def compare(as_at: date, scope: Scope, names: tuple[str, ...], grant: Grant):
     with session_scope() as session:
-        return breakdowns.compare_units(session, as_at, scope, list(names))
+        return breakdowns.compare_units(session, as_at, scope, list(names), grant=grant)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -107,10 +176,10 @@ def service_bands(as_at: date, scope: Scope):
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing supervision by team...")
-def coverage_by_team(as_at: date, months: int, scope: Scope):
+def coverage_by_team(as_at: date, months: int, scope: Scope, grant: Grant):
     with session_scope() as session:
         month_list = breakdowns.months_ending(as_at, months)
-        return breakdowns.coverage_by_team(session, month_list, scope)
+        return breakdowns.coverage_by_team(session, month_list, scope, grant=grant)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -133,27 +202,27 @@ def caseload_distribution(as_at: date, scope: Scope):
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def caseloads_by_team(as_at: date, scope: Scope):
+def caseloads_by_team(as_at: date, scope: Scope, grant: Grant):
     with session_scope() as session:
-        return breakdowns.caseloads_by_team(session, as_at, scope)
+        return breakdowns.caseloads_by_team(session, as_at, scope, grant=grant)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def asye_caseloads(as_at: date, scope: Scope):
+def asye_caseloads(as_at: date, scope: Scope, grant: Grant):
     with session_scope() as session:
-        return breakdowns.asye_caseloads(session, as_at, scope)
+        return breakdowns.asye_caseloads(session, as_at, scope, grant=grant)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def team_workers(as_at: date, team_id: str):
+def team_workers(as_at: date, team_id: str, grant: Grant):
     with session_scope() as session:
-        return breakdowns.team_workers(session, as_at, team_id)
+        return breakdowns.team_workers(session, as_at, team_id, grant=grant)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def worker_sessions(staff_id: str, since: date, until: date, team_id: str):
+def worker_sessions(staff_id: str, since: date, until: date, team_id: str, grant: Grant):
     with session_scope() as session:
-        return breakdowns.worker_sessions(session, staff_id, since, until, team_id)
+        return breakdowns.worker_sessions(session, staff_id, since, until, team_id, grant=grant)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -163,9 +232,10 @@ def history(limit: int = 100):
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Checking data quality...")
-def quality(as_at: date, scope: Scope):
+def quality(as_at: date, scope: Scope, grant: Grant):
     with session_scope() as session:
-        return latest_dates(session, as_at, scope), quality_checks(session, as_at, scope)
+        checks = quality_checks(session, as_at, scope, grant=grant)
+        return latest_dates(session, as_at, scope), checks
 
 
 # --- National benchmarks (published figures: not narrowed by the organisation's filters) ---
@@ -189,6 +259,17 @@ def benchmark_years() -> list[int]:
 def benchmark_authorities() -> list[comparison.Authority]:
     with session_scope() as session:
         return comparison.authorities(session)
+
+
+def organisation_setting(key: str) -> str | None:
+    """Not cached: settings change for everyone when an administrator saves one."""
+    with session_scope() as session:
+        return setting(session, key)
+
+
+def change_setting(key: str, value: str, by: str) -> None:
+    with session_scope() as session:
+        _change_setting(session, key, value, by=by)
 
 
 def saved_authority() -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_access.access import SMALL_GROUP_MINIMUM, SUPPRESSED
 from data_access.breakdowns import UnitFigures
 from data_access.metrics import METRICS
 from data_access.policy import DEFAULT_POLICY
@@ -44,7 +45,13 @@ def unit_table(title: str, units: list[UnitFigures], names: tuple[str, ...]) -> 
     kind = units[0].unit.kind.capitalize()
     labels = {name: METRICS[name].label for name in names}
     frame = pd.DataFrame(
-        [{kind: unit.unit.label, **{labels[n]: unit.values[n] for n in names}} for unit in units]
+        [
+            {
+                kind: f"{unit.unit.label} ({SUPPRESSED})" if unit.suppressed else unit.unit.label,
+                **{labels[n]: unit.values[n] for n in names},
+            }
+            for unit in units
+        ]
     )
     statuses = pd.DataFrame(
         [
@@ -56,7 +63,13 @@ def unit_table(title: str, units: list[UnitFigures], names: tuple[str, ...]) -> 
         lambda _: statuses, axis=None
     )
     st.dataframe(styled, hide_index=True, width="stretch")
-    st.caption("✓ target met · ~ close to target · ✗ target missed. Click a heading to sort.")
+    note = "✓ target met · ~ close to target · ✗ target missed. Click a heading to sort."
+    if any(unit.suppressed for unit in units):
+        note += (
+            f" ({SUPPRESSED}) figures suppressed: fewer than {SMALL_GROUP_MINIMUM} people in post, "
+            "in a team whose names your access does not cover."
+        )
+    st.caption(note)
     download = frame.copy()
     for name in names:
         download[f"{labels[name]} status"] = [unit.statuses[name] or "" for unit in units]

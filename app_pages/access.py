@@ -1,0 +1,162 @@
+"""Access (administrators only): who may sign in and see what, organisation settings, and the
+access log."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_access.access import (
+    DOWNLOAD_LOG,
+    GRANT_KINDS,
+    ROLE_LABELS,
+    ROLES,
+    WHOLE_ORGANISATION_NAME,
+    AccessError,
+    GrantScope,
+)
+from data_access.scope import Scope
+from data_access.settings import ACCESSIBILITY_CONTACT, MAX_SETTING_LENGTH
+from ui import format as fmt
+from ui import queries
+from ui.auth import actor, auth_configured, current_grant
+from ui.charts import csv_download
+from ui.filters import team_labels
+
+grant = current_grant()
+st.title("Access")
+if not grant.may_administer:  # hidden from the menu; this guards its address too
+    st.error("The Access page is for administrators only.")
+    st.stop()
+st.markdown(
+    "Who may sign in, what they may do, and whose names they may see; the organisation's "
+    "settings; and the log of every view or download of names and every change."
+)
+if not auth_configured():
+    st.info(
+        "Demo mode: sign-in is not set up, so nobody signs in and the *View as* choice in the "
+        "sidebar decides what is shown. Users added here take effect once sign-in is set up."
+    )
+
+st.subheader("Users")
+users = queries.users()
+if users:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "E-mail": user.email,
+                    "Role": ROLE_LABELS[user.role],
+                    "Names they may see": user.names,
+                    "Added": fmt.uk_datetime(user.added_at),
+                    "Added by": user.added_by,
+                }
+                for user in users
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.info("Nobody has been given access yet.")
+
+with st.expander("What each role may do"):
+    st.markdown(
+        "- **Board member**: the figures for the whole organisation; never a name; no Data "
+        "page.\n"
+        "- **Leader** (directors, heads of service): the figures everywhere; names only where "
+        "granted below.\n"
+        "- **Manager**: as a leader; the dashboard opens on their first granted team.\n"
+        "- **Data officer**: the Data page (upload, import, history, data quality); names only "
+        "where granted.\n"
+        "- **Administrator**: this page (users, settings, access log) and everything above; "
+        "names only where granted.\n\n"
+        "A hub or area grant covers every team in it, including teams added later."
+    )
+
+all_teams = team_labels(queries.teams(Scope()))
+with st.form("user-form", clear_on_submit=True):
+    st.markdown("**Add a user, or change one** (saving replaces their role and grants)")
+    email = st.text_input("E-mail address (as the council's sign-in gives it)")
+    role = st.selectbox("Role", ROLES, format_func=ROLE_LABELS.get, index=1)
+    whole = st.checkbox("Names for the whole organisation")
+    areas = st.multiselect("Names for these areas", queries.area_names())
+    hubs = st.multiselect("Names for these hubs", queries.hub_names(None))
+    teams = st.multiselect(
+        "Names for these teams",
+        list(all_teams),
+        format_func=lambda label: f"{label} ({all_teams[label].hub})",
+    )
+    if st.form_submit_button("Save user", type="primary"):
+        scopes = [GrantScope(GRANT_KINDS[0], WHOLE_ORGANISATION_NAME)] * whole
+        scopes += [GrantScope("area", name) for name in areas]
+        scopes += [GrantScope("hub", name) for name in hubs]
+        scopes += [GrantScope("team", all_teams[label].team_id) for label in teams]
+        try:
+            saved = queries.save_user(email, role, scopes, actor(grant))
+        except AccessError as error:
+            st.error(f"Not saved: {fmt.plain(str(error))}.")
+        else:
+            st.success(
+                f"Saved {fmt.plain(saved.email)}: {saved.role_label}, names: "
+                f"{fmt.plain(saved.describe_names())}."
+            )
+
+if users:
+    with st.form("remove-form"):
+        st.markdown("**Remove a user**")
+        leaving = st.selectbox("User", [user.email for user in users], index=None)
+        sure = st.checkbox("Yes, remove their access")
+        if st.form_submit_button("Remove user"):
+            if leaving is None or not sure:
+                st.error("Choose the user and tick the box to confirm.")
+            elif leaving == grant.email:
+                st.error("You cannot remove yourself: ask another administrator.")
+            else:
+                queries.remove_user(leaving, actor(grant))
+                st.success(f"Removed {fmt.plain(leaving)}.")
+
+st.subheader("Organisation settings")
+with st.form("settings-form"):
+    contact = st.text_input(
+        "Accessibility contact (shown on the accessibility statement)",
+        value=queries.organisation_setting(ACCESSIBILITY_CONTACT) or "",
+        max_chars=MAX_SETTING_LENGTH,
+        help="Who to contact about the dashboard's accessibility, for example a team name "
+        "and an e-mail address.",
+    )
+    if st.form_submit_button("Save settings"):
+        queries.change_setting(ACCESSIBILITY_CONTACT, contact, actor(grant))
+        st.success("Settings saved.")
+ours = queries.saved_authority()
+st.markdown(
+    f"Our authority for the national benchmarks: **{fmt.plain(ours) if ours else 'not chosen'}** "
+    "(an administrator chooses it on the National benchmarks page)."
+)
+
+st.subheader("Access log")
+st.caption(
+    "Every view or download of workers' names, every import (from the import history) and "
+    "every change to users or settings, newest first. The log cannot be changed from the "
+    "dashboard."
+)
+events = queries.access_events(1000)
+log = pd.DataFrame(
+    [
+        {
+            "When": fmt.uk_datetime(event.at),
+            "Who": event.user_email,
+            "Action": event.action,
+            "Scope": event.scope,
+            "Detail": event.detail,
+        }
+        for event in events
+    ],
+    columns=["When", "Who", "Action", "Scope", "Detail"],
+)
+st.dataframe(log, hide_index=True, width="stretch")
+csv_download(
+    log,
+    "Access log",
+    on_download=lambda: queries.log_access(actor(grant), DOWNLOAD_LOG, "access log", "CSV"),
+)

@@ -1,0 +1,345 @@
+"""Sign-in and access by role: who may see what, held in the database, and the access log.
+
+A signed-in person is known by the e-mail address their identity provider gives. Their row in
+`app_user` says their role; their rows in `user_grant` say whose names they may see. The
+roles:
+
+- ``board`` (improvement board members, councillors): aggregates for the whole organisation;
+  never a name, whatever is granted; no Data page.
+- ``leader`` (directors, heads of service): aggregates everywhere; names only within the parts
+  of the organisation granted to them.
+- ``manager`` (team and service managers): as a leader; the dashboard opens on their first
+  granted team.
+- ``data_officer``: the Data page (upload, import, history, quality); names only where granted.
+- ``admin``: users and roles, organisation settings and the access log, and everything above.
+  An administrator too sees names only where granted (they can grant themselves a scope, and
+  that change is logged like any other).
+
+Worker rows are only ever read through queries narrowed by a `Grant` (see `names_condition`),
+so hiding a page is never the only protection. A figure about fewer than `SMALL_GROUP_MINIMUM`
+people, in a team whose names the user may not see, is suppressed (shown as "c", the way DfE
+publishes small numbers): see `is_suppressed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    delete,
+    false,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlmodel import Session
+
+from data_access.models import AccessLog, AppUser, Area, Hub, ImportLog, Team, UserGrant
+from data_access.scope import Scope, UnknownScope, resolve_scope
+
+ROLES = ("board", "leader", "manager", "data_officer", "admin")
+ROLE_LABELS = {
+    "board": "Board member",
+    "leader": "Leader",
+    "manager": "Manager",
+    "data_officer": "Data officer",
+    "admin": "Administrator",
+}
+#: What a grant may name, from widest to narrowest.
+GRANT_KINDS = ("organisation", "area", "hub", "team")
+#: The name stored for a whole-organisation grant.
+WHOLE_ORGANISATION_NAME = "*"
+
+#: Figures about fewer people than this, in a team whose names the user may not see, are
+#: suppressed: with one or two people, a "share" or a caseload is a named person's figure.
+SMALL_GROUP_MINIMUM = 3
+#: How a suppressed figure is shown (DfE's code for "confidential").
+SUPPRESSED = "c"
+
+#: Access-log actions.
+VIEW_NAMES = "view names"
+DOWNLOAD_NAMES = "download names"
+IMPORT = "import"
+CHANGE_SETTINGS = "change settings"
+CHANGE_USERS = "change users"
+DOWNLOAD_LOG = "download access log"
+
+
+class AccessError(ValueError):
+    """A user or grant that cannot be saved as asked (the message says why)."""
+
+
+@dataclass(frozen=True)
+class GrantScope:
+    """One part of the organisation whose names a user may see."""
+
+    kind: str  # one of GRANT_KINDS
+    name: str  # area or hub name, team_id, or WHOLE_ORGANISATION_NAME
+    #: A team's name, for people to read (the grant itself holds the team_id).
+    team_name: str | None = None
+
+    def describe(self) -> str:
+        if self.kind == "organisation":
+            return "whole organisation"
+        if self.kind == "team" and self.team_name:
+            return f"{self.team_name} ({self.name})"
+        return f"{self.kind} {self.name}"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one signed-in user may do and see. Frozen and hashable: it is part of the key of
+    every cached call that returns names."""
+
+    email: str
+    role: str
+    scopes: tuple[GrantScope, ...] = ()
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    @property
+    def sees_names(self) -> bool:
+        """True when there is any part of the organisation whose names this user may see."""
+        return self.role != "board" and bool(self.scopes)
+
+    @property
+    def sees_all_names(self) -> bool:
+        return self.role != "board" and any(s.kind == "organisation" for s in self.scopes)
+
+    @property
+    def may_use_data_page(self) -> bool:
+        return self.role in ("data_officer", "admin")
+
+    @property
+    def may_administer(self) -> bool:
+        """Users and roles, organisation settings, the access log."""
+        return self.role == "admin"
+
+    @property
+    def home_team_id(self) -> str | None:
+        """The team a manager's dashboard opens on: their first granted team."""
+        if self.role != "manager":
+            return None
+        return next((s.name for s in self.scopes if s.kind == "team"), None)
+
+    def describe_names(self) -> str:
+        if not self.sees_names:
+            return "no names"
+        return "; ".join(scope.describe() for scope in self.scopes)
+
+    def named_team_ids(self) -> Select:
+        """A subquery of the team ids whose workers this user may see by name."""
+        areas = [s.name for s in self.scopes if s.kind == "area"]
+        hubs = [s.name for s in self.scopes if s.kind == "hub"]
+        teams = [s.name for s in self.scopes if s.kind == "team"]
+        query = select(Team.team_id).join(Hub, Team.hub_id == Hub.id)
+        if self.sees_all_names:
+            return query
+        if not self.sees_names:
+            return query.where(false())
+        return query.join(Area, Hub.area_id == Area.id).where(
+            or_(Team.team_id.in_(teams), Hub.name.in_(hubs), Area.name.in_(areas))
+        )
+
+    def names_condition(self, team_id_column) -> ColumnElement[bool]:
+        """A condition keeping only rows of workers this user may see by name."""
+        if self.sees_all_names:
+            return true()
+        if not self.sees_names:
+            return false()
+        return team_id_column.in_(self.named_team_ids().scalar_subquery())
+
+
+def visible_team_ids(session: Session, grant: Grant, scope: Scope) -> frozenset[str]:
+    """The teams inside `scope` whose names `grant` may see."""
+    query = grant.named_team_ids()
+    condition = scope.contains_team(Team.team_id)
+    if condition is not None:
+        query = query.where(condition)
+    return frozenset(session.execute(query).scalars())
+
+
+def may_see_names(session: Session, grant: Grant, team_id: str) -> bool:
+    """True when `grant` covers the workers of team `team_id`."""
+    return team_id in visible_team_ids(session, grant, Scope(team_id=team_id))
+
+
+def is_suppressed(people: int, team_id: str, visible: frozenset[str]) -> bool:
+    """A figure about `people` people in a team is suppressed when there are fewer than
+    SMALL_GROUP_MINIMUM of them (but at least one) and the team is not in `visible` (the
+    teams whose names the user may see)."""
+    return 0 < people < SMALL_GROUP_MINIMUM and team_id not in visible
+
+
+# --- users ---------------------------------------------------------------------------------
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are compared in lower case without surrounding spaces."""
+    cleaned = email.strip().lower()
+    local, at, domain = cleaned.partition("@")
+    if not at or not local or "." not in domain or any(c.isspace() for c in cleaned):
+        raise AccessError(f'"{email}" is not an e-mail address')
+    if len(cleaned) > 320:
+        raise AccessError("an e-mail address has at most 320 characters")
+    return cleaned
+
+
+def grant_for(session: Session, email: str) -> Grant | None:
+    """The grant of the user with this e-mail address; None for someone not given access."""
+    try:
+        key = normalise_email(email)
+    except AccessError:
+        return None
+    user = session.get(AppUser, key)
+    if user is None:
+        return None
+    rows = session.execute(
+        select(UserGrant.kind, UserGrant.name, Team.team_name)
+        .outerjoin(Team, and_(UserGrant.kind == "team", Team.team_id == UserGrant.name))
+        .where(UserGrant.email == key)
+    ).all()
+    order = {kind: position for position, kind in enumerate(GRANT_KINDS)}
+    scopes = sorted(
+        (GrantScope(kind, name, team_name) for kind, name, team_name in rows),
+        key=lambda s: (order[s.kind], s.name),
+    )
+    return Grant(user.email, user.role, tuple(scopes))
+
+
+def _resolve(session: Session, scope: GrantScope) -> GrantScope:
+    """The grant scope with its name as stored; AccessError when it does not exist."""
+    if scope.kind == "organisation":
+        return GrantScope("organisation", WHOLE_ORGANISATION_NAME)
+    if scope.kind not in GRANT_KINDS:
+        raise AccessError(f'unknown kind of grant "{scope.kind}"')
+    try:
+        resolved = resolve_scope(
+            session, Scope(**{"team_id" if scope.kind == "team" else scope.kind: scope.name})
+        )
+    except UnknownScope as error:
+        raise AccessError(str(error)) from None
+    if scope.kind == "team":
+        team_name = session.execute(
+            select(Team.team_name).where(Team.team_id == resolved.team_id)
+        ).scalar_one()
+        return GrantScope("team", resolved.team_id, team_name)
+    return GrantScope(scope.kind, resolved.area if scope.kind == "area" else resolved.hub)
+
+
+def save_user(
+    session: Session, email: str, role: str, scopes: list[GrantScope], *, by: str
+) -> Grant:
+    """Add a user, or replace an existing user's role and grants; the change is logged."""
+    key = normalise_email(email)
+    if role not in ROLES:
+        raise AccessError(f'unknown role "{role}": use one of {", ".join(ROLES)}')
+    if role == "board" and scopes:
+        raise AccessError("board members never see names: give a board member no grant")
+    resolved = list(dict.fromkeys(_resolve(session, scope) for scope in scopes))
+    user = session.get(AppUser, key)
+    if user is None:
+        session.add(AppUser(email=key, role=role, added_at=datetime.now(UTC), added_by=by))
+    else:
+        user.role = role
+        session.execute(delete(UserGrant).where(UserGrant.email == key))
+    session.flush()
+    session.add_all(UserGrant(email=key, kind=s.kind, name=s.name) for s in resolved)
+    grant = Grant(key, role, tuple(resolved))
+    log_access(
+        session,
+        by,
+        CHANGE_USERS,
+        key,
+        f"{'added' if user is None else 'changed'}: {ROLE_LABELS[role]}, names: "
+        f"{grant.describe_names()}",
+    )
+    return grant
+
+
+def remove_user(session: Session, email: str, *, by: str) -> bool:
+    """Remove a user and their grants; False when there was no such user."""
+    key = normalise_email(email)
+    user = session.get(AppUser, key)
+    if user is None:
+        return False
+    session.execute(delete(UserGrant).where(UserGrant.email == key))
+    session.delete(user)
+    log_access(session, by, CHANGE_USERS, key, "removed")
+    return True
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    email: str
+    role: str
+    names: str
+    added_at: datetime
+    added_by: str
+
+
+def list_users(session: Session) -> list[UserRecord]:
+    """Every user, by e-mail address, with their role and what they may see by name."""
+    users = session.execute(select(AppUser).order_by(AppUser.email)).scalars().all()
+    records = []
+    for user in users:
+        grant = grant_for(session, user.email)
+        records.append(
+            UserRecord(user.email, user.role, grant.describe_names(), user.added_at, user.added_by)
+        )
+    return records
+
+
+# --- the access log ------------------------------------------------------------------------
+
+
+def log_access(session: Session, user: str, action: str, scope: str, detail: str = "") -> None:
+    """Record one event: who (e-mail or command-line user), what, on which scope."""
+    session.add(
+        AccessLog(
+            at=datetime.now(UTC),
+            user_email=user[:320],
+            action=action,
+            scope=scope[:500],
+            detail=detail,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AccessEvent:
+    at: datetime
+    user_email: str
+    action: str
+    scope: str
+    detail: str = field(default="")
+
+
+def access_log(session: Session, limit: int = 1000) -> list[AccessEvent]:
+    """The latest `limit` events, newest first: the access log together with every import
+    attempt from the import history (which already records who, when and what)."""
+    logged = select(
+        AccessLog.at.label("at"),
+        AccessLog.user_email.label("who"),
+        AccessLog.action.label("action"),
+        AccessLog.scope.label("scope"),
+        AccessLog.detail.label("detail"),
+    )
+    imports = select(
+        ImportLog.imported_at,
+        ImportLog.imported_by,
+        literal(IMPORT),
+        ImportLog.kind,
+        ImportLog.outcome + literal(": ") + ImportLog.files,
+    )
+    events = union_all(logged, imports).subquery()
+    query = select(events).order_by(events.c.at.desc()).limit(limit)
+    return [AccessEvent(*row) for row in session.execute(query)]

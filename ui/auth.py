@@ -1,0 +1,118 @@
+"""Who is using the dashboard, decided once per run in app.py.
+
+- **Signed in**: when `.streamlit/secrets.toml` has an `[auth]` section, everyone signs in with
+  the council's identity provider (OpenID Connect, through Streamlit's `st.login`), and their
+  e-mail address is looked up in the database for their role and grants.
+- **Demo mode**: with no `[auth]` and a database holding only the demo organisation, a
+  clearly labelled "View as" picker lets anyone see what each role sees.
+- **Sign-in required**: with no `[auth]` and real data, nothing is shown but how to set up
+  sign-in.
+
+The grant is kept in session state under a key no widget uses, so a browser cannot set it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from data_access.access import ROLE_LABELS, Grant
+from ui import queries
+from ui.format import plain
+
+_GRANT_KEY = "_signed_in_grant"
+_SIGN_IN_TITLE = "Social work workforce dashboard"
+
+
+def auth_configured() -> bool:
+    """True when `.streamlit/secrets.toml` configures an identity provider."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, StreamlitSecretNotFoundError):
+        return False
+
+
+def _setup_required() -> None:
+    st.title(_SIGN_IN_TITLE)
+    st.error("Sign-in is required, and it has not been set up on this server yet.")
+    st.markdown(
+        "This dashboard holds the council's own data, with workers' names, so it shows "
+        "nothing until people sign in with their council account. To set it up, the "
+        "administrator of this server:\n\n"
+        "1. registers the dashboard with the council's identity provider (for example "
+        "Microsoft Entra ID) as a web application whose redirect address is "
+        "`https://THIS-SERVER/oauth2callback`;\n"
+        "2. copies `.streamlit/secrets.toml.example` to `.streamlit/secrets.toml` and fills in "
+        "the `[auth]` section (client id, client secret, the provider's metadata address, a "
+        "long random cookie secret);\n"
+        "3. gives the first administrator access: `python -m data_access users add "
+        "EMAIL --role admin`;\n"
+        "4. restarts the dashboard.\n\n"
+        "The README's *Sign-in and access* section has the details."
+    )
+    st.stop()
+
+
+def _sign_in_page() -> None:
+    st.title(_SIGN_IN_TITLE)
+    st.markdown(
+        "Sign in with your council account to see the workforce figures. What you see "
+        "depends on the access your administrator has given you."
+    )
+    st.button("Sign in", type="primary", on_click=st.login)
+    st.stop()
+
+
+def _no_access_page(email: str) -> None:
+    st.title(_SIGN_IN_TITLE)
+    st.warning(
+        f"You are signed in as {plain(email)}, but you have not been given access to this "
+        "dashboard. Ask your administrator for access, telling them the address above."
+    )
+    st.button("Sign out", on_click=st.logout)
+    st.stop()
+
+
+def _demo_grant() -> Grant:
+    personas = queries.demo_personas()
+    st.sidebar.info(
+        "**Demo mode.** Made-up data. Choose whose view to see: each role sees what it "
+        "would after signing in."
+    )
+    label = st.sidebar.selectbox("View as", list(personas), key="view_as", bind="query-params")
+    return personas[label]
+
+
+def _signed_in_grant() -> Grant:
+    if not st.user.is_logged_in:
+        _sign_in_page()
+    email = str(st.user.get("email") or "")
+    grant = queries.grant_for(email) if email else None
+    if grant is None:
+        _no_access_page(email or "an account with no e-mail address")
+    name = st.user.get("name") or email
+    st.sidebar.markdown(f"Signed in as **{plain(str(name))}** ({ROLE_LABELS[grant.role]})")
+    st.sidebar.button("Sign out", on_click=st.logout, key="sign-out")
+    return grant
+
+
+def establish() -> Grant:
+    """Decide who is using the dashboard this run; stop the page when nobody may see data."""
+    if auth_configured():
+        grant = _signed_in_grant()
+    elif queries.only_demo_data():
+        grant = _demo_grant()
+    else:
+        _setup_required()
+    st.session_state[_GRANT_KEY] = grant
+    return grant
+
+
+def current_grant() -> Grant:
+    """The grant decided by app.py in this run."""
+    return st.session_state[_GRANT_KEY]
+
+
+def actor(grant: Grant) -> str:
+    """How the user is named in the import history and the access log."""
+    return grant.email if auth_configured() else f"demo: {ROLE_LABELS[grant.role]}"
