@@ -253,6 +253,7 @@ def save_user(
         session.execute(delete(UserGrant).where(UserGrant.email == key))
     session.flush()
     session.add_all(UserGrant(email=key, kind=s.kind, name=s.name) for s in resolved)
+    session.flush()
     grant = Grant(key, role, tuple(resolved))
     log_access(
         session,
@@ -273,6 +274,7 @@ def remove_user(session: Session, email: str, *, by: str) -> bool:
         return False
     session.execute(delete(UserGrant).where(UserGrant.email == key))
     session.delete(user)
+    session.flush()
     log_access(session, by, CHANGE_USERS, key, "removed")
     return True
 

@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,16 +32,19 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = PROJECT_ROOT / "screenshots"
 BENCHMARK_FILES = Path(__file__).parent / "fixtures" / "benchmarks"
-#: Every page: URL path, title (h1), and whether it draws charts.
+#: Every page: URL path, title (h1), whether it draws charts, and the query that opens it with
+#: something to show (the demo runs in demo mode: "view_as" picks whose view; the default is
+#: the director, who may see every name but has no Data or Access page).
 PAGES = {
-    "overview": ("", "Overview", True),
-    "stability": ("stability", "Workforce stability", True),
-    "supervision": ("supervision", "Supervision", True),
-    "caseloads": ("caseloads", "Caseloads", True),
-    "benchmarks": ("benchmarks", "National benchmarks", True),
-    "team": ("team", "Team", True),
-    "data": ("data", "Data", False),
-    "accessibility": ("accessibility", "Accessibility statement", False),
+    "overview": ("", "Overview", True, ""),
+    "stability": ("stability", "Workforce stability", True, ""),
+    "supervision": ("supervision", "Supervision", True, ""),
+    "caseloads": ("caseloads", "Caseloads", True, ""),
+    "benchmarks": ("benchmarks", "National benchmarks", True, ""),
+    "team": ("team", "Team", True, "team=Stonebridge+safeguarding+team+1"),
+    "data": ("data", "Data", False, "view_as=Data+officer"),
+    "access": ("access", "Access", False, "view_as=Administrator"),
+    "accessibility": ("accessibility", "Accessibility statement", False, ""),
 }
 SKIP_REASON = (
     f"Chromium not found at {CHROMIUM} (install Debian's `chromium` package, or set CHROMIUM_PATH)"
@@ -58,7 +62,7 @@ def browser_unavailable() -> str | None:
     return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -94,18 +98,31 @@ def pytest_terminal_summary(terminalreporter) -> None:
         )
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory) -> Iterator[str]:
-    """The dashboard's base URL, served by `streamlit run` for the whole test session."""
+def require_browser() -> None:
+    """Skip (or, with REQUIRE_BROWSER_TESTS=1, fail) when the browser tests cannot run."""
     reason = browser_unavailable()
     if reason and os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
         pytest.fail(f"REQUIRE_BROWSER_TESTS=1 but {reason}")
     if reason:
         pytest.skip(f"browser tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory) -> Iterator[str]:
+    """The dashboard's base URL, served by `streamlit run` for the whole test session."""
+    require_browser()
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'browser.db'}"
     _prepare(url)
-    port = _free_port()
+    with serve(folder, url) as base:
+        yield base
+
+
+@contextmanager
+def serve(folder: Path, url: str, *options: str, port: int | None = None) -> Iterator[str]:
+    """Run `streamlit run app.py` on `url` with extra command-line `options`; yield its base
+    URL, and stop it afterwards."""
+    port = port or free_port()
     log = (folder / "streamlit.log").open("w")
     server = subprocess.Popen(
         [
@@ -118,6 +135,7 @@ def live_app(tmp_path_factory) -> Iterator[str]:
             f"--server.port={port}",
             "--server.address=127.0.0.1",
             "--server.fileWatcherType=none",
+            *options,
         ],
         cwd=PROJECT_ROOT,
         env={**os.environ, "DATABASE_URL": url},

@@ -66,9 +66,10 @@ def _sign_in_page() -> None:
 def _no_access_page(email: str) -> None:
     st.title(_SIGN_IN_TITLE)
     st.warning(
-        f"You are signed in as {plain(email)}, but you have not been given access to this "
-        "dashboard. Ask your administrator for access, telling them the address above."
+        "You are signed in, but you have not been given access to this dashboard. Ask your "
+        "administrator for access, telling them the address you signed in with:"
     )
+    st.text(email)
     st.button("Sign out", on_click=st.logout)
     st.stop()
 

@@ -1,0 +1,180 @@
+"""Sign-in through a real OpenID Connect redirect flow, in Chromium.
+
+A local OpenID Connect provider (the `oidc-provider-mock` package, in this process) stands in
+for the council's Microsoft Entra ID. The dashboard runs with an `[auth]` section pointing at
+it (a secrets file of the test's own, passed with `--secrets.files`), on the demo organisation
+with three users given access. Each test signs in through the provider's authorisation page,
+then tries to reach other teams' names by every URL and widget path it has.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser, serve, settle
+
+from data_access import db
+from data_access.access import GrantScope, access_log, save_user
+from data_access.setup import prepare_database
+
+pytestmark = pytest.mark.browser
+
+MANAGER = "mo.manager@council.example"
+BOARD = "bea.board@council.example"
+STRANGER = "sam.stranger@council.example"
+#: T035 in the demo: Stonebridge safeguarding team 1 (East area, Stonebridge hub).
+HOME_TEAM = "T035"
+OTHER_TEAM_QUERY = "area=East&hub=Greenway+hub&team=Greenway+safeguarding+team+1"
+
+
+@pytest.fixture(scope="module")
+def signed_in_app(tmp_path_factory):
+    """(base URL, database URL) of the dashboard with sign-in through the local provider."""
+    require_browser()
+    from oidc_provider_mock import User, run_server_in_thread
+
+    folder = tmp_path_factory.mktemp("sign-in")
+    url = f"sqlite:///{folder / 'signin.db'}"
+    engine = db.make_engine(url)
+    prepare_database(engine, load_demo_if_empty=True)
+    with db.session_scope(engine) as session:
+        save_user(session, MANAGER, "manager", [GrantScope("team", HOME_TEAM)], by="test")
+        save_user(session, BOARD, "board", [], by="test")
+    users = [
+        User(sub=MANAGER, claims={"email": MANAGER, "name": "Mo Manager"}),
+        User(sub=BOARD, claims={"email": BOARD, "name": "Bea Board"}),
+        User(sub=STRANGER, claims={"email": STRANGER, "name": "Sam Stranger"}),
+    ]
+    with run_server_in_thread(user_claims=users) as provider:
+        port = free_port()
+        secrets = folder / "secrets.toml"
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+            'cookie_secret = "a-test-cookie-secret-of-enough-length-0123456789"\n'
+            'client_id = "workforce-dashboard"\n'
+            'client_secret = "not-a-real-secret"\n'
+            f'server_metadata_url = "http://localhost:{provider.server_port}'
+            '/.well-known/openid-configuration"\n'
+        )
+        with serve(folder, url, f"--secrets.files={secrets}", port=port) as base:
+            yield base.replace("127.0.0.1", "localhost"), engine
+    engine.dispose()
+
+
+@pytest.fixture
+def tab(signed_in_app):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = chromium.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        yield page
+        chromium.close()
+
+
+def sign_in(page, base: str, email: str) -> None:
+    """Open the dashboard, press Sign in, choose the user on the provider's page."""
+    page.goto(base)
+    settle(page)
+    assert page.locator("h1").first.inner_text() == "Social work workforce dashboard"
+    assert page.locator('[data-testid="stMetricValue"]').count() == 0  # nothing before sign-in
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/oauth2/authorize**")
+    page.get_by_role("button", name=email, exact=True).click()
+    page.wait_for_url(f"{base}/**")
+    settle(page)
+
+
+def sidebar_text(page) -> str:
+    return page.locator('[data-testid="stSidebar"]').inner_text()
+
+
+def shot(page, name: str) -> None:
+    folder = Path(__file__).resolve().parent.parent / "screenshots"
+    folder.mkdir(exist_ok=True)
+    page.screenshot(path=str(folder / f"sign-in-{name}.png"), full_page=True)
+
+
+def test_a_team_manager_signs_in_sees_their_team_and_no_other_names(tab, signed_in_app):
+    base, engine = signed_in_app
+    sign_in(tab, base, MANAGER)
+    assert "Signed in as Mo Manager (Manager)" in sidebar_text(tab)
+    # The dashboard opens on their team.
+    header = tab.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    assert header.startswith("Stonebridge safeguarding team 1 (Stonebridge hub, East)")
+    shot(tab, "manager-overview")
+
+    tab.get_by_role("link", name="Your team's people").click()
+    settle(tab)
+    assert tab.locator("h1").first.inner_text() == "Team"
+    names = tab.locator('[data-testid="stDataFrame"]').first
+    names.wait_for()
+    assert tab.get_by_role("button", name="Download CSV").count() >= 1
+    shot(tab, "manager-team")
+
+    # Another team's names, asked for by URL: a clear message and no table of people.
+    tab.goto(f"{base}/team?{OTHER_TEAM_QUERY}")
+    settle(tab)
+    body = tab.locator('[data-testid="stMain"]').inner_text()
+    assert "Your access does not cover the names of Greenway safeguarding team 1" in body
+    assert tab.locator('[data-testid="stDataFrame"]').count() == 0
+
+    # A hub with none of their teams: the Team page's picker has nothing to offer.
+    tab.goto(f"{base}/team?area=East&hub=Greenway+hub")
+    settle(tab)
+    body = tab.locator('[data-testid="stMain"]').inner_text()
+    assert "Your access does not cover the names of any team in Greenway hub" in body
+    assert tab.locator('[data-testid="stDataFrame"]').count() == 0
+
+    # Pages that are not theirs, by address.
+    for path, refusal in (("data", "The Data page is for"), ("access", "for administrators")):
+        tab.goto(f"{base}/{path}")
+        settle(tab)
+        assert refusal in tab.locator('[data-testid="stMain"]').inner_text()
+    assert "Data" not in tab.locator('[data-testid="stSidebarNav"]').inner_text()
+
+    with db.session_scope(engine) as session:
+        views = [e for e in access_log(session) if e.user_email == MANAGER]
+    assert {event.action for event in views} == {"view names"}
+    assert all(HOME_TEAM in event.scope for event in views)
+
+    # Signing out also ends the session at the provider (RP-initiated logout), then comes back.
+    tab.get_by_role("button", name="Sign out").click()
+    tab.get_by_role("button", name="End session").click()
+    tab.wait_for_selector("text=Sign in with your council account")
+    assert tab.locator('[data-testid="stMetricValue"]').count() == 0
+
+
+def test_a_board_member_sees_figures_and_never_a_name(tab, signed_in_app):
+    base, _ = signed_in_app
+    sign_in(tab, base, BOARD)
+    assert "Signed in as Bea Board (Board member)" in sidebar_text(tab)
+    assert tab.locator('[data-testid="stMetricValue"]').count() >= 8
+    nav = tab.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Team" not in nav.split() and "Data" not in nav.split()
+    shot(tab, "board-overview")
+    for query in ("", f"?{OTHER_TEAM_QUERY}", "?area=East&hub=Stonebridge+hub&team=All"):
+        tab.goto(f"{base}/team{query}")
+        settle(tab)
+        assert (
+            "board members see figures only" in tab.locator('[data-testid="stMain"]').inner_text()
+        )
+        assert tab.locator('[data-testid="stDataFrame"]').count() == 0
+
+
+def test_someone_not_given_access_sees_only_how_to_ask(tab, signed_in_app):
+    base, _ = signed_in_app
+    sign_in(tab, base, STRANGER)
+    main = tab.locator('[data-testid="stMain"]').inner_text()
+    assert "you have not been given access to this dashboard" in main
+    assert STRANGER in main
+    assert tab.locator('[data-testid="stMetricValue"]').count() == 0
+    assert tab.locator('[data-testid="stSidebarNav"]').count() == 0
+    tab.goto(f"{base}/team?{OTHER_TEAM_QUERY}")
+    settle(tab)
+    assert tab.locator('[data-testid="stDataFrame"]').count() == 0
+    shot(tab, "no-access")
