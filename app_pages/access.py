@@ -38,6 +38,17 @@ if not auth_configured():
         "sidebar decides what is shown. Users added here take effect once sign-in is set up."
     )
 
+FLASH = "access-page-done"
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+
+
+def done(message: str) -> None:
+    """Say what was done after the page is drawn again with the change in it."""
+    st.session_state[FLASH] = message
+    st.rerun()
+
+
 st.subheader("Users")
 users = queries.users()
 if users:
@@ -97,7 +108,7 @@ with st.form("user-form", clear_on_submit=True):
         except AccessError as error:
             st.error(f"Not saved: {fmt.plain(str(error))}.")
         else:
-            st.success(
+            done(
                 f"Saved {fmt.plain(saved.email)}: {saved.role_label}, names: "
                 f"{fmt.plain(saved.describe_names())}."
             )
@@ -114,7 +125,7 @@ if users:
                 st.error("You cannot remove yourself: ask another administrator.")
             else:
                 queries.remove_user(leaving, actor(grant))
-                st.success(f"Removed {fmt.plain(leaving)}.")
+                done(f"Removed {fmt.plain(leaving)}.")
 
 st.subheader("Organisation settings")
 with st.form("settings-form"):
@@ -127,7 +138,7 @@ with st.form("settings-form"):
     )
     if st.form_submit_button("Save settings"):
         queries.change_setting(ACCESSIBILITY_CONTACT, contact, actor(grant))
-        st.success("Settings saved.")
+        done("Settings saved.")
 ours = queries.saved_authority()
 st.markdown(
     f"Our authority for the national benchmarks: **{fmt.plain(ours) if ours else 'not chosen'}** "

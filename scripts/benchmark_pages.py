@@ -8,6 +8,10 @@ browser), first with empty caches (what the first visitor after an import waits 
 warm (every later visitor), and prints the median of --repeat runs. A browser adds about a
 second of drawing on top (measured separately; see the closing notes).
 
+On the demo organisation the pages run in demo mode as the director (who may see every name).
+On a database holding real data, sign-in is required: pass --as EMAIL, a user already given
+access (`python -m data_access users add`); AppTest then runs as that user signed in.
+
 With --benchmarks-la, the National benchmarks page is timed too, for that authority (this
 saves it as "our authority" in the database, as choosing it on the page would); load the DfE
 files first with `python -m data_access import-benchmarks`.
@@ -33,9 +37,22 @@ from data_access.setup import prepare_database  # noqa: E402
 PAGES = ("overview", "stability", "supervision", "caseloads", "team")
 
 
-def run_page(page: str, query: dict[str, str]) -> float:
+#: What an [auth] section looks like; AppTest never contacts the provider.
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "benchmark-script",
+    "client_id": "benchmark-script",
+    "client_secret": "benchmark-script",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def run_page(page: str, query: dict[str, str], email: str | None) -> float:
     started = time.perf_counter()
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    if email:
+        app.secrets["auth"] = AUTH
+        app.user = {"is_logged_in": True, "email": email, "name": email}
     for key, value in query.items():
         app.query_params[key] = value
     app.run()
@@ -52,6 +69,7 @@ def main() -> None:
     parser.add_argument("--area")
     parser.add_argument("--team", default="Stonebridge safeguarding team 1")
     parser.add_argument("--benchmarks-la", help="also time the benchmarks page for this LA")
+    parser.add_argument("--as", dest="email", help="sign in as this user (needed on real data)")
     args = parser.parse_args()
     # AppTest runs without a server; Streamlit warns about that on every run.
     logging.getLogger("streamlit").setLevel(logging.ERROR)
@@ -69,8 +87,8 @@ def main() -> None:
         cold, warm = [], []
         for _ in range(args.repeat):
             st.cache_data.clear()
-            cold.append(run_page(page, page_query))
-            warm.append(run_page(page, page_query))
+            cold.append(run_page(page, page_query, args.email))
+            warm.append(run_page(page, page_query, args.email))
         print(
             f"{page:<12} cold cache {statistics.median(cold):6.2f} s   "
             f"warm cache {statistics.median(warm):6.2f} s"

@@ -45,3 +45,11 @@ def test_benchmark_and_census_definitions_are_in_docs_metrics_md():
     assert len(rules) == 17  # 5 comparison rules, 12 census definitions
     for rule in rules:
         assert rule in document, rule
+
+
+def test_the_small_numbers_rule_is_in_docs_metrics_md():
+    from data_access.access import SMALL_GROUP_MINIMUM, is_suppressed
+
+    document = _one_line((PROJECT_ROOT / "docs" / "metrics.md").read_text())
+    assert _one_line(is_suppressed.__doc__) in document
+    assert f"`SMALL_GROUP_MINIMUM` = {SMALL_GROUP_MINIMUM}" in document

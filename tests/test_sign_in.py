@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser, serve, settle
+from browser_support import free_port, require_browser, serve, settle
 
 from data_access import db
 from data_access.access import GrantScope, access_log, save_user
@@ -64,16 +64,13 @@ def signed_in_app(tmp_path_factory):
 
 
 @pytest.fixture
-def tab(signed_in_app):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = chromium.new_context(viewport={"width": 1366, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        yield page
-        chromium.close()
+def tab(signed_in_app, browser):
+    """A fresh browser context (no cookies: nobody signed in) in the session's Chromium."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
 
 
 def sign_in(page, base: str, email: str) -> None:
