@@ -15,6 +15,8 @@ from data_access.access import (
     AccessError,
     GrantScope,
 )
+from data_access.metrics import METRICS
+from data_access.policy import DEFAULT_POLICY
 from data_access.scope import Scope
 from data_access.settings import ACCESSIBILITY_CONTACT, MAX_SETTING_LENGTH
 from ui import format as fmt
@@ -22,6 +24,7 @@ from ui import queries
 from ui.auth import actor, auth_configured, current_grant
 from ui.charts import csv_download
 from ui.filters import team_labels
+from ui.layout import grid
 
 grant = current_grant()
 st.title("Access")
@@ -139,6 +142,36 @@ with st.form("settings-form"):
     if st.form_submit_button("Save settings"):
         queries.change_setting(ACCESSIBILITY_CONTACT, contact, actor(grant))
         done("Settings saved.")
+st.markdown("**Targets**")
+st.caption(
+    "The target for each indicator: the tiles, tables and charts on every page show each "
+    "figure against it (met, close or missed). Each keeps whether lower or higher is better and "
+    "how near counts as close; leave a value at its default to use the default."
+)
+policy = queries.policy()
+with st.form("targets-form"):
+    chosen = {}
+    for cell, (name, target) in zip(
+        grid(len(DEFAULT_POLICY.targets), 3), DEFAULT_POLICY.targets.items(), strict=True
+    ):
+        percent = METRICS[name].unit == "%"
+        chosen[name] = cell.number_input(
+            f"{METRICS[name].label} ({'at most' if target.better == 'lower' else 'at least'})",
+            min_value=0.0 if percent else 0.1,
+            max_value=100.0 if percent else 1000.0,
+            value=float(policy.targets[name].value),
+            step=1.0,
+            format="%.1f",
+            help=f"Default {target.value:g}{'%' if percent else ''}; "
+            f"close within {target.close_margin:g}.",
+            key=f"target-{name}",
+        )
+    if st.form_submit_button("Save targets"):
+        changed = [n for n, v in chosen.items() if v != policy.targets[n].value]
+        for name in changed:
+            queries.change_target(name, chosen[name], actor(grant))
+        done(f"Targets saved: {len(changed)} changed." if changed else "No target changed.")
+
 ours = queries.saved_authority()
 st.markdown(
     f"Our authority for the national benchmarks: **{fmt.plain(ours) if ours else 'not chosen'}** "

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from data_access.metrics import METRICS
-from data_access.policy import DEFAULT_POLICY
 from ui import format as fmt
 from ui import queries
 from ui.auth import current_grant
@@ -18,12 +17,13 @@ from ui.period import choose_period
 from ui.tiles import headline_tiles
 
 filters = current()
+policy = queries.policy()
 if not page_header(
     "Caseloads",
     filters,
     "Open cases per case-holding worker against the caseload threshold "
-    f"({DEFAULT_POLICY.caseload_thresholds['safeguarding']:g} cases by default; "
-    f"{DEFAULT_POLICY.asye_caseload_factor:.0%} of it in a worker's ASYE). There is no "
+    f"({policy.caseload_thresholds['safeguarding']:g} cases by default; "
+    f"{policy.asye_caseload_factor:.0%} of it in a worker's ASYE). There is no "
     "national cap: thresholds are local policy.",
 ):
     st.stop()
@@ -31,7 +31,7 @@ as_at, scope = filters.as_at, filters.scope
 headline_tiles(
     [
         figure
-        for figure in queries.headlines(as_at, scope)
+        for figure in queries.headlines(as_at, scope, policy)
         if figure.name in ("caseload_average", "caseload_over_threshold_share")
     ],
     as_at,
@@ -54,7 +54,7 @@ left, right = st.columns(2)
 with left:
     metric = METRICS["caseload_average"]
     data = frame[frame["metric"] == metric.name].assign(series=metric.label)
-    target = DEFAULT_POLICY.targets[metric.name].value
+    target = policy.targets[metric.name].value
     chart_block(
         metric.label,
         metric.definition,
@@ -68,7 +68,7 @@ with left:
 with right:
     metric = METRICS["caseload_over_threshold_share"]
     data = frame[frame["metric"] == metric.name].assign(series=metric.label)
-    target = DEFAULT_POLICY.targets[metric.name].value
+    target = policy.targets[metric.name].value
     chart_block(
         metric.label,
         metric.definition,
@@ -87,7 +87,7 @@ distribution = pd.DataFrame(
         for c in counts
     ]
 )
-threshold = DEFAULT_POLICY.caseload_thresholds["safeguarding"]
+threshold = policy.caseload_thresholds["safeguarding"]
 distribution_chart = None
 if not distribution.empty:
     bars = (
@@ -159,7 +159,7 @@ with right:
     )
     asye_chart = None
     if not asye.empty:
-        limit = DEFAULT_POLICY.caseload_limit("safeguarding", in_asye=True)
+        limit = policy.caseload_limit("safeguarding", in_asye=True)
         points_chart = (
             alt.Chart(asye)
             .mark_circle(size=80, opacity=0.8)
@@ -176,7 +176,7 @@ with right:
         "Newly qualified (ASYE) workers' caseloads",
         "Each dot is one worker in their assessed and supported year in employment, at the "
         "latest snapshot, against their protected limit (the threshold x "
-        f"{DEFAULT_POLICY.asye_caseload_factor:g}). Names are on the Team page.",
+        f"{policy.asye_caseload_factor:g}). Names are on the Team page.",
         asye_chart,
         asye,
         height=max(330, 24 * asye["Team"].nunique() + 90) if not asye.empty else 330,

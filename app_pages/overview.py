@@ -24,7 +24,8 @@ if not page_header(
 
 as_at, scope = filters.as_at, filters.scope
 grant = current_grant()
-figures = queries.headlines(as_at, scope)
+policy = queries.policy()
+figures = queries.headlines(as_at, scope, policy)
 if all(figure.value is None for figure in figures):
     st.warning(f"There is no data for {filters.scope_label} as at {fmt.uk_date(as_at)}.")
     st.stop()
@@ -39,7 +40,7 @@ if scope.team_id and grant.sees_names and queries.may_see_names(grant, scope.tea
 
 headline_tiles(figures, as_at)
 
-units = queries.compare(as_at, scope, HEADLINE_METRICS, grant)
+units = queries.compare(as_at, scope, HEADLINE_METRICS, policy, grant)
 st.subheader("What moved most over the year")
 sentences = what_moved(figures)
 worst = furthest_from_target(units, HEADLINE_METRICS)
@@ -50,4 +51,4 @@ st.markdown("\n".join(f"- {sentence}" for sentence in sentences) or "Nothing cha
 if units:
     plural = {"area": "Areas", "hub": "Hubs", "team": "Teams"}[units[0].unit.kind]
     where = "the organisation" if scope.is_whole_organisation else filters.scope_label
-    unit_table(f"{plural} in {where}", units, HEADLINE_METRICS)
+    unit_table(f"{plural} in {where}", units, HEADLINE_METRICS, policy)

@@ -8,7 +8,6 @@ import streamlit as st
 
 from data_access.breakdowns import SERVICE_BANDS
 from data_access.metrics import METRICS
-from data_access.policy import DEFAULT_POLICY
 from ui import queries
 from ui.auth import current_grant
 from ui.charts import chart_block, trend_chart
@@ -29,8 +28,10 @@ if not page_header(
 ):
     st.stop()
 as_at, scope = filters.as_at, filters.scope
+policy = queries.policy()
 headline_tiles(
-    [figure for figure in queries.headlines(as_at, scope) if figure.name in INDICATORS], as_at
+    [figure for figure in queries.headlines(as_at, scope, policy) if figure.name in INDICATORS],
+    as_at,
 )
 months = choose_period("stability-period")
 
@@ -41,7 +42,7 @@ frame = pd.DataFrame(
 
 for cell, name in zip(grid(len(INDICATORS), 2), INDICATORS, strict=True):
     metric = METRICS[name]
-    target = DEFAULT_POLICY.targets.get(name)
+    target = policy.targets.get(name)
     data = frame[frame["metric"] == name].assign(series=metric.label)
     rules = [(target.value, f"target {target.value:g}%")] if target else []
     table = data.assign(month=data["month"].map(lambda d: d.strftime("%m/%Y")))[
@@ -158,7 +159,7 @@ with right:
         bands,
     )
 
-units = queries.compare(as_at, scope, INDICATORS, current_grant())
+units = queries.compare(as_at, scope, INDICATORS, policy, current_grant())
 if units:
     plural = {"area": "Areas", "hub": "Hubs", "team": "Teams"}[units[0].unit.kind]
-    unit_table(f"{plural} compared", units, INDICATORS)
+    unit_table(f"{plural} compared", units, INDICATORS, policy)

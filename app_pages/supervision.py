@@ -9,7 +9,6 @@ import streamlit as st
 
 from data_access.metrics import METRICS
 from data_access.models import AUDIT_GRADES
-from data_access.policy import DEFAULT_POLICY
 from ui import queries
 from ui.auth import current_grant
 from ui.charts import chart_block, trend_chart
@@ -78,7 +77,7 @@ def as_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 coverage = trend(("supervision_coverage",))
-target = DEFAULT_POLICY.targets["supervision_coverage"].value
+target = queries.policy().targets["supervision_coverage"].value
 chart_block(
     "Supervision in date",
     METRICS["supervision_coverage"].definition,

@@ -7,7 +7,7 @@ touching the definitions; the dashboard shows targets from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 TEAM_TYPES = (
@@ -85,6 +85,15 @@ class Policy:
     #: Supervision training counts as recent for this many months.
     supervisor_training_window_months: int = 24
     targets: dict[str, Target] = field(default_factory=_default_targets)
+
+    def with_targets(self, values: dict[str, float]) -> Policy:
+        """This policy with the target values of some metrics changed (each keeps whether
+        lower or higher is better and its "close" margin)."""
+        targets = {
+            name: replace(target, value=values.get(name, target.value))
+            for name, target in self.targets.items()
+        }
+        return replace(self, targets=targets)
 
     def caseload_limit(self, team_type: str, in_asye: bool) -> float:
         """The caseload above which a worker counts as over threshold."""

@@ -3,10 +3,13 @@ recorded in the access log (who, when, the old and new value)."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from data_access.access import CHANGE_SETTINGS, log_access
+from data_access.metrics import METRICS
 from data_access.models import Setting
+from data_access.policy import DEFAULT_POLICY, Policy
 
 #: Who to contact about the dashboard's accessibility (shown on the accessibility statement).
 ACCESSIBILITY_CONTACT = "accessibility_contact"
@@ -19,6 +22,10 @@ SETTING_LABELS = {
 }
 #: The longest value a setting holds (the column's length).
 MAX_SETTING_LENGTH = 500
+
+
+#: A target chosen by the organisation is stored under this prefix and the metric's name.
+TARGET_PREFIX = "target."
 
 
 def setting(session: Session, key: str) -> str | None:
@@ -46,3 +53,46 @@ def change_setting(session: Session, key: str, value: str, *, by: str) -> None:
     log_access(
         session, by, CHANGE_SETTINGS, SETTING_LABELS[key], f"{old or '(not set)'} -> {value}"
     )
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+def organisation_policy(session: Session) -> Policy:
+    """The policy in force: the defaults in `data_access.policy`, with the target values the
+    organisation's administrators have chosen."""
+    rows = session.execute(
+        select(Setting.key, Setting.value).where(Setting.key.startswith(TARGET_PREFIX))
+    ).all()
+    chosen = {key.removeprefix(TARGET_PREFIX): float(value) for key, value in rows}
+    return DEFAULT_POLICY.with_targets(
+        {name: value for name, value in chosen.items() if name in DEFAULT_POLICY.targets}
+    )
+
+
+def change_target(session: Session, metric: str, value: float | None, *, by: str) -> None:
+    """Set a metric's target for everyone (None: back to the default); the change is logged.
+
+    Percentages must lie between 0 and 100, and a caseload target above 0.
+    """
+    default = DEFAULT_POLICY.targets.get(metric)
+    if default is None:
+        raise ValueError(f'"{metric}" has no target')
+    label = f"Target: {METRICS[metric].label}"
+    if value is not None:
+        low, high = (0.0, 100.0) if METRICS[metric].unit == "%" else (0.1, 1000.0)
+        if not low <= value <= high:
+            raise ValueError(f"{label} must be between {low:g} and {high:g}")
+    old = organisation_policy(session).targets[metric].value
+    row = session.get(Setting, TARGET_PREFIX + metric)
+    if value is None or value == default.value:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(Setting(key=TARGET_PREFIX + metric, value=f"{value:g}"))
+    else:
+        row.value = f"{value:g}"
+        session.add(row)
+    new = default.value if value is None else value
+    if new != old:
+        log_access(session, by, CHANGE_SETTINGS, label, f"{old:g} -> {new:g}")

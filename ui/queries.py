@@ -19,12 +19,14 @@ from data_access.db import session_scope
 from data_access.demo import demo_personas as _demo_personas
 from data_access.demo import holds_only_demo
 from data_access.history import import_history
+from data_access.policy import Policy
 from data_access.quality import latest_dates, quality_checks
 from data_access.scope import Scope, TeamChoice, teams_in_scope
 from data_access.scope import area_names as _area_names
 from data_access.scope import hub_names as _hub_names
 from data_access.settings import change_setting as _change_setting
-from data_access.settings import setting
+from data_access.settings import change_target as _change_target
+from data_access.settings import organisation_policy, setting
 from data_access.summary import headline_figures, latest_complete_month_end
 
 TTL_SECONDS = 600
@@ -137,10 +139,21 @@ def teams(scope: Scope) -> list[TeamChoice]:
         return teams_in_scope(session, scope)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing the headline figures...")
-def headlines(as_at: date, scope: Scope, history_months: int = 24) -> list[summary.HeadlineFigure]:
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def policy() -> Policy:
+    """The policy in force (default thresholds, the organisation's targets). A change on the
+    Access page clears this at once on this server; other server processes see it within
+    TTL_SECONDS."""
     with session_scope() as session:
-        return headline_figures(session, as_at, scope, history_months=history_months)
+        return organisation_policy(session)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing the headline figures...")
+def headlines(
+    as_at: date, scope: Scope, policy: Policy, history_months: int = 24
+) -> list[summary.HeadlineFigure]:
+    with session_scope() as session:
+        return headline_figures(session, as_at, scope, policy, history_months=history_months)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing the trends...")
@@ -151,9 +164,9 @@ def series(names: tuple[str, ...], as_at: date, months: int, scope: Scope):
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Comparing areas, hubs and teams...")
-def compare(as_at: date, scope: Scope, names: tuple[str, ...], grant: Grant):
+def compare(as_at: date, scope: Scope, names: tuple[str, ...], policy: Policy, grant: Grant):
     with session_scope() as session:
-        return breakdowns.compare_units(session, as_at, scope, list(names), grant=grant)
+        return breakdowns.compare_units(session, as_at, scope, list(names), policy, grant=grant)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -270,6 +283,13 @@ def organisation_setting(key: str) -> str | None:
 def change_setting(key: str, value: str, by: str) -> None:
     with session_scope() as session:
         _change_setting(session, key, value, by=by)
+
+
+def change_target(metric: str, value: float | None, by: str) -> None:
+    """Change a target and empty the caches, so every page shows statuses against it."""
+    with session_scope() as session:
+        _change_target(session, metric, value, by=by)
+    clear_all()
 
 
 def saved_authority() -> str | None:

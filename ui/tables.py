@@ -8,7 +8,7 @@ import streamlit as st
 from data_access.access import SMALL_GROUP_MINIMUM, SUPPRESSED
 from data_access.breakdowns import UnitFigures
 from data_access.metrics import METRICS
-from data_access.policy import DEFAULT_POLICY
+from data_access.policy import Policy
 from ui.charts import csv_download
 
 # Symbols as well as colours, so the flag survives colour blindness and printing.
@@ -21,9 +21,9 @@ STATUS_BACKGROUND = {
 }
 
 
-def _formatter(name: str):
+def _formatter(name: str, policy: Policy):
     unit = METRICS[name].unit
-    target = DEFAULT_POLICY.targets.get(name)
+    target = policy.targets.get(name)
 
     def show(value) -> str:
         if value is None or pd.isna(value):
@@ -36,7 +36,9 @@ def _formatter(name: str):
     return show
 
 
-def unit_table(title: str, units: list[UnitFigures], names: tuple[str, ...]) -> None:
+def unit_table(
+    title: str, units: list[UnitFigures], names: tuple[str, ...], policy: Policy
+) -> None:
     """A sortable table (one row per unit, one column per indicator) with a CSV download."""
     st.subheader(title)
     if not units:
@@ -59,7 +61,7 @@ def unit_table(title: str, units: list[UnitFigures], names: tuple[str, ...]) -> 
             for unit in units
         ]
     )
-    styled = frame.style.format({labels[n]: _formatter(n) for n in names}).apply(
+    styled = frame.style.format({labels[n]: _formatter(n, policy) for n in names}).apply(
         lambda _: statuses, axis=None
     )
     st.dataframe(styled, hide_index=True, width="stretch")
