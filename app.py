@@ -47,74 +47,56 @@ grant = auth.establish()
 cache_guard.note_session(grant)
 
 
+def page(path: str, title: str, icon: str, *, allowed: bool = True, **options) -> st.Page:
+    """A page of the app; one the user may not use is hidden from the menu (`allowed`)."""
+    return st.Page(
+        path, title=title, icon=icon, visibility="visible" if allowed else "hidden", **options
+    )
+
+
 def pages_for(grant: Grant) -> dict[str, list[st.Page]]:
     """The pages, with those this user may not use hidden from the menu. A hidden page's
     address still opens it, to say plainly that it is not for this user (each such page checks
     the grant itself), and whatever data it would show is narrowed by the grant in data_access
     all the same."""
-
-    def shown(allowed: bool) -> str:
-        return "visible" if allowed else "hidden"
-
-    sections = {
+    return {
         "Headlines": [
-            st.Page(
-                "app_pages/overview.py",
-                title="Overview",
-                icon=":material/dashboard:",
-                default=True,
-            ),
+            page("app_pages/overview.py", "Overview", ":material/dashboard:", default=True)
         ],
-        "Workforce": [
-            st.Page(
-                "app_pages/stability.py", title="Workforce stability", icon=":material/groups:"
-            ),
-        ],
+        "Workforce": [page("app_pages/stability.py", "Workforce stability", ":material/groups:")],
         "Practice": [
-            st.Page("app_pages/supervision.py", title="Supervision", icon=":material/forum:"),
-            st.Page("app_pages/caseloads.py", title="Caseloads", icon=":material/folder_open:"),
+            page("app_pages/supervision.py", "Supervision", ":material/forum:"),
+            page("app_pages/caseloads.py", "Caseloads", ":material/folder_open:"),
         ],
         "Benchmarks": [
-            st.Page(
-                "app_pages/benchmarks.py",
-                title="National benchmarks",
-                icon=":material/leaderboard:",
-            ),
+            page("app_pages/benchmarks.py", "National benchmarks", ":material/leaderboard:")
         ],
-        "Teams": [
-            st.Page(
-                "app_pages/team.py",
-                title="Team",
-                icon=":material/badge:",
-                visibility=shown(grant.sees_names),
-            )
-        ],
+        "Teams": [page("app_pages/team.py", "Team", ":material/badge:", allowed=grant.sees_names)],
         "Data": [
-            st.Page(
+            page(
                 "app_pages/data.py",
-                title="Data",
-                icon=":material/upload_file:",
-                visibility=shown(grant.may_use_data_page),
+                "Data",
+                ":material/upload_file:",
+                allowed=grant.may_use_data_page,
             )
         ],
         "Administration": [
-            st.Page(
+            page(
                 "app_pages/access.py",
-                title="Access",
-                icon=":material/admin_panel_settings:",
-                visibility=shown(grant.may_administer),
+                "Access",
+                ":material/admin_panel_settings:",
+                allowed=grant.may_administer,
             )
         ],
         "About": [
-            st.Page(
+            page(
                 "app_pages/accessibility.py",
-                title="Accessibility statement",
-                icon=":material/accessibility:",
+                "Accessibility statement",
+                ":material/accessibility:",
                 url_path="accessibility",
-            ),
+            )
         ],
     }
-    return sections
 
 
 navigation = st.navigation(pages_for(grant))

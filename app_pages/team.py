@@ -64,8 +64,7 @@ def _choose_team() -> None:
 
 if scope.team_id is None:
     named = team_labels(queries.named_teams(scope, grant))
-    labels = named
-    if not labels:
+    if not named:
         st.warning(
             f"Your access does not cover the names of any team in {fmt.plain(filters.scope_label)}"
             f" (you may see: {fmt.plain(grant.describe_names())})."
@@ -73,9 +72,9 @@ if scope.team_id is None:
         st.stop()
     st.selectbox(
         "Choose a team",
-        list(labels),
+        list(named),
         index=None,
-        format_func=lambda label: f"{label} ({labels[label].hub})",
+        format_func=lambda label: f"{label} ({named[label].hub})",
         placeholder="Choose a team",
         key="team-picker",
         on_change=_choose_team,
