@@ -13,11 +13,12 @@ from data_access.benchmarks import (
     remember_our_authority,
 )
 from data_access.comparison import Published
+from data_access.reports.charts import rule
 from data_access.scope import Scope
 from ui import format as fmt
 from ui import queries
 from ui.auth import actor, current_grant
-from ui.charts import chart_block, csv_download, rule
+from ui.charts import chart_block, csv_download
 from ui.layout import grid
 
 OURS_COLOUR = "#D55E00"

@@ -7,10 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from data_access.metrics import METRICS
+from data_access.reports.charts import rule, trend_chart
 from ui import format as fmt
 from ui import queries
 from ui.auth import current_grant
-from ui.charts import chart_block, rule, trend_chart
+from ui.charts import chart_block
 from ui.filters import current
 from ui.layout import page_header, suppressed_note
 from ui.period import choose_period

@@ -8,9 +8,10 @@ import streamlit as st
 
 from data_access.breakdowns import SERVICE_BANDS
 from data_access.metrics import METRICS
+from data_access.reports.charts import trend_chart
 from ui import queries
 from ui.auth import current_grant
-from ui.charts import chart_block, trend_chart
+from ui.charts import chart_block
 from ui.filters import current
 from ui.layout import grid, page_header
 from ui.period import choose_period

@@ -9,14 +9,14 @@ import streamlit as st
 
 from data_access.metrics import METRICS
 from data_access.models import AUDIT_GRADES
+from data_access.policy import CHILDS_VIEWS_BASELINE
+from data_access.reports.charts import trend_chart
 from ui import queries
 from ui.auth import current_grant
-from ui.charts import chart_block, trend_chart
+from ui.charts import chart_block
 from ui.filters import current
 from ui.layout import page_header, suppressed_note
 from ui.period import choose_period
-
-CHILDS_VIEWS_BASELINE = 42.0  # Coventry's 2015 staff survey
 
 filters = current()
 if not page_header(

@@ -68,6 +68,7 @@ DOWNLOAD_NAMES = "download names"
 IMPORT = "import"
 CHANGE_SETTINGS = "change settings"
 CHANGE_USERS = "change users"
+WRITE_COMMENTARY = "write commentary"
 DOWNLOAD_LOG = "download access log"
 
 
@@ -117,6 +118,11 @@ class Grant:
     @property
     def may_use_data_page(self) -> bool:
         return self.role in ("data_officer", "admin")
+
+    @property
+    def may_write_commentary(self) -> bool:
+        """The board pack's commentary: leaders, data officers and administrators."""
+        return self.role in ("leader", "data_officer", "admin")
 
     @property
     def may_administer(self) -> bool:

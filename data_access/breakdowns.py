@@ -142,7 +142,7 @@ def compare_units(
     is suppressed (see `access.is_suppressed`)."""
     units = child_units(session, scope)
     small = (
-        _small_teams(session, as_at, scope, grant) if units and units[0].kind == "team" else set()
+        small_teams(session, as_at, scope, grant) if units and units[0].kind == "team" else set()
     )
     rows = []
     for unit in units:
@@ -158,7 +158,7 @@ def compare_units(
     return rows
 
 
-def _small_teams(session: Session, as_at: date, scope: Scope, grant: Grant) -> set[str]:
+def small_teams(session: Session, as_at: date, scope: Scope, grant: Grant) -> set[str]:
     """Teams in scope whose figures at D are suppressed for `grant`: fewer than
     SMALL_GROUP_MINIMUM people in post, names not covered by the grant."""
     visible = visible_team_ids(session, grant, scope)
@@ -176,7 +176,7 @@ def _small_teams(session: Session, as_at: date, scope: Scope, grant: Grant) -> s
 
 def scope_suppressed(session: Session, as_at: date, scope: Scope, grant: Grant) -> bool:
     """True when `scope` is one team whose figures at D are suppressed for `grant`."""
-    return scope.team_id is not None and scope.team_id in _small_teams(session, as_at, scope, grant)
+    return scope.team_id is not None and scope.team_id in small_teams(session, as_at, scope, grant)
 
 
 # --- workforce stability -------------------------------------------------------------------

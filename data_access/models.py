@@ -287,3 +287,20 @@ class AccessLog(SQLModel, table=True):
     action: str = Field(max_length=40)
     scope: str = Field(max_length=500)
     detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class BoardCommentary(SQLModel, table=True):
+    """A section's commentary for the improvement board, for one month and scope. Never
+    updated: a new version is a new row, so earlier wording and months are kept."""
+
+    __tablename__ = "board_commentary"
+    __table_args__ = (Index("ix_board_commentary_month_scope", "month", "scope_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: date
+    #: "organisation", "area:NAME" or "hub:NAME".
+    scope_key: str = Field(max_length=220)
+    section: str = Field(max_length=40)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    author: str = Field(max_length=320)
+    written_at: datetime

@@ -23,6 +23,10 @@ TEAM_TYPES = (
 
 Direction = Literal["lower", "higher"]
 
+#: Coventry's 2015 staff survey: 42% of staff used information on children's views and wishes
+#: in supervision. The supervision page and the board pack show it as the baseline line.
+CHILDS_VIEWS_BASELINE = 42.0
+
 
 @dataclass(frozen=True)
 class Target:

@@ -11,12 +11,15 @@ from data_access.metrics import METRICS
 from data_access.models import Setting
 from data_access.policy import DEFAULT_POLICY, Policy
 
+#: The organisation's name, as the board pack's cover gives it.
+ORGANISATION_NAME = "organisation_name"
 #: Who to contact about the dashboard's accessibility (shown on the accessibility statement).
 ACCESSIBILITY_CONTACT = "accessibility_contact"
 #: The old LA code of "our" authority on the National benchmarks page.
 OUR_AUTHORITY = "benchmarks.our_la_code"
 
 SETTING_LABELS = {
+    ORGANISATION_NAME: "Organisation name",
     ACCESSIBILITY_CONTACT: "Accessibility contact",
     OUR_AUTHORITY: "Our authority (DfE old LA code)",
 }

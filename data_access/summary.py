@@ -115,13 +115,15 @@ def headline_figures(
     policy: Policy = DEFAULT_POLICY,
     *,
     history_months: int = 0,
+    names: tuple[str, ...] = HEADLINE_METRICS,
 ) -> list[HeadlineFigure]:
-    """The headline indicators at `as_at`, each with its value 12 months earlier, its target
-    and (if `history_months`) its value at each of the last `history_months` month ends."""
+    """The indicators `names` (default: the headline ones) at `as_at`, each with its value 12
+    months earlier, its target and (if `history_months`) its value at each of the last
+    `history_months` month ends."""
     year_earlier = add_months(as_at, -12)
     months = [month_end(add_months(as_at, -back)) for back in range(history_months - 1, -1, -1)]
     figures = []
-    for name in HEADLINE_METRICS:
+    for name in names:
         metric = METRICS[name]
         history = [(month, metric.compute(session, month, scope, policy)) for month in months]
         if history and history[-1][0] == as_at:

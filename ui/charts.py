@@ -1,8 +1,8 @@
 """Chart building blocks. Every chart has a title, its definition, and a table with CSV.
 
-Colours come from the theme in .streamlit/config.toml (colour-blind-safe palettes); lines that
-mark a target or reference are dashed and labelled, so they never depend on colour alone.
-Percentage axes are fixed (0-100 for shares, 0-50 for rates) so charts can be compared.
+Colours come from the theme in .streamlit/config.toml (colour-blind-safe palettes). The chart
+specifications themselves (trend lines, target rules) are in data_access/reports/charts.py,
+shared with the board pack so that a chart means the same on screen and on paper.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from collections.abc import Callable
 import altair as alt
 import pandas as pd
 import streamlit as st
-
-MONTH_AXIS = alt.Axis(format="%b %Y", labelAngle=-40, title=None, tickCount="month")
 
 
 def slug(text: str) -> str:
@@ -70,54 +68,3 @@ def csv_download(
         key=f"download-{slug(title)}",
         on_click=on_download or "rerun",
     )
-
-
-def rule(value: float, label: str, axis: str = "y") -> alt.LayerChart:
-    """A dashed, labelled line at `value` (a target or reference)."""
-    frame = pd.DataFrame({"value": [value], "label": [label]})
-    base = alt.Chart(frame)
-    if axis == "y":
-        line = base.mark_rule(strokeDash=[6, 4], color="#333333").encode(y="value:Q")
-        text = base.mark_text(align="left", dx=4, dy=-7, color="#333333").encode(
-            y="value:Q", text="label:N", x=alt.value(0)
-        )
-    else:
-        line = base.mark_rule(strokeDash=[6, 4], color="#333333").encode(x="value:Q")
-        text = base.mark_text(align="left", dx=4, dy=-110, color="#333333").encode(
-            x="value:Q", text="label:N"
-        )
-    return line + text
-
-
-def trend_chart(
-    frame: pd.DataFrame,
-    *,
-    y_title: str,
-    percent: bool = True,
-    y_max: float = 100,
-    rules: list[tuple[float, str]] = (),
-    height: int = 260,
-) -> alt.LayerChart:
-    """Lines of `value` by `month`, one per `series`, with optional target/reference lines.
-
-    Percentages use a fixed 0 to `y_max` axis (100 for shares, 50 for rates such as agency
-    and turnover) so that charts of the same kind can be compared side by side.
-    """
-    scale = alt.Scale(domain=[0, y_max], clamp=False) if percent else alt.Scale(zero=True)
-    lines = (
-        alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=25))
-        .encode(
-            x=alt.X("month:T", axis=MONTH_AXIS),
-            y=alt.Y("value:Q", title=y_title, scale=scale),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-            strokeDash=alt.StrokeDash("series:N", legend=None),
-            tooltip=[
-                alt.Tooltip("month:T", title="Month", format="%B %Y"),
-                alt.Tooltip("series:N", title="Indicator"),
-                alt.Tooltip("value:Q", title=y_title, format=".1f"),
-            ],
-        )
-    )
-    layers = [lines] + [rule(value, label) for value, label in rules]
-    return alt.layer(*layers).properties(height=height)

@@ -1,0 +1,1 @@
+"""Reports made from the dashboard figures: the improvement board pack (PDF)."""
