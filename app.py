@@ -13,7 +13,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.access import Grant
-from data_access.config import using_default_database
+from data_access.config import PROJECT_ROOT, using_default_database
 from data_access.setup import prepare_database
 from ui import auth, cache_guard
 from ui.filters import draw_filters, open_on_home_team, remember
@@ -25,6 +25,8 @@ st.set_page_config(
     page_icon=":material/groups:",
     layout="wide",
 )
+# How the pages print (A4, without the sidebar and buttons): ui/print.css.
+st.html(f"<style>{(PROJECT_ROOT / 'ui' / 'print.css').read_text()}</style>")
 
 
 @st.cache_resource(show_spinner="Preparing the database (the first start loads the demo data)...")
@@ -61,7 +63,8 @@ def pages_for(grant: Grant) -> dict[str, list[st.Page]]:
     all the same."""
     return {
         "Headlines": [
-            page("app_pages/overview.py", "Overview", ":material/dashboard:", default=True)
+            page("app_pages/overview.py", "Overview", ":material/dashboard:", default=True),
+            page("app_pages/board_pack.py", "Board pack", ":material/picture_as_pdf:"),
         ],
         "Workforce": [page("app_pages/stability.py", "Workforce stability", ":material/groups:")],
         "Practice": [

@@ -311,6 +311,31 @@ def cmd_access_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_board_pack(args: argparse.Namespace) -> int:
+    from data_access.reports.board_pack import NoPack
+    from data_access.reports.pdf import board_pack_pdf
+
+    _require_schema()
+    started = time.perf_counter()
+    try:
+        with session_scope() as session:
+            pdf = board_pack_pdf(
+                session,
+                args.as_at,
+                Scope(area=args.area, hub=args.hub),
+                produced_by=f"{args.by} (command line)",
+            )
+    except NoPack as error:
+        raise CommandError(str(error)) from None
+    out = Path(args.out)
+    try:
+        out.write_bytes(pdf)
+    except OSError as error:
+        raise CommandError(f"{out}: cannot write: {error.strerror}") from None
+    print(f"Wrote {out} ({len(pdf) // 1024} KB) in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
 def _printable(text: str) -> str:
     """Text from the database without control characters (terminal escape sequences)."""
     return "".join(c if c.isprintable() else "?" for c in text)
@@ -404,6 +429,18 @@ def build_parser() -> argparse.ArgumentParser:
     removing.add_argument("email")
     removing.add_argument("--by", default=user, help="recorded in the access log")
     removing.set_defaults(run=cmd_users_remove)
+
+    pack = commands.add_parser(
+        "board-pack",
+        help="the improvement board pack (PDF) for the organisation, an area or a hub",
+    )
+    pack.add_argument("--as-at", required=True, type=_as_at, help="a date in the month, YYYY-MM-DD")
+    pack_scope = pack.add_mutually_exclusive_group()
+    pack_scope.add_argument("--area", help="area name")
+    pack_scope.add_argument("--hub", help="hub name")
+    pack.add_argument("--out", required=True, help="the PDF file to write")
+    pack.add_argument("--by", default=user, help="named on the cover as who produced it")
+    pack.set_defaults(run=cmd_board_pack)
 
     log = commands.add_parser(
         "access-log", help="the access log as CSV: views and downloads of names, every change"

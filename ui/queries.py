@@ -7,7 +7,8 @@ within that time (and `clear_all` empties them at once).
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import streamlit as st
 
@@ -21,6 +22,9 @@ from data_access.demo import holds_only_demo
 from data_access.history import import_history
 from data_access.policy import Policy
 from data_access.quality import latest_dates, quality_checks
+from data_access.reports.board_pack import BoardPack, assemble_board_pack
+from data_access.reports.commentary import save_commentary as _save_commentary
+from data_access.reports.pdf import render_pdf
 from data_access.scope import Scope, TeamChoice, teams_in_scope
 from data_access.scope import area_names as _area_names
 from data_access.scope import hub_names as _hub_names
@@ -249,6 +253,28 @@ def quality(as_at: date, scope: Scope, grant: Grant):
     with session_scope() as session:
         checks = quality_checks(session, as_at, scope, grant=grant)
         return latest_dates(session, as_at, scope), checks
+
+
+# --- The board pack (aggregates only: no grant needed, none of it is personal data) ---
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Putting the board pack together...")
+def board_pack(as_at: date, scope: Scope, policy: Policy) -> BoardPack:
+    """The pack's content; `board_pack_pdf` adds who produced it and when."""
+    with session_scope() as session:
+        return assemble_board_pack(
+            session, as_at, scope, policy, produced_by="", produced_at=datetime.now(UTC)
+        )
+
+
+def board_pack_pdf(pack: BoardPack, produced_by: str) -> bytes:
+    return render_pdf(replace(pack, produced_by=produced_by, produced_at=datetime.now(UTC)))
+
+
+def save_commentary(as_at: date, scope: Scope, section: str, text: str, grant: Grant) -> None:
+    with session_scope() as session:
+        _save_commentary(session, as_at, scope, section, text, grant=grant)
+    board_pack.clear()
 
 
 # --- National benchmarks (published figures: not narrowed by the organisation's filters) ---

@@ -32,7 +32,14 @@ from data_access.policy import CHILDS_VIEWS_BASELINE, Policy, Target
 from data_access.reports.commentary import Commentary, earlier_commentary, latest_commentary
 from data_access.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
 from data_access.settings import ORGANISATION_NAME, OUR_AUTHORITY, setting
-from data_access.summary import Freshness, HeadlineFigure, data_freshness, headline_figures
+from data_access.summary import (
+    Freshness,
+    HeadlineFigure,
+    data_freshness,
+    earliest_data_date,
+    headline_figures,
+    latest_data_date,
+)
 
 #: The themes of the pack, each with its indicators (every indicator that has a target).
 THEMES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -90,15 +97,14 @@ class Trajectory:
 def trajectory(
     history: list[tuple[date, MetricValue]], target: Target, months: int = TRAJECTORY_MONTHS
 ) -> Trajectory:
-    """When the target would be reached at the pace of the last `months` months.
+    """When the target would be reached at the pace of the last 6 months.
 
-    Pace = (value at D - value at D minus `months` months) / `months`, per month. A target
-    already met (by `Target.status`) is "met". Otherwise, if the pace moves towards the target,
-    the months needed are the gap to the target divided by the pace, rounded up, and the target
-    is reached by the month end that many months after D ("on course"); a pace of zero or away
-    from the target is "not on this trend". More than TRAJECTORY_HORIZON_MONTHS months is "not
-    on this trend" too. With no value at D it is "no data"; with no value `months` months
-    earlier, "too little history".
+    The pace is the change over the last 6 months divided by 6 (per month). A target already met
+    is "met". Otherwise, if the pace moves towards the target, the months needed are the gap to
+    the target divided by the pace, rounded up, and the target would be reached by the month
+    end that many months after D ("on course"); no change, or a change away from the target, is
+    "not on this trend", and so is a target more than 10 years away at that pace. With no value
+    at D it is "no data"; with no value 6 months before D, "too little history".
     """
     values = dict(history)
     now_day = history[-1][0] if history else None
@@ -224,7 +230,17 @@ def assemble_board_pack(
         scope = resolve_scope(session, scope)
     except UnknownScope as error:
         raise NoPack(str(error)) from None
+    if scope.hub and not scope.area:  # name the hub's area on the cover
+        scope = Scope(area=teams_in_scope(session, scope)[0].area, hub=scope.hub)
     as_at = month_end(as_at)
+    first, last = earliest_data_date(session), latest_data_date(session)
+    if first is None or last is None:
+        raise NoPack("there is no data yet: import the council's files first")
+    if not first <= as_at <= month_end(last):
+        raise NoPack(
+            f"there is no data for {as_at:%B %Y}: the records run from {first:%d/%m/%Y} to "
+            f"{last:%d/%m/%Y}"
+        )
     figures = headline_figures(
         session, as_at, scope, policy, history_months=TREND_MONTHS, names=PACK_INDICATORS
     )
@@ -243,10 +259,11 @@ def assemble_board_pack(
     national = None
     our_code = setting(session, OUR_AUTHORITY)
     if our_code and scope.is_whole_organisation:
-        years = benchmark_years(session)
+        # The latest published year whose 30 September is on or before D.
+        years = [year for year in benchmark_years(session) if date(year, 9, 30) <= as_at]
         if years:
-            found = comparison(session, our_code, years[-1])
-            national = NationalSection(found, years[-1]) if found else None
+            found = comparison(session, our_code, max(years))
+            national = NationalSection(found, max(years)) if found else None
     return BoardPack(
         organisation=setting(session, ORGANISATION_NAME) or DEFAULT_ORGANISATION_NAME,
         scope=scope,

@@ -11,14 +11,17 @@ as markup.
 
 from __future__ import annotations
 
+import inspect
 import json
 import tempfile
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import typst
 import vl_convert
+from sqlmodel import Session
 
 from data_access.metrics import METRICS, MetricValue
 from data_access.reports.board_pack import (
@@ -27,12 +30,17 @@ from data_access.reports.board_pack import (
     TRAJECTORY_MONTHS,
     BoardPack,
     Trajectory,
+    assemble_board_pack,
     trajectory,
 )
 from data_access.reports.charts import sparkline, trend_chart
 from data_access.reports.commentary import COMMENTARY_SECTIONS
+from data_access.scope import Scope
+from data_access.settings import organisation_policy
 
 TEMPLATE = Path(__file__).with_name("board_pack.typ")
+#: The trajectory's definition, from the one place it is written.
+TRAJECTORY_RULE = " ".join(inspect.getdoc(trajectory).split())
 STATUS_WORDS = {"met": "Met", "close": "Close", "missed": "Missed", None: "No data"}
 QUARTILE_MEANING = "A is the best quarter of authorities, D the worst"
 
@@ -159,7 +167,7 @@ def view_model(pack: BoardPack) -> dict:
             "alt": trend_description(
                 figure.label, figure.history, unit, target_text, figure.status
             ),
-            "spark_alt": f"24-month trend of {figure.label}: "
+            "spark_alt": "The last 24 months: "
             + trend_description(figure.label, figure.history, unit, target_text, figure.status),
             "definition": METRICS[name].definition,
         }
@@ -303,7 +311,7 @@ def view_model(pack: BoardPack) -> dict:
             {"label": METRICS[name].label, "text": METRICS[name].definition}
             for name in PACK_INDICATORS
         ],
-        "trajectory_rule": " ".join((trajectory.__doc__ or "").split()),
+        "trajectory_rule": TRAJECTORY_RULE,
     }
 
 
@@ -319,3 +327,24 @@ def render_pdf(pack: BoardPack) -> bytes:
             root=str(folder),
             pdf_standards=["ua-1"],
         )
+
+
+def board_pack_pdf(
+    session: Session,
+    as_at: date,
+    scope: Scope,
+    *,
+    produced_by: str,
+    produced_at: datetime | None = None,
+) -> bytes:
+    """The board pack for `scope` (organisation, area or hub) at the month end of `as_at`, with
+    the organisation's targets; raises `NoPack` for an unknown scope or a date with no data."""
+    pack = assemble_board_pack(
+        session,
+        as_at,
+        scope,
+        organisation_policy(session),
+        produced_by=produced_by,
+        produced_at=produced_at or datetime.now(UTC),
+    )
+    return render_pdf(pack)
