@@ -18,7 +18,7 @@ from data_access.access import (
 from data_access.metrics import METRICS
 from data_access.policy import DEFAULT_POLICY
 from data_access.scope import Scope
-from data_access.settings import ACCESSIBILITY_CONTACT, MAX_SETTING_LENGTH
+from data_access.settings import ACCESSIBILITY_CONTACT, MAX_SETTING_LENGTH, ORGANISATION_NAME
 from ui import format as fmt
 from ui import queries
 from ui.auth import actor, auth_configured, current_grant
@@ -132,6 +132,12 @@ if users:
 
 st.subheader("Organisation settings")
 with st.form("settings-form"):
+    organisation = st.text_input(
+        "Organisation name (on the board pack's cover)",
+        value=queries.organisation_setting(ORGANISATION_NAME) or "",
+        max_chars=MAX_SETTING_LENGTH,
+        placeholder="for example: Birmingham Children's Trust",
+    )
     contact = st.text_input(
         "Accessibility contact (shown on the accessibility statement)",
         value=queries.organisation_setting(ACCESSIBILITY_CONTACT) or "",
@@ -140,7 +146,9 @@ with st.form("settings-form"):
         "and an e-mail address.",
     )
     if st.form_submit_button("Save settings"):
+        queries.change_setting(ORGANISATION_NAME, organisation, actor(grant))
         queries.change_setting(ACCESSIBILITY_CONTACT, contact, actor(grant))
+        queries.board_pack.clear()
         done("Settings saved.")
 st.markdown("**Targets**")
 st.caption(

@@ -12,7 +12,7 @@ from data_access.reports.commentary import (
     MAX_COMMENTARY_CHARACTERS,
     scope_key,
 )
-from data_access.reports.pdf import trajectory_text
+from data_access.reports.pdf import view_model
 from data_access.scope import Scope
 from ui import format as fmt
 from ui import queries
@@ -20,7 +20,7 @@ from ui.auth import actor, current_grant
 from ui.charts import slug
 from ui.filters import current
 
-STATUS_TEXT = {"met": "✓ Met", "close": "~ Close", "missed": "✗ Missed", None: "no data"}
+STATUS_ICON = {"met": "✓", "close": "~", "missed": "✗", "na": "–"}
 
 filters = current()
 grant = current_grant()
@@ -70,14 +70,14 @@ st.dataframe(
     pd.DataFrame(
         [
             {
-                "Indicator": figure.label,
-                "Value": fmt.figure(figure.value, figure.unit),
-                "Target": fmt.target_text(figure.target, figure.target_better, figure.unit),
-                "Status": STATUS_TEXT[figure.status],
-                "Year on year": fmt.change(figure.change, figure.unit) or "no data",
-                "Trajectory": trajectory_text(pack.trajectories[figure.name], figure.unit),
+                "Indicator": row["label"],
+                "Value": row["value"],
+                "Target": row["target"],
+                "Status": f"{STATUS_ICON[row['status']]} {row['status_words']}",
+                "Year on year": row["change"],
+                "Trajectory": row["trajectory"],
             }
-            for figure in pack.figures
+            for row in view_model(pack)["scorecard"]
         ]
     ),
     hide_index=True,

@@ -46,7 +46,7 @@ def change_setting(session: Session, key: str, value: str, *, by: str) -> None:
         raise ValueError(f"{SETTING_LABELS[key]} holds at most {MAX_SETTING_LENGTH} characters")
     row = session.get(Setting, key)
     old = row.value if row else None
-    if old == value:
+    if (old or "") == value:
         return
     if row is None:
         session.add(Setting(key=key, value=value))

@@ -37,6 +37,7 @@ BENCHMARK_FILES = Path(__file__).parent / "fixtures" / "benchmarks"
 #: the director, who may see every name but has no Data or Access page).
 PAGES = {
     "overview": ("", "Overview", True, ""),
+    "board_pack": ("board_pack", "Board pack", False, ""),
     "stability": ("stability", "Workforce stability", True, ""),
     "supervision": ("supervision", "Supervision", True, ""),
     "caseloads": ("caseloads", "Caseloads", True, ""),

@@ -128,3 +128,40 @@ def test_a_shared_link_with_a_date_opens_that_month(page, live_app):
     assert view["filters"]["As at (month end)"] == "September 2025"
     assert "as at 30/09/2025" in view["header"]
     no_error_boxes(page)
+
+
+def test_the_board_pack_downloads_as_a_pdf(page, live_app, tmp_path):
+    open_page(page, live_app, "board_pack", "area=East")
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Download the board pack (PDF)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "board-pack-east-area-2026-10.pdf"
+    pdf = saved.read_bytes()
+    assert pdf.startswith(b"%PDF")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
+    assert "Scorecard" in text and "East area" in text
+    assert "demo: Leader" in text  # who produced it, on the cover
+
+
+@pytest.mark.parametrize("name", ["overview", "supervision"])
+def test_pages_print_without_the_sidebar_or_buttons(page, live_app, name, tmp_path):
+    path, _, _, query = PAGES[name]
+    open_page(page, live_app, path, query)
+    page.emulate_media(media="print")
+    for hidden in ("stSidebar", "stHeader", "stDownloadButton"):
+        for element in page.locator(f'[data-testid="{hidden}"]').all():
+            assert not element.is_visible(), hidden
+    out = tmp_path / f"{name}.pdf"
+    page.pdf(path=str(out), prefer_css_page_size=True, print_background=True)
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(out))
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert PAGES[name][1] in text and "View as" not in text and "Download CSV" not in text
