@@ -126,11 +126,12 @@ def _charts(pack: BoardPack, folder: Path) -> None:
         percent = figure.unit == "%"
         chart = trend_chart(
             frame,
-            y_title=f"{figure.label}{'' if percent else ' (cases per FTE)'}",
+            # The chart's title above it names the indicator; the axis says only the unit.
+            y_title="%" if percent else "cases per FTE",
             percent=percent,
             y_max=50 if percent and target.better == "lower" else 100,
             rules=[(target.value, f"target {_target(figure.name, pack)}")],
-            height=130,
+            height=100,
             legend=False,
         ).properties(width=230)
         (folder / f"trend-{figure.name}.svg").write_text(_svg(chart))
