@@ -8,6 +8,14 @@ import streamlit as st
 
 from data_access.access import DOWNLOAD_NAMES, VIEW_NAMES
 from data_access.dates import add_months
+from data_access.policy import (
+    ASYE_FORTNIGHTLY_MONTHS,
+    ASYE_WEEKLY_DAYS,
+    FORTNIGHTLY_INTERVAL_DAYS,
+    MONTHLY_INTERVAL_DAYS,
+    WEEKLY_INTERVAL_DAYS,
+    over_limit,
+)
 from data_access.scope import Scope
 from ui import format as fmt
 from ui import queries
@@ -106,18 +114,14 @@ if not workers:
     st.stop()
 
 eligible = [w for w in workers if w.status != "not required"]
-over_limit = [
-    w
-    for w in workers
-    if w.open_cases is not None and w.caseload_limit is not None and w.open_cases > w.caseload_limit
-]
+over_their_limit = [w for w in workers if over_limit(w.open_cases, w.caseload_limit)]
 no_agreement = [w for w in eligible if w.agreement_date is None]
 tiles = st.columns(4)
 tiles[0].metric("Overdue for supervision", sum(w.status == "overdue" for w in workers), border=True)
 tiles[1].metric(
     "Due within 7 days", sum(w.status == "due within 7 days" for w in workers), border=True
 )
-tiles[2].metric("Over their caseload limit", len(over_limit), border=True)
+tiles[2].metric("Over their caseload limit", len(over_their_limit), border=True)
 tiles[3].metric("No supervision agreement", len(no_agreement), border=True)
 
 
@@ -126,7 +130,7 @@ def cases_text(worker) -> str:
         return "no snapshot"
     if worker.caseload_limit is None:
         return str(worker.open_cases)
-    flag = " ✗ over" if worker.open_cases > worker.caseload_limit else ""
+    flag = " ✗ over" if over_limit(worker.open_cases, worker.caseload_limit) else ""
     return f"{worker.open_cases} (limit {worker.caseload_limit:g}){flag}"
 
 
@@ -151,7 +155,9 @@ st.subheader(f"People in post, {fmt.uk_date(as_at)}")
 st.caption(
     "Overdue first; blank dates mean none recorded. Next due = latest held session (or start "
     "date) plus the required "
-    "interval: 7 days in the first 42 days of the ASYE, 14 days to 6 months, otherwise 31 days. "
+    f"interval: {WEEKLY_INTERVAL_DAYS} days in the first {ASYE_WEEKLY_DAYS} days of the ASYE, "
+    f"{FORTNIGHTLY_INTERVAL_DAYS} days to {ASYE_FORTNIGHTLY_MONTHS} months, otherwise "
+    f"{MONTHLY_INTERVAL_DAYS} days. "
     "Click a heading to sort."
 )
 st.dataframe(

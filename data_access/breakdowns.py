@@ -40,7 +40,16 @@ from data_access.models import (
     SupervisionSession,
     Team,
 )
-from data_access.policy import DEFAULT_POLICY, Policy
+from data_access.policy import (
+    DEFAULT_POLICY,
+    DUE_SOON_DAYS,
+    FORTNIGHTLY_INTERVAL_DAYS,
+    SUPERVISION_ELIGIBLE_ROLES,
+    WEEKLY_INTERVAL_DAYS,
+    Policy,
+    asye_phases,
+    required_interval_days,
+)
 from data_access.scope import Scope, teams_in_scope
 
 
@@ -338,7 +347,9 @@ def supervision_status_counts(
     """
     latest = latest_held_sessions(as_at, scope)
     in_date = supervision_in_date(as_at, latest.c.last_session)
-    still_in_date = supervision_in_date(as_at + timedelta(days=7), latest.c.last_session)
+    still_in_date = supervision_in_date(
+        as_at + timedelta(days=DUE_SOON_DAYS), latest.c.last_session
+    )
     query = (
         select(
             func.count(),
@@ -558,13 +569,15 @@ class WorkerRow:
 
 
 def _asye_stage(start: date | None, day: date) -> str:
-    if start is None or start > day or add_months(start, 12) <= day:
+    if start is None or start > day or asye_phases(start).ends <= day:
         return ""
-    if day < start + timedelta(days=42):
-        return f"ASYE month {_whole_months(start, day) + 1} (weekly supervision)"
-    if day < add_months(start, 6):
-        return f"ASYE month {_whole_months(start, day) + 1} (fortnightly supervision)"
-    return f"ASYE month {_whole_months(start, day) + 1}"
+    month = f"ASYE month {_whole_months(start, day) + 1}"
+    interval = required_interval_days(start, day)
+    if interval == WEEKLY_INTERVAL_DAYS:
+        return f"{month} (weekly supervision)"
+    if interval == FORTNIGHTLY_INTERVAL_DAYS:
+        return f"{month} (fortnightly supervision)"
+    return month
 
 
 def team_workers(
@@ -598,7 +611,7 @@ def team_workers(
             cases.c.open_cases,
             limit,
             supervision_in_date(as_at, latest.c.last_session),
-            supervision_in_date(as_at + timedelta(days=7), latest.c.last_session),
+            supervision_in_date(as_at + timedelta(days=DUE_SOON_DAYS), latest.c.last_session),
             cutoff,
         )
         .select_from(Staff)
@@ -611,7 +624,7 @@ def team_workers(
     rows = []
     results = session.execute(query)
     for staff, last, open_cases, limit_value, in_date, still_in_date, oldest_in_date in results:
-        eligible = staff.role in ("social_worker", "senior_practitioner", "advanced_practitioner")
+        eligible = staff.role in SUPERVISION_ELIGIBLE_ROLES
         interval = as_at - oldest_in_date
         anchor = max(day for day in (last, staff.start_date) if day is not None)
         if not eligible:

@@ -30,6 +30,7 @@ from data_access.dates import add_months, month_ends
 from data_access.db import session_scope
 from data_access.importer import ImportResult, import_files
 from data_access.models import ImportLog, Team
+from data_access.policy import SUPERVISION_ELIGIBLE_ROLES, required_interval_days
 from data_access.reading import csv_bytes
 
 DEMO_SOURCE = "demo organisation"
@@ -499,9 +500,8 @@ class DemoBuilder:
     def _supervision(self) -> None:
         rng = self.rng
         teams = {team.team_id: team for team in self.teams}
-        eligible = ("social_worker", "senior_practitioner", "advanced_practitioner")
         for worker in self.workers:
-            if worker.role not in eligible:
+            if worker.role not in SUPERVISION_ELIGIBLE_ROLES:
                 continue
             team = teams[worker.team_id]
             stop = min(
@@ -512,7 +512,7 @@ class DemoBuilder:
                 HISTORY_START - timedelta(days=rng.randint(0, 30)),
             )
             while day <= stop:
-                interval = _required_interval(worker, day)
+                interval = required_interval_days(worker.asye_start_date, day)
                 progress = _progress(day)
                 held = rng.random() < self._hold_chance(team, day)
                 if held:
@@ -639,15 +639,6 @@ class DemoBuilder:
                 ("audit_id", "staff_id", "audit_date", "grade"), self.audits
             ),
         }
-
-
-def _required_interval(worker: Worker, day: date) -> int:
-    asye = worker.asye_start_date
-    if asye and asye <= day < asye + timedelta(days=42):
-        return 7
-    if asye and asye <= day < add_months(asye, 6):
-        return 14
-    return 31
 
 
 def demo_files(seed: int = SEED) -> dict[str, bytes]:

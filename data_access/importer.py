@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, text, tuple_, update
 from sqlmodel import Session, SQLModel
 
-from data_access.dates import add_months
 from data_access.db import get_engine, session_scope
 from data_access.models import (
     AUDIT_GRADES,
@@ -48,7 +47,7 @@ from data_access.parsing import (
     parse_text,
     whole_number_range,
 )
-from data_access.policy import TEAM_TYPES
+from data_access.policy import TEAM_TYPES, asye_phases
 from data_access.problems import Problem
 from data_access.reading import Table, read_sources
 
@@ -583,9 +582,10 @@ def _ensure_hubs(session: Session, parsed: ParsedFile) -> dict[str, int]:
 def _staff_record(values: dict[str, Any]) -> dict[str, Any]:
     record = dict(values)
     asye_start: date | None = values["asye_start_date"]
-    record["asye_weekly_until"] = asye_start + timedelta(days=42) if asye_start else None
-    record["asye_fortnightly_until"] = add_months(asye_start, 6) if asye_start else None
-    record["asye_end_date"] = add_months(asye_start, 12) if asye_start else None
+    phases = asye_phases(asye_start) if asye_start else None
+    record["asye_weekly_until"] = phases.weekly_until if phases else None
+    record["asye_fortnightly_until"] = phases.fortnightly_until if phases else None
+    record["asye_end_date"] = phases.ends if phases else None
     return record
 
 

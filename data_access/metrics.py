@@ -26,7 +26,6 @@ from sqlmodel import Session
 
 from data_access.dates import add_months
 from data_access.models import (
-    SUPERVISION_ELIGIBLE_ROLES,
     CaseloadSnapshot,
     Staff,
     SupervisionAudit,
@@ -34,7 +33,14 @@ from data_access.models import (
     Team,
     Vacancy,
 )
-from data_access.policy import DEFAULT_POLICY, Policy
+from data_access.policy import (
+    DEFAULT_POLICY,
+    FORTNIGHTLY_INTERVAL_DAYS,
+    MONTHLY_INTERVAL_DAYS,
+    SUPERVISION_ELIGIBLE_ROLES,
+    WEEKLY_INTERVAL_DAYS,
+    Policy,
+)
 from data_access.scope import WHOLE_ORGANISATION, Scope
 
 MetricValue = float | int | None
@@ -259,9 +265,15 @@ def interval_cutoff(as_at: date) -> ColumnElement[date]:
     A held session on or after this date is in date."""
     started_asye = Staff.asye_start_date <= as_at
     return case(
-        (and_(started_asye, Staff.asye_weekly_until > as_at), as_at - timedelta(days=7)),
-        (and_(started_asye, Staff.asye_fortnightly_until > as_at), as_at - timedelta(days=14)),
-        else_=as_at - timedelta(days=31),
+        (
+            and_(started_asye, Staff.asye_weekly_until > as_at),
+            as_at - timedelta(days=WEEKLY_INTERVAL_DAYS),
+        ),
+        (
+            and_(started_asye, Staff.asye_fortnightly_until > as_at),
+            as_at - timedelta(days=FORTNIGHTLY_INTERVAL_DAYS),
+        ),
+        else_=as_at - timedelta(days=MONTHLY_INTERVAL_DAYS),
     )
 
 

@@ -18,8 +18,6 @@ ROLES = (
     "team_manager",
     "service_manager",
 )
-#: Roles whose supervision the supervision metrics cover.
-SUPERVISION_ELIGIBLE_ROLES = ("social_worker", "senior_practitioner", "advanced_practitioner")
 EMPLOYMENT_TYPES = ("permanent", "agency")
 SESSION_STATUSES = ("held", "cancelled")
 AUDIT_GRADES = ("outstanding", "good", "requires_improvement", "inadequate")

@@ -8,7 +8,10 @@ touching the definitions; the dashboard shows targets from here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Literal
+
+from data_access.dates import add_months
 
 TEAM_TYPES = (
     "safeguarding",
@@ -22,6 +25,62 @@ TEAM_TYPES = (
 )
 
 Direction = Literal["lower", "higher"]
+
+# --- Supervision (LGA Standards for employers of social workers, standard 5) -------------------
+
+#: The roles whose supervision the supervision metrics cover (and whom the Team page tracks).
+SUPERVISION_ELIGIBLE_ROLES = ("social_worker", "senior_practitioner", "advanced_practitioner")
+#: In the ASYE: weekly supervision for the first ASYE_WEEKLY_DAYS days, fortnightly until
+#: ASYE_FORTNIGHTLY_MONTHS months after the start, then monthly like everyone else; the ASYE
+#: itself lasts ASYE_MONTHS months (its protected caseload applies until then).
+ASYE_WEEKLY_DAYS = 42
+ASYE_FORTNIGHTLY_MONTHS = 6
+ASYE_MONTHS = 12
+#: The required interval between supervision sessions, in days.
+WEEKLY_INTERVAL_DAYS = 7
+FORTNIGHTLY_INTERVAL_DAYS = 14
+MONTHLY_INTERVAL_DAYS = 31
+#: "Due soon": in date now, but not in date this many days from now with no further session.
+DUE_SOON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class AsyePhases:
+    """When a worker's ASYE phases end (each date exclusive): stored on the staff row at
+    import, so that SQL needs no date arithmetic (which differs between SQLite and
+    PostgreSQL)."""
+
+    weekly_until: date
+    fortnightly_until: date
+    ends: date
+
+
+def asye_phases(asye_start: date) -> AsyePhases:
+    """The ends of the weekly phase, the fortnightly phase and the ASYE itself."""
+    return AsyePhases(
+        asye_start + timedelta(days=ASYE_WEEKLY_DAYS),
+        add_months(asye_start, ASYE_FORTNIGHTLY_MONTHS),
+        add_months(asye_start, ASYE_MONTHS),
+    )
+
+
+def required_interval_days(asye_start: date | None, day: date) -> int:
+    """A worker's required supervision interval on `day`: weekly in the first weeks of their
+    ASYE, fortnightly to six months, otherwise monthly (see the constants above)."""
+    if asye_start is not None and asye_start <= day:
+        phases = asye_phases(asye_start)
+        if day < phases.weekly_until:
+            return WEEKLY_INTERVAL_DAYS
+        if day < phases.fortnightly_until:
+            return FORTNIGHTLY_INTERVAL_DAYS
+    return MONTHLY_INTERVAL_DAYS
+
+
+def over_limit(open_cases: int | None, limit: float | None) -> bool:
+    """A case holder is over their limit when their open cases are above it (equal is not
+    over)."""
+    return open_cases is not None and limit is not None and open_cases > limit
+
 
 #: Coventry's 2015 staff survey: 42% of staff used information on children's views and wishes
 #: in supervision. The supervision page and the board pack show it as the baseline line.
