@@ -329,6 +329,34 @@ def coverage_by_team(
     return results
 
 
+#: How many teams a team-by-month chart shows at most, so that it stays readable (and light)
+#: at any scope: 4,950 teams would be a chart 100,000 pixels tall.
+TEAMS_SHOWN = 25
+
+
+def weakest_teams(
+    rows: list[TeamMonthValue], search: str = "", count: int = TEAMS_SHOWN
+) -> tuple[list[TeamMonthValue], int]:
+    """The rows of at most `count` teams, those with the lowest value at the latest month
+    first (teams with no value there, or suppressed, come last), keeping only teams whose name
+    contains `search` (any case); and how many teams matched in all."""
+    if not rows:
+        return [], 0
+    latest = max(row.month for row in rows)
+    needle = search.strip().lower()
+    last_values = {
+        row.team_id: row.value
+        for row in rows
+        if row.month == latest and needle in row.team_name.lower()
+    }
+    order = sorted(
+        last_values,
+        key=lambda team: (last_values[team] is None, last_values[team] or 0.0, team),
+    )
+    shown = set(order[:count])
+    return [row for row in rows if row.team_id in shown], len(order)
+
+
 @dataclass(frozen=True)
 class SupervisionStatusCounts:
     eligible: int

@@ -122,3 +122,17 @@ def test_worker_sessions_only_within_the_grant(session):
     t2_manager = Grant("t2@council.example", "manager", (GrantScope("team", "T2"),))
     for grant in (t2_manager, BOARD):
         assert breakdowns.worker_sessions(session, "S02", since, D, "T1", grant=grant) == []
+
+
+def test_weakest_teams_keeps_charts_to_a_readable_number(session):
+    """At D: T2 66.7%, T1 50.0%, T3 100.0% (test_coverage_by_team)."""
+    months = [date(2025, 2, 28), D]
+    rows = breakdowns.coverage_by_team(session, months, Scope(), grant=EVERY_NAME)
+    shown, matching = breakdowns.weakest_teams(rows, count=2)
+    assert matching == 3
+    assert {row.team_id for row in shown} == {"T1", "T2"}  # the two lowest at D
+    assert len(shown) == 4  # both months of each
+    shown, matching = breakdowns.weakest_teams(rows, search=" BETA ")
+    assert (matching, {row.team_id for row in shown}) == (1, {"T3"})
+    assert breakdowns.weakest_teams(rows, search="nothing like it") == ([], 0)
+    assert breakdowns.weakest_teams([]) == ([], 0)
