@@ -312,6 +312,7 @@ def cmd_access_log(args: argparse.Namespace) -> int:
 
 
 def cmd_board_pack(args: argparse.Namespace) -> int:
+    # Imported here: the PDF engine and chart exporter load only for this command.
     from data_access.reports.board_pack import NoPack
     from data_access.reports.pdf import board_pack_pdf
 

@@ -23,10 +23,12 @@ import typst
 import vl_convert
 from sqlmodel import Session
 
+from data_access.benchmarks import BENCHMARK_INDICATORS
 from data_access.metrics import METRICS, MetricValue
 from data_access.reports.board_pack import (
     PACK_INDICATORS,
     THEME_KEY_INDICATOR,
+    THEMES,
     TRAJECTORY_MONTHS,
     BoardPack,
     Trajectory,
@@ -220,7 +222,6 @@ def view_model(pack: BoardPack) -> dict:
     national = None
     if pack.national is not None:
         found = pack.national.comparison
-        from data_access.benchmarks import BENCHMARK_INDICATORS
 
         def published(item) -> str:
             if item.value is not None:
@@ -286,17 +287,8 @@ def view_model(pack: BoardPack) -> dict:
                 }
                 for quarter, found in grades.items()
             ],
-            "standards": [
-                indicator(name)
-                for name in (
-                    "supervision_coverage",
-                    "supervision_agreement_share",
-                    "supervisor_training_share",
-                    "reflective_share",
-                    "childs_views_share",
-                    "audit_good_or_better_share",
-                )
-            ],
+            # The supervision theme's indicators are the standard's and the recommendations'.
+            "standards": [indicator(name) for name in THEMES["supervision"][1]],
         },
         "national": national,
         "earlier": [
