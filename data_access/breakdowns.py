@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from data_access.access import Grant, is_suppressed, visible_team_ids
 from data_access.dates import add_months, month_end
+from data_access.grid import metric_from_parts, parts_grid
 from data_access.metrics import (
-    METRICS,
     MetricValue,
     case_holders,
     caseload_limit,
@@ -93,9 +93,12 @@ def metric_series(
     scope: Scope,
     policy: Policy = DEFAULT_POLICY,
 ) -> list[SeriesPoint]:
-    """Each named metric at each month end, for a trend chart."""
+    """Each named metric at each month end, for a trend chart: one set-based grid, so the
+    cost does not grow with the number of months (data_access/grid.py)."""
+    grid = parts_grid(session, months, scope, policy)
+    totals = {month: grid.total(month) for month in months}
     return [
-        SeriesPoint(month, name, METRICS[name].compute(session, month, scope, policy))
+        SeriesPoint(month, name, metric_from_parts(name, totals[month]))
         for name in names
         for month in months
     ]
@@ -153,18 +156,36 @@ def compare_units(
     small = (
         small_teams(session, as_at, scope, grant) if units and units[0].kind == "team" else set()
     )
+    grid = parts_grid(session, [as_at], scope, policy)
+    members = _unit_members(session, scope, units)
     rows = []
-    for unit in units:
+    for unit, teams in zip(units, members, strict=True):
         if unit.scope.team_id in small:
             rows.append(UnitFigures(unit, dict.fromkeys(names), dict.fromkeys(names), True))
             continue
-        values = {name: METRICS[name].compute(session, as_at, unit.scope, policy) for name in names}
+        parts = grid.total(as_at, teams)
+        values = {name: metric_from_parts(name, parts) for name in names}
         statuses = {
             name: policy.targets[name].status(value) if name in policy.targets else None
             for name, value in values.items()
         }
         rows.append(UnitFigures(unit, values, statuses))
     return rows
+
+
+def _unit_members(session: Session, scope: Scope, units: list[Unit]) -> list[list[str]]:
+    """Each unit's team ids, in the order of `units` (areas, hubs or teams one level below
+    `scope`)."""
+    teams = teams_in_scope(session, scope)
+    members = []
+    for unit in units:
+        if unit.kind == "team":
+            members.append([unit.scope.team_id])
+        elif unit.kind == "hub":
+            members.append([team.team_id for team in teams if team.hub == unit.scope.hub])
+        else:
+            members.append([team.team_id for team in teams if team.area == unit.scope.area])
+    return members
 
 
 def small_teams(session: Session, as_at: date, scope: Scope, grant: Grant) -> set[str]:
@@ -306,23 +327,13 @@ def coverage_by_team(
     `grant` covers, is suppressed."""
     names = {team.team_id: team.team_name for team in teams_in_scope(session, scope)}
     visible = visible_team_ids(session, grant, scope)
+    grid = parts_grid(session, months, scope, DEFAULT_POLICY)
     results = []
     for month in months:
-        latest = latest_held_sessions(month, scope)
-        query = (
-            select(
-                Staff.team_id,
-                func.count(),
-                count_where(supervision_in_date(month, latest.c.last_session)),
-            )
-            .select_from(Staff)
-            .outerjoin(latest, latest.c.staff_id == Staff.staff_id)
-            .where(*where_staff(month, scope, eligible_for_supervision()))
-            .group_by(Staff.team_id)
-        )
-        found = {team_id: (int(n), int(ok)) for team_id, n, ok in session.execute(query)}
+        found = grid.by_day.get(month, {})
         for team_id, team_name in names.items():
-            eligible, in_date = found.get(team_id, (0, 0))
+            parts = found.get(team_id, {})
+            eligible, in_date = int(parts.get("eligible", 0)), int(parts.get("in_date", 0))
             hidden = is_suppressed(eligible, team_id, visible)
             value = None if hidden else percentage(in_date, eligible)
             results.append(TeamMonthValue(team_id, team_name, month, value, eligible, hidden))

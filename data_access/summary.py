@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data_access.dates import add_months, month_end
+from data_access.grid import metric_from_parts, parts_grid
 from data_access.metrics import METRICS, MetricValue, round_one_decimal
 from data_access.models import (
     CaseloadSnapshot,
@@ -122,15 +123,15 @@ def headline_figures(
     `history_months` month ends."""
     year_earlier = add_months(as_at, -12)
     months = [month_end(add_months(as_at, -back)) for back in range(history_months - 1, -1, -1)]
+    # Every value on every date from one set-based grid (data_access/grid.py).
+    grid = parts_grid(session, [*months, as_at, year_earlier], scope, policy)
+    totals = {day: grid.total(day) for day in grid.days}
     figures = []
     for name in names:
         metric = METRICS[name]
-        history = [(month, metric.compute(session, month, scope, policy)) for month in months]
-        if history and history[-1][0] == as_at:
-            value = history[-1][1]
-        else:
-            value = metric.compute(session, as_at, scope, policy)
-        before = metric.compute(session, year_earlier, scope, policy)
+        history = [(month, metric_from_parts(name, totals[month])) for month in months]
+        value = metric_from_parts(name, totals[as_at])
+        before = metric_from_parts(name, totals[year_earlier])
         target = policy.targets.get(name)
         change = direction = None
         if value is not None and before is not None:

@@ -27,7 +27,8 @@ from data_access.breakdowns import (
 )
 from data_access.comparison import Comparison, benchmark_years, comparison
 from data_access.dates import add_months, month_end
-from data_access.metrics import METRICS, MetricValue, round_one_decimal
+from data_access.grid import metric_from_parts, parts_grid
+from data_access.metrics import MetricValue, round_one_decimal
 from data_access.policy import CHILDS_VIEWS_BASELINE, Policy, Target
 from data_access.reports.commentary import Commentary, earlier_commentary, latest_commentary
 from data_access.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
@@ -196,15 +197,16 @@ def _furthest_teams(
     """Teams in scope on the wrong side of the target for `name`, furthest first (at most
     FURTHEST_TEAMS), and how many teams were left out because their figures are suppressed.
 
-    Team by team, one metric evaluation each (the set-based engine is issue 12's work).
+    Every team's figure comes from one set-based grid (data_access/grid.py).
     """
     target = policy.targets[name]
     small = small_teams(session, as_at, scope, PACK_GRANT)
+    grid = parts_grid(session, [as_at], scope, policy)
     gaps = []
     for team in teams_in_scope(session, scope):
         if team.team_id in small:
             continue
-        value = METRICS[name].compute(session, as_at, Scope(team_id=team.team_id), policy)
+        value = metric_from_parts(name, grid.total(as_at, [team.team_id]))
         if value is None:
             continue
         gap = value - target.value if target.better == "lower" else target.value - value

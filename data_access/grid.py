@@ -1,0 +1,348 @@
+"""Every metric for many dates and many teams at once: the set-based path.
+
+Each metric in `data_access.metrics` is a ratio of additive parts (FTE sums and counts). Here
+the parts are computed for a grid of (date, team) in six SQL statements, whatever the number of
+dates or teams: one each for staff in post, leavers, vacancies, caseloads, recent sessions and
+audits. Any scope's figure is then the ratio of its teams' summed parts. So a 24-month trend,
+a row of sparklines or a table of 150 units costs the same six statements as a single date.
+
+The definitions are those of `data_access.metrics` (the single-date path, which stays the
+reference); `tests/test_grid.py` proves the two agree on every month end of the hand-made
+organisation and of the demo. Dates are passed to SQL as literal rows (D, D - 12 months, ...
+computed in Python), so the same SQL runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, union_all
+from sqlmodel import Session
+
+from data_access.dates import add_months
+from data_access.metrics import (
+    MetricValue,
+    caseload_limit,
+    count_where,
+    percentage,
+    round_one_decimal,
+)
+from data_access.models import (
+    CaseloadSnapshot,
+    Staff,
+    SupervisionAudit,
+    SupervisionSession,
+    Team,
+    Vacancy,
+)
+from data_access.policy import (
+    FORTNIGHTLY_INTERVAL_DAYS,
+    MONTHLY_INTERVAL_DAYS,
+    SUPERVISION_ELIGIBLE_ROLES,
+    WEEKLY_INTERVAL_DAYS,
+    Policy,
+)
+from data_access.scope import Scope
+
+#: The parts every metric is made of, summed over teams.
+PART_NAMES = (
+    "headcount",
+    "permanent_fte",
+    "agency_fte",
+    "permanent_count",
+    "permanent_stayed",
+    "eligible",
+    "in_date",
+    "agreed",
+    "managers",
+    "trained",
+    "leavers_fte",
+    "vacant_fte",
+    "holders",
+    "cases",
+    "holders_fte",
+    "over",
+    "held",
+    "reflective",
+    "views",
+    "audits",
+    "good",
+)
+
+Parts = dict[str, float]
+
+
+def _dates_table(session: Session, days: list[date], policy: Policy):
+    """One literal row per date D with every bound the definitions use, and S, the caseload
+    snapshot used for D (the latest snapshot_date <= D anywhere in the data)."""
+    snapshots = sorted(session.execute(select(CaseloadSnapshot.snapshot_date).distinct()).scalars())
+    rows = []
+    for day in days:
+        position = bisect.bisect_right(snapshots, day)
+        snapshot = snapshots[position - 1] if position else None
+        values = {
+            "d": day,
+            "d_year": add_months(day, -12),
+            "d_quarter": add_months(day, -3),
+            "d_training": add_months(day, -policy.supervisor_training_window_months),
+            "d_weekly": day - timedelta(days=WEEKLY_INTERVAL_DAYS),
+            "d_fortnightly": day - timedelta(days=FORTNIGHTLY_INTERVAL_DAYS),
+            "d_monthly": day - timedelta(days=MONTHLY_INTERVAL_DAYS),
+            "snapshot": snapshot,
+        }
+        rows.append(select(*(literal(v, Date).label(k) for k, v in values.items())))
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("dates")
+
+
+def _in_post(dates):
+    return and_(
+        Staff.start_date <= dates.c.d, or_(Staff.end_date.is_(None), Staff.end_date > dates.c.d)
+    )
+
+
+def _scoped(query, scope: Scope):
+    condition = scope.contains_team(Staff.team_id)
+    return query if condition is None else query.where(condition)
+
+
+def _staff_parts(dates, scope: Scope):
+    permanent = Staff.employment_type == "permanent"
+    eligible = Staff.role.in_(SUPERVISION_ELIGIBLE_ROLES)
+    in_asye = Staff.asye_start_date <= dates.c.d
+    cutoff = case(
+        (and_(in_asye, Staff.asye_weekly_until > dates.c.d), dates.c.d_weekly),
+        (and_(in_asye, Staff.asye_fortnightly_until > dates.c.d), dates.c.d_fortnightly),
+        else_=dates.c.d_monthly,
+    )
+    # In date: a held session in [cutoff, D] (so the latest held session on or before D is at
+    # most the interval before D), or a start fewer than the interval's days before D.
+    supervised = exists().where(
+        SupervisionSession.staff_id == Staff.staff_id,
+        SupervisionSession.status == "held",
+        SupervisionSession.session_date >= cutoff,
+        SupervisionSession.session_date <= dates.c.d,
+    )
+    manager = Staff.role == "team_manager"
+    query = (
+        select(
+            dates.c.d,
+            Staff.team_id,
+            func.count(),
+            func.coalesce(func.sum(case((permanent, Staff.fte), else_=0.0)), 0.0),
+            func.coalesce(
+                func.sum(case((Staff.employment_type == "agency", Staff.fte), else_=0.0)), 0.0
+            ),
+            count_where(permanent),
+            count_where(and_(permanent, Staff.start_date <= dates.c.d_year)),
+            count_where(eligible),
+            count_where(and_(eligible, or_(supervised, Staff.start_date > cutoff))),
+            count_where(and_(eligible, Staff.supervision_agreement_date <= dates.c.d)),
+            count_where(manager),
+            count_where(
+                and_(
+                    manager,
+                    Staff.supervision_training_date > dates.c.d_training,
+                    Staff.supervision_training_date <= dates.c.d,
+                )
+            ),
+        )
+        .select_from(dates)
+        .join(Staff, _in_post(dates))
+        .group_by(dates.c.d, Staff.team_id)
+    )
+    names = (
+        "headcount", "permanent_fte", "agency_fte", "permanent_count", "permanent_stayed",
+        "eligible", "in_date", "agreed", "managers", "trained",
+    )  # fmt: skip
+    return _scoped(query, scope), names
+
+
+def _leaver_parts(dates, scope: Scope):
+    query = (
+        select(dates.c.d, Staff.team_id, func.coalesce(func.sum(Staff.fte), 0.0))
+        .select_from(dates)
+        .join(
+            Staff,
+            and_(
+                Staff.employment_type == "permanent",
+                Staff.end_date > dates.c.d_year,
+                Staff.end_date <= dates.c.d,
+            ),
+        )
+        .group_by(dates.c.d, Staff.team_id)
+    )
+    return _scoped(query, scope), ("leavers_fte",)
+
+
+def _vacancy_parts(dates, scope: Scope):
+    later = Vacancy.__table__.alias("later")
+    newer_row = exists().where(
+        later.c.team_id == Vacancy.team_id,
+        later.c.as_at > Vacancy.as_at,
+        later.c.as_at <= dates.c.d,
+    )
+    query = (
+        select(dates.c.d, Vacancy.team_id, func.coalesce(func.sum(Vacancy.vacant_fte), 0.0))
+        .select_from(dates)
+        .join(Vacancy, Vacancy.as_at <= dates.c.d)
+        .where(~newer_row)
+        .group_by(dates.c.d, Vacancy.team_id)
+    )
+    condition = scope.contains_team(Vacancy.team_id)
+    return (query if condition is None else query.where(condition)), ("vacant_fte",)
+
+
+def _caseload_parts(dates, scope: Scope, policy: Policy):
+    over = CaseloadSnapshot.open_cases > caseload_limit(dates.c.snapshot, policy)
+    query = (
+        select(
+            dates.c.d,
+            Staff.team_id,
+            func.count(),
+            func.coalesce(func.sum(CaseloadSnapshot.open_cases), 0),
+            func.coalesce(func.sum(Staff.fte), 0.0),
+            count_where(over),
+        )
+        .select_from(dates)
+        .join(
+            CaseloadSnapshot,
+            and_(
+                CaseloadSnapshot.snapshot_date == dates.c.snapshot,
+                CaseloadSnapshot.open_cases > 0,
+            ),
+        )
+        .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
+        .join(Team, Team.team_id == Staff.team_id)
+        .group_by(dates.c.d, Staff.team_id)
+    )
+    return _scoped(query, scope), ("holders", "cases", "holders_fte", "over")
+
+
+def _session_parts(dates, scope: Scope):
+    query = (
+        select(
+            dates.c.d,
+            Staff.team_id,
+            func.count(),
+            count_where(SupervisionSession.reflective.is_(True)),
+            count_where(SupervisionSession.childs_views_recorded.is_(True)),
+        )
+        .select_from(dates)
+        .join(
+            SupervisionSession,
+            and_(
+                SupervisionSession.status == "held",
+                SupervisionSession.session_date > dates.c.d_quarter,
+                SupervisionSession.session_date <= dates.c.d,
+            ),
+        )
+        .join(Staff, Staff.staff_id == SupervisionSession.staff_id)
+        .group_by(dates.c.d, Staff.team_id)
+    )
+    return _scoped(query, scope), ("held", "reflective", "views")
+
+
+def _audit_parts(dates, scope: Scope):
+    query = (
+        select(
+            dates.c.d,
+            Staff.team_id,
+            func.count(),
+            count_where(SupervisionAudit.grade.in_(("outstanding", "good"))),
+        )
+        .select_from(dates)
+        .join(
+            SupervisionAudit,
+            and_(
+                SupervisionAudit.audit_date > dates.c.d_year,
+                SupervisionAudit.audit_date <= dates.c.d,
+            ),
+        )
+        .join(Staff, Staff.staff_id == SupervisionAudit.staff_id)
+        .group_by(dates.c.d, Staff.team_id)
+    )
+    return _scoped(query, scope), ("audits", "good")
+
+
+@dataclass(frozen=True)
+class PartsGrid:
+    """The parts of every metric for each date and each team with any:
+    `by_day[D][team_id]`."""
+
+    days: tuple[date, ...]
+    by_day: dict[date, dict[str, Parts]]
+
+    def total(self, day: date, team_ids: Iterable[str] | None = None) -> Parts:
+        """The parts summed over `team_ids` (None: every team in the grid) at `day`."""
+        teams = self.by_day.get(day, {})
+        chosen = teams.values() if team_ids is None else (teams[t] for t in team_ids if t in teams)
+        summed: Parts = dict.fromkeys(PART_NAMES, 0.0)
+        for parts in chosen:
+            for name, value in parts.items():
+                summed[name] += value
+        return summed
+
+
+def parts_grid(session: Session, days: list[date], scope: Scope, policy: Policy) -> PartsGrid:
+    """Every metric's parts for each date in `days` and each team in `scope`: six statements."""
+    days = sorted(set(days))
+    if not days:
+        return PartsGrid((), {})
+    dates = _dates_table(session, days, policy)
+    by_day: dict[date, dict[str, Parts]] = defaultdict(lambda: defaultdict(dict))
+    for query, names in (
+        _staff_parts(dates, scope),
+        _leaver_parts(dates, scope),
+        _vacancy_parts(dates, scope),
+        _caseload_parts(dates, scope, policy),
+        _session_parts(dates, scope),
+        _audit_parts(dates, scope),
+    ):
+        for day, team_id, *values in session.execute(query):
+            cell = by_day[_as_date(day)][team_id]
+            for name, value in zip(names, values, strict=True):
+                cell[name] = float(value or 0)
+    return PartsGrid(tuple(days), {day: dict(teams) for day, teams in by_day.items()})
+
+
+def _as_date(value) -> date:
+    """SQLite hands back literal dates as text."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def metric_from_parts(name: str, parts: Parts) -> MetricValue:
+    """A metric's value from its summed parts: the same ratios as data_access.metrics."""
+    p = parts
+    if name == "headcount":
+        return int(p["headcount"])
+    if name == "fte_in_post":
+        return round_one_decimal(p["permanent_fte"])
+    if name == "agency_rate_fte":
+        return percentage(p["agency_fte"], p["agency_fte"] + p["permanent_fte"])
+    if name == "turnover_rate_fte":
+        return percentage(p["leavers_fte"], p["permanent_fte"])
+    if name == "vacancy_rate_fte":
+        return percentage(p["vacant_fte"], p["vacant_fte"] + p["permanent_fte"])
+    if name == "stability_index":
+        return percentage(p["permanent_stayed"], p["permanent_count"])
+    if name == "caseload_average":
+        return round_one_decimal(p["cases"] / p["holders_fte"]) if p["holders_fte"] else None
+    if name == "caseload_over_threshold_share":
+        return percentage(p["over"], p["holders"])
+    if name == "supervision_coverage":
+        return percentage(p["in_date"], p["eligible"])
+    if name == "supervision_agreement_share":
+        return percentage(p["agreed"], p["eligible"])
+    if name == "supervisor_training_share":
+        return percentage(p["trained"], p["managers"])
+    if name == "reflective_share":
+        return percentage(p["reflective"], p["held"])
+    if name == "childs_views_share":
+        return percentage(p["views"], p["held"])
+    if name == "audit_good_or_better_share":
+        return percentage(p["good"], p["audits"])
+    raise KeyError(name)
