@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from data_access.breakdowns import TEAMS_SHOWN, most_over_threshold
 from data_access.metrics import METRICS
 from data_access.reports.charts import rule, trend_chart
 from ui import format as fmt
@@ -114,6 +115,14 @@ chart_block(
 left, right = st.columns(2)
 with left:
     team_rows = queries.caseloads_by_team(as_at, scope, current_grant())
+    search = st.text_input(
+        "Find a team in the chart below",
+        key="caseload-search",
+        placeholder="part of a team's name",
+        help=f"The chart shows at most {TEAMS_SHOWN} teams: those with the highest share over "
+        "threshold, or those whose name contains what you type here.",
+    )
+    shown_rows, matching = most_over_threshold(team_rows, search)
     teams = pd.DataFrame(
         [
             {
@@ -122,7 +131,7 @@ with left:
                 "Average caseload": t.caseload_average,
                 "% over threshold": t.over_threshold_share,
             }
-            for t in team_rows
+            for t in shown_rows
         ]
     )
     team_chart = None
@@ -139,7 +148,14 @@ with left:
         )
     chart_block(
         "Share over threshold by team",
-        METRICS["caseload_over_threshold_share"].definition,
+        (
+            f"The {len(shown_rows)} teams with the highest share, of {matching}"
+            + (f" matching “{fmt.plain(search.strip())}”" if search.strip() else " in scope")
+            + "; find any other team above. "
+            if matching > len(shown_rows)
+            else ""
+        )
+        + METRICS["caseload_over_threshold_share"].definition,
         team_chart,
         teams,
         height=max(330, 20 * len(teams) + 90),

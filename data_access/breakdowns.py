@@ -345,6 +345,10 @@ def coverage_by_team(
 TEAMS_SHOWN = 25
 
 
+def _matching(name: str, search: str) -> bool:
+    return search.strip().lower() in name.lower()
+
+
 def weakest_teams(
     rows: list[TeamMonthValue], search: str = "", count: int = TEAMS_SHOWN
 ) -> tuple[list[TeamMonthValue], int]:
@@ -354,11 +358,10 @@ def weakest_teams(
     if not rows:
         return [], 0
     latest = max(row.month for row in rows)
-    needle = search.strip().lower()
     last_values = {
         row.team_id: row.value
         for row in rows
-        if row.month == latest and needle in row.team_name.lower()
+        if row.month == latest and _matching(row.team_name, search)
     }
     order = sorted(
         last_values,
@@ -469,6 +472,23 @@ class TeamCaseloads:
     over_threshold_share: float | None
     #: Fewer than SMALL_GROUP_MINIMUM case holders, names not granted: figures are None.
     suppressed: bool = False
+
+
+def most_over_threshold(
+    rows: list[TeamCaseloads], search: str = "", count: int = TEAMS_SHOWN
+) -> tuple[list[TeamCaseloads], int]:
+    """At most `count` teams, the highest share over threshold first (teams with no figure
+    last), keeping only teams whose name contains `search` (any case); and how many teams
+    matched in all."""
+    matching = [row for row in rows if _matching(row.team_name, search)]
+    matching.sort(
+        key=lambda row: (
+            row.over_threshold_share is None,
+            -(row.over_threshold_share or 0.0),
+            row.team_name,
+        )
+    )
+    return matching[:count], len(matching)
 
 
 def caseloads_by_team(

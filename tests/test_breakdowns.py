@@ -136,3 +136,16 @@ def test_weakest_teams_keeps_charts_to_a_readable_number(session):
     assert (matching, {row.team_id for row in shown}) == (1, {"T3"})
     assert breakdowns.weakest_teams(rows, search="nothing like it") == ([], 0)
     assert breakdowns.weakest_teams([]) == ([], 0)
+
+
+def test_most_over_threshold_keeps_the_caseload_chart_readable(session):
+    """At the 31/03/2025 snapshot: T1 holders S01 20, S02 10, S03 18, S06 17 (in the ASYE,
+    limit 16.2): S01 and S06 over, 2 of 4 = 50.0%; T3 S11 16 of 16.2: 0.0%; T2 has no case
+    holder (S08 holds 0 cases), so no figure."""
+    rows = breakdowns.caseloads_by_team(session, D, Scope(), grant=EVERY_NAME)
+    shown, matching = breakdowns.most_over_threshold(rows, count=2)
+    assert matching == 3
+    assert [(r.team_id, r.over_threshold_share) for r in shown] == [("T1", 50.0), ("T3", 0.0)]
+    shown, matching = breakdowns.most_over_threshold(rows, search="alpha")
+    assert matching == 2
+    assert [(r.team_id, r.over_threshold_share) for r in shown] == [("T1", 50.0), ("T2", None)]
