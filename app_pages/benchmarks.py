@@ -53,8 +53,8 @@ if source is None:
 
 st.caption(
     f"Published by the Department for Education (snapshot at 30 September each year) · loaded "
-    f"{fmt.uk_datetime(source['loaded_at'])} from {source['indicators_file']} · statistical "
-    f"neighbour model: {source['neighbours_file'] or 'none loaded'}"
+    f"{fmt.uk_datetime(source.loaded_at)} from {source.indicators_file} · statistical "
+    f"neighbour model: {source.neighbours_file or 'none loaded'}"
 )
 st.markdown(
     "Is that good? Our published figures beside England, our region and the median of our "
@@ -185,7 +185,8 @@ st.caption(
     "submission. We hold no sickness data, so there is no internal absence figure."
 )
 
-census = queries.census_return(ours.la_code)
+stored = queries.census_return(ours.la_code)
+census = stored.figures if stored else None
 st.subheader("Our census return before submission")
 if census is None:
     st.caption(
@@ -199,7 +200,7 @@ else:
         census_rows.append(
             {
                 "Indicator": indicator.label,
-                f"Census return {census['year']}": shown(census[name], indicator.unit),
+                f"Census return {census.year}": shown(getattr(census, name), indicator.unit),
                 f"Published {years[0]}": shown(latest.indicators[name].la, indicator.unit)
                 if latest
                 else "not published",
@@ -209,16 +210,16 @@ else:
             }
         )
     st.caption(
-        f"From {census['file_name']} (loaded {fmt.uk_datetime(census['loaded_at'])}): "
-        f"{census['worker_records']} worker records, reference date "
-        f"{fmt.uk_date(census['reference_date'])}. In post {census['inpost_fte']:.1f} FTE "
-        f"({census['inpost_headcount']} people); starters {census['starters_fte']:.1f} FTE, "
-        f"leavers {census['leavers_fte']:.1f} FTE; agency {census['agency_fte']:.1f} FTE; "
-        f"{census['cases']} cases held by {census['case_holders_fte']:.1f} FTE."
+        f"From {stored.file_name} (loaded {fmt.uk_datetime(stored.loaded_at)}): "
+        f"{census.worker_records} worker records, reference date "
+        f"{fmt.uk_date(census.reference_date)}. In post {census.inpost_fte:.1f} FTE "
+        f"({census.inpost_headcount} people); starters {census.starters_fte:.1f} FTE, "
+        f"leavers {census.leavers_fte:.1f} FTE; agency {census.agency_fte:.1f} FTE; "
+        f"{census.cases} cases held by {census.case_holders_fte:.1f} FTE."
     )
     census_table = pd.DataFrame(census_rows)
     st.dataframe(census_table, hide_index=True, width="stretch")
-    csv_download(census_table, f"Census return {census['year']} figures")
+    csv_download(census_table, f"Census return {census.year} figures")
 
 st.subheader(f"Trends, {min(years)} to {max(years)}")
 points = queries.benchmark_trend(ours.la_code)

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, delete, select
@@ -471,9 +471,22 @@ def _store(session: Session, figures: CensusFigures, name: str, user: str) -> No
     )
 
 
-def latest_census_return(session: Session, la_code: str) -> CensusReturn | None:
+_FIGURE_FIELDS = tuple(item.name for item in fields(CensusFigures))
+
+
+@dataclass(frozen=True)
+class StoredCensusReturn:
+    """A census return's figures as saved, with where and when they came from."""
+
+    figures: CensusFigures
+    file_name: str
+    loaded_at: datetime
+    loaded_by: str
+
+
+def latest_census_return(session: Session, la_code: str) -> StoredCensusReturn | None:
     """The most recent year's census return held for the authority."""
-    return (
+    row = (
         session.execute(
             select(CensusReturn)
             .where(CensusReturn.la_code == la_code)
@@ -483,3 +496,7 @@ def latest_census_return(session: Session, la_code: str) -> CensusReturn | None:
         .scalars()
         .first()
     )
+    if row is None:
+        return None
+    figures = CensusFigures(**{name: getattr(row, name) for name in _FIGURE_FIELDS})
+    return StoredCensusReturn(figures, row.file_name, row.loaded_at, row.loaded_by)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
@@ -160,9 +160,31 @@ def median_of(values: list[float]) -> float | None:
     return round_one_decimal(statistics.median(values)) if values else None
 
 
-def benchmark_source(session: Session) -> BenchmarkSource | None:
+@dataclass(frozen=True)
+class LoadedBenchmarks:
+    """The benchmark load in use: when, from which files, which years."""
+
+    loaded_at: datetime
+    loaded_by: str
+    indicators_file: str
+    neighbours_file: str | None
+    first_year: int
+    last_year: int
+
+
+def benchmark_source(session: Session) -> LoadedBenchmarks | None:
     """The benchmark load in use, or None when none has been loaded."""
-    return session.execute(select(BenchmarkSource)).scalars().first()
+    row = session.execute(select(BenchmarkSource)).scalars().first()
+    if row is None:
+        return None
+    return LoadedBenchmarks(
+        row.loaded_at,
+        row.loaded_by,
+        row.indicators_file,
+        row.neighbours_file,
+        row.first_year,
+        row.last_year,
+    )
 
 
 def benchmark_years(session: Session) -> list[int]:

@@ -15,7 +15,7 @@ import streamlit as st
 from data_access import access, breakdowns, comparison, summary
 from data_access.access import Grant
 from data_access.benchmarks import our_authority
-from data_access.census import latest_census_return
+from data_access.census import StoredCensusReturn, latest_census_return
 from data_access.db import session_scope
 from data_access.demo import demo_personas as _demo_personas
 from data_access.demo import holds_only_demo
@@ -281,11 +281,10 @@ def save_commentary(as_at: date, scope: Scope, section: str, text: str, grant: G
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def benchmark_source() -> dict | None:
-    """The benchmark load in use, as a dict of its columns."""
+def benchmark_source() -> comparison.LoadedBenchmarks | None:
+    """The benchmark load in use."""
     with session_scope() as session:
-        source = comparison.benchmark_source(session)
-        return source.model_dump() if source is not None else None
+        return comparison.benchmark_source(session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -355,8 +354,7 @@ def internal_figures(year: int, scope: Scope) -> comparison.InternalFigures:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def census_return(la_code: str) -> dict | None:
-    """The latest census return's figures held for the authority, as a dict of its columns."""
+def census_return(la_code: str) -> StoredCensusReturn | None:
+    """The latest census return's figures held for the authority."""
     with session_scope() as session:
-        stored = latest_census_return(session, la_code)
-        return stored.model_dump() if stored is not None else None
+        return latest_census_return(session, la_code)
