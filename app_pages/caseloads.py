@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_access.breakdowns import TEAMS_SHOWN, most_over_threshold
+from data_access.breakdowns import most_over_threshold
 from data_access.metrics import METRICS
 from data_access.reports.charts import rule, trend_chart
 from ui import format as fmt
@@ -14,7 +14,7 @@ from ui import queries
 from ui.auth import current_grant
 from ui.charts import chart_block
 from ui.filters import current
-from ui.layout import page_header, suppressed_note
+from ui.layout import page_header, suppressed_note, team_search, teams_shown_note
 from ui.period import choose_period
 from ui.tiles import headline_tiles
 
@@ -115,13 +115,7 @@ chart_block(
 left, right = st.columns(2)
 with left:
     team_rows = queries.caseloads_by_team(as_at, scope, current_grant())
-    search = st.text_input(
-        "Find a team in the chart below",
-        key="caseload-search",
-        placeholder="part of a team's name",
-        help=f"The chart shows at most {TEAMS_SHOWN} teams: those with the highest share over "
-        "threshold, or those whose name contains what you type here.",
-    )
+    search = team_search("caseload-search", "those with the highest share over threshold")
     shown_rows, matching = most_over_threshold(team_rows, search)
     teams = pd.DataFrame(
         [
@@ -148,13 +142,7 @@ with left:
         )
     chart_block(
         "Share over threshold by team",
-        (
-            f"The {len(shown_rows)} teams with the highest share, of {matching}"
-            + (f" matching “{fmt.plain(search.strip())}”" if search.strip() else " in scope")
-            + "; find any other team above. "
-            if matching > len(shown_rows)
-            else ""
-        )
+        teams_shown_note(len(shown_rows), matching, search, "with the highest share")
         + METRICS["caseload_over_threshold_share"].definition,
         team_chart,
         teams,

@@ -7,17 +7,16 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_access.breakdowns import TEAMS_SHOWN, weakest_teams
+from data_access.breakdowns import weakest_teams
 from data_access.metrics import METRICS
 from data_access.models import AUDIT_GRADES
 from data_access.policy import CHILDS_VIEWS_BASELINE
 from data_access.reports.charts import trend_chart
-from ui import format as fmt
 from ui import queries
 from ui.auth import current_grant
 from ui.charts import chart_block
 from ui.filters import current
-from ui.layout import page_header, suppressed_note
+from ui.layout import page_header, suppressed_note, team_search, teams_shown_note
 from ui.period import choose_period
 
 filters = current()
@@ -90,13 +89,7 @@ chart_block(
 )
 
 coverage_rows = queries.coverage_by_team(as_at, 12, scope, current_grant())
-search = st.text_input(
-    "Find a team in the chart below",
-    key="heat-search",
-    placeholder="part of a team's name",
-    help=f"The chart shows at most {TEAMS_SHOWN} teams: those lowest in the latest month, or "
-    "those whose name contains what you type here.",
-)
+search = team_search("heat-search", "those lowest in the latest month")
 shown_rows, matching = weakest_teams(coverage_rows, search)
 heat = pd.DataFrame(
     [
@@ -139,13 +132,7 @@ heat_table = (
 shown_teams = heat["Team"].nunique() if not heat.empty else 0
 chart_block(
     "Supervision in date by team, last 12 months",
-    (
-        f"The {shown_teams} teams lowest in the latest month, of {matching}"
-        + (f" matching “{fmt.plain(search.strip())}”" if search.strip() else " in scope")
-        + "; find any other team above. "
-        if matching > shown_teams
-        else ""
-    )
+    teams_shown_note(shown_teams, matching, search, "lowest in the latest month")
     + "Each cell is supervision_coverage for one team at one month end; weakest teams at the "
     "bottom. " + METRICS["supervision_coverage"].definition,
     heat_chart,

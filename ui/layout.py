@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data_access.access import SMALL_GROUP_MINIMUM, SUPPRESSED
+from data_access.breakdowns import TEAMS_SHOWN
 from ui import format as fmt
 from ui import queries
 from ui.auth import current_grant
@@ -58,3 +59,23 @@ def grid(count: int, per_row: int) -> list:
     order (and a screen reader's) follows the layout rather than running down each column."""
     cells = [cell for _ in range(0, count, per_row) for cell in st.columns(per_row)]
     return cells[:count]
+
+
+def team_search(key: str, which: str) -> str:
+    """A box to find a team in a chart that shows at most TEAMS_SHOWN teams, `which` saying
+    which teams it shows otherwise ("the lowest in the latest month")."""
+    return st.text_input(
+        "Find a team in the chart below",
+        key=key,
+        placeholder="part of a team's name",
+        help=f"The chart shows at most {TEAMS_SHOWN} teams: {which}, or those whose name "
+        "contains what you type here.",
+    )
+
+
+def teams_shown_note(shown: int, matching: int, search: str, which: str) -> str:
+    """The sentence a limited chart's definition starts with, when it leaves teams out."""
+    if matching <= shown:
+        return ""
+    where = f" matching “{fmt.plain(search.strip())}”" if search.strip() else " in scope"
+    return f"The {shown} teams {which}, of {matching}{where}; find any other team above. "
