@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import Date, and_, exists, func, literal, or_, select, union_all
 from sqlmodel import Session
 
 from data_access.dates import add_months
@@ -28,8 +28,11 @@ from data_access.metrics import (
     MetricValue,
     caseload_limit,
     count_where,
+    cutoff_by_phase,
+    in_post,
     percentage,
     round_one_decimal,
+    sum_fte_where,
 )
 from data_access.models import (
     CaseloadSnapshot,
@@ -98,12 +101,6 @@ def _dates_table(session: Session, days: list[date], policy: Policy):
     return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("dates")
 
 
-def _in_post(dates):
-    return and_(
-        Staff.start_date <= dates.c.d, or_(Staff.end_date.is_(None), Staff.end_date > dates.c.d)
-    )
-
-
 def _scoped(query, scope: Scope):
     condition = scope.contains_team(Staff.team_id)
     return query if condition is None else query.where(condition)
@@ -112,12 +109,7 @@ def _scoped(query, scope: Scope):
 def _staff_parts(dates, scope: Scope):
     permanent = Staff.employment_type == "permanent"
     eligible = Staff.role.in_(SUPERVISION_ELIGIBLE_ROLES)
-    in_asye = Staff.asye_start_date <= dates.c.d
-    cutoff = case(
-        (and_(in_asye, Staff.asye_weekly_until > dates.c.d), dates.c.d_weekly),
-        (and_(in_asye, Staff.asye_fortnightly_until > dates.c.d), dates.c.d_fortnightly),
-        else_=dates.c.d_monthly,
-    )
+    cutoff = cutoff_by_phase(dates.c.d, dates.c.d_weekly, dates.c.d_fortnightly, dates.c.d_monthly)
     # In date: a held session in [cutoff, D] (so the latest held session on or before D is at
     # most the interval before D), or a start fewer than the interval's days before D.
     supervised = exists().where(
@@ -132,10 +124,8 @@ def _staff_parts(dates, scope: Scope):
             dates.c.d,
             Staff.team_id,
             func.count(),
-            func.coalesce(func.sum(case((permanent, Staff.fte), else_=0.0)), 0.0),
-            func.coalesce(
-                func.sum(case((Staff.employment_type == "agency", Staff.fte), else_=0.0)), 0.0
-            ),
+            sum_fte_where(permanent),
+            sum_fte_where(Staff.employment_type == "agency"),
             count_where(permanent),
             count_where(and_(permanent, Staff.start_date <= dates.c.d_year)),
             count_where(eligible),
@@ -151,7 +141,7 @@ def _staff_parts(dates, scope: Scope):
             ),
         )
         .select_from(dates)
-        .join(Staff, _in_post(dates))
+        .join(Staff, in_post(dates.c.d))
         .group_by(dates.c.d, Staff.team_id)
     )
     names = (

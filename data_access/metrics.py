@@ -61,8 +61,9 @@ def percentage(numerator: float | None, denominator: float | None) -> float | No
 # --- building blocks -----------------------------------------------------------------------
 
 
-def in_post(as_at: date) -> ColumnElement[bool]:
-    """Staff in post at `as_at`: started on or before it, and not yet left."""
+def in_post(as_at: date | ColumnElement[date]) -> ColumnElement[bool]:
+    """Staff in post at `as_at` (a date, or a date column of the grid in data_access/grid.py):
+    started on or before it, and not yet left."""
     return and_(
         Staff.start_date <= as_at,
         or_(Staff.end_date.is_(None), Staff.end_date > as_at),
@@ -79,7 +80,7 @@ def where_staff(as_at: date | None, scope: Scope, *conditions) -> list[ColumnEle
     return clauses
 
 
-def _sum_fte_where(condition: ColumnElement[bool]):
+def sum_fte_where(condition: ColumnElement[bool]):
     return func.coalesce(func.sum(case((condition, Staff.fte), else_=0.0)), 0.0)
 
 
@@ -115,8 +116,8 @@ def fte_in_post(session: Session, as_at: date, scope: Scope, policy: Policy) -> 
 def agency_rate_fte(session: Session, as_at: date, scope: Scope, policy: Policy) -> float | None:
     """Agency FTE in post at D / (agency FTE + permanent FTE in post at D) x 100."""
     query = select(
-        _sum_fte_where(Staff.employment_type == "agency"),
-        _sum_fte_where(_permanent()),
+        sum_fte_where(Staff.employment_type == "agency"),
+        sum_fte_where(_permanent()),
     ).where(*where_staff(as_at, scope))
     agency, permanent = session.execute(query).one()
     return percentage(agency, agency + permanent)
@@ -180,7 +181,7 @@ def latest_snapshot_date(session: Session, as_at: date) -> date | None:
     return session.execute(query).scalar()
 
 
-def in_asye(on: date) -> ColumnElement[bool]:
+def in_asye(on: date | ColumnElement[date]) -> ColumnElement[bool]:
     return and_(Staff.asye_start_date <= on, Staff.asye_end_date > on)
 
 
@@ -263,17 +264,23 @@ def interval_cutoff(as_at: date) -> ColumnElement[date]:
     """SQL expression: D minus each worker's required supervision interval, which is 7 days
     in the first 42 days after asye_start_date, 14 days until 6 months after it, otherwise 31.
     A held session on or after this date is in date."""
-    started_asye = Staff.asye_start_date <= as_at
+    return cutoff_by_phase(
+        as_at,
+        as_at - timedelta(days=WEEKLY_INTERVAL_DAYS),
+        as_at - timedelta(days=FORTNIGHTLY_INTERVAL_DAYS),
+        as_at - timedelta(days=MONTHLY_INTERVAL_DAYS),
+    )
+
+
+def cutoff_by_phase(on, weekly, fortnightly, monthly) -> ColumnElement[date]:
+    """SQL expression: of the three cutoffs, the one for each worker's supervision phase at
+    `on` (a date, or a date column of the grid in data_access/grid.py): `weekly` in the ASYE's
+    weekly phase, `fortnightly` in its fortnightly phase, otherwise `monthly`."""
+    started_asye = Staff.asye_start_date <= on
     return case(
-        (
-            and_(started_asye, Staff.asye_weekly_until > as_at),
-            as_at - timedelta(days=WEEKLY_INTERVAL_DAYS),
-        ),
-        (
-            and_(started_asye, Staff.asye_fortnightly_until > as_at),
-            as_at - timedelta(days=FORTNIGHTLY_INTERVAL_DAYS),
-        ),
-        else_=as_at - timedelta(days=MONTHLY_INTERVAL_DAYS),
+        (and_(started_asye, Staff.asye_weekly_until > on), weekly),
+        (and_(started_asye, Staff.asye_fortnightly_until > on), fortnightly),
+        else_=monthly,
     )
 
 
