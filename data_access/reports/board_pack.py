@@ -27,11 +27,11 @@ from data_access.breakdowns import (
 )
 from data_access.comparison import Comparison, benchmark_years, comparison
 from data_access.dates import add_months, month_end
-from data_access.grid import metric_from_parts, parts_grid
+from data_access.grid import PartsGrid, metric_from_parts, parts_grid
 from data_access.metrics import MetricValue, round_one_decimal
 from data_access.policy import CHILDS_VIEWS_BASELINE, Policy, Target
 from data_access.reports.commentary import Commentary, earlier_commentary, latest_commentary
-from data_access.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
+from data_access.scope import Scope, TeamChoice, UnknownScope, resolve_scope, teams_in_scope
 from data_access.settings import ORGANISATION_NAME, OUR_AUTHORITY, setting
 from data_access.summary import (
     Freshness,
@@ -192,18 +192,19 @@ def describe_scope(scope: Scope) -> str:
 
 
 def _furthest_teams(
-    session: Session, as_at: date, scope: Scope, name: str, policy: Policy
-) -> tuple[list[TeamGap], int]:
-    """Teams in scope on the wrong side of the target for `name`, furthest first (at most
-    FURTHEST_TEAMS), and how many teams were left out because their figures are suppressed.
-
-    Every team's figure comes from one set-based grid (data_access/grid.py).
-    """
+    grid: PartsGrid,
+    as_at: date,
+    teams: list[TeamChoice],
+    small: set[str],
+    name: str,
+    policy: Policy,
+) -> list[TeamGap]:
+    """`teams` on the wrong side of the target for `name` at D, furthest first (at most
+    FURTHEST_TEAMS), leaving out the `small` (suppressed) ones; each team's figure from the
+    set-based grid of the pack's scope (data_access/grid.py)."""
     target = policy.targets[name]
-    small = small_teams(session, as_at, scope, PACK_GRANT)
-    grid = parts_grid(session, [as_at], scope, policy)
     gaps = []
-    for team in teams_in_scope(session, scope):
+    for team in teams:
         if team.team_id in small:
             continue
         value = metric_from_parts(name, grid.total(as_at, [team.team_id]))
@@ -213,7 +214,7 @@ def _furthest_teams(
         if gap > 0:
             gaps.append(TeamGap(team.team_name, team.hub, value, round_one_decimal(gap)))
     gaps.sort(key=lambda item: (-item.gap, item.team_name))
-    return gaps[:FURTHEST_TEAMS], len(small)
+    return gaps[:FURTHEST_TEAMS]
 
 
 def assemble_board_pack(
@@ -249,14 +250,20 @@ def assemble_board_pack(
     if all(figure.value is None for figure in figures):
         raise NoPack(f"there is no data for {describe_scope(scope)} as at {as_at:%d/%m/%Y}")
     by_name = {figure.name: figure for figure in figures}
-    themes = []
-    for key, (title, names) in THEMES.items():
-        furthest, suppressed = _furthest_teams(
-            session, as_at, scope, THEME_KEY_INDICATOR[key], policy
+    # One grid, one list of teams and one suppression check serve every theme's table.
+    grid = parts_grid(session, [as_at], scope, policy)
+    teams = teams_in_scope(session, scope)
+    small = small_teams(session, as_at, scope, PACK_GRANT)
+    themes = [
+        ThemeSection(
+            key,
+            title,
+            [by_name[name] for name in names],
+            _furthest_teams(grid, as_at, teams, small, THEME_KEY_INDICATOR[key], policy),
+            len(small),
         )
-        themes.append(
-            ThemeSection(key, title, [by_name[name] for name in names], furthest, suppressed)
-        )
+        for key, (title, names) in THEMES.items()
+    ]
     quarter_ends = months_ending(as_at, 12)[2::3]
     national = None
     our_code = setting(session, OUR_AUTHORITY)
