@@ -29,6 +29,7 @@ from data_access.metrics import METRICS, compute_metrics
 from data_access.parsing import InvalidValue, parse_date
 from data_access.reading import read_folder
 from data_access.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
+from data_access.stored_parts import ensure_stored_parts
 
 
 class CommandError(Exception):
@@ -63,7 +64,11 @@ def _print_loaded(result: ImportResult, started: float) -> None:
 
 def cmd_init_db(_args: argparse.Namespace) -> int:
     init_db()
+    with session_scope() as session:
+        months = ensure_stored_parts(session)
     print("Database schema is up to date.")
+    if months:
+        print(f"Stored the figures' parts for {months} month ends.")
     return 0
 
 

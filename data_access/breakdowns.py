@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from data_access.access import Grant, is_suppressed, visible_team_ids
 from data_access.dates import add_months, month_end
-from data_access.grid import metric_from_parts, parts_grid
+from data_access.grid import metric_from_parts, parts_grid, parts_totals
 from data_access.metrics import (
     MetricValue,
     case_holders,
@@ -95,8 +95,7 @@ def metric_series(
 ) -> list[SeriesPoint]:
     """Each named metric at each month end, for a trend chart: one set-based grid, so the
     cost does not grow with the number of months (data_access/grid.py)."""
-    grid = parts_grid(session, months, scope, policy)
-    totals = {month: grid.total(month) for month in months}
+    totals = parts_totals(session, months, scope, policy)
     return [
         SeriesPoint(month, name, metric_from_parts(name, totals[month]))
         for name in names
@@ -327,7 +326,7 @@ def coverage_by_team(
     `grant` covers, is suppressed."""
     names = {team.team_id: team.team_name for team in teams_in_scope(session, scope)}
     visible = visible_team_ids(session, grant, scope)
-    grid = parts_grid(session, months, scope, DEFAULT_POLICY)
+    grid = parts_grid(session, months, scope, DEFAULT_POLICY, names=("eligible", "in_date"))
     results = []
     for month in months:
         found = grid.by_day.get(month, {})

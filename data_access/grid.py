@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from sqlalchemy import Date, and_, exists, func, literal, or_, select, union_all
 from sqlmodel import Session
 
-from data_access.dates import add_months
+from data_access.dates import add_months, month_end
 from data_access.metrics import (
     MetricValue,
     caseload_limit,
@@ -35,14 +35,18 @@ from data_access.metrics import (
     sum_fte_where,
 )
 from data_access.models import (
+    PART_NAMES,
     CaseloadSnapshot,
+    Setting,
     Staff,
     SupervisionAudit,
     SupervisionSession,
     Team,
     Vacancy,
+    team_month_parts,
 )
 from data_access.policy import (
+    DEFAULT_POLICY,
     FORTNIGHTLY_INTERVAL_DAYS,
     MONTHLY_INTERVAL_DAYS,
     SUPERVISION_ELIGIBLE_ROLES,
@@ -50,31 +54,6 @@ from data_access.policy import (
     Policy,
 )
 from data_access.scope import Scope
-
-#: The parts every metric is made of, summed over teams.
-PART_NAMES = (
-    "headcount",
-    "permanent_fte",
-    "agency_fte",
-    "permanent_count",
-    "permanent_stayed",
-    "eligible",
-    "in_date",
-    "agreed",
-    "managers",
-    "trained",
-    "leavers_fte",
-    "vacant_fte",
-    "holders",
-    "cases",
-    "holders_fte",
-    "over",
-    "held",
-    "reflective",
-    "views",
-    "audits",
-    "good",
-)
 
 Parts = dict[str, float]
 
@@ -277,8 +256,11 @@ class PartsGrid:
         return summed
 
 
-def parts_grid(session: Session, days: list[date], scope: Scope, policy: Policy) -> PartsGrid:
-    """Every metric's parts for each date in `days` and each team in `scope`: six statements."""
+def computed_parts_grid(
+    session: Session, days: list[date], scope: Scope, policy: Policy
+) -> PartsGrid:
+    """Every metric's parts for each date in `days` and each team in `scope`, computed from the
+    recorded tables: seven statements (the snapshot dates, then one per family of parts)."""
     days = sorted(set(days))
     if not days:
         return PartsGrid((), {})
@@ -297,6 +279,99 @@ def parts_grid(session: Session, days: list[date], scope: Scope, policy: Policy)
             for name, value in zip(names, values, strict=True):
                 cell[name] = float(value or 0)
     return PartsGrid(tuple(days), {day: dict(teams) for day, teams in by_day.items()})
+
+
+# --- the stored parts ------------------------------------------------------------------------
+
+#: The setting that records which month ends `team_month_parts` holds ("first/last", ISO dates;
+#: absent: none). Written only by data_access/stored_parts.py.
+STORED_RANGE_KEY = "engine.stored_parts_range"
+
+
+def stored_range(session: Session) -> tuple[date, date] | None:
+    """The first and last month end `team_month_parts` holds (every month end between them)."""
+    row = session.get(Setting, STORED_RANGE_KEY)
+    if row is None:
+        return None
+    first, last = row.value.split("/")
+    return date.fromisoformat(first), date.fromisoformat(last)
+
+
+def stores_parts_for(policy: Policy) -> bool:
+    """The stored parts are those of the default rules; a policy with other caseload
+    thresholds or another training window is computed from the recorded tables."""
+    return policy.parts_rules() == DEFAULT_POLICY.parts_rules()
+
+
+def _split_days(
+    session: Session, days: list[date], policy: Policy
+) -> tuple[list[date], list[date]]:
+    """(days answered from the stored parts, days to compute)."""
+    held = stored_range(session) if stores_parts_for(policy) else None
+    if held is None:
+        return [], days
+    first, last = held
+    stored = [day for day in days if first <= day <= last and month_end(day) == day]
+    chosen = set(stored)
+    return stored, [day for day in days if day not in chosen]
+
+
+def _stored_rows(days: list[date], scope: Scope, columns):
+    table = team_month_parts.c
+    query = select(*columns).where(table.month_end.in_(days))
+    condition = scope.contains_team(table.team_id)
+    return query if condition is None else query.where(condition)
+
+
+def parts_grid(
+    session: Session,
+    days: list[date],
+    scope: Scope,
+    policy: Policy,
+    *,
+    names: tuple[str, ...] = PART_NAMES,
+) -> PartsGrid:
+    """Every metric's parts (or only `names`) for each date in `days` and each team in `scope`.
+
+    Month ends that `team_month_parts` holds are read from it in one statement; any other date
+    is computed from the recorded tables (`computed_parts_grid`). The two agree exactly
+    (tests/test_grid.py)."""
+    days = sorted(set(days))
+    stored, rest = _split_days(session, days, policy)
+    by_day: dict[date, dict[str, Parts]] = {}
+    if stored:
+        table = team_month_parts.c
+        query = _stored_rows(
+            stored, scope, [table.month_end, table.team_id, *(table[n] for n in names)]
+        )
+        for day, team_id, *values in session.execute(query):
+            by_day.setdefault(_as_date(day), {})[team_id] = dict(zip(names, values, strict=True))
+    if rest:
+        by_day.update(computed_parts_grid(session, rest, scope, policy).by_day)
+    return PartsGrid(tuple(days), by_day)
+
+
+def parts_totals(
+    session: Session, days: list[date], scope: Scope, policy: Policy
+) -> dict[date, Parts]:
+    """Every metric's parts summed over the teams in `scope`, for each date in `days`: what a
+    trend or a headline tile needs. Stored month ends are summed in the database (one
+    statement, whatever the number of teams)."""
+    days = sorted(set(days))
+    stored, rest = _split_days(session, days, policy)
+    totals = {day: dict.fromkeys(PART_NAMES, 0.0) for day in days}
+    if stored:
+        table = team_month_parts.c
+        sums = [func.coalesce(func.sum(table[name]), 0.0) for name in PART_NAMES]
+        query = _stored_rows(stored, scope, [table.month_end, *sums]).group_by(table.month_end)
+        for day, *values in session.execute(query):
+            totals[_as_date(day)] = {
+                name: float(value) for name, value in zip(PART_NAMES, values, strict=True)
+            }
+    if rest:
+        grid = computed_parts_grid(session, rest, scope, policy)
+        totals.update({day: grid.total(day) for day in rest})
+    return totals
 
 
 def _as_date(value) -> date:

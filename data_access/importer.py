@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, text, tuple_, update
+from sqlalchemy import Engine, func, insert, select, text, tuple_, update
 from sqlmodel import Session, SQLModel
 
 from data_access.db import get_engine, session_scope
@@ -50,6 +50,7 @@ from data_access.parsing import (
 from data_access.policy import TEAM_TYPES, asye_phases
 from data_access.problems import Problem
 from data_access.reading import Table, read_sources
+from data_access.stored_parts import refresh_stored_parts
 
 #: How many problems the command line lists before it only counts the rest.
 PROBLEM_LIST_CAP = 100
@@ -223,6 +224,8 @@ class FileLoadCount:
     added: int
     replaced: int
     unchanged: int
+    #: The earliest date whose figures the added or replaced rows can change (None: none).
+    changed_from: date | None = None
 
 
 @dataclass
@@ -632,19 +635,63 @@ def _upsert(session: Session, spec: FileSpec, records: list[dict[str, Any]]) -> 
             to_insert.append(record)
         elif stored != record:
             to_update.append(record)
+    changed_from = _earliest_change(session, spec, to_insert, to_update, existing)
     if to_insert:
         session.execute(insert(model), to_insert)
     if to_update:
         session.execute(update(model), to_update)
     return FileLoadCount(
-        spec.name, len(to_insert), len(to_update), len(records) - len(to_insert) - len(to_update)
+        spec.name,
+        len(to_insert),
+        len(to_update),
+        len(records) - len(to_insert) - len(to_update),
+        changed_from,
     )
 
 
+def _earliest_change(
+    session: Session,
+    spec: FileSpec,
+    to_insert: list[dict[str, Any]],
+    to_update: list[dict[str, Any]],
+    existing: dict[tuple, dict[str, Any]],
+) -> date | None:
+    """The earliest month whose figures these rows can change (see data_access/stored_parts):
+    their dates, and for a replaced row its old dates too. A replaced team (its type sets
+    caseload limits) changes every month; a replaced staff row changes every month from the
+    earliest of its start and its own sessions, snapshots and audits."""
+    if spec is TEAMS:
+        return date.min if to_update else None
+    old = [existing[tuple(record[name] for name in spec.key)] for record in to_update]
+    days = [row[spec.period] for row in (*to_insert, *to_update, *old) if row[spec.period]]
+    if spec is STAFF and to_update:
+        ids = [record["staff_id"] for record in to_update]
+        for column, staff_column in (
+            (SupervisionSession.session_date, SupervisionSession.staff_id),
+            (CaseloadSnapshot.snapshot_date, CaseloadSnapshot.staff_id),
+            (SupervisionAudit.audit_date, SupervisionAudit.staff_id),
+        ):
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                found = session.execute(
+                    select(func.min(column)).where(staff_column.in_(chunk))
+                ).scalar()
+                if found is not None:
+                    days.append(found)
+    return min(days) if days else None
+
+
 def load(
-    validation: Validation, session: Session, *, source: str, user: str
+    validation: Validation,
+    session: Session,
+    *,
+    source: str,
+    user: str,
+    refresh_parts: bool = True,
 ) -> list[FileLoadCount]:
-    """Write validated rows (new or replacing) and log the import. Caller owns the transaction."""
+    """Write validated rows (new or replacing), bring the stored parts up to date (unless
+    `refresh_parts` is False: a preview that will be rolled back) and log the import. Caller
+    owns the transaction."""
     counts = []
     hub_ids: dict[str, int] = {}
     for spec in FILE_SPECS:
@@ -656,6 +703,9 @@ def load(
         counts.append(_upsert(session, spec, _records(parsed, hub_ids)))
         session.flush()
     _refresh_statistics(session, [SPECS_BY_NAME[count.file] for count in counts])
+    if refresh_parts:
+        changes = [count.changed_from for count in counts if count.changed_from is not None]
+        refresh_stored_parts(session, min(changes) if changes else None)
     session.add(
         ImportLog(
             imported_at=datetime.now(UTC),
@@ -722,7 +772,9 @@ def preview_import(sources: Mapping[str, bytes], *, engine: Engine | None = None
         validation = validate(sources, session)
         result = ImportResult(validation)
         if validation.ok:
-            result.counts = load(validation, session, source="preview", user="preview")
+            result.counts = load(
+                validation, session, source="preview", user="preview", refresh_parts=False
+            )
         session.rollback()
     return result
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Date, Float, ForeignKey, Index, String, Table, Text
 from sqlmodel import Field, SQLModel
 
 ROLES = (
@@ -302,3 +302,41 @@ class BoardCommentary(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     author: str = Field(max_length=320)
     written_at: datetime
+
+
+#: The additive parts every metric is a ratio of (see data_access/grid.py), one column each in
+#: `team_month_parts`.
+PART_NAMES = (
+    "headcount",
+    "permanent_fte",
+    "agency_fte",
+    "permanent_count",
+    "permanent_stayed",
+    "eligible",
+    "in_date",
+    "agreed",
+    "managers",
+    "trained",
+    "leavers_fte",
+    "vacant_fte",
+    "holders",
+    "cases",
+    "holders_fte",
+    "over",
+    "held",
+    "reflective",
+    "views",
+    "audits",
+    "good",
+)
+
+#: Every metric's parts for each team at each month end, kept by every import in its own
+#: transaction (data_access/stored_parts.py), so that any scope's figures at any month end are
+#: sums. Derived data: it can always be rebuilt from the tables above.
+team_month_parts = Table(
+    "team_month_parts",
+    SQLModel.metadata,
+    Column("month_end", Date, primary_key=True),
+    Column("team_id", String(100), ForeignKey("team.team_id"), primary_key=True),
+    *(Column(name, Float, nullable=False) for name in PART_NAMES),
+)

@@ -158,6 +158,15 @@ class Policy:
         }
         return replace(self, targets=targets)
 
+    def parts_rules(self) -> tuple:
+        """The settings the metrics' additive parts depend on (targets do not): two policies
+        with equal rules give equal parts, so stored parts serve both."""
+        return (
+            tuple(sorted(self.caseload_thresholds.items())),
+            self.asye_caseload_factor,
+            self.supervisor_training_window_months,
+        )
+
     def caseload_limit(self, team_type: str, in_asye: bool) -> float:
         """The caseload above which a worker counts as over threshold."""
         threshold = self.caseload_thresholds.get(team_type, 18.0)

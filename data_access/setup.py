@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from data_access.db import init_db
+from data_access.db import init_db, session_scope
 from data_access.demo import database_is_empty, load_demo
+from data_access.stored_parts import ensure_stored_parts
 
 
 def prepare_database(engine: Engine | None = None, *, load_demo_if_empty: bool) -> bool:
@@ -14,6 +15,9 @@ def prepare_database(engine: Engine | None = None, *, load_demo_if_empty: bool) 
     Returns True when the demo organisation was loaded by this call.
     """
     init_db(engine)
+    with session_scope(engine) as session:
+        # A database from before the stored parts existed gets them once.
+        ensure_stored_parts(session)
     if load_demo_if_empty and database_is_empty(engine):
         result = load_demo(engine)
         if not result.loaded:

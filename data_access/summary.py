@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data_access.dates import add_months, month_end
-from data_access.grid import metric_from_parts, parts_grid
+from data_access.grid import metric_from_parts, parts_totals
 from data_access.metrics import METRICS, MetricValue, round_one_decimal
 from data_access.models import (
     CaseloadSnapshot,
@@ -124,8 +124,7 @@ def headline_figures(
     year_earlier = add_months(as_at, -12)
     months = [month_end(add_months(as_at, -back)) for back in range(history_months - 1, -1, -1)]
     # Every value on every date from one set-based grid (data_access/grid.py).
-    grid = parts_grid(session, [*months, as_at, year_earlier], scope, policy)
-    totals = {day: grid.total(day) for day in grid.days}
+    totals = parts_totals(session, [*months, as_at, year_earlier], scope, policy)
     figures = []
     for name in names:
         metric = METRICS[name]

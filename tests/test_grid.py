@@ -7,11 +7,18 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import SMALL_ORG, read_folder_bytes
+from sqlalchemy import select
 
 from data_access.dates import add_months, month_end
 from data_access.db import session_scope
 from data_access.demo import load_demo
-from data_access.grid import metric_from_parts, parts_grid
+from data_access.grid import (
+    computed_parts_grid,
+    metric_from_parts,
+    parts_grid,
+    parts_totals,
+    stored_range,
+)
 from data_access.importer import import_files
 from data_access.metrics import METRICS, compute_metrics
 from data_access.policy import DEFAULT_POLICY
@@ -28,17 +35,30 @@ def month_ends(first: date, last: date) -> list[date]:
 
 
 def assert_agree(session, scopes: list[Scope], days: list[date]) -> int:
-    """Compare every metric on every day for every scope; return how many were compared."""
+    """Compare every metric on every day for every scope, by the three paths (stored parts
+    summed in SQL, stored parts per team, parts computed from the recorded tables) against
+    the single-date definitions; return how many values were compared."""
     compared = 0
     for scope in scopes:
+        totals = parts_totals(session, days, scope, DEFAULT_POLICY)
         grid = parts_grid(session, days, scope, DEFAULT_POLICY)
+        computed = computed_parts_grid(session, days, scope, DEFAULT_POLICY)
         teams = [team.team_id for team in teams_in_scope(session, scope)]
         for day in days:
             single = compute_metrics(session, day, scope)
-            parts = grid.total(day, teams)
-            for name in METRICS:
-                assert metric_from_parts(name, parts) == single[name], (scope, day, name)
-                compared += 1
+            for path, parts in (
+                ("summed", totals[day]),
+                ("per team", grid.total(day, teams)),
+                ("computed", computed.total(day, teams)),
+            ):
+                for name in METRICS:
+                    assert metric_from_parts(name, parts) == single[name], (
+                        path,
+                        scope,
+                        day,
+                        name,
+                    )
+            compared += len(METRICS)
     return compared
 
 
@@ -68,8 +88,9 @@ def test_the_grid_agrees_on_every_month_end_of_the_demo(engine):
         assert_agree(session, scopes, days[::6])
 
 
-def test_a_grid_of_any_length_costs_six_statements(engine):
-    """Counted at the database: 1 query for the snapshot dates, then one per part family."""
+def test_a_grid_of_any_length_costs_a_constant_number_of_statements(engine):
+    """Counted at the database. Computed: 1 query for the snapshot dates, then one per part
+    family. Stored: 1 for the range the table holds, 1 for the rows (or their sums)."""
     from sqlalchemy import event
 
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
@@ -84,7 +105,114 @@ def test_a_grid_of_any_length_costs_six_statements(engine):
             for length in (1, 24):
                 statements.clear()
                 days = [month_end(add_months(date(2025, 3, 31), -k)) for k in range(length)]
-                parts_grid(session, days, Scope(hub="Hub A"), DEFAULT_POLICY)
+                computed_parts_grid(session, days, Scope(hub="Hub A"), DEFAULT_POLICY)
                 assert len(statements) == 7, length
+                for read in (parts_grid, parts_totals):
+                    statements.clear()
+                    read(session, days, Scope(hub="Hub A"), DEFAULT_POLICY)
+                    assert len(statements) == 2, (read, length)
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+# --- the stored parts: kept by every import -------------------------------------------------
+
+
+def stored_equals_computed(session, days: list[date]) -> None:
+    stored = parts_grid(session, days, Scope(), DEFAULT_POLICY)
+    computed = computed_parts_grid(session, days, Scope(), DEFAULT_POLICY)
+    for day in days:
+        teams = set(stored.by_day.get(day, {})) | set(computed.by_day.get(day, {}))
+        for team in teams:
+            assert stored.total(day, [team]) == computed.total(day, [team]), (day, team)
+
+
+def test_the_stored_range_runs_from_24_months_before_the_first_record_to_the_last(engine):
+    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
+    with session_scope(engine) as session:
+        # Earliest dated record: audit A2 on 31/03/2024; latest: the April 2025 snapshot.
+        assert stored_range(session) == (date(2022, 3, 31), date(2025, 4, 30))
+
+
+def test_an_import_recomputes_the_month_ends_its_rows_can_change_and_no_others(engine):
+    from sqlalchemy import update
+
+    from data_access.models import team_month_parts
+
+    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
+    parts = team_month_parts.c
+    # Mark two stored cells: one before anything the second import touches, one after.
+    with session_scope(engine) as session:
+        for day in (date(2024, 5, 31), date(2024, 7, 31)):
+            session.execute(
+                update(team_month_parts)
+                .where(parts.month_end == day, parts.team_id == "T1")
+                .values(headcount=999)
+            )
+    header = (SMALL_ORG / "staff.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    sessions = (SMALL_ORG / "supervision_sessions.csv").read_text().splitlines()[0]
+    second = {
+        # Cat Cole (started 01/06/2024, audited 31/03/2025) moves from T1 to T3...
+        "staff.csv": f"{header}\nS03,Cat Cole,social_worker,agency,1.0,T3,2024-06-01,,,,,\n",
+        # ... and Ben Baker has a session on 20/04/2025.
+        "supervision_sessions.csv": f"{sessions}\nX09,S02,S05,2025-04-20,held,90,yes,no\n",
+    }
+    assert import_files(
+        {name: text.encode() for name, text in second.items()}, engine=engine, source="second"
+    ).loaded
+    with session_scope(engine) as session:
+        # The earliest date those rows touch is Cat Cole's start: May 2024 is left as it was,
+        # July 2024 onwards is recomputed.
+        held = {
+            day: count
+            for day, count in session.execute(
+                select(parts.month_end, parts.headcount).where(parts.team_id == "T1")
+            )
+        }
+        assert held[date(2024, 5, 31)] == 999
+        assert held[date(2024, 7, 31)] < 999
+        days = month_ends(date(2024, 6, 30), date(2025, 4, 30))
+        stored_equals_computed(session, days)
+        # And Cat Cole is counted in T3 from her start.
+        t3 = parts_grid(session, [date(2024, 6, 30)], Scope(team_id="T3"), DEFAULT_POLICY)
+        before = computed_parts_grid(
+            session, [date(2024, 5, 31)], Scope(team_id="T3"), DEFAULT_POLICY
+        )
+        assert (
+            t3.total(date(2024, 6, 30))["headcount"]
+            == before.total(date(2024, 5, 31))["headcount"] + 1
+        )
+
+
+def test_a_database_from_before_the_stored_parts_gets_them_at_start(engine):
+    from sqlalchemy import delete
+
+    from data_access.grid import STORED_RANGE_KEY
+    from data_access.models import Setting, team_month_parts
+    from data_access.setup import prepare_database
+
+    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
+    with session_scope(engine) as session:
+        session.execute(delete(team_month_parts))
+        session.delete(session.get(Setting, STORED_RANGE_KEY))
+    with session_scope(engine) as session:
+        assert stored_range(session) is None
+    prepare_database(engine, load_demo_if_empty=False)
+    with session_scope(engine) as session:
+        assert stored_range(session) == (date(2022, 3, 31), date(2025, 4, 30))
+        stored_equals_computed(session, month_ends(date(2022, 3, 31), date(2025, 4, 30)))
+
+
+def test_other_caseload_rules_are_computed_from_the_recorded_tables(engine):
+    from data_access.policy import Policy
+
+    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
+    lenient = Policy(caseload_thresholds=dict.fromkeys(("safeguarding", "family_support",
+                                                        "assessment"), 100.0))  # fmt: skip
+    day = date(2025, 4, 30)
+    with session_scope(engine) as session:
+        totals = parts_totals(session, [day], Scope(), lenient)[day]
+        expected = compute_metrics(session, day, Scope(), lenient)["caseload_over_threshold_share"]
+        default = compute_metrics(session, day, Scope())["caseload_over_threshold_share"]
+        assert (expected, default) == (0.0, 100.0)
+        assert metric_from_parts("caseload_over_threshold_share", totals) == expected

@@ -1,0 +1,300 @@
+"""Write a valid import folder for an organisation of any size, for scale tests.
+
+    .venv/bin/python scripts/generate_org.py OUT_FOLDER [--practitioners 40000] [--months 60]
+        [--authorities N] [--seed 1] [--end 2026-10-31]
+
+The default is the national picture: 40,000 practitioners in post across 150 authorities
+(each an area of 3 hubs and 33 teams, so 4,950 teams), 60 months of history: about 2.6 million
+supervision sessions and 2.4 million caseload rows. The same arguments always write the same
+files (every random choice comes from one generator seeded by --seed), so two benchmark runs
+measure the same data.
+
+The figures are plausible rather than a story (the demo organisation is the story): about 14%
+turnover a year, 15% agency, monthly supervision held nine times in ten, weekly and
+fortnightly supervision in the ASYE, caseloads around 17 at each month end. Team by team is
+simulated and written before the next, so memory stays small whatever the size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from data_access.dates import add_months, month_end, month_ends  # noqa: E402
+from data_access.policy import TEAM_TYPES, asye_phases  # noqa: E402
+
+HUBS_PER_AUTHORITY = 3
+TEAMS_PER_HUB = 11
+MONTHLY_LEAVING_CHANCE = 0.012
+AGENCY_SHARE = 0.15
+NEWLY_QUALIFIED_SHARE = 0.3
+HELD_CHANCE = 0.9
+#: 40,000 practitioners over 150 authorities: the default number of authorities follows this.
+PRACTITIONERS_PER_AUTHORITY = 267
+
+HEADERS = {
+    "teams.csv": ("team_id", "team_name", "team_type", "hub", "area"),
+    "staff.csv": (
+        "staff_id", "display_name", "role", "employment_type", "fte", "team_id", "start_date",
+        "end_date", "leaving_reason", "asye_start_date", "supervision_agreement_date",
+        "supervision_training_date",
+    ),
+    "supervision_sessions.csv": (
+        "session_id", "staff_id", "supervisor_id", "session_date", "status", "duration_minutes",
+        "reflective", "childs_views_recorded",
+    ),
+    "caseloads.csv": ("staff_id", "snapshot_date", "open_cases"),
+    "vacancies.csv": ("team_id", "as_at", "vacant_fte"),
+    "supervision_audits.csv": ("audit_id", "staff_id", "audit_date", "grade"),
+}  # fmt: skip
+
+FIRST_NAMES = (
+    "Amara", "Ben", "Chloe", "Dev", "Ellie", "Farah", "George", "Hana", "Isaac", "Jade", "Kofi",
+    "Leah", "Mohammed", "Nia", "Oliver", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma",
+    "Victor", "Wren", "Yusuf", "Zara",
+)  # fmt: skip
+SURNAMES = (
+    "Ahmed", "Brown", "Campbell", "Davies", "Evans", "Fraser", "Green", "Hussain", "Iqbal",
+    "Jones", "Khan", "Lewis", "Morris", "Nowak", "Owen", "Patel", "Roberts", "Singh", "Taylor",
+    "Walker", "Young",
+)  # fmt: skip
+REASONS = ("Resignation", "Retirement", "Career change", "Moved to another authority")
+
+
+@dataclass
+class Worker:
+    staff_id: str
+    role: str
+    agency: bool
+    fte: float
+    start: date
+    asye_start: date | None
+    end: date | None = None
+    caseload_bias: float = 1.0
+
+
+class Writer:
+    """The six CSV files, open for the whole run; rows are written as they are made."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.handles = {name: (folder / name).open("w", newline="") for name in HEADERS}
+        self.csv = {name: csv.writer(handle) for name, handle in self.handles.items()}
+        self.counts = dict.fromkeys(HEADERS, 0)
+        for name, header in HEADERS.items():
+            self.csv[name].writerow(header)
+
+    def row(self, name: str, *values) -> None:
+        self.csv[name].writerow(["" if value is None else value for value in values])
+        self.counts[name] += 1
+
+    def close(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+
+
+def day_in_month(rng: random.Random, month_last: date) -> date:
+    return month_last.replace(day=rng.randint(1, month_last.day))
+
+
+class TeamSimulation:
+    """One team's people and records over the whole history."""
+
+    def __init__(self, rng: random.Random, out: Writer, team_id: str, team_type: str, size: int):
+        self.rng, self.out, self.team_id, self.team_type = rng, out, team_id, team_type
+        self.size = size
+        self.people: list[Worker] = []
+        self.serial = 0
+        self.sessions = 0
+
+    def hire(self, role: str, start: date, *, experienced: bool) -> Worker:
+        rng = self.rng
+        self.serial += 1
+        newly_qualified = (
+            role == "social_worker" and not experienced and rng.random() < NEWLY_QUALIFIED_SHARE
+        )
+        worker = Worker(
+            staff_id=f"{self.team_id}-{self.serial:03d}",
+            role=role,
+            agency=role != "team_manager" and rng.random() < AGENCY_SHARE,
+            fte=1.0 if rng.random() < 0.8 else rng.choice((0.5, 0.6, 0.8)),
+            start=start,
+            asye_start=start if newly_qualified else None,
+            caseload_bias=min(max(rng.gauss(1.0, 0.15), 0.6), 1.4),
+        )
+        self.people.append(worker)
+        return worker
+
+    def run(self, months: list[date]) -> None:
+        rng = self.rng
+        first = months[0]
+        manager = self.hire("team_manager", first - timedelta(days=rng.randint(200, 4000)),
+                            experienced=True)  # fmt: skip
+        roles = ("social_worker", "social_worker", "senior_practitioner", "advanced_practitioner")
+        for _ in range(self.size - 1):
+            self.hire(rng.choice(roles), first - timedelta(days=rng.randint(30, 5000)),
+                      experienced=True)  # fmt: skip
+        for last in months:
+            month_first = last.replace(day=1)
+            in_post = [w for w in self.people if w.start <= last and w.end is None]
+            for worker in in_post:
+                if worker.start < month_first and rng.random() < MONTHLY_LEAVING_CHANCE:
+                    worker.end = day_in_month(rng, last)
+                    replacement = self.hire(
+                        worker.role, worker.end + timedelta(days=rng.randint(14, 60)),
+                        experienced=False,
+                    )  # fmt: skip
+                    if worker is manager:
+                        manager = replacement
+            for worker in in_post:
+                if worker.role != "team_manager":
+                    self.supervise(worker, manager, last)
+            self.snapshot(last)
+            vacant = max(0.0, self.size - sum(w.fte for w in in_post if w.end is None))
+            self.out.row("vacancies.csv", self.team_id, last, round(vacant, 1))
+        for worker in self.people:
+            self.write_staff(worker)
+
+    def supervise(self, worker: Worker, manager: Worker, last: date) -> None:
+        rng = self.rng
+        month_first = last.replace(day=1)
+        per_month = 1
+        if worker.asye_start:
+            phases = asye_phases(worker.asye_start)
+            if month_first < phases.weekly_until:
+                per_month = 4
+            elif month_first < phases.fortnightly_until:
+                per_month = 2
+        for index in range(per_month):
+            day = month_first + timedelta(days=(last.day * index) // per_month + rng.randint(0, 6))
+            day = min(day, last)
+            if day < worker.start or (worker.end and day >= worker.end):
+                continue
+            self.sessions += 1
+            held = rng.random() < HELD_CHANCE
+            self.out.row(
+                "supervision_sessions.csv",
+                f"{self.team_id}-S{self.sessions:05d}",
+                worker.staff_id,
+                manager.staff_id,
+                day,
+                "held" if held else "cancelled",
+                rng.choice((60, 75, 90, 90, 120)) if held else None,
+                ("yes" if rng.random() < 0.75 else "no") if held else None,
+                ("yes" if rng.random() < 0.6 else "no") if held else None,
+            )
+        if rng.random() < 1 / 12:
+            self.out.row(
+                "supervision_audits.csv",
+                f"{worker.staff_id}-A{last:%Y%m}",
+                worker.staff_id,
+                day_in_month(rng, last),
+                rng.choices(("outstanding", "good", "requires_improvement", "inadequate"),
+                            (1, 6, 3, 1))[0],
+            )  # fmt: skip
+
+    def snapshot(self, last: date) -> None:
+        for worker in self.people:
+            if worker.role == "team_manager" or worker.start > last:
+                continue
+            if worker.end is not None and worker.end <= last:
+                continue
+            expected = 17 * worker.caseload_bias * worker.fte
+            if worker.asye_start and last < add_months(worker.asye_start, 12):
+                expected *= 0.8
+            cases = max(0, round(self.rng.gauss(expected, 2.5)))
+            self.out.row("caseloads.csv", worker.staff_id, last, min(cases, 60))
+
+    def write_staff(self, worker: Worker) -> None:
+        rng = self.rng
+        trained = (
+            worker.start + timedelta(days=rng.randint(30, 400))
+            if worker.role == "team_manager" and rng.random() < 0.85
+            else None
+        )
+        agreement = (
+            worker.start + timedelta(days=rng.randint(5, 120)) if rng.random() < 0.9 else None
+        )
+        self.out.row(
+            "staff.csv",
+            worker.staff_id,
+            f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
+            worker.role,
+            "agency" if worker.agency else "permanent",
+            worker.fte,
+            self.team_id,
+            worker.start,
+            worker.end,
+            rng.choice(REASONS) if worker.end else None,
+            worker.asye_start,
+            agreement,
+            trained,
+        )
+
+
+def generate(
+    folder: Path,
+    *,
+    practitioners: int = 40_000,
+    months: int = 60,
+    authorities: int | None = None,
+    seed: int = 1,
+    end: date = date(2026, 10, 31),
+) -> dict[str, int]:
+    """Write the folder; the number of rows in each file."""
+    rng = random.Random(seed)
+    if authorities is None:
+        authorities = max(1, round(practitioners / PRACTITIONERS_PER_AUTHORITY))
+    team_count = authorities * HUBS_PER_AUTHORITY * TEAMS_PER_HUB
+    per_team = max(practitioners / team_count, 3)
+    history = month_ends(month_end(add_months(end, -(months - 1))), end)
+    out = Writer(folder)
+    try:
+        for la in range(1, authorities + 1):
+            area = f"Authority {la:03d}"
+            for hub_number in range(1, HUBS_PER_AUTHORITY + 1):
+                hub = f"{area} hub {hub_number}"
+                for team_number in range(1, TEAMS_PER_HUB + 1):
+                    team_id = f"L{la:03d}H{hub_number}T{team_number:02d}"
+                    team_type = TEAM_TYPES[(team_number - 1) % len(TEAM_TYPES)]
+                    out.row("teams.csv", team_id, f"{hub} team {team_number}", team_type, hub, area)
+                    size = max(3, round(rng.gauss(per_team, 1.5)))
+                    TeamSimulation(rng, out, team_id, team_type, size).run(history)
+    finally:
+        out.close()
+    return out.counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--practitioners", type=int, default=40_000)
+    parser.add_argument("--months", type=int, default=60)
+    parser.add_argument("--authorities", type=int, help="default: one per 267 practitioners")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--end", type=date.fromisoformat, default=date(2026, 10, 31),
+                        help="the last month end of the history")  # fmt: skip
+    args = parser.parse_args()
+    started = time.perf_counter()
+    counts = generate(
+        args.folder, practitioners=args.practitioners, months=args.months,
+        authorities=args.authorities, seed=args.seed, end=month_end(args.end),
+    )  # fmt: skip
+    for name, count in counts.items():
+        print(f"{name:28} {count:>10,} rows")
+    print(f"written to {args.folder} in {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
