@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import access
 from data_access.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES, load_benchmarks
+from data_access.bulk_import import import_folder, is_streamable
 from data_access.census import load_census
 from data_access.comparison import benchmark_years, comparison, find_authority
 from data_access.config import database_url
@@ -74,22 +75,29 @@ def cmd_init_db(_args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    sources, problems = read_folder(Path(args.folder))
-    if problems:
-        for line in format_problems(problems):
-            print(line, file=sys.stderr)
-        return 1
-    init_db()
+    folder = Path(args.folder)
     # The history shows the folder's name, never a server path.
-    source = f"command line: folder {Path(args.folder).resolve().name}"
-    result = import_files(sources, source=source, user=args.user)
+    source = f"command line: folder {folder.resolve().name}"
+    not_kept = 0
+    if folder.is_dir() and is_streamable(folder):
+        init_db()
+        result, not_kept = import_folder(folder, source=source, user=args.user)
+    else:
+        sources, problems = read_folder(folder)
+        if problems:
+            for line in format_problems(problems):
+                print(line, file=sys.stderr)
+            return 1
+        init_db()
+        result = import_files(sources, source=source, user=args.user)
     if not result.loaded:
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        for line in format_problems(result.problems):
+        found = len(result.problems) + not_kept
+        for line in format_problems(result.problems, total=found):
             print(line, file=sys.stderr)
         print(
-            f"Import refused: {len(result.problems)} problem(s) found; nothing was written.",
+            f"Import refused: {found} problem(s) found; nothing was written.",
             file=sys.stderr,
         )
         return 1

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, text, tuple_, update
+from sqlalchemy import Engine, and_, func, insert, select, text, update
 from sqlmodel import Session, SQLModel
 
 from data_access.db import get_engine, session_scope
@@ -299,13 +299,27 @@ def _parse_table(spec: FileSpec, table: Table, validation: Validation) -> Parsed
         )
         return None
 
-    for line, record in records[1:]:
-        if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
+    _parse_records(parsed, positions, len(header), records[1:], validation)
+    return parsed
+
+
+def _parse_records(
+    parsed: ParsedFile,
+    positions: dict[str, int],
+    width: int,
+    records: Iterable[tuple[int, list[str]]],
+    validation: Validation,
+) -> None:
+    """Parse data records (line, cells) into `parsed.rows`, each problem named by line and
+    column. `positions` maps column names to their place in the header of `width` cells."""
+    spec = parsed.spec
+    for line, record in records:
+        if len(record) > width and any(cell.strip() for cell in record[width:]):
             validation.problems.append(
                 parsed.problem(
                     line,
                     None,
-                    f"the row has {len(record)} values but the header has {len(header)} "
+                    f"the row has {len(record)} values but the header has {width} "
                     "columns (an unquoted comma?)",
                 )
             )
@@ -330,7 +344,6 @@ def _parse_table(spec: FileSpec, table: Table, validation: Validation) -> Parsed
                 row.unreadable.add(column.name)
                 validation.problems.append(parsed.problem(line, column.name, str(error), raw))
         parsed.rows.append(row)
-    return parsed
 
 
 def _is_total_row(cells: list[str]) -> bool:
@@ -369,8 +382,12 @@ def _check_header(
 # --- checks across rows, files and the database --------------------------------------------
 
 
-def _check_duplicate_keys(parsed: ParsedFile, validation: Validation) -> None:
-    first_seen: dict[tuple, int] = {}
+def _check_duplicate_keys(
+    parsed: ParsedFile, validation: Validation, first_seen: dict[tuple, int] | None = None
+) -> None:
+    """Each key once in a file. A streamed import passes `first_seen` (key -> line) so that
+    keys are checked across the chunks of one file."""
+    first_seen = {} if first_seen is None else first_seen
     key = parsed.spec.key
     for row in parsed.rows:
         value = tuple(row.values[column] for column in key)
@@ -464,19 +481,31 @@ def _existing_ids(session: Session, spec: FileSpec, ids: set[str]) -> set[str]:
     return found
 
 
-def _check_references(validation: Validation, session: Session) -> None:
+def _check_references(
+    validation: Validation,
+    session: Session,
+    known_ids: dict[str, set[str]] | None = None,
+) -> None:
+    """Every id a row refers to is in the import or the database. A streamed import passes
+    `known_ids` (target file -> ids seen in the import so far, and found in the database)."""
     for (file_name, column), target in REFERENCES.items():
         parsed = validation.files.get(file_name)
         if parsed is None:
             continue
-        target_file = validation.files.get(target.name)
-        in_import = (
-            {row.values[target.key[0]] for row in target_file.rows} if target_file else set()
-        )
+        if known_ids is not None:
+            in_import = known_ids.setdefault(target.name, set())
+        else:
+            target_file = validation.files.get(target.name)
+            in_import = (
+                {row.values[target.key[0]] for row in target_file.rows} if target_file else set()
+            )
         referred = {row.values[column] for row in parsed.rows if row.values[column] is not None}
         unknown = referred - in_import
         if unknown:
-            unknown -= _existing_ids(session, target, unknown)
+            found = _existing_ids(session, target, unknown)
+            unknown -= found
+            if known_ids is not None:
+                in_import |= found
         if not unknown:
             continue
         for row in parsed.rows:
@@ -618,10 +647,14 @@ def _upsert(session: Session, spec: FileSpec, records: list[dict[str, Any]]) -> 
     for start in range(0, len(records), _CHUNK):
         chunk = records[start : start + _CHUNK]
         keys = [tuple(record[name] for name in spec.key) for record in chunk]
-        condition = (
-            key_columns[0].in_([key[0] for key in keys])
-            if len(key_columns) == 1
-            else tuple_(*key_columns).in_(keys)
+        # One IN per key column (a superset of the chunk's keys, matched exactly below): both
+        # databases answer it from the primary key's index, where SQLite scans the whole
+        # table for a row-value IN, so each import got slower as the table grew.
+        condition = and_(
+            *(
+                column.in_(sorted({key[position] for key in keys}))
+                for position, column in enumerate(key_columns)
+            )
         )
         selected = [getattr(model, name) for name in columns]
         for stored in session.execute(select(*selected).where(condition)).all():
@@ -702,6 +735,19 @@ def load(
             hub_ids = _ensure_hubs(session, parsed)
         counts.append(_upsert(session, spec, _records(parsed, hub_ids)))
         session.flush()
+    finish_load(session, counts, source=source, user=user, refresh_parts=refresh_parts)
+    return counts
+
+
+def finish_load(
+    session: Session,
+    counts: list[FileLoadCount],
+    *,
+    source: str,
+    user: str,
+    refresh_parts: bool = True,
+) -> None:
+    """After the rows of an import: planner statistics, the stored parts, the log entry."""
     _refresh_statistics(session, [SPECS_BY_NAME[count.file] for count in counts])
     if refresh_parts:
         changes = [count.changed_from for count in counts if count.changed_from is not None]
@@ -718,7 +764,6 @@ def load(
             outcome="loaded",
         )
     )
-    return counts
 
 
 def _refresh_statistics(session: Session, specs: list[FileSpec]) -> None:
@@ -844,10 +889,14 @@ def summarise(result: ImportResult) -> list[FileSummary]:
     return summaries
 
 
-def format_problems(problems: Iterable[Problem], cap: int = PROBLEM_LIST_CAP) -> list[str]:
-    """Problems as lines for a terminal: the first `cap`, then a count of the rest."""
+def format_problems(
+    problems: Iterable[Problem], cap: int = PROBLEM_LIST_CAP, *, total: int | None = None
+) -> list[str]:
+    """Problems as lines for a terminal: the first `cap`, then a count of the rest (of
+    `total`, when more were found than `problems` holds)."""
     problems = list(problems)
+    total = len(problems) if total is None else total
     lines = [str(problem) for problem in problems[:cap]]
-    if len(problems) > cap:
-        lines.append(f"... and {len(problems) - cap} more problems not listed")
+    if total > cap:
+        lines.append(f"... and {total - min(cap, len(problems))} more problems not listed")
     return lines
