@@ -12,9 +12,9 @@ import os
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access.access import Grant
-from data_access.config import PROJECT_ROOT, using_default_database
-from data_access.setup import prepare_database
+from data_access.access.grants import Grant
+from data_access.core.config import PROJECT_ROOT, using_default_database
+from data_access.core.setup import prepare_database
 from ui import auth, cache_guard
 from ui.filters import draw_filters, open_on_home_team, remember
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_access.access import (
+from data_access.access.grants import (
     DOWNLOAD_LOG,
     GRANT_KINDS,
     ROLE_LABELS,
@@ -15,10 +15,10 @@ from data_access.access import (
     AccessError,
     GrantScope,
 )
-from data_access.metrics import METRICS
-from data_access.policy import DEFAULT_POLICY
-from data_access.scope import Scope
-from data_access.settings import ACCESSIBILITY_CONTACT, MAX_SETTING_LENGTH, ORGANISATION_NAME
+from data_access.access.settings import ACCESSIBILITY_CONTACT, MAX_SETTING_LENGTH, ORGANISATION_NAME
+from data_access.core.scope import Scope
+from data_access.indicators.metrics import METRICS
+from data_access.indicators.policy import DEFAULT_POLICY
 from ui import format as fmt
 from ui import queries
 from ui.auth import actor, auth_configured, current_grant

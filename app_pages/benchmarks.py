@@ -7,14 +7,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_access.benchmarks import (
+from data_access.core.scope import Scope
+from data_access.national.benchmarks import (
     BENCHMARK_INDICATORS,
     SUPPRESSION_CODES,
     remember_our_authority,
 )
-from data_access.comparison import Published
+from data_access.national.comparison import Published
 from data_access.reports.charts import rule
-from data_access.scope import Scope
 from ui import format as fmt
 from ui import queries
 from ui.auth import actor, current_grant

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_access.core.scope import Scope
 from data_access.reports.board_pack import NoPack, describe_scope
 from data_access.reports.commentary import (
     COMMENTARY_SECTIONS,
@@ -13,7 +14,6 @@ from data_access.reports.commentary import (
     scope_key,
 )
 from data_access.reports.pdf import view_model
-from data_access.scope import Scope
 from ui import format as fmt
 from ui import queries
 from ui.auth import actor, current_grant

@@ -6,8 +6,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_access.breakdowns import most_over_threshold
-from data_access.metrics import METRICS
+from data_access.indicators.breakdowns import most_over_threshold
+from data_access.indicators.metrics import METRICS
 from data_access.reports.charts import rule, trend_chart
 from ui import format as fmt
 from ui import queries

@@ -7,17 +7,26 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from data_access.access import DOWNLOAD_NAMES, VIEW_NAMES
-from data_access.benchmarks import check_benchmarks, load_benchmarks, recognise_benchmark_file
-from data_access.census import FIGURE_LABELS, compute_census_figures, load_census, read_census
-from data_access.importer import (
+from data_access.access.grants import DOWNLOAD_NAMES, VIEW_NAMES
+from data_access.ingest.importer import (
     FILE_SPECS,
     import_files,
     preview_import,
     record_refusal,
     summarise,
 )
-from data_access.templates import template_csv
+from data_access.ingest.templates import template_csv
+from data_access.national.benchmarks import (
+    check_benchmarks,
+    load_benchmarks,
+    recognise_benchmark_file,
+)
+from data_access.national.census import (
+    FIGURE_LABELS,
+    compute_census_figures,
+    load_census,
+    read_census,
+)
 from ui import format as fmt
 from ui import queries
 from ui.auth import actor, current_grant

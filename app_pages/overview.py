@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_access.summary import HEADLINE_METRICS, furthest_from_target, what_moved
+from data_access.indicators.summary import HEADLINE_METRICS, furthest_from_target, what_moved
 from ui import format as fmt
 from ui import queries
 from ui.auth import current_grant

@@ -6,8 +6,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_access.breakdowns import SERVICE_BANDS
-from data_access.metrics import METRICS
+from data_access.indicators.breakdowns import SERVICE_BANDS
+from data_access.indicators.metrics import METRICS
 from data_access.reports.charts import trend_chart
 from ui import queries
 from ui.auth import current_grant

@@ -7,10 +7,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_access.breakdowns import weakest_teams
-from data_access.metrics import METRICS
-from data_access.models import AUDIT_GRADES
-from data_access.policy import CHILDS_VIEWS_BASELINE
+from data_access.core.models import AUDIT_GRADES
+from data_access.indicators.breakdowns import weakest_teams
+from data_access.indicators.metrics import METRICS
+from data_access.indicators.policy import CHILDS_VIEWS_BASELINE
 from data_access.reports.charts import trend_chart
 from ui import queries
 from ui.auth import current_grant

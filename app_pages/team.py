@@ -6,9 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_access.access import DOWNLOAD_NAMES, VIEW_NAMES
-from data_access.dates import add_months
-from data_access.policy import (
+from data_access.access.grants import DOWNLOAD_NAMES, VIEW_NAMES
+from data_access.core.dates import add_months
+from data_access.core.scope import Scope
+from data_access.indicators.policy import (
     ASYE_FORTNIGHTLY_MONTHS,
     ASYE_WEEKLY_DAYS,
     FORTNIGHTLY_INTERVAL_DAYS,
@@ -16,7 +17,6 @@ from data_access.policy import (
     WEEKLY_INTERVAL_DAYS,
     over_limit,
 )
-from data_access.scope import Scope
 from ui import format as fmt
 from ui import queries
 from ui.auth import actor, current_grant

@@ -17,20 +17,20 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access import access
-from data_access.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES, load_benchmarks
-from data_access.bulk_import import import_folder, is_streamable
-from data_access.census import load_census
-from data_access.comparison import benchmark_years, comparison, find_authority
-from data_access.config import database_url
-from data_access.db import init_db, schema_is_current, session_scope
-from data_access.demo import DemoNotLoaded, load_demo
-from data_access.importer import ImportResult, format_problems, import_files
-from data_access.metrics import METRICS, compute_metrics
-from data_access.parsing import InvalidValue, parse_date
-from data_access.reading import read_folder
-from data_access.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
-from data_access.stored_parts import ensure_stored_parts
+from data_access.access import grants as access
+from data_access.core.config import database_url
+from data_access.core.db import init_db, schema_is_current, session_scope
+from data_access.core.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
+from data_access.demo.organisation import DemoNotLoaded, load_demo
+from data_access.indicators.metrics import METRICS, compute_metrics
+from data_access.indicators.stored_parts import ensure_stored_parts
+from data_access.ingest.bulk_import import import_folder, is_streamable
+from data_access.ingest.importer import ImportResult, format_problems, import_files
+from data_access.ingest.parsing import InvalidValue, parse_date
+from data_access.ingest.reading import read_folder
+from data_access.national.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES, load_benchmarks
+from data_access.national.census import load_census
+from data_access.national.comparison import benchmark_years, comparison, find_authority
 
 
 class CommandError(Exception):

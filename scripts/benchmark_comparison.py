@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data_access import comparison  # noqa: E402
-from data_access.benchmarks import load_benchmarks  # noqa: E402
-from data_access.config import database_url  # noqa: E402
-from data_access.db import init_db, session_scope  # noqa: E402
+from data_access.core.config import database_url  # noqa: E402
+from data_access.core.db import init_db, session_scope  # noqa: E402
+from data_access.national import comparison  # noqa: E402
+from data_access.national.benchmarks import load_benchmarks  # noqa: E402
 
 
 def _time(function, repeat: int) -> list[float]:

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from data_access.setup import prepare_database  # noqa: E402
+from data_access.core.setup import prepare_database  # noqa: E402
 
 PAGES = ("overview", "stability", "supervision", "caseloads", "team")
 
@@ -78,7 +78,7 @@ def main() -> None:
     print(f"scope: {args.area or 'whole organisation'}; team page: {args.team}")
     pages = PAGES
     if args.benchmarks_la:
-        from data_access.benchmarks import remember_our_authority
+        from data_access.national.benchmarks import remember_our_authority
 
         remember_our_authority(args.benchmarks_la, by="benchmark script")
         pages = (*PAGES, "benchmarks")

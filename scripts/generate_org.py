@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from data_access.dates import add_months, month_end, month_ends  # noqa: E402
-from data_access.policy import TEAM_TYPES, asye_phases  # noqa: E402
+from data_access.core.dates import add_months, month_end, month_ends  # noqa: E402
+from data_access.indicators.policy import TEAM_TYPES, asye_phases  # noqa: E402
 
 HUBS_PER_AUTHORITY = 3
 TEAMS_PER_HUB = 11

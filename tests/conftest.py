@@ -18,9 +18,9 @@ from sqlalchemy import Engine, MetaData, text
 from sqlmodel import SQLModel
 from streamlit.testing.v1 import AppTest
 
-from data_access import db
-from data_access.access import WHOLE_ORGANISATION_NAME, GrantScope, save_user
-from data_access.config import normalise_database_url
+from data_access.access.grants import WHOLE_ORGANISATION_NAME, GrantScope, save_user
+from data_access.core import db
+from data_access.core.config import normalise_database_url
 
 #: The browser fixtures (live_app, browser, page) for the browser and accessibility tests.
 pytest_plugins = ["browser_support"]

@@ -19,10 +19,10 @@ from conftest import (
     signed_in,
 )
 
-from data_access.access import GrantScope, access_log
-from data_access.db import session_scope
-from data_access.demo import load_demo
-from data_access.importer import import_files
+from data_access.access.grants import GrantScope, access_log
+from data_access.core.db import session_scope
+from data_access.demo.organisation import load_demo
+from data_access.ingest.importer import import_files
 
 T1 = (GrantScope("team", "T1"),)
 
@@ -228,7 +228,7 @@ def test_demo_mode_lets_anyone_view_as_each_role(engine, fresh_caches):
 def test_cached_names_are_never_served_to_another_user(small_org):
     from datetime import date
 
-    from data_access.access import Grant
+    from data_access.access.grants import Grant
     from ui import queries
 
     day = date(2025, 3, 31)

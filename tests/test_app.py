@@ -10,9 +10,9 @@ import pytest
 from conftest import SMALL_ORG, read_folder_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 
-from data_access import db
-from data_access.config import PROJECT_ROOT
-from data_access.importer import import_files
+from data_access.core import db
+from data_access.core.config import PROJECT_ROOT
+from data_access.ingest.importer import import_files
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -230,7 +230,7 @@ def test_an_empty_database_says_how_to_load_data(engine, fresh_caches):
 
 
 def test_an_unreachable_database_is_a_plain_message(monkeypatch, fresh_caches):
-    from data_access import db
+    from data_access.core import db
 
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     db.get_engine.cache_clear()

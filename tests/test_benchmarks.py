@@ -26,8 +26,13 @@ from conftest import FIXTURES, SMALL_ORG, data_contents, read_folder_bytes
 from sqlalchemy import func, select
 from test_cli import run_cli
 
-from data_access.benchmarks import load_benchmarks, parse_published_number
-from data_access.comparison import (
+from data_access.core.db import session_scope
+from data_access.core.models import ImportLog, StatisticalNeighbour
+from data_access.core.scope import Scope
+from data_access.indicators.metrics import compute_metrics
+from data_access.ingest.importer import import_files
+from data_access.national.benchmarks import load_benchmarks, parse_published_number
+from data_access.national.comparison import (
     authorities,
     benchmark_years,
     comparison,
@@ -38,11 +43,6 @@ from data_access.comparison import (
     ranked_authorities,
     trend,
 )
-from data_access.db import session_scope
-from data_access.importer import import_files
-from data_access.metrics import compute_metrics
-from data_access.models import ImportLog, StatisticalNeighbour
-from data_access.scope import Scope
 
 BENCHMARKS = FIXTURES / "benchmarks"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

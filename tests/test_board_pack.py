@@ -14,12 +14,13 @@ from pypdf import PdfReader
 from test_metrics import HUB_A, WHOLE_ORGANISATION
 
 from data_access.__main__ import main
-from data_access.access import Grant, GrantScope, access_log
-from data_access.config import PROJECT_ROOT
-from data_access.db import session_scope
-from data_access.importer import import_files
-from data_access.metrics import METRICS, compute_metrics
-from data_access.policy import Target
+from data_access.access.grants import Grant, GrantScope, access_log
+from data_access.core.config import PROJECT_ROOT
+from data_access.core.db import session_scope
+from data_access.core.scope import Scope
+from data_access.indicators.metrics import METRICS, compute_metrics
+from data_access.indicators.policy import Target
+from data_access.ingest.importer import import_files
 from data_access.reports.board_pack import (
     PACK_INDICATORS,
     TRAJECTORY_HORIZON_MONTHS,
@@ -35,7 +36,6 @@ from data_access.reports.commentary import (
     save_commentary,
 )
 from data_access.reports.pdf import board_pack_pdf
-from data_access.scope import Scope
 
 D = date(2025, 3, 31)
 LEADER = Grant("dcs@council.example", "leader")
@@ -233,7 +233,7 @@ def test_board_pack_command_line(session, tmp_path, capsys):
 def test_the_pack_compares_with_the_published_figures_when_loaded(session, engine):
     from test_benchmarks import BENCHMARKS
 
-    from data_access.benchmarks import load_benchmarks, remember_our_authority
+    from data_access.national.benchmarks import load_benchmarks, remember_our_authority
 
     files = [
         (name, (BENCHMARKS / name).read_bytes()) for name in ("indicators.csv", "neighbours.csv")

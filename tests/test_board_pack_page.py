@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SMALL_ORG, read_folder_bytes, signed_in
 
-from data_access.importer import import_files
+from data_access.ingest.importer import import_files
 
 
 @pytest.fixture

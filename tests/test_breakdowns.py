@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from conftest import SMALL_ORG, read_folder_bytes
 
-from data_access import breakdowns
-from data_access.access import Grant, GrantScope
-from data_access.db import session_scope
-from data_access.importer import import_files
-from data_access.scope import Scope
+from data_access.access.grants import Grant, GrantScope
+from data_access.core.db import session_scope
+from data_access.core.scope import Scope
+from data_access.indicators import breakdowns
+from data_access.ingest.importer import import_files
 
 EVERY_NAME = Grant("dcs@council.example", "leader", (GrantScope("organisation", "*"),))
 T1_MANAGER = Grant("t1@council.example", "manager", (GrantScope("team", "T1"),))

@@ -1,5 +1,5 @@
-"""The command line's streamed import of a folder (data_access/bulk_import.py): the same rows,
-counts and messages as the upload path, chunk by chunk, all or nothing, on both databases."""
+"""The command line's streamed import of a folder (data_access/ingest/bulk_import.py): the same
+rows, counts and messages as the upload path, chunk by chunk, all or nothing, on both databases."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from conftest import SMALL_ORG, read_folder_bytes
 from sqlalchemy import delete, select
 from sqlmodel import SQLModel
 
-from data_access import bulk_import
-from data_access.bulk_import import import_folder
-from data_access.db import session_scope
-from data_access.importer import import_files
-from data_access.models import ImportLog, team_month_parts
+from data_access.core.db import session_scope
+from data_access.core.models import ImportLog, team_month_parts
+from data_access.ingest import bulk_import
+from data_access.ingest.bulk_import import import_folder
+from data_access.ingest.importer import import_files
 
 DATA_TABLES = (
     "area", "hub", "team", "staff", "supervision_session", "caseload_snapshot", "vacancy",
@@ -133,6 +133,6 @@ def test_a_windows_1252_file_is_read_with_a_warning(engine, tmp_path):
         "teams.csv: not UTF-8: read as Windows-1252 (Excel's usual CSV encoding)"
     ]
     with session_scope(engine) as session:
-        from data_access.models import Team
+        from data_access.core.models import Team
 
         assert session.execute(select(Team.team_name)).scalar() == "Caf\u00e9 team"

@@ -26,9 +26,9 @@ from conftest import FIXTURES
 from sqlalchemy import select
 from test_cli import run_cli
 
-from data_access.census import compute_census_figures, load_census, read_census
-from data_access.db import session_scope
-from data_access.models import CensusReturn, ImportLog
+from data_access.core.db import session_scope
+from data_access.core.models import CensusReturn, ImportLog
+from data_access.national.census import compute_census_figures, load_census, read_census
 
 RETURN = FIXTURES / "benchmarks" / "census_return.xml"
 

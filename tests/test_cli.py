@@ -11,8 +11,8 @@ import pytest
 from conftest import SMALL_ORG
 from test_metrics import TEAM_T1, WHOLE_ORGANISATION
 
-from data_access.config import PROJECT_ROOT
-from data_access.metrics import METRICS
+from data_access.core.config import PROJECT_ROOT
+from data_access.indicators.metrics import METRICS
 
 
 def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:

@@ -6,9 +6,9 @@ from conftest import SMALL_ORG, data_contents, read_folder_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 from test_reading import workbook
 
-from data_access import db
-from data_access.config import PROJECT_ROOT
-from data_access.importer import import_files
+from data_access.core import db
+from data_access.core.config import PROJECT_ROOT
+from data_access.ingest.importer import import_files
 
 APP = str(PROJECT_ROOT / "app.py")
 CSV = "text/csv"

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from data_access.dates import add_months, month_end, month_ends
-from data_access.parsing import (
+from data_access.core.dates import add_months, month_end, month_ends
+from data_access.ingest.parsing import (
     InvalidValue,
     category,
     normalise_category,

@@ -12,9 +12,9 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
-from data_access import db
-from data_access.db import session_scope
-from data_access.models import Staff
+from data_access.core import db
+from data_access.core.db import session_scope
+from data_access.core.models import Staff
 
 
 def test_migrations_match_the_models(engine):

@@ -9,7 +9,7 @@ from collections import Counter
 
 from test_cli import run_cli
 
-from data_access.demo import demo_files
+from data_access.demo.organisation import demo_files
 
 
 def _rows(files: dict[str, bytes], name: str) -> list[dict[str, str]]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from data_access import census, comparison
-from data_access.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES
-from data_access.config import PROJECT_ROOT
-from data_access.importer import FILE_SPECS
-from data_access.metrics import METRICS
+from data_access.core.config import PROJECT_ROOT
+from data_access.indicators.metrics import METRICS
+from data_access.ingest.importer import FILE_SPECS
+from data_access.national import census, comparison
+from data_access.national.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 
 
 def _one_line(text: str) -> str:
@@ -48,7 +48,7 @@ def test_benchmark_and_census_definitions_are_in_docs_metrics_md():
 
 
 def test_the_small_numbers_rule_is_in_docs_metrics_md():
-    from data_access.access import SMALL_GROUP_MINIMUM, is_suppressed
+    from data_access.access.grants import SMALL_GROUP_MINIMUM, is_suppressed
 
     document = _one_line((PROJECT_ROOT / "docs" / "metrics.md").read_text())
     assert _one_line(is_suppressed.__doc__) in document

@@ -1,6 +1,6 @@
-"""The set-based path (data_access/grid.py) agrees with the single-date definitions
-(data_access/metrics.py) on every month end of the hand-made organisation and of the demo, for
-the whole organisation and for areas, hubs and teams."""
+"""The set-based path (data_access/indicators/grid.py) agrees with the single-date
+definitions (data_access/indicators/metrics.py) on every month end of the hand-made
+organisation and of the demo, for the whole organisation and for areas, hubs and teams."""
 
 from __future__ import annotations
 
@@ -9,21 +9,21 @@ from datetime import date
 from conftest import SMALL_ORG, read_folder_bytes
 from sqlalchemy import select
 
-from data_access.dates import add_months, month_end
-from data_access.db import session_scope
-from data_access.demo import load_demo
-from data_access.grid import (
+from data_access.core.dates import add_months, month_end
+from data_access.core.db import session_scope
+from data_access.core.scope import Scope, teams_in_scope
+from data_access.demo.organisation import load_demo
+from data_access.indicators.grid import (
     computed_parts_grid,
     metric_from_parts,
     parts_grid,
     parts_totals,
     stored_range,
 )
-from data_access.importer import import_files
-from data_access.metrics import METRICS, compute_metrics
-from data_access.policy import DEFAULT_POLICY
-from data_access.scope import Scope, teams_in_scope
-from data_access.summary import earliest_data_date, latest_data_date
+from data_access.indicators.metrics import METRICS, compute_metrics
+from data_access.indicators.policy import DEFAULT_POLICY
+from data_access.indicators.summary import earliest_data_date, latest_data_date
+from data_access.ingest.importer import import_files
 
 
 def month_ends(first: date, last: date) -> list[date]:
@@ -137,7 +137,7 @@ def test_the_stored_range_runs_from_24_months_before_the_first_record_to_the_las
 def test_an_import_recomputes_the_month_ends_its_rows_can_change_and_no_others(engine):
     from sqlalchemy import update
 
-    from data_access.models import team_month_parts
+    from data_access.core.models import team_month_parts
 
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
     parts = team_month_parts.c
@@ -187,9 +187,9 @@ def test_an_import_recomputes_the_month_ends_its_rows_can_change_and_no_others(e
 def test_a_database_from_before_the_stored_parts_gets_them_at_start(engine):
     from sqlalchemy import delete
 
-    from data_access.grid import STORED_RANGE_KEY
-    from data_access.models import Setting, team_month_parts
-    from data_access.setup import prepare_database
+    from data_access.core.models import Setting, team_month_parts
+    from data_access.core.setup import prepare_database
+    from data_access.indicators.grid import STORED_RANGE_KEY
 
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
     with session_scope(engine) as session:
@@ -204,7 +204,7 @@ def test_a_database_from_before_the_stored_parts_gets_them_at_start(engine):
 
 
 def test_other_caseload_rules_are_computed_from_the_recorded_tables(engine):
-    from data_access.policy import Policy
+    from data_access.indicators.policy import Policy
 
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
     lenient = Policy(caseload_thresholds=dict.fromkeys(("safeguarding", "family_support",

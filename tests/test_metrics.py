@@ -16,17 +16,17 @@ from datetime import date
 import pytest
 from conftest import SMALL_ORG, read_folder_bytes
 
-from data_access.db import session_scope
-from data_access.importer import import_files
-from data_access.metrics import (
+from data_access.core.db import session_scope
+from data_access.core.scope import Scope
+from data_access.indicators.metrics import (
     METRICS,
     compute_metrics,
     latest_snapshot_date,
     percentage,
     round_one_decimal,
 )
-from data_access.policy import DEFAULT_POLICY, Policy
-from data_access.scope import Scope
+from data_access.indicators.policy import DEFAULT_POLICY, Policy
+from data_access.ingest.importer import import_files
 
 D = date(2025, 3, 31)
 

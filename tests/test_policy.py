@@ -1,14 +1,14 @@
-"""The rule book (data_access/policy.py): values worked by hand, and the written definitions
-(docstrings, docs/metrics.md) kept equal to the numbers the code uses."""
+"""The rule book (data_access/indicators/policy.py): values worked by hand, and the written
+definitions (docstrings, docs/metrics.md) kept equal to the numbers the code uses."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from data_access.config import PROJECT_ROOT
-from data_access.metrics import METRICS
-from data_access.policy import (
+from data_access.core.config import PROJECT_ROOT
+from data_access.indicators.metrics import METRICS
+from data_access.indicators.policy import (
     ASYE_FORTNIGHTLY_MONTHS,
     ASYE_MONTHS,
     ASYE_WEEKLY_DAYS,

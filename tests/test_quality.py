@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from conftest import SMALL_ORG, read_folder_bytes
 
-from data_access.access import Grant, GrantScope
-from data_access.db import session_scope
-from data_access.importer import import_files
-from data_access.quality import LatestDates, latest_dates, quality_checks
-from data_access.scope import Scope
+from data_access.access.grants import Grant, GrantScope
+from data_access.core.db import session_scope
+from data_access.core.scope import Scope
+from data_access.indicators.quality import LatestDates, latest_dates, quality_checks
+from data_access.ingest.importer import import_files
 
 D = date(2025, 3, 31)
 
@@ -66,7 +66,7 @@ def test_quality_checks_count_everyone_but_list_only_the_granted_teams(session):
 
 
 def test_templates_form_a_valid_import_with_two_rows_each(engine):
-    from data_access.templates import all_templates
+    from data_access.ingest.templates import all_templates
 
     templates = all_templates()
     assert all(content.decode().count("\n") == 3 for content in templates.values())
@@ -76,7 +76,7 @@ def test_templates_form_a_valid_import_with_two_rows_each(engine):
 
 
 def test_upload_summary_gives_counts_and_period(session, engine):
-    from data_access.importer import preview_import, summarise
+    from data_access.ingest.importer import preview_import, summarise
 
     files = {
         "caseloads.csv": b"staff_id,snapshot_date,open_cases\nS01,2025-03-31,21\nS02,2025-05-31,9\n"

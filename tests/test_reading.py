@@ -9,10 +9,10 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from data_access import reading
-from data_access.db import session_scope
-from data_access.importer import import_files
-from data_access.models import Staff, Team
+from data_access.core.db import session_scope
+from data_access.core.models import Staff, Team
+from data_access.ingest import reading
+from data_access.ingest.importer import import_files
 
 TEAMS_HEADER = "team_id,team_name,team_type,hub,area\n"
 

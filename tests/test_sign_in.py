@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from browser_support import free_port, require_browser, serve, settle
 
-from data_access import db
-from data_access.access import GrantScope, access_log, save_user
-from data_access.setup import prepare_database
+from data_access.access.grants import GrantScope, access_log, save_user
+from data_access.core import db
+from data_access.core.setup import prepare_database
 
 pytestmark = pytest.mark.browser
 

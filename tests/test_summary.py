@@ -7,11 +7,15 @@ from datetime import date
 import pytest
 from conftest import SMALL_ORG, read_folder_bytes
 
-from data_access.db import session_scope
-from data_access.importer import import_files
-from data_access.policy import Target
-from data_access.scope import Scope
-from data_access.summary import data_freshness, headline_figures, latest_complete_month_end
+from data_access.core.db import session_scope
+from data_access.core.scope import Scope
+from data_access.indicators.policy import Target
+from data_access.indicators.summary import (
+    data_freshness,
+    headline_figures,
+    latest_complete_month_end,
+)
+from data_access.ingest.importer import import_files
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from data_access.access import ROLE_LABELS, Grant
+from data_access.access.grants import ROLE_LABELS, Grant
 from ui import queries
 from ui.format import plain
 

@@ -15,7 +15,7 @@ import logging
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from data_access.access import Grant
+from data_access.access.grants import Grant
 
 logger = logging.getLogger("workforce_dashboard")
 

@@ -8,8 +8,8 @@ from datetime import date
 
 import streamlit as st
 
-from data_access.access import Grant
-from data_access.scope import Scope, TeamChoice
+from data_access.access.grants import Grant
+from data_access.core.scope import Scope, TeamChoice
 from ui import format as fmt
 from ui import queries
 

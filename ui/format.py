@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from data_access.metrics import MetricValue
+from data_access.indicators.metrics import MetricValue
 
 NO_DATA = "no data"
 UK_TIME = ZoneInfo("Europe/London")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_access.access import SMALL_GROUP_MINIMUM, SUPPRESSED
-from data_access.breakdowns import TEAMS_SHOWN
+from data_access.access.grants import SMALL_GROUP_MINIMUM, SUPPRESSED
+from data_access.indicators.breakdowns import TEAMS_SHOWN
 from ui import format as fmt
 from ui import queries
 from ui.auth import current_grant

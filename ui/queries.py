@@ -12,26 +12,28 @@ from datetime import UTC, date, datetime
 
 import streamlit as st
 
-from data_access import access, breakdowns, comparison, summary
-from data_access.access import Grant
-from data_access.benchmarks import our_authority
-from data_access.census import StoredCensusReturn, latest_census_return
-from data_access.db import session_scope
-from data_access.demo import demo_personas as _demo_personas
-from data_access.demo import holds_only_demo
-from data_access.history import import_history
-from data_access.policy import Policy
-from data_access.quality import latest_dates, quality_checks
+from data_access.access import grants as access
+from data_access.access.grants import Grant
+from data_access.access.settings import change_setting as _change_setting
+from data_access.access.settings import change_target as _change_target
+from data_access.access.settings import organisation_policy, setting
+from data_access.core.db import session_scope
+from data_access.core.scope import Scope, TeamChoice, teams_in_scope
+from data_access.core.scope import area_names as _area_names
+from data_access.core.scope import hub_names as _hub_names
+from data_access.demo.organisation import demo_personas as _demo_personas
+from data_access.demo.organisation import holds_only_demo
+from data_access.indicators import breakdowns, summary
+from data_access.indicators.policy import Policy
+from data_access.indicators.quality import latest_dates, quality_checks
+from data_access.indicators.summary import headline_figures, latest_complete_month_end
+from data_access.ingest.history import import_history
+from data_access.national import comparison
+from data_access.national.benchmarks import our_authority
+from data_access.national.census import StoredCensusReturn, latest_census_return
 from data_access.reports.board_pack import BoardPack, assemble_board_pack
 from data_access.reports.commentary import save_commentary as _save_commentary
 from data_access.reports.pdf import render_pdf
-from data_access.scope import Scope, TeamChoice, teams_in_scope
-from data_access.scope import area_names as _area_names
-from data_access.scope import hub_names as _hub_names
-from data_access.settings import change_setting as _change_setting
-from data_access.settings import change_target as _change_target
-from data_access.settings import organisation_policy, setting
-from data_access.summary import headline_figures, latest_complete_month_end
 
 TTL_SECONDS = 600
 #: Calls that return worker names take the user's `Grant` as an argument, so it is part of the

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_access.access import SMALL_GROUP_MINIMUM, SUPPRESSED
-from data_access.breakdowns import UnitFigures
-from data_access.metrics import METRICS
-from data_access.policy import Policy
+from data_access.access.grants import SMALL_GROUP_MINIMUM, SUPPRESSED
+from data_access.indicators.breakdowns import UnitFigures
+from data_access.indicators.metrics import METRICS
+from data_access.indicators.policy import Policy
 from ui.charts import csv_download
 
 # Symbols as well as colours, so the flag survives colour blindness and printing.

@@ -6,8 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from data_access.dates import add_months
-from data_access.summary import HeadlineFigure
+from data_access.core.dates import add_months
+from data_access.indicators.summary import HeadlineFigure
 from ui import format as fmt
 from ui.layout import grid
 

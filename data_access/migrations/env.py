@@ -3,8 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import data_access.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from data_access.db import get_engine
+import data_access.core.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from data_access.core.db import get_engine
 
 config = context.config
 engine = config.attributes.get("engine") or get_engine()

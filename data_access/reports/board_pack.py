@@ -1,7 +1,7 @@
-"""What goes into the improvement board pack, for a scope (organisation, area or hub) and a
-month end: every figure comes from the metric definitions in data_access.metrics, aggregated
-for the scope; the pack holds aggregates only, never a worker's name (it is assembled with a
-grant that sees no names, so small teams are suppressed as on a board member's screen).
+"""What goes into the improvement board pack, for a scope (organisation, area or hub) and a month
+end: every figure comes from the metric definitions in data_access.indicators.metrics,
+aggregated for the scope; the pack holds aggregates only, never a worker's name (it is assembled
+with a grant that sees no names, so small teams are suppressed as on a board member's screen).
 
 `data_access.reports.pdf` lays the pack out as an A4 PDF.
 """
@@ -14,8 +14,11 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from data_access.access import Grant
-from data_access.breakdowns import (
+from data_access.access.grants import Grant
+from data_access.access.settings import ORGANISATION_NAME, OUR_AUTHORITY, setting
+from data_access.core.dates import add_months, month_end
+from data_access.core.scope import Scope, TeamChoice, UnknownScope, resolve_scope, teams_in_scope
+from data_access.indicators.breakdowns import (
     GradeCount,
     SupervisionStatusCounts,
     UnitFigures,
@@ -25,15 +28,10 @@ from data_access.breakdowns import (
     small_teams,
     supervision_status_counts,
 )
-from data_access.comparison import Comparison, benchmark_years, comparison
-from data_access.dates import add_months, month_end
-from data_access.grid import PartsGrid, metric_from_parts, parts_grid
-from data_access.metrics import MetricValue, round_one_decimal
-from data_access.policy import CHILDS_VIEWS_BASELINE, Policy, Target
-from data_access.reports.commentary import Commentary, earlier_commentary, latest_commentary
-from data_access.scope import Scope, TeamChoice, UnknownScope, resolve_scope, teams_in_scope
-from data_access.settings import ORGANISATION_NAME, OUR_AUTHORITY, setting
-from data_access.summary import (
+from data_access.indicators.grid import PartsGrid, metric_from_parts, parts_grid
+from data_access.indicators.metrics import MetricValue, round_one_decimal
+from data_access.indicators.policy import CHILDS_VIEWS_BASELINE, Policy, Target
+from data_access.indicators.summary import (
     Freshness,
     HeadlineFigure,
     data_freshness,
@@ -41,6 +39,8 @@ from data_access.summary import (
     headline_figures,
     latest_data_date,
 )
+from data_access.national.comparison import Comparison, benchmark_years, comparison
+from data_access.reports.commentary import Commentary, earlier_commentary, latest_commentary
 
 #: The themes of the pack, each with its indicators (every indicator that has a target).
 THEMES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -201,7 +201,7 @@ def _furthest_teams(
 ) -> list[TeamGap]:
     """`teams` on the wrong side of the target for `name` at D, furthest first (at most
     FURTHEST_TEAMS), leaving out the `small` (suppressed) ones; each team's figure from the
-    set-based grid of the pack's scope (data_access/grid.py)."""
+    set-based grid of the pack's scope (data_access/indicators/grid.py)."""
     target = policy.targets[name]
     gaps = []
     for team in teams:

@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from data_access.access import WRITE_COMMENTARY, Grant, log_access
-from data_access.models import BoardCommentary
-from data_access.scope import Scope
+from data_access.access.grants import WRITE_COMMENTARY, Grant, log_access
+from data_access.core.models import BoardCommentary
+from data_access.core.scope import Scope
 
 #: The pack's sections that take commentary, in the pack's order.
 COMMENTARY_SECTIONS = {

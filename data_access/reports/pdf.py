@@ -23,8 +23,10 @@ import typst
 import vl_convert
 from sqlmodel import Session
 
-from data_access.benchmarks import BENCHMARK_INDICATORS
-from data_access.metrics import METRICS, MetricValue
+from data_access.access.settings import organisation_policy
+from data_access.core.scope import Scope
+from data_access.indicators.metrics import METRICS, MetricValue
+from data_access.national.benchmarks import BENCHMARK_INDICATORS
 from data_access.reports.board_pack import (
     PACK_INDICATORS,
     THEME_KEY_INDICATOR,
@@ -37,8 +39,6 @@ from data_access.reports.board_pack import (
 )
 from data_access.reports.charts import sparkline, trend_chart
 from data_access.reports.commentary import COMMENTARY_SECTIONS
-from data_access.scope import Scope
-from data_access.settings import organisation_policy
 
 TEMPLATE = Path(__file__).with_name("board_pack.typ")
 #: The trajectory's definition, from the one place it is written.

@@ -4,13 +4,13 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-24
 
-The table starts empty; `data_access.stored_parts.ensure_stored_parts` (run by `init-db` and
+The table starts empty; `data_access.indicators.stored_parts.ensure_stored_parts` (run by `init-db` and
 at the dashboard's start) fills it from the tables already loaded, and every import keeps it.
 """
 from alembic import op
 import sqlalchemy as sa
 
-from data_access.models import PART_NAMES
+from data_access.core.models import PART_NAMES
 
 
 revision = '0006'

@@ -5,7 +5,7 @@ region's full history is larger than any upload limit, so `import_folder` reads 
 row by row, in chunks of `CHUNK_ROWS`, and never holds a whole file:
 
 - every chunk is checked by the same rules and gives the same messages as the upload (the
-  parsing, duplicate-key, reference and hub checks of `data_access.importer`), keys and ids
+  parsing, duplicate-key, reference and hub checks of `data_access.ingest.importer`), keys and ids
   being remembered across chunks;
 - while nothing is wrong, every chunk is written at once inside the import's one transaction;
   after the first problem nothing more is written, the rest is still checked, and at the end
@@ -30,8 +30,9 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from data_access.db import get_engine
-from data_access.importer import (
+from data_access.core.db import get_engine
+from data_access.core.problems import Problem
+from data_access.ingest.importer import (
     _ROW_CHECKS,
     FILE_SPECS,
     STAFF,
@@ -55,8 +56,7 @@ from data_access.importer import (
     recognise,
     record_refusal,
 )
-from data_access.problems import Problem
-from data_access.reading import Table
+from data_access.ingest.reading import Table
 
 #: Rows checked and written at a time.
 CHUNK_ROWS = 20_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
 #: The embedded default: a SQLite file beside the code, ignored by git.
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "workforce.db"

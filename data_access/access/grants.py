@@ -40,8 +40,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from data_access.models import AccessLog, AppUser, Area, Hub, ImportLog, Team, UserGrant
-from data_access.scope import Scope, UnknownScope, resolve_scope
+from data_access.core.models import AccessLog, AppUser, Area, Hub, ImportLog, Team, UserGrant
+from data_access.core.scope import Scope, UnknownScope, resolve_scope
 
 ROLES = ("board", "leader", "manager", "data_officer", "admin")
 ROLE_LABELS = {

@@ -2,9 +2,9 @@
 
 The table holds every month end from `STORED_MONTHS_BEFORE` months before the earliest dated
 record (so that the first month's trend and "a year earlier" are stored too) to the month end
-of the latest one. Pages read it through `data_access.grid.parts_grid` and `parts_totals`;
-any date outside it is computed from the recorded tables instead, so it is only ever a faster
-way to the same figure.
+of the latest one. Pages read it through `data_access.indicators.grid.parts_grid` and
+`parts_totals`; any date outside it is computed from the recorded tables instead, so it is
+only ever a faster way to the same figure.
 
 Every import refreshes it inside the import's own transaction (`refresh_stored_parts`), so a
 reader sees the old tables with the old parts or the new with the new, never a mix. Every
@@ -20,9 +20,8 @@ from datetime import date
 from sqlalchemy import delete, func, insert, select, text
 from sqlmodel import Session
 
-from data_access.dates import add_months, month_end, month_ends
-from data_access.grid import STORED_RANGE_KEY, computed_parts_grid, stored_range
-from data_access.models import (
+from data_access.core.dates import add_months, month_end, month_ends
+from data_access.core.models import (
     PART_NAMES,
     CaseloadSnapshot,
     Setting,
@@ -31,8 +30,9 @@ from data_access.models import (
     Vacancy,
     team_month_parts,
 )
-from data_access.policy import DEFAULT_POLICY
-from data_access.scope import Scope
+from data_access.core.scope import Scope
+from data_access.indicators.grid import STORED_RANGE_KEY, computed_parts_grid, stored_range
+from data_access.indicators.policy import DEFAULT_POLICY
 
 #: How many month ends before the earliest dated record are stored: a 24-month trend ending
 #: at the first month with data.

@@ -176,7 +176,8 @@ class BenchmarkValue(SQLModel, table=True):
     row_id: int = Field(foreign_key="benchmark_row.id", primary_key=True)
     indicator: str = Field(primary_key=True, max_length=40)
     value: float | None = None
-    #: c, k, low, u, x or z (see data_access.benchmarks.SUPPRESSION_CODES); None for a number.
+    #: c, k, low, u, x or z (see data_access.national.benchmarks.SUPPRESSION_CODES); None for
+    #: a number.
     status: str | None = Field(default=None, max_length=4)
 
 
@@ -246,7 +247,7 @@ class CensusReturn(SQLModel, table=True):
     absence_rate_fte: float | None = None
 
 
-# --- Sign-in and access (see data_access/access.py) ---
+# --- Sign-in and access (see data_access/access/grants.py) ---
 
 
 class AppUser(SQLModel, table=True):
@@ -304,8 +305,8 @@ class BoardCommentary(SQLModel, table=True):
     written_at: datetime
 
 
-#: The additive parts every metric is a ratio of (see data_access/grid.py), one column each in
-#: `team_month_parts`.
+#: The additive parts every metric is a ratio of (see data_access/indicators/grid.py), one
+#: column each in `team_month_parts`.
 PART_NAMES = (
     "headcount",
     "permanent_fte",
@@ -331,8 +332,8 @@ PART_NAMES = (
 )
 
 #: Every metric's parts for each team at each month end, kept by every import in its own
-#: transaction (data_access/stored_parts.py), so that any scope's figures at any month end are
-#: sums. Derived data: it can always be rebuilt from the tables above.
+#: transaction (data_access/indicators/stored_parts.py), so that any scope's figures at any
+#: month end are sums. Derived data: it can always be rebuilt from the tables above.
 team_month_parts = Table(
     "team_month_parts",
     SQLModel.metadata,

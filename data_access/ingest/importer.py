@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, insert, select, text, update
 from sqlmodel import Session, SQLModel
 
-from data_access.db import get_engine, session_scope
-from data_access.models import (
+from data_access.core.db import get_engine, session_scope
+from data_access.core.models import (
     AUDIT_GRADES,
     EMPLOYMENT_TYPES,
     ROLES,
@@ -37,7 +37,10 @@ from data_access.models import (
     Team,
     Vacancy,
 )
-from data_access.parsing import (
+from data_access.core.problems import Problem
+from data_access.indicators.policy import TEAM_TYPES, asye_phases
+from data_access.indicators.stored_parts import refresh_stored_parts
+from data_access.ingest.parsing import (
     InvalidValue,
     Parser,
     category,
@@ -47,10 +50,7 @@ from data_access.parsing import (
     parse_text,
     whole_number_range,
 )
-from data_access.policy import TEAM_TYPES, asye_phases
-from data_access.problems import Problem
-from data_access.reading import Table, read_sources
-from data_access.stored_parts import refresh_stored_parts
+from data_access.ingest.reading import Table, read_sources
 
 #: How many problems the command line lists before it only counts the rest.
 PROBLEM_LIST_CAP = 100

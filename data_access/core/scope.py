@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session
 
-from data_access.models import Area, Hub, Team
+from data_access.core.models import Area, Hub, Team
 
 
 class UnknownScope(ValueError):

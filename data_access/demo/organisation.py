@@ -25,13 +25,13 @@ from datetime import date, timedelta
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
-from data_access.access import WHOLE_ORGANISATION_NAME, Grant, GrantScope
-from data_access.dates import add_months, month_ends
-from data_access.db import session_scope
-from data_access.importer import ImportResult, import_files
-from data_access.models import ImportLog, Team
-from data_access.policy import SUPERVISION_ELIGIBLE_ROLES, required_interval_days
-from data_access.reading import csv_bytes
+from data_access.access.grants import WHOLE_ORGANISATION_NAME, Grant, GrantScope
+from data_access.core.dates import add_months, month_ends
+from data_access.core.db import session_scope
+from data_access.core.models import ImportLog, Team
+from data_access.indicators.policy import SUPERVISION_ELIGIBLE_ROLES, required_interval_days
+from data_access.ingest.importer import ImportResult, import_files
+from data_access.ingest.reading import csv_bytes
 
 DEMO_SOURCE = "demo organisation"
 HISTORY_START = date(2021, 11, 1)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 
-from data_access.problems import Problem
+from data_access.core.problems import Problem
 
 #: A single file (or a file inside a zip) larger than this is refused before it is read.
 MAX_FILE_BYTES = 20 * 1024 * 1024

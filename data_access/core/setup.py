@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from data_access.db import init_db, session_scope
-from data_access.demo import database_is_empty, load_demo
-from data_access.stored_parts import ensure_stored_parts
+from data_access.core.db import init_db, session_scope
+from data_access.demo.organisation import database_is_empty, load_demo
+from data_access.indicators.stored_parts import ensure_stored_parts
 
 
 def prepare_database(engine: Engine | None = None, *, load_demo_if_empty: bool) -> bool:

@@ -1,15 +1,19 @@
 """Every metric for many dates and many teams at once: the set-based path.
 
-Each metric in `data_access.metrics` is a ratio of additive parts (FTE sums and counts). Here
-the parts are computed for a grid of (date, team) in six SQL statements, whatever the number of
-dates or teams: one each for staff in post, leavers, vacancies, caseloads, recent sessions and
-audits. Any scope's figure is then the ratio of its teams' summed parts. So a 24-month trend,
-a row of sparklines or a table of 150 units costs the same six statements as a single date.
+Each metric in `data_access.indicators.metrics` is a ratio of additive parts (FTE sums and
+counts). The parts of every team at a month end are stored by every import in
+`team_month_parts` (data_access/indicators/stored_parts.py); any other date, or a policy with
+other caseload rules, is computed from the recorded tables in seven statements, whatever the
+number of dates or teams: the snapshot dates, then one each for staff in post, leavers,
+vacancies, caseloads, recent sessions and audits. Any scope's figure is then the ratio of its
+teams' summed parts, so a 24-month trend, a row of sparklines or a table of 150 units costs
+about as much as a single date.
 
-The definitions are those of `data_access.metrics` (the single-date path, which stays the
-reference); `tests/test_grid.py` proves the two agree on every month end of the hand-made
-organisation and of the demo. Dates are passed to SQL as literal rows (D, D - 12 months, ...
-computed in Python), so the same SQL runs on SQLite and PostgreSQL.
+The definitions are those of `data_access.indicators.metrics` (the single-date path, which
+stays the reference); `tests/test_grid.py` proves the stored, computed and single-date paths
+agree on every month end of the hand-made organisation and of the demo. Dates are passed to
+SQL as literal rows (D, D - 12 months, ... computed in Python), so the same SQL runs on SQLite
+and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,18 +27,8 @@ from datetime import date, timedelta
 from sqlalchemy import Date, and_, exists, func, literal, or_, select, union_all
 from sqlmodel import Session
 
-from data_access.dates import add_months, month_end
-from data_access.metrics import (
-    MetricValue,
-    caseload_limit,
-    count_where,
-    cutoff_by_phase,
-    in_post,
-    percentage,
-    round_one_decimal,
-    sum_fte_where,
-)
-from data_access.models import (
+from data_access.core.dates import add_months, month_end
+from data_access.core.models import (
     PART_NAMES,
     CaseloadSnapshot,
     Setting,
@@ -45,7 +39,18 @@ from data_access.models import (
     Vacancy,
     team_month_parts,
 )
-from data_access.policy import (
+from data_access.core.scope import Scope
+from data_access.indicators.metrics import (
+    MetricValue,
+    caseload_limit,
+    count_where,
+    cutoff_by_phase,
+    in_post,
+    percentage,
+    round_one_decimal,
+    sum_fte_where,
+)
+from data_access.indicators.policy import (
     DEFAULT_POLICY,
     FORTNIGHTLY_INTERVAL_DAYS,
     MONTHLY_INTERVAL_DAYS,
@@ -53,7 +58,6 @@ from data_access.policy import (
     WEEKLY_INTERVAL_DAYS,
     Policy,
 )
-from data_access.scope import Scope
 
 Parts = dict[str, float]
 
@@ -284,7 +288,7 @@ def computed_parts_grid(
 # --- the stored parts ------------------------------------------------------------------------
 
 #: The setting that records which month ends `team_month_parts` holds ("first/last", ISO dates;
-#: absent: none). Written only by data_access/stored_parts.py.
+#: absent: none). Written only by data_access/indicators/stored_parts.py.
 STORED_RANGE_KEY = "engine.stored_parts_range"
 
 
@@ -380,7 +384,7 @@ def _as_date(value) -> date:
 
 
 def metric_from_parts(name: str, parts: Parts) -> MetricValue:
-    """A metric's value from its summed parts: the same ratios as data_access.metrics."""
+    """A metric's value from its summed parts: the same ratios as data_access.indicators.metrics."""
     p = parts
     if name == "headcount":
         return int(p["headcount"])

@@ -18,8 +18,9 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, delete, func, insert, select
 from sqlmodel import Session
 
-from data_access.db import session_scope
-from data_access.models import (
+from data_access.access.settings import OUR_AUTHORITY, change_setting, setting
+from data_access.core.db import session_scope
+from data_access.core.models import (
     BenchmarkAuthority,
     BenchmarkRow,
     BenchmarkSource,
@@ -27,9 +28,8 @@ from data_access.models import (
     ImportLog,
     StatisticalNeighbour,
 )
-from data_access.problems import Problem
-from data_access.reading import Table, read_sources
-from data_access.settings import OUR_AUTHORITY, change_setting, setting
+from data_access.core.problems import Problem
+from data_access.ingest.reading import Table, read_sources
 
 #: What each suppression code in a published file means.
 SUPPRESSION_CODES = {

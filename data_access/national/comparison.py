@@ -28,18 +28,18 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from data_access.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES
-from data_access.metrics import METRICS, round_one_decimal
-from data_access.models import (
+from data_access.core.models import (
     BenchmarkAuthority,
     BenchmarkRow,
     BenchmarkSource,
     BenchmarkValue,
     StatisticalNeighbour,
 )
-from data_access.policy import DEFAULT_POLICY, Policy
-from data_access.scope import Scope
-from data_access.summary import earliest_data_date, latest_data_date
+from data_access.core.scope import Scope
+from data_access.indicators.metrics import METRICS, round_one_decimal
+from data_access.indicators.policy import DEFAULT_POLICY, Policy
+from data_access.indicators.summary import earliest_data_date, latest_data_date
+from data_access.national.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 
 INDICATOR_NAMES = tuple(BENCHMARK_INDICATORS)
 

@@ -9,7 +9,7 @@ from pathlib import PurePath
 from sqlalchemy import select
 from sqlmodel import Session
 
-from data_access.models import ImportLog
+from data_access.core.models import ImportLog
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from data_access.access import CHANGE_SETTINGS, log_access
-from data_access.metrics import METRICS
-from data_access.models import Setting
-from data_access.policy import DEFAULT_POLICY, Policy
+from data_access.access.grants import CHANGE_SETTINGS, log_access
+from data_access.core.models import Setting
+from data_access.indicators.metrics import METRICS
+from data_access.indicators.policy import DEFAULT_POLICY, Policy
 
 #: The organisation's name, as the board pack's cover gives it.
 ORGANISATION_NAME = "organisation_name"
@@ -62,8 +62,8 @@ def change_setting(session: Session, key: str, value: str, *, by: str) -> None:
 
 
 def organisation_policy(session: Session) -> Policy:
-    """The policy in force: the defaults in `data_access.policy`, with the target values the
-    organisation's administrators have chosen."""
+    """The policy in force: the defaults in `data_access.indicators.policy`, with the target
+    values the organisation's administrators have chosen."""
     rows = session.execute(
         select(Setting.key, Setting.value).where(Setting.key.startswith(TARGET_PREFIX))
     ).all()

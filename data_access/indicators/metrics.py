@@ -24,8 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlmodel import Session
 
-from data_access.dates import add_months
-from data_access.models import (
+from data_access.core.dates import add_months
+from data_access.core.models import (
     CaseloadSnapshot,
     Staff,
     SupervisionAudit,
@@ -33,7 +33,8 @@ from data_access.models import (
     Team,
     Vacancy,
 )
-from data_access.policy import (
+from data_access.core.scope import WHOLE_ORGANISATION, Scope
+from data_access.indicators.policy import (
     DEFAULT_POLICY,
     FORTNIGHTLY_INTERVAL_DAYS,
     MONTHLY_INTERVAL_DAYS,
@@ -41,7 +42,6 @@ from data_access.policy import (
     WEEKLY_INTERVAL_DAYS,
     Policy,
 )
-from data_access.scope import WHOLE_ORGANISATION, Scope
 
 MetricValue = float | int | None
 
@@ -62,8 +62,8 @@ def percentage(numerator: float | None, denominator: float | None) -> float | No
 
 
 def in_post(as_at: date | ColumnElement[date]) -> ColumnElement[bool]:
-    """Staff in post at `as_at` (a date, or a date column of the grid in data_access/grid.py):
-    started on or before it, and not yet left."""
+    """Staff in post at `as_at` (a date, or a date column of the grid in
+    data_access/indicators/grid.py): started on or before it, and not yet left."""
     return and_(
         Staff.start_date <= as_at,
         or_(Staff.end_date.is_(None), Staff.end_date > as_at),
@@ -274,8 +274,8 @@ def interval_cutoff(as_at: date) -> ColumnElement[date]:
 
 def cutoff_by_phase(on, weekly, fortnightly, monthly) -> ColumnElement[date]:
     """SQL expression: of the three cutoffs, the one for each worker's supervision phase at
-    `on` (a date, or a date column of the grid in data_access/grid.py): `weekly` in the ASYE's
-    weekly phase, `fortnightly` in its fortnightly phase, otherwise `monthly`."""
+    `on` (a date, or a date column of the grid in data_access/indicators/grid.py): `weekly` in
+    the ASYE's weekly phase, `fortnightly` in its fortnightly phase, otherwise `monthly`."""
     started_asye = Staff.asye_start_date <= on
     return case(
         (and_(started_asye, Staff.asye_weekly_until > on), weekly),

@@ -11,9 +11,8 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlmodel import Session
 
-from data_access.access import Grant
-from data_access.metrics import eligible_for_supervision, latest_snapshot_date, where_staff
-from data_access.models import (
+from data_access.access.grants import Grant
+from data_access.core.models import (
     CaseloadSnapshot,
     Staff,
     SupervisionAudit,
@@ -21,7 +20,12 @@ from data_access.models import (
     Team,
     Vacancy,
 )
-from data_access.scope import Scope
+from data_access.core.scope import Scope
+from data_access.indicators.metrics import (
+    eligible_for_supervision,
+    latest_snapshot_date,
+    where_staff,
+)
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from alembic.config import Config
 from sqlalchemy import Engine, event, inspect
 from sqlmodel import Session, create_engine
 
-from data_access.config import database_url
+from data_access.core.config import database_url
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from data_access.dates import add_months
+from data_access.core.dates import add_months
 
 TEAM_TYPES = (
     "safeguarding",

@@ -14,10 +14,18 @@ from datetime import date, timedelta
 from sqlalchemy import Date, and_, case, func, literal, select, union_all
 from sqlmodel import Session
 
-from data_access.access import Grant, is_suppressed, visible_team_ids
-from data_access.dates import add_months, month_end
-from data_access.grid import metric_from_parts, parts_grid, parts_totals
-from data_access.metrics import (
+from data_access.access.grants import Grant, is_suppressed, visible_team_ids
+from data_access.core.dates import add_months, month_end
+from data_access.core.models import (
+    CaseloadSnapshot,
+    Staff,
+    SupervisionAudit,
+    SupervisionSession,
+    Team,
+)
+from data_access.core.scope import Scope, teams_in_scope
+from data_access.indicators.grid import metric_from_parts, parts_grid, parts_totals
+from data_access.indicators.metrics import (
     MetricValue,
     case_holders,
     caseload_limit,
@@ -33,14 +41,7 @@ from data_access.metrics import (
     supervision_in_date,
     where_staff,
 )
-from data_access.models import (
-    CaseloadSnapshot,
-    Staff,
-    SupervisionAudit,
-    SupervisionSession,
-    Team,
-)
-from data_access.policy import (
+from data_access.indicators.policy import (
     DEFAULT_POLICY,
     DUE_SOON_DAYS,
     FORTNIGHTLY_INTERVAL_DAYS,
@@ -50,7 +51,6 @@ from data_access.policy import (
     asye_phases,
     required_interval_days,
 )
-from data_access.scope import Scope, teams_in_scope
 
 
 def months_ending(as_at: date, count: int) -> list[date]:
@@ -94,7 +94,7 @@ def metric_series(
     policy: Policy = DEFAULT_POLICY,
 ) -> list[SeriesPoint]:
     """Each named metric at each month end, for a trend chart: one set-based grid, so the
-    cost does not grow with the number of months (data_access/grid.py)."""
+    cost does not grow with the number of months (data_access/indicators/grid.py)."""
     totals = parts_totals(session, months, scope, policy)
     return [
         SeriesPoint(month, name, metric_from_parts(name, totals[month]))

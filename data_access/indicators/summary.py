@@ -8,18 +8,18 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from data_access.dates import add_months, month_end
-from data_access.grid import metric_from_parts, parts_totals
-from data_access.metrics import METRICS, MetricValue, round_one_decimal
-from data_access.models import (
+from data_access.core.dates import add_months, month_end
+from data_access.core.models import (
     CaseloadSnapshot,
     ImportLog,
     SupervisionAudit,
     SupervisionSession,
     Vacancy,
 )
-from data_access.policy import DEFAULT_POLICY, Policy
-from data_access.scope import Scope
+from data_access.core.scope import Scope
+from data_access.indicators.grid import metric_from_parts, parts_totals
+from data_access.indicators.metrics import METRICS, MetricValue, round_one_decimal
+from data_access.indicators.policy import DEFAULT_POLICY, Policy
 
 #: The indicators on the headline tiles, in the order a director reads them.
 HEADLINE_METRICS = (
@@ -123,7 +123,7 @@ def headline_figures(
     `history_months` month ends."""
     year_earlier = add_months(as_at, -12)
     months = [month_end(add_months(as_at, -back)) for back in range(history_months - 1, -1, -1)]
-    # Every value on every date from one set-based grid (data_access/grid.py).
+    # Every value on every date from one set-based grid (data_access/indicators/grid.py).
     totals = parts_totals(session, [*months, as_at, year_earlier], scope, policy)
     figures = []
     for name in names:

@@ -41,12 +41,12 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine, delete, select
 from sqlmodel import Session
 
-from data_access.dates import add_months
-from data_access.db import session_scope
-from data_access.metrics import percentage, round_one_decimal
-from data_access.models import CensusReturn, ImportLog
-from data_access.problems import Problem
-from data_access.reading import MAX_FILE_BYTES
+from data_access.core.dates import add_months
+from data_access.core.db import session_scope
+from data_access.core.models import CensusReturn, ImportLog
+from data_access.core.problems import Problem
+from data_access.indicators.metrics import percentage, round_one_decimal
+from data_access.ingest.reading import MAX_FILE_BYTES
 
 WORKING_DAYS_PER_YEAR = 253
 ORG_ROLES = {"1", "2", "3", "4", "5", "6"}

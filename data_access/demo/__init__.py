@@ -1,0 +1,2 @@
+"""The demo organisation: a believable council, generated as import files and loaded through
+the ordinary import."""
