@@ -22,7 +22,8 @@ from data_access.core.config import database_url
 from data_access.core.db import init_db, schema_is_current, session_scope
 from data_access.core.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
 from data_access.demo.organisation import DemoNotLoaded, load_demo
-from data_access.indicators.metrics import METRICS, compute_metrics
+from data_access.indicators.grid import compute_metrics
+from data_access.indicators.metrics import METRICS
 from data_access.indicators.stored_parts import ensure_stored_parts
 from data_access.ingest.bulk_import import import_folder, is_streamable
 from data_access.ingest.importer import ImportResult, format_problems, import_files

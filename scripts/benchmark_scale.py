@@ -200,8 +200,7 @@ def time_calls(repeat: int) -> dict[str, float]:
     from data_access.core.db import get_engine, session_scope
     from data_access.core.scope import Scope
     from data_access.indicators.breakdowns import metric_series
-    from data_access.indicators.grid import metric_from_parts, parts_totals
-    from data_access.indicators.metrics import compute_metrics
+    from data_access.indicators.grid import compute_metrics, metric_from_parts, parts_totals
     from data_access.indicators.policy import DEFAULT_POLICY
     from data_access.indicators.summary import latest_complete_month_end
 

@@ -29,7 +29,7 @@ from test_cli import run_cli
 from data_access.core.db import session_scope
 from data_access.core.models import ImportLog, StatisticalNeighbour
 from data_access.core.scope import Scope
-from data_access.indicators.metrics import compute_metrics
+from data_access.indicators.metrics import reference_metrics
 from data_access.ingest.importer import import_files
 from data_access.national.benchmarks import load_benchmarks, parse_published_number
 from data_access.national.comparison import (
@@ -325,7 +325,7 @@ def test_internal_figures_are_the_foundation_metrics_at_30_september(engine):
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine).loaded
     with session_scope(engine) as session:
         ours = internal_figures(session, 2024, Scope())
-        metrics = compute_metrics(session, date(2024, 9, 30), Scope())
+        metrics = reference_metrics(session, date(2024, 9, 30), Scope())
         before_our_data = internal_figures(session, 2019, Scope())
     assert ours.as_at == date(2024, 9, 30)
     assert ours.values == {

@@ -18,7 +18,7 @@ from data_access.access.grants import Grant, GrantScope, access_log
 from data_access.core.config import PROJECT_ROOT
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope
-from data_access.indicators.metrics import METRICS, compute_metrics
+from data_access.indicators.metrics import METRICS, reference_metrics
 from data_access.indicators.policy import Target
 from data_access.ingest.importer import import_files
 from data_access.reports.board_pack import (
@@ -154,7 +154,7 @@ def test_the_pack_shows_the_metrics_the_commentary_and_no_name(session, scope, e
         produced_at=datetime(2025, 4, 5, tzinfo=UTC),
     )
     text = pdf_text(pdf)
-    computed = compute_metrics(session, D, scope)
+    computed = reference_metrics(session, D, scope)
     start = text.index("Every indicator with a target")
     scorecard = text[start : text.index("Workforce stability", start)]
     for name in PACK_INDICATORS:

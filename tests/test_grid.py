@@ -20,7 +20,7 @@ from data_access.indicators.grid import (
     parts_totals,
     stored_range,
 )
-from data_access.indicators.metrics import METRICS, compute_metrics
+from data_access.indicators.metrics import METRICS, reference_metrics
 from data_access.indicators.policy import DEFAULT_POLICY
 from data_access.indicators.summary import earliest_data_date, latest_data_date
 from data_access.ingest.importer import import_files
@@ -45,7 +45,7 @@ def assert_agree(session, scopes: list[Scope], days: list[date]) -> int:
         computed = computed_parts_grid(session, days, scope, DEFAULT_POLICY)
         teams = [team.team_id for team in teams_in_scope(session, scope)]
         for day in days:
-            single = compute_metrics(session, day, scope)
+            single = reference_metrics(session, day, scope)
             for path, parts in (
                 ("summed", totals[day]),
                 ("per team", grid.total(day, teams)),
@@ -212,7 +212,25 @@ def test_other_caseload_rules_are_computed_from_the_recorded_tables(engine):
     day = date(2025, 4, 30)
     with session_scope(engine) as session:
         totals = parts_totals(session, [day], Scope(), lenient)[day]
-        expected = compute_metrics(session, day, Scope(), lenient)["caseload_over_threshold_share"]
-        default = compute_metrics(session, day, Scope())["caseload_over_threshold_share"]
+        expected = reference_metrics(session, day, Scope(), lenient)[
+            "caseload_over_threshold_share"
+        ]
+        default = reference_metrics(session, day, Scope())["caseload_over_threshold_share"]
         assert (expected, default) == (0.0, 100.0)
         assert metric_from_parts("caseload_over_threshold_share", totals) == expected
+
+
+def test_each_metric_reads_only_the_parts_listed_for_it():
+    """PARTS_OF says which columns a trend must sum: a metric given only those parts must
+    give its value (a part missing from the list would raise KeyError)."""
+    from data_access.core.models import PART_NAMES
+    from data_access.indicators.grid import PARTS_OF, parts_needed
+
+    full = {name: float(3 + position) for position, name in enumerate(PART_NAMES)}
+    assert set(PARTS_OF) == set(METRICS)
+    for name, parts in PARTS_OF.items():
+        only = {part: full[part] for part in parts}
+        assert metric_from_parts(name, only) == metric_from_parts(name, full), name
+    assert parts_needed(["supervision_coverage", "agency_rate_fte"]) == (
+        "permanent_fte", "agency_fte", "eligible", "in_date",
+    )  # fmt: skip

@@ -24,7 +24,7 @@ from data_access.core.models import (
     Team,
 )
 from data_access.core.scope import Scope, teams_in_scope
-from data_access.indicators.grid import metric_from_parts, parts_grid, parts_totals
+from data_access.indicators.grid import metric_from_parts, parts_grid, parts_needed, parts_totals
 from data_access.indicators.metrics import (
     MetricValue,
     case_holders,
@@ -95,7 +95,7 @@ def metric_series(
 ) -> list[SeriesPoint]:
     """Each named metric at each month end, for a trend chart: one set-based grid, so the
     cost does not grow with the number of months (data_access/indicators/grid.py)."""
-    totals = parts_totals(session, months, scope, policy)
+    totals = parts_totals(session, months, scope, policy, names=parts_needed(names))
     return [
         SeriesPoint(month, name, metric_from_parts(name, totals[month]))
         for name in names

@@ -39,8 +39,9 @@ from data_access.core.models import (
     Vacancy,
     team_month_parts,
 )
-from data_access.core.scope import Scope
+from data_access.core.scope import WHOLE_ORGANISATION, Scope
 from data_access.indicators.metrics import (
+    METRICS,
     MetricValue,
     caseload_limit,
     count_where,
@@ -356,22 +357,27 @@ def parts_grid(
 
 
 def parts_totals(
-    session: Session, days: list[date], scope: Scope, policy: Policy
+    session: Session,
+    days: list[date],
+    scope: Scope,
+    policy: Policy,
+    *,
+    names: tuple[str, ...] = PART_NAMES,
 ) -> dict[date, Parts]:
-    """Every metric's parts summed over the teams in `scope`, for each date in `days`: what a
-    trend or a headline tile needs. Stored month ends are summed in the database (one
-    statement, whatever the number of teams)."""
+    """Every metric's parts (or only `names`, see `parts_needed`) summed over the teams in
+    `scope`, for each date in `days`: what a trend or a headline tile needs. Stored month ends
+    are summed in the database (one statement, whatever the number of teams)."""
     days = sorted(set(days))
     stored, rest = _split_days(session, days, policy)
     totals = {day: dict.fromkeys(PART_NAMES, 0.0) for day in days}
     if stored:
         table = team_month_parts.c
-        sums = [func.coalesce(func.sum(table[name]), 0.0) for name in PART_NAMES]
+        sums = [func.coalesce(func.sum(table[name]), 0.0) for name in names]
         query = _stored_rows(stored, scope, [table.month_end, *sums]).group_by(table.month_end)
         for day, *values in session.execute(query):
-            totals[_as_date(day)] = {
-                name: float(value) for name, value in zip(PART_NAMES, values, strict=True)
-            }
+            totals[_as_date(day)].update(
+                {name: float(value) for name, value in zip(names, values, strict=True)}
+            )
     if rest:
         grid = computed_parts_grid(session, rest, scope, policy)
         totals.update({day: grid.total(day) for day in rest})
@@ -381,6 +387,31 @@ def parts_totals(
 def _as_date(value) -> date:
     """SQLite hands back literal dates as text."""
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+#: The parts each metric is a ratio of (what `metric_from_parts` reads).
+PARTS_OF: dict[str, tuple[str, ...]] = {
+    "headcount": ("headcount",),
+    "fte_in_post": ("permanent_fte",),
+    "agency_rate_fte": ("agency_fte", "permanent_fte"),
+    "turnover_rate_fte": ("leavers_fte", "permanent_fte"),
+    "vacancy_rate_fte": ("vacant_fte", "permanent_fte"),
+    "stability_index": ("permanent_stayed", "permanent_count"),
+    "caseload_average": ("cases", "holders_fte"),
+    "caseload_over_threshold_share": ("over", "holders"),
+    "supervision_coverage": ("in_date", "eligible"),
+    "supervision_agreement_share": ("agreed", "eligible"),
+    "supervisor_training_share": ("trained", "managers"),
+    "reflective_share": ("reflective", "held"),
+    "childs_views_share": ("views", "held"),
+    "audit_good_or_better_share": ("good", "audits"),
+}
+
+
+def parts_needed(metrics: Iterable[str]) -> tuple[str, ...]:
+    """The parts the named metrics need, in PART_NAMES order."""
+    wanted = {part for name in metrics for part in PARTS_OF[name]}
+    return tuple(part for part in PART_NAMES if part in wanted)
 
 
 def metric_from_parts(name: str, parts: Parts) -> MetricValue:
@@ -415,3 +446,16 @@ def metric_from_parts(name: str, parts: Parts) -> MetricValue:
     if name == "audit_good_or_better_share":
         return percentage(p["good"], p["audits"])
     raise KeyError(name)
+
+
+def compute_metrics(
+    session: Session,
+    as_at: date,
+    scope: Scope = WHOLE_ORGANISATION,
+    policy: Policy = DEFAULT_POLICY,
+) -> dict[str, MetricValue]:
+    """Every metric for one date and scope, keyed by metric name: the ratios of the scope's
+    summed parts (one statement at a stored month end). Equal to each metric's own definition,
+    `metrics.reference_metrics` (tests/test_grid.py, tests/test_metrics.py)."""
+    parts = parts_totals(session, [as_at], scope, policy)[as_at]
+    return {name: metric_from_parts(name, parts) for name in METRICS}

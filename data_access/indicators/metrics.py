@@ -489,11 +489,14 @@ METRICS: dict[str, Metric] = {
 }
 
 
-def compute_metrics(
+def reference_metrics(
     session: Session,
     as_at: date,
     scope: Scope = WHOLE_ORGANISATION,
     policy: Policy = DEFAULT_POLICY,
 ) -> dict[str, MetricValue]:
-    """Every metric for one date and scope, keyed by metric name."""
+    """Every metric for one date and scope, keyed by metric name, each by its own definition
+    above (a statement or two per metric, straight from the recorded tables): the reference
+    that the set-based path (`grid.compute_metrics`, which the dashboard and the command line
+    use) is tested against."""
     return {name: metric.compute(session, as_at, scope, policy) for name, metric in METRICS.items()}

@@ -17,7 +17,7 @@ from data_access.core.models import (
     Vacancy,
 )
 from data_access.core.scope import Scope
-from data_access.indicators.grid import metric_from_parts, parts_totals
+from data_access.indicators.grid import metric_from_parts, parts_needed, parts_totals
 from data_access.indicators.metrics import METRICS, MetricValue, round_one_decimal
 from data_access.indicators.policy import DEFAULT_POLICY, Policy
 
@@ -124,7 +124,9 @@ def headline_figures(
     year_earlier = add_months(as_at, -12)
     months = [month_end(add_months(as_at, -back)) for back in range(history_months - 1, -1, -1)]
     # Every value on every date from one set-based grid (data_access/indicators/grid.py).
-    totals = parts_totals(session, [*months, as_at, year_earlier], scope, policy)
+    totals = parts_totals(
+        session, [*months, as_at, year_earlier], scope, policy, names=parts_needed(names)
+    )
     figures = []
     for name in names:
         metric = METRICS[name]
