@@ -8,13 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from data_access.access.grants import DOWNLOAD_NAMES, VIEW_NAMES
-from data_access.ingest.importer import (
-    FILE_SPECS,
-    import_files,
-    preview_import,
-    record_refusal,
-    summarise,
-)
+from data_access.ingest.importer import import_files, record_refusal
+from data_access.ingest.preview import preview_import, summarise
+from data_access.ingest.specs import FILE_SPECS
 from data_access.ingest.templates import template_csv
 from data_access.national.benchmarks import (
     check_benchmarks,

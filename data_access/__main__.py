@@ -26,9 +26,10 @@ from data_access.indicators.grid import compute_metrics
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.stored_parts import ensure_stored_parts
 from data_access.ingest.bulk_import import import_folder, is_streamable
-from data_access.ingest.importer import ImportResult, format_problems, import_files
+from data_access.ingest.importer import ImportResult, import_files
 from data_access.ingest.parsing import InvalidValue, parse_date
 from data_access.ingest.reading import read_folder
+from data_access.ingest.validation import format_problems
 from data_access.national.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES, load_benchmarks
 from data_access.national.census import load_census
 from data_access.national.comparison import benchmark_years, comparison, find_authority

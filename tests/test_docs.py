@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from data_access.core.config import PROJECT_ROOT
 from data_access.indicators.metrics import METRICS
-from data_access.ingest.importer import FILE_SPECS
+from data_access.ingest.specs import FILE_SPECS
 from data_access.national import census, comparison
 from data_access.national.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from data_access.core.db import session_scope
 from data_access.core.models import Hub, ImportLog, Staff, SupervisionSession, Team
 from data_access.ingest.history import import_history
-from data_access.ingest.importer import Problem, format_problems, import_files, preview_import
+from data_access.ingest.importer import Problem, import_files
+from data_access.ingest.preview import preview_import
+from data_access.ingest.validation import format_problems
 
 TEAMS = b"team_id,team_name,team_type,hub,area\nT1,Team one,safeguarding,Hub A,North\n"
 STAFF_HEADER = "staff_id,display_name,role,employment_type,fte,team_id,start_date,end_date\n"

@@ -76,7 +76,7 @@ def test_templates_form_a_valid_import_with_two_rows_each(engine):
 
 
 def test_upload_summary_gives_counts_and_period(session, engine):
-    from data_access.ingest.importer import preview_import, summarise
+    from data_access.ingest.preview import preview_import, summarise
 
     files = {
         "caseloads.csv": b"staff_id,snapshot_date,open_cases\nS01,2025-03-31,21\nS02,2025-05-31,9\n"

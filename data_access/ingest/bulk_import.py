@@ -33,30 +33,28 @@ from sqlmodel import Session
 from data_access.core.db import get_engine
 from data_access.core.problems import Problem
 from data_access.ingest.importer import (
-    _ROW_CHECKS,
-    FILE_SPECS,
-    STAFF,
-    TEAMS,
     FileLoadCount,
-    FileSpec,
     ImportResult,
+    _earliest_change,
+    _ensure_hubs,
+    _records,
+    _upsert,
+    finish_load,
+    record_refusal,
+)
+from data_access.ingest.reading import Table
+from data_access.ingest.specs import FILE_SPECS, STAFF, TEAMS, FileSpec, recognise
+from data_access.ingest.validation import (
+    _ROW_CHECKS,
     ParsedFile,
     Validation,
     _check_duplicate_keys,
     _check_header,
     _check_hubs,
     _check_references,
-    _earliest_change,
-    _ensure_hubs,
     _is_total_row,
     _parse_records,
-    _records,
-    _upsert,
-    finish_load,
-    recognise,
-    record_refusal,
 )
-from data_access.ingest.reading import Table
 
 #: Rows checked and written at a time.
 CHUNK_ROWS = 20_000

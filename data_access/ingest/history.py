@@ -1,15 +1,47 @@
-"""The import history: every attempt, loaded or refused, newest first."""
+"""The import history: every attempt, loaded or refused, recorded by `log_import` and listed
+newest first."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import PurePath
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from data_access.core.models import ImportLog
+
+
+def log_import(
+    session: Session,
+    *,
+    kind: str,
+    source: str,
+    files: str,
+    user: str,
+    outcome: str,
+    added: int = 0,
+    replaced: int = 0,
+    unchanged: int = 0,
+    problem_count: int = 0,
+) -> None:
+    """Record one import attempt in the caller's transaction. `kind` is "organisation",
+    "benchmarks" or "census"; `outcome` "loaded" or "refused" (with its problem count)."""
+    session.add(
+        ImportLog(
+            imported_at=datetime.now(UTC),
+            source=source[:500],
+            files=files,
+            rows_added=added,
+            rows_replaced=replaced,
+            rows_unchanged=unchanged,
+            imported_by=user,
+            outcome=outcome,
+            problem_count=problem_count,
+            kind=kind,
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ start from them with confidence.
 
 from __future__ import annotations
 
-from data_access.ingest.importer import FILE_SPECS
 from data_access.ingest.reading import csv_bytes
+from data_access.ingest.specs import FILE_SPECS
 
 EXAMPLE_ROWS: dict[str, list[list[str]]] = {
     "teams.csv": [

@@ -25,10 +25,10 @@ from data_access.core.models import (
     BenchmarkRow,
     BenchmarkSource,
     BenchmarkValue,
-    ImportLog,
     StatisticalNeighbour,
 )
 from data_access.core.problems import Problem
+from data_access.ingest.history import log_import
 from data_access.ingest.reading import Table, read_sources
 
 #: What each suppression code in a published file means.
@@ -531,7 +531,7 @@ def load_benchmarks(
                 last_year=last_year,
             )
         )
-        session.add(_log_entry(files, source, user, "loaded", 0, added=len(rows)))
+        _log(session, files, source, user, "loaded", 0, added=len(rows))
         known = set(session.execute(select(BenchmarkAuthority.la_code).distinct()).scalars())
         unknown = sorted(
             set(session.execute(select(StatisticalNeighbour.neighbour_code).distinct()).scalars())
@@ -591,26 +591,32 @@ def _insert_rows(session: Session, rows: list[PublishedRow]) -> dict[int, int]:
     return row_ids
 
 
-def _log_entry(
-    files: list[str], source: str, user: str, outcome: str, problems: int, added: int = 0
-) -> ImportLog:
-    return ImportLog(
-        imported_at=datetime.now(UTC),
-        source=f"benchmarks ({source})"[:500],
-        files=", ".join(files),
-        rows_added=added,
-        imported_by=user,
-        outcome=outcome,
-        problem_count=problems,
-        kind="benchmarks",
-    )
-
-
 def _record(
     engine: Engine | None, files: list[str], source: str, user: str, outcome: str, problems: int
 ) -> None:
     with session_scope(engine) as session:
-        session.add(_log_entry(files, source, user, outcome, problems))
+        _log(session, files, source, user, outcome, problems)
+
+
+def _log(
+    session: Session,
+    files: list[str],
+    source: str,
+    user: str,
+    outcome: str,
+    problems: int,
+    added: int = 0,
+) -> None:
+    log_import(
+        session,
+        kind="benchmarks",
+        source=f"benchmarks ({source})",
+        files=", ".join(files),
+        user=user,
+        outcome=outcome,
+        added=added,
+        problem_count=problems,
+    )
 
 
 # --- Settings ------------------------------------------------------------------------------

@@ -43,9 +43,10 @@ from sqlmodel import Session
 
 from data_access.core.dates import add_months
 from data_access.core.db import session_scope
-from data_access.core.models import CensusReturn, ImportLog
+from data_access.core.models import CensusReturn
 from data_access.core.problems import Problem
 from data_access.indicators.metrics import percentage, round_one_decimal
+from data_access.ingest.history import log_import
 from data_access.ingest.reading import MAX_FILE_BYTES
 
 WORKING_DAYS_PER_YEAR = 253
@@ -440,17 +441,15 @@ def load_census(
     with session_scope(engine) as session:
         if figures is not None:
             _store(session, figures, name, user)
-        session.add(
-            ImportLog(
-                imported_at=datetime.now(UTC),
-                source=f"census return ({source})"[:500],
-                files=name,
-                rows_added=len(census.workers) if figures else 0,
-                imported_by=user,
-                outcome=outcome,
-                problem_count=len(census.problems),
-                kind="census",
-            )
+        log_import(
+            session,
+            kind="census",
+            source=f"census return ({source})",
+            files=name,
+            user=user,
+            outcome=outcome,
+            added=len(census.workers) if figures else 0,
+            problem_count=len(census.problems),
         )
     return CensusLoadResult(census.problems, figures)
 

@@ -1,0 +1,187 @@
+"""The import files: their columns, how each value is parsed, their keys and references, and
+how a table is recognised as one of them (see docs/data-format.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from sqlmodel import SQLModel
+
+from data_access.core.models import (
+    AUDIT_GRADES,
+    EMPLOYMENT_TYPES,
+    ROLES,
+    SESSION_STATUSES,
+    CaseloadSnapshot,
+    Staff,
+    SupervisionAudit,
+    SupervisionSession,
+    Team,
+    Vacancy,
+)
+from data_access.indicators.policy import TEAM_TYPES
+from data_access.ingest.parsing import (
+    Parser,
+    category,
+    decimal_range,
+    parse_bool,
+    parse_date,
+    parse_text,
+    whole_number_range,
+)
+from data_access.ingest.reading import Table
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    parse: Parser = parse_text
+    #: The header must have this column.
+    in_header: bool = True
+    #: Every row must have a value (a row-level rule may still relax this).
+    value_required: bool = True
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str
+    model: type[SQLModel]
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...]
+    #: The date column that says which period a file covers (None for teams.csv).
+    period: str | None = None
+
+    def column(self, name: str) -> ColumnSpec:
+        return next(column for column in self.columns if column.name == name)
+
+
+def _optional(name: str, parse: Parser = parse_date) -> ColumnSpec:
+    return ColumnSpec(name, parse, in_header=False, value_required=False)
+
+
+TEAMS = FileSpec(
+    "teams.csv",
+    Team,
+    (
+        ColumnSpec("team_id"),
+        ColumnSpec("team_name"),
+        ColumnSpec("team_type", category(TEAM_TYPES)),
+        ColumnSpec("hub"),
+        ColumnSpec("area"),
+    ),
+    ("team_id",),
+)
+
+STAFF = FileSpec(
+    "staff.csv",
+    Staff,
+    (
+        ColumnSpec("staff_id"),
+        ColumnSpec("display_name"),
+        ColumnSpec("role", category(ROLES)),
+        ColumnSpec("employment_type", category(EMPLOYMENT_TYPES)),
+        ColumnSpec("fte", decimal_range(0, 1, low_inclusive=False)),
+        ColumnSpec("team_id"),
+        ColumnSpec("start_date", parse_date),
+        _optional("end_date"),
+        _optional("leaving_reason", parse_text),
+        _optional("asye_start_date"),
+        _optional("supervision_agreement_date"),
+        _optional("supervision_training_date"),
+    ),
+    ("staff_id",),
+    "start_date",
+)
+
+SESSIONS = FileSpec(
+    "supervision_sessions.csv",
+    SupervisionSession,
+    (
+        ColumnSpec("session_id"),
+        ColumnSpec("staff_id"),
+        ColumnSpec("supervisor_id"),
+        ColumnSpec("session_date", parse_date),
+        ColumnSpec("status", category(SESSION_STATUSES)),
+        # Blank is allowed only on a cancelled session: see _check_session.
+        ColumnSpec("duration_minutes", whole_number_range(1, 600), value_required=False),
+        ColumnSpec("reflective", parse_bool, value_required=False),
+        ColumnSpec("childs_views_recorded", parse_bool, value_required=False),
+    ),
+    ("session_id",),
+    "session_date",
+)
+
+CASELOADS = FileSpec(
+    "caseloads.csv",
+    CaseloadSnapshot,
+    (
+        ColumnSpec("staff_id"),
+        ColumnSpec("snapshot_date", parse_date),
+        ColumnSpec("open_cases", whole_number_range(0, 200)),
+    ),
+    ("staff_id", "snapshot_date"),
+    "snapshot_date",
+)
+
+VACANCIES = FileSpec(
+    "vacancies.csv",
+    Vacancy,
+    (
+        ColumnSpec("team_id"),
+        ColumnSpec("as_at", parse_date),
+        ColumnSpec("vacant_fte", decimal_range(0, 100)),
+    ),
+    ("team_id", "as_at"),
+    "as_at",
+)
+
+AUDITS = FileSpec(
+    "supervision_audits.csv",
+    SupervisionAudit,
+    (
+        ColumnSpec("audit_id"),
+        ColumnSpec("staff_id"),
+        ColumnSpec("audit_date", parse_date),
+        ColumnSpec("grade", category(AUDIT_GRADES)),
+    ),
+    ("audit_id",),
+    "audit_date",
+)
+
+#: In load order: every file refers only to files before it.
+
+FILE_SPECS: tuple[FileSpec, ...] = (TEAMS, STAFF, SESSIONS, CASELOADS, VACANCIES, AUDITS)
+
+SPECS_BY_NAME = {spec.name: spec for spec in FILE_SPECS}
+
+#: (file, column) -> the file whose key it refers to.
+
+REFERENCES: dict[tuple[str, str], FileSpec] = {
+    ("staff.csv", "team_id"): TEAMS,
+    ("supervision_sessions.csv", "staff_id"): STAFF,
+    ("supervision_sessions.csv", "supervisor_id"): STAFF,
+    ("caseloads.csv", "staff_id"): STAFF,
+    ("vacancies.csv", "team_id"): TEAMS,
+    ("supervision_audits.csv", "staff_id"): STAFF,
+}
+
+
+def recognise(table: Table) -> FileSpec | None:
+    """Which import file a table is: by its (file or sheet) name, else by its header."""
+    stem = PurePath(table.name.split(": ")[-1]).stem.strip().lower().replace(" ", "_")
+    for spec in FILE_SPECS:
+        if stem == PurePath(spec.name).stem:
+            return spec
+    if not table.records:
+        return None
+    header = {cell.strip().lower() for cell in table.records[0][1]}
+    matches = [
+        spec
+        for spec in FILE_SPECS
+        if {column.name for column in spec.columns if column.in_header} <= header
+    ]
+    # The most specific match: staff.csv's header also holds everything caseloads.csv needs
+    # only if it carries snapshot_date, so the largest required set wins.
+    matches.sort(key=lambda spec: -sum(column.in_header for column in spec.columns))
+    return matches[0] if matches else None

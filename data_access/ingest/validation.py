@@ -1,0 +1,387 @@
+"""Checking an import without writing anything: every row of every file parsed, and every
+problem collected with its file, line and column (`validate`); the same checks serve the
+streamed command-line import chunk by chunk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from data_access.core.models import (
+    Area,
+    Hub,
+)
+from data_access.core.problems import Problem
+from data_access.ingest.parsing import (
+    InvalidValue,
+)
+from data_access.ingest.reading import Table, read_sources
+from data_access.ingest.specs import (
+    FILE_SPECS,
+    REFERENCES,
+    SESSIONS,
+    STAFF,
+    TEAMS,
+    FileSpec,
+    recognise,
+)
+
+_TOTAL_WORDS = ("total", "grand total", "totals")
+
+#: How many problems the command line lists before it only counts the rest.
+
+PROBLEM_LIST_CAP = 100
+
+_CHUNK = 500
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    values: dict[str, Any]
+    #: Columns whose value could not be read (already reported as problems).
+    unreadable: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ParsedFile:
+    spec: FileSpec
+    #: How problems name the file (or sheet) the rows came from.
+    label: str
+    line_word: str = "line"
+    rows: list[ParsedRow] = field(default_factory=list)
+
+    def problem(
+        self, line: int | None, column: str | None, message: str, found: str | None = None
+    ) -> Problem:
+        return Problem(self.label, line, column, message, self.line_word, found)
+
+
+@dataclass
+class Validation:
+    """What `validate` found: the readable rows, the problems and the warnings."""
+
+    files: dict[str, ParsedFile] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _parse_table(spec: FileSpec, table: Table, validation: Validation) -> ParsedFile | None:
+    parsed = ParsedFile(spec, table.label, table.line_word)
+    records = list(table.records)
+    if not records:
+        validation.problems.append(parsed.problem(1, None, "the file is empty"))
+        return None
+    # A total row at the bottom (as spreadsheets add) is not data.
+    while len(records) > 1 and records[-1][1] and _is_total_row(records[-1][1]):
+        line, _ = records.pop()
+        validation.warnings.append(parsed.problem(line, None, "a total row, skipped"))
+
+    header_line, header = records[0]
+    names = [cell.strip().lower() for cell in header]
+    positions = _check_header(parsed, header_line, names, validation)
+    if positions is None:
+        return None
+    if len(records) == 1:
+        validation.problems.append(
+            parsed.problem(header_line, None, "the file has a header but no data rows")
+        )
+        return None
+
+    _parse_records(parsed, positions, len(header), records[1:], validation)
+    return parsed
+
+
+def _parse_records(
+    parsed: ParsedFile,
+    positions: dict[str, int],
+    width: int,
+    records: Iterable[tuple[int, list[str]]],
+    validation: Validation,
+) -> None:
+    """Parse data records (line, cells) into `parsed.rows`, each problem named by line and
+    column. `positions` maps column names to their place in the header of `width` cells."""
+    spec = parsed.spec
+    for line, record in records:
+        if len(record) > width and any(cell.strip() for cell in record[width:]):
+            validation.problems.append(
+                parsed.problem(
+                    line,
+                    None,
+                    f"the row has {len(record)} values but the header has {width} "
+                    "columns (an unquoted comma?)",
+                )
+            )
+            continue
+        row = ParsedRow(line, {})
+        values = row.values
+        for column in spec.columns:
+            position = positions.get(column.name)
+            in_row = position is not None and position < len(record)
+            raw = record[position].strip() if in_row else ""
+            if raw == "":
+                values[column.name] = None
+                if column.value_required:
+                    validation.problems.append(
+                        parsed.problem(line, column.name, "a value is required; found blank")
+                    )
+                continue
+            try:
+                values[column.name] = column.parse(raw)
+            except InvalidValue as error:
+                values[column.name] = None
+                row.unreadable.add(column.name)
+                validation.problems.append(parsed.problem(line, column.name, str(error), raw))
+        parsed.rows.append(row)
+
+
+def _is_total_row(cells: list[str]) -> bool:
+    first = next((cell.strip().lower() for cell in cells if cell.strip()), "")
+    return first.rstrip(":") in _TOTAL_WORDS
+
+
+def _check_header(
+    parsed: ParsedFile, line: int, names: list[str], validation: Validation
+) -> dict[str, int] | None:
+    spec = parsed.spec
+    positions: dict[str, int] = {}
+    ok = True
+    for position, name in enumerate(names):
+        if name == "":
+            continue
+        if name in positions:
+            validation.problems.append(
+                parsed.problem(line, name, "the column appears more than once in the header")
+            )
+            ok = False
+        positions[name] = position
+    known = {column.name for column in spec.columns}
+    for column in spec.columns:
+        if column.in_header and column.name not in positions:
+            validation.problems.append(
+                parsed.problem(line, column.name, "required column is missing from the header")
+            )
+            ok = False
+    for name in positions:
+        if name not in known:
+            validation.warnings.append(parsed.problem(line, name, "unknown column, ignored"))
+    return positions if ok else None
+
+
+def _check_duplicate_keys(
+    parsed: ParsedFile, validation: Validation, first_seen: dict[tuple, int] | None = None
+) -> None:
+    """Each key once in a file. A streamed import passes `first_seen` (key -> line) so that
+    keys are checked across the chunks of one file."""
+    first_seen = {} if first_seen is None else first_seen
+    key = parsed.spec.key
+    for row in parsed.rows:
+        value = tuple(row.values[column] for column in key)
+        if any(part is None for part in value):
+            continue
+        if value in first_seen:
+            shown = ", ".join(str(part) for part in value)
+            validation.problems.append(
+                parsed.problem(
+                    row.line,
+                    "+".join(key),
+                    f'duplicate key "{shown}": already on line {first_seen[value]}',
+                    shown,
+                )
+            )
+        else:
+            first_seen[value] = row.line
+
+
+def _check_staff(parsed: ParsedFile, row: ParsedRow, validation: Validation) -> None:
+    start, end = row.values["start_date"], row.values["end_date"]
+    if start and end and end < start:
+        validation.problems.append(
+            parsed.problem(
+                row.line,
+                "end_date",
+                f"end_date {end.isoformat()} is before start_date {start.isoformat()}",
+            )
+        )
+
+
+def _check_session(parsed: ParsedFile, row: ParsedRow, validation: Validation) -> None:
+    if row.values["status"] != "held":
+        return
+    for column in ("duration_minutes", "reflective", "childs_views_recorded"):
+        if row.values[column] is None and column not in row.unreadable:
+            validation.problems.append(
+                parsed.problem(
+                    row.line,
+                    column,
+                    "a value is required for a held session; found blank",
+                )
+            )
+
+
+def _check_hubs(parsed: ParsedFile, session: Session, validation: Validation) -> None:
+    """A hub belongs to one area: within the file, and (with a warning) against the database."""
+    hub_area: dict[str, tuple[str, int]] = {}
+    for row in parsed.rows:
+        hub, area = row.values["hub"], row.values["area"]
+        if hub is None or area is None:
+            continue
+        if hub in hub_area and hub_area[hub][0] != area:
+            first_area, first_line = hub_area[hub]
+            validation.problems.append(
+                parsed.problem(
+                    row.line,
+                    "area",
+                    f'hub "{hub}" is in area "{first_area}" on line {first_line}; '
+                    f'a hub belongs to one area only, found "{area}"',
+                )
+            )
+        hub_area.setdefault(hub, (area, row.line))
+    if not hub_area:
+        return
+    stored = session.execute(
+        select(Hub.name, Area.name)
+        .join(Area, Hub.area_id == Area.id)
+        .where(Hub.name.in_(list(hub_area)))
+    ).all()
+    for hub_name, area_name in stored:
+        new_area, line = hub_area[hub_name]
+        if new_area != area_name:
+            validation.warnings.append(
+                parsed.problem(
+                    line,
+                    "area",
+                    f'hub "{hub_name}" moves from area "{area_name}" to "{new_area}", '
+                    "with all its teams",
+                )
+            )
+
+
+def _existing_ids(session: Session, spec: FileSpec, ids: set[str]) -> set[str]:
+    key_column = getattr(spec.model, spec.key[0])
+    found: set[str] = set()
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found.update(session.execute(select(key_column).where(key_column.in_(chunk))).scalars())
+    return found
+
+
+def _check_references(
+    validation: Validation,
+    session: Session,
+    known_ids: dict[str, set[str]] | None = None,
+) -> None:
+    """Every id a row refers to is in the import or the database. A streamed import passes
+    `known_ids` (target file -> ids seen in the import so far, and found in the database)."""
+    for (file_name, column), target in REFERENCES.items():
+        parsed = validation.files.get(file_name)
+        if parsed is None:
+            continue
+        if known_ids is not None:
+            in_import = known_ids.setdefault(target.name, set())
+        else:
+            target_file = validation.files.get(target.name)
+            in_import = (
+                {row.values[target.key[0]] for row in target_file.rows} if target_file else set()
+            )
+        referred = {row.values[column] for row in parsed.rows if row.values[column] is not None}
+        unknown = referred - in_import
+        if unknown:
+            found = _existing_ids(session, target, unknown)
+            unknown -= found
+            if known_ids is not None:
+                in_import |= found
+        if not unknown:
+            continue
+        for row in parsed.rows:
+            if row.values[column] in unknown:
+                validation.problems.append(
+                    parsed.problem(
+                        row.line,
+                        column,
+                        f'unknown {target.key[0]} "{row.values[column]}": not in {target.name} '
+                        "nor in the database",
+                        row.values[column],
+                    )
+                )
+
+
+_ROW_CHECKS: dict[str, Callable[[ParsedFile, ParsedRow, Validation], None]] = {
+    STAFF.name: _check_staff,
+    SESSIONS.name: _check_session,
+}
+
+
+def validate(sources: Mapping[str, bytes], session: Session) -> Validation:
+    """Check every file in `sources` (file name -> content) without writing anything.
+
+    Files may be CSV, Excel workbooks (each sheet a table) or zip files holding either; each
+    table is recognised by its name or, failing that, its header.
+    """
+    validation = Validation()
+    tables, problems, warnings = read_sources(sources)
+    validation.problems.extend(problems)
+    validation.warnings.extend(warnings)
+    order: dict[str, int] = {}
+    for table in tables:
+        spec = recognise(table)
+        if spec is None:
+            validation.warnings.append(
+                Problem(
+                    table.label,
+                    None,
+                    None,
+                    "not recognised as any import file (by its name or its header), ignored",
+                )
+            )
+            continue
+        if spec.name in validation.files:
+            validation.problems.append(
+                Problem(
+                    table.label,
+                    None,
+                    None,
+                    f"holds {spec.name} data, which {validation.files[spec.name].label} "
+                    "already holds: send each kind of data once",
+                )
+            )
+            continue
+        order[table.label] = FILE_SPECS.index(spec)
+        parsed = _parse_table(spec, table, validation)
+        if parsed is None:
+            continue
+        validation.files[spec.name] = parsed
+        _check_duplicate_keys(parsed, validation)
+        row_check = _ROW_CHECKS.get(spec.name)
+        if row_check:
+            for row in parsed.rows:
+                row_check(parsed, row, validation)
+    if TEAMS.name in validation.files:
+        _check_hubs(validation.files[TEAMS.name], session, validation)
+    _check_references(validation, session)
+    validation.problems.sort(
+        key=lambda problem: (order.get(problem.file, -1), problem.file, problem.line or 0)
+    )
+    return validation
+
+
+def format_problems(
+    problems: Iterable[Problem], cap: int = PROBLEM_LIST_CAP, *, total: int | None = None
+) -> list[str]:
+    """Problems as lines for a terminal: the first `cap`, then a count of the rest (of
+    `total`, when more were found than `problems` holds)."""
+    problems = list(problems)
+    total = len(problems) if total is None else total
+    lines = [str(problem) for problem in problems[:cap]]
+    if total > cap:
+        lines.append(f"... and {total - min(cap, len(problems))} more problems not listed")
+    return lines
