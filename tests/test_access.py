@@ -32,7 +32,7 @@ from data_access.access.settings import ACCESSIBILITY_CONTACT, change_setting, s
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope
 from data_access.demo.organisation import DEMO_SOURCE, holds_only_demo
-from data_access.indicators import breakdowns
+from data_access.indicators import breakdowns, roster
 from data_access.ingest.history import import_history, public_source
 from data_access.ingest.importer import import_files
 
@@ -50,7 +50,7 @@ def session(engine):
 def names_seen(session, grant: Grant) -> dict[str, list[str]]:
     """Team id -> the names `team_workers` gives this grant at D."""
     return {
-        team: [row.display_name for row in breakdowns.team_workers(session, D, team, grant=grant)]
+        team: [row.display_name for row in roster.team_workers(session, D, team, grant=grant)]
         for team in ("T1", "T2", "T3")
     }
 

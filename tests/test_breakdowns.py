@@ -10,7 +10,7 @@ from conftest import SMALL_ORG, read_folder_bytes
 from data_access.access.grants import Grant, GrantScope
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope
-from data_access.indicators import breakdowns
+from data_access.indicators import breakdowns, roster
 from data_access.ingest.importer import import_files
 
 EVERY_NAME = Grant("dcs@council.example", "leader", (GrantScope("organisation", "*"),))
@@ -109,19 +109,19 @@ def test_audit_grades_by_quarter(session):
 
 def test_worker_sessions_only_within_their_team(session):
     since = date(2025, 1, 1)
-    rows = breakdowns.worker_sessions(session, "S02", since, D, "T1", grant=T1_MANAGER)
+    rows = roster.worker_sessions(session, "S02", since, D, "T1", grant=T1_MANAGER)
     assert [(r.session_date, r.status, r.supervisor) for r in rows] == [
         (date(2025, 2, 27), "held", "Eve Eden"),
         (date(2025, 3, 20), "cancelled", "Eve Eden"),
     ]
-    assert breakdowns.worker_sessions(session, "S02", since, D, "T2", grant=EVERY_NAME) == []
+    assert roster.worker_sessions(session, "S02", since, D, "T2", grant=EVERY_NAME) == []
 
 
 def test_worker_sessions_only_within_the_grant(session):
     since = date(2025, 1, 1)
     t2_manager = Grant("t2@council.example", "manager", (GrantScope("team", "T2"),))
     for grant in (t2_manager, BOARD):
-        assert breakdowns.worker_sessions(session, "S02", since, D, "T1", grant=grant) == []
+        assert roster.worker_sessions(session, "S02", since, D, "T1", grant=grant) == []
 
 
 def test_weakest_teams_keeps_charts_to_a_readable_number(session):

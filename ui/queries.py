@@ -23,7 +23,7 @@ from data_access.core.scope import area_names as _area_names
 from data_access.core.scope import hub_names as _hub_names
 from data_access.demo.organisation import demo_personas as _demo_personas
 from data_access.demo.organisation import holds_only_demo
-from data_access.indicators import breakdowns, summary
+from data_access.indicators import breakdowns, roster, summary
 from data_access.indicators.policy import Policy
 from data_access.indicators.quality import latest_dates, quality_checks
 from data_access.indicators.summary import headline_figures, latest_complete_month_end
@@ -235,13 +235,13 @@ def asye_caseloads(as_at: date, scope: Scope, grant: Grant):
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def team_workers(as_at: date, team_id: str, grant: Grant):
     with session_scope() as session:
-        return breakdowns.team_workers(session, as_at, team_id, grant=grant)
+        return roster.team_workers(session, as_at, team_id, grant=grant)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def worker_sessions(staff_id: str, since: date, until: date, team_id: str, grant: Grant):
     with session_scope() as session:
-        return breakdowns.worker_sessions(session, staff_id, since, until, team_id, grant=grant)
+        return roster.worker_sessions(session, staff_id, since, until, team_id, grant=grant)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

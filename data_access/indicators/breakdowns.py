@@ -20,7 +20,6 @@ from data_access.core.models import (
     CaseloadSnapshot,
     Staff,
     SupervisionAudit,
-    SupervisionSession,
     Team,
 )
 from data_access.core.scope import Scope, teams_in_scope
@@ -32,8 +31,6 @@ from data_access.indicators.metrics import (
     count_where,
     eligible_for_supervision,
     in_asye,
-    in_post,
-    interval_cutoff,
     latest_held_sessions,
     latest_snapshot_date,
     percentage,
@@ -44,12 +41,7 @@ from data_access.indicators.metrics import (
 from data_access.indicators.policy import (
     DEFAULT_POLICY,
     DUE_SOON_DAYS,
-    FORTNIGHTLY_INTERVAL_DAYS,
-    SUPERVISION_ELIGIBLE_ROLES,
-    WEEKLY_INTERVAL_DAYS,
     Policy,
-    asye_phases,
-    required_interval_days,
 )
 
 
@@ -604,151 +596,3 @@ def asye_caseloads(
 def _whole_months(start: date, day: date) -> int:
     months = (day.year - start.year) * 12 + day.month - start.month
     return months - 1 if add_months(start, months) > day else months
-
-
-# --- one team ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WorkerRow:
-    staff_id: str
-    display_name: str
-    role: str
-    employment_type: str
-    fte: float
-    asye_stage: str
-    open_cases: int | None
-    #: Their own caseload limit at the snapshot (team threshold, x 0.9 in the ASYE).
-    caseload_limit: float | None
-    last_supervision: date | None
-    next_due: date | None
-    status: str  # "in date", "due within 7 days", "overdue" or "not required"
-    agreement_date: date | None
-
-
-def _asye_stage(start: date | None, day: date) -> str:
-    if start is None or start > day or asye_phases(start).ends <= day:
-        return ""
-    month = f"ASYE month {_whole_months(start, day) + 1}"
-    interval = required_interval_days(start, day)
-    if interval == WEEKLY_INTERVAL_DAYS:
-        return f"{month} (weekly supervision)"
-    if interval == FORTNIGHTLY_INTERVAL_DAYS:
-        return f"{month} (fortnightly supervision)"
-    return month
-
-
-def team_workers(
-    session: Session,
-    as_at: date,
-    team_id: str,
-    policy: Policy = DEFAULT_POLICY,
-    *,
-    grant: Grant,
-) -> list[WorkerRow]:
-    """Everyone in post in one team at D, with caseload and supervision status.
-
-    Personal data: only rows `grant` covers are returned (none for a team outside it). Next
-    due = latest held session (or start date) plus the worker's required interval at D; status
-    follows supervision_coverage.
-    """
-    scope = Scope(team_id=team_id)
-    latest = latest_held_sessions(as_at, scope)
-    snapshot = latest_snapshot_date(session, as_at)
-    cases = (
-        select(CaseloadSnapshot.staff_id, CaseloadSnapshot.open_cases)
-        .where(CaseloadSnapshot.snapshot_date == snapshot)
-        .subquery()
-    )
-    cutoff = interval_cutoff(as_at)
-    limit = caseload_limit(snapshot, policy) if snapshot else literal(None)
-    query = (
-        select(
-            Staff,
-            latest.c.last_session,
-            cases.c.open_cases,
-            limit,
-            supervision_in_date(as_at, latest.c.last_session),
-            supervision_in_date(as_at + timedelta(days=DUE_SOON_DAYS), latest.c.last_session),
-            cutoff,
-        )
-        .select_from(Staff)
-        .join(Team, Team.team_id == Staff.team_id)
-        .outerjoin(latest, latest.c.staff_id == Staff.staff_id)
-        .outerjoin(cases, cases.c.staff_id == Staff.staff_id)
-        .where(Staff.team_id == team_id, in_post(as_at), grant.names_condition(Staff.team_id))
-        .order_by(Staff.role, Staff.display_name)
-    )
-    rows = []
-    results = session.execute(query)
-    for staff, last, open_cases, limit_value, in_date, still_in_date, oldest_in_date in results:
-        eligible = staff.role in SUPERVISION_ELIGIBLE_ROLES
-        interval = as_at - oldest_in_date
-        anchor = max(day for day in (last, staff.start_date) if day is not None)
-        if not eligible:
-            status, next_due = "not required", None
-        else:
-            next_due = anchor + interval
-            if not in_date:
-                status = "overdue"
-            elif not still_in_date:
-                status = "due within 7 days"
-            else:
-                status = "in date"
-        agreement = staff.supervision_agreement_date
-        rows.append(
-            WorkerRow(
-                staff_id=staff.staff_id,
-                display_name=staff.display_name,
-                role=staff.role,
-                employment_type=staff.employment_type,
-                fte=staff.fte,
-                asye_stage=_asye_stage(staff.asye_start_date, as_at),
-                open_cases=open_cases,
-                caseload_limit=float(limit_value) if limit_value is not None else None,
-                last_supervision=last,
-                next_due=next_due,
-                status=status,
-                agreement_date=agreement if agreement and agreement <= as_at else None,
-            )
-        )
-    return rows
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    session_date: date
-    status: str
-    duration_minutes: int | None
-    reflective: bool | None
-    childs_views_recorded: bool | None
-    supervisor: str
-
-
-def worker_sessions(
-    session: Session, staff_id: str, since: date, until: date, team_id: str, *, grant: Grant
-) -> list[SessionRow]:
-    """A worker's supervision sessions in [since, until], for their team's page; none when
-    `grant` does not cover the team."""
-    supervisor = select(Staff.staff_id, Staff.display_name).subquery()
-    query = (
-        select(
-            SupervisionSession.session_date,
-            SupervisionSession.status,
-            SupervisionSession.duration_minutes,
-            SupervisionSession.reflective,
-            SupervisionSession.childs_views_recorded,
-            supervisor.c.display_name,
-        )
-        .join(Staff, Staff.staff_id == SupervisionSession.staff_id)
-        .join(supervisor, supervisor.c.staff_id == SupervisionSession.supervisor_id)
-        .where(
-            SupervisionSession.staff_id == staff_id,
-            Staff.team_id == team_id,
-            grant.names_condition(Staff.team_id),
-            SupervisionSession.session_date >= since,
-            SupervisionSession.session_date <= until,
-        )
-        .order_by(SupervisionSession.session_date)
-    )
-    return [SessionRow(*row) for row in session.execute(query)]
