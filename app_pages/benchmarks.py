@@ -7,12 +7,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from data_access.access.settings import remember_our_authority
 from data_access.core.scope import Scope
-from data_access.national.benchmarks import (
-    BENCHMARK_INDICATORS,
-    SUPPRESSION_CODES,
-    remember_our_authority,
-)
+from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 from data_access.national.comparison import Published
 from data_access.reports.charts import rule
 from ui import format as fmt

@@ -30,7 +30,8 @@ from data_access.ingest.importer import ImportResult, import_files
 from data_access.ingest.parsing import InvalidValue, parse_date
 from data_access.ingest.reading import read_folder
 from data_access.ingest.validation import format_problems
-from data_access.national.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES, load_benchmarks
+from data_access.national.benchmarks import load_benchmarks
+from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 from data_access.national.census import load_census
 from data_access.national.comparison import benchmark_years, comparison, find_authority
 

@@ -78,7 +78,7 @@ def main() -> None:
     print(f"scope: {args.area or 'whole organisation'}; team page: {args.team}")
     pages = PAGES
     if args.benchmarks_la:
-        from data_access.national.benchmarks import remember_our_authority
+        from data_access.access.settings import remember_our_authority
 
         remember_our_authority(args.benchmarks_la, by="benchmark script")
         pages = (*PAGES, "benchmarks")

@@ -31,7 +31,7 @@ from data_access.core.models import ImportLog, StatisticalNeighbour
 from data_access.core.scope import Scope
 from data_access.indicators.metrics import reference_metrics
 from data_access.ingest.importer import import_files
-from data_access.national.benchmarks import load_benchmarks, parse_published_number
+from data_access.national.benchmarks import load_benchmarks
 from data_access.national.comparison import (
     authorities,
     benchmark_years,
@@ -43,6 +43,7 @@ from data_access.national.comparison import (
     ranked_authorities,
     trend,
 )
+from data_access.national.published_files import parse_published_number
 
 BENCHMARKS = FIXTURES / "benchmarks"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

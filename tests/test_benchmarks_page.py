@@ -7,11 +7,12 @@ from conftest import SMALL_ORG, read_folder_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 from test_benchmarks import BENCHMARKS
 
+from data_access.access.settings import remember_our_authority
 from data_access.core import db
 from data_access.core.config import PROJECT_ROOT
 from data_access.core.db import session_scope
 from data_access.ingest.importer import import_files
-from data_access.national.benchmarks import load_benchmarks, remember_our_authority
+from data_access.national.benchmarks import load_benchmarks
 from data_access.national.census import load_census
 from data_access.national.comparison import benchmark_years
 

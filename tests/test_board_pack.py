@@ -233,7 +233,8 @@ def test_board_pack_command_line(session, tmp_path, capsys):
 def test_the_pack_compares_with_the_published_figures_when_loaded(session, engine):
     from test_benchmarks import BENCHMARKS
 
-    from data_access.national.benchmarks import load_benchmarks, remember_our_authority
+    from data_access.access.settings import remember_our_authority
+    from data_access.national.benchmarks import load_benchmarks
 
     files = [
         (name, (BENCHMARKS / name).read_bytes()) for name in ("indicators.csv", "neighbours.csv")

@@ -6,7 +6,7 @@ from data_access.core.config import PROJECT_ROOT
 from data_access.indicators.metrics import METRICS
 from data_access.ingest.specs import FILE_SPECS
 from data_access.national import census, comparison
-from data_access.national.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES
+from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 
 
 def _one_line(text: str) -> str:

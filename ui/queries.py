@@ -16,7 +16,7 @@ from data_access.access import grants as access
 from data_access.access.grants import Grant
 from data_access.access.settings import change_setting as _change_setting
 from data_access.access.settings import change_target as _change_target
-from data_access.access.settings import organisation_policy, setting
+from data_access.access.settings import organisation_policy, our_authority, setting
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope, TeamChoice, teams_in_scope
 from data_access.core.scope import area_names as _area_names
@@ -29,7 +29,6 @@ from data_access.indicators.quality import latest_dates, quality_checks
 from data_access.indicators.summary import headline_figures, latest_complete_month_end
 from data_access.ingest.history import import_history
 from data_access.national import comparison
-from data_access.national.benchmarks import our_authority
 from data_access.national.census import StoredCensusReturn, latest_census_return
 from data_access.reports.board_pack import BoardPack, assemble_board_pack
 from data_access.reports.commentary import save_commentary as _save_commentary

@@ -3,10 +3,11 @@ recorded in the access log (who, when, the old and new value)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from data_access.access.grants import CHANGE_SETTINGS, log_access
+from data_access.core.db import session_scope
 from data_access.core.models import Setting
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import DEFAULT_POLICY, Policy
@@ -99,3 +100,14 @@ def change_target(session: Session, metric: str, value: float | None, *, by: str
     new = default.value if value is None else value
     if new != old:
         log_access(session, by, CHANGE_SETTINGS, label, f"{old:g} -> {new:g}")
+
+
+def our_authority(session: Session) -> str | None:
+    """The old LA code chosen as "our" authority (National benchmarks page), if chosen."""
+    return setting(session, OUR_AUTHORITY)
+
+
+def remember_our_authority(la_code: str, *, by: str, engine: Engine | None = None) -> None:
+    """Save the choice of "our" authority for everyone using the dashboard (logged)."""
+    with session_scope(engine) as session:
+        change_setting(session, OUR_AUTHORITY, la_code, by=by)

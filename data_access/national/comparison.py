@@ -39,7 +39,7 @@ from data_access.core.scope import Scope
 from data_access.indicators.metrics import METRICS, round_one_decimal
 from data_access.indicators.policy import DEFAULT_POLICY, Policy
 from data_access.indicators.summary import earliest_data_date, latest_data_date
-from data_access.national.benchmarks import BENCHMARK_INDICATORS, SUPPRESSION_CODES
+from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 
 INDICATOR_NAMES = tuple(BENCHMARK_INDICATORS)
 

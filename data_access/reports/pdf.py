@@ -26,7 +26,7 @@ from sqlmodel import Session
 from data_access.access.settings import organisation_policy
 from data_access.core.scope import Scope
 from data_access.indicators.metrics import METRICS, MetricValue
-from data_access.national.benchmarks import BENCHMARK_INDICATORS
+from data_access.national.catalogue import BENCHMARK_INDICATORS
 from data_access.reports.board_pack import (
     PACK_INDICATORS,
     THEME_KEY_INDICATOR,
