@@ -35,6 +35,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+# AppTest runs without a server; Streamlit would warn about that on every run.
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))

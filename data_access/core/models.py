@@ -212,21 +212,14 @@ class Setting(SQLModel, table=True):
     value: str = Field(max_length=500)
 
 
-class CensusReturn(SQLModel, table=True):
-    """Figures computed from our own CSWW census return (XML) before submission.
+class CensusFigures(SQLModel):
+    """The figures DfE publishes, computed from one CSWW census return (XML) before
+    submission: names as in the published indicators file, so the two sit side by side. The
+    one declaration of these figures; `CensusReturn` stores them."""
 
-    Only the aggregate figures are kept, never the worker records. Column names follow the
-    published indicators file, so the two sit side by side.
-    """
-
-    __tablename__ = "census_return"
-
-    la_code: str = Field(primary_key=True, max_length=10)
-    year: int = Field(primary_key=True)
+    la_code: str = Field(max_length=10)
+    year: int
     reference_date: date
-    file_name: str = Field(max_length=500)
-    loaded_at: datetime
-    loaded_by: str = Field(default="local user", max_length=200)
     worker_records: int
     inpost_fte: float
     inpost_headcount: int
@@ -245,6 +238,22 @@ class CensusReturn(SQLModel, table=True):
     caseload_fte: float | None = None
     working_days_lost_fte: float | None = None
     absence_rate_fte: float | None = None
+
+    def as_json(self) -> dict:
+        return self.model_dump(mode="json")
+
+
+class CensusReturn(CensusFigures, table=True):
+    """A census return's figures as stored, one per authority and year, with where and when
+    they came from. Only the aggregate figures are kept, never the worker records."""
+
+    __tablename__ = "census_return"
+
+    la_code: str = Field(primary_key=True, max_length=10)
+    year: int = Field(primary_key=True)
+    file_name: str = Field(max_length=500)
+    loaded_at: datetime
+    loaded_by: str = Field(default="local user", max_length=200)
 
 
 # --- Sign-in and access (see data_access/access/grants.py) ---

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, delete, select
@@ -43,7 +43,7 @@ from sqlmodel import Session
 
 from data_access.core.dates import add_months
 from data_access.core.db import session_scope
-from data_access.core.models import CensusReturn
+from data_access.core.models import CensusFigures, CensusReturn
 from data_access.core.problems import Problem
 from data_access.indicators.metrics import percentage, round_one_decimal
 from data_access.ingest.history import log_import
@@ -99,38 +99,6 @@ class CensusFile:
     agency_headcount_la_level: int | None = None
     workers: list[Worker] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CensusFigures:
-    """The figures DfE publishes, computed from one return (names as in the published file)."""
-
-    la_code: str
-    year: int
-    reference_date: date
-    worker_records: int
-    inpost_fte: float
-    inpost_headcount: int
-    starters_fte: float
-    starters_headcount: int
-    leavers_fte: float
-    leavers_headcount: int
-    turnover_rate_fte: float | None
-    agency_fte: float
-    agency_headcount: int
-    agency_rate_fte: float | None
-    vacancy_fte: float | None
-    vacancy_rate_fte: float | None
-    case_holders_fte: float
-    cases: int
-    caseload_fte: float | None
-    working_days_lost_fte: float | None
-    absence_rate_fte: float | None
-
-    def as_json(self) -> dict:
-        figures = asdict(self)
-        figures["reference_date"] = self.reference_date.isoformat()
-        return figures
 
 
 def _local(tag: str) -> str:
@@ -462,7 +430,7 @@ def _store(session: Session, figures: CensusFigures, name: str, user: str) -> No
     )
     session.add(
         CensusReturn(
-            **asdict(figures),
+            **figures.model_dump(),
             file_name=name[:500],
             loaded_at=datetime.now(UTC),
             loaded_by=user,
@@ -470,7 +438,7 @@ def _store(session: Session, figures: CensusFigures, name: str, user: str) -> No
     )
 
 
-_FIGURE_FIELDS = tuple(item.name for item in fields(CensusFigures))
+_FIGURE_FIELDS = tuple(CensusFigures.model_fields)
 
 
 @dataclass(frozen=True)
