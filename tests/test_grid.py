@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from conftest import SMALL_ORG, read_folder_bytes
 from sqlalchemy import select
 
@@ -119,12 +120,19 @@ def test_a_grid_of_any_length_costs_a_constant_number_of_statements(engine):
 
 
 def stored_equals_computed(session, days: list[date]) -> None:
+    """Every team's stored parts, and every area's and the organisation's sums (the hub
+    rollup), equal the parts computed from the recorded tables."""
     stored = parts_grid(session, days, Scope(), DEFAULT_POLICY)
     computed = computed_parts_grid(session, days, Scope(), DEFAULT_POLICY)
     for day in days:
         teams = set(stored.by_day.get(day, {})) | set(computed.by_day.get(day, {}))
         for team in teams:
             assert stored.total(day, [team]) == computed.total(day, [team]), (day, team)
+    for scope in (Scope(), Scope(area="North"), Scope(area="South")):
+        members = [team.team_id for team in teams_in_scope(session, scope)]
+        summed = parts_totals(session, days, scope, DEFAULT_POLICY)
+        for day in days:
+            assert summed[day] == pytest.approx(computed.total(day, members)), (scope, day)
 
 
 def test_the_stored_range_runs_from_24_months_before_the_first_record_to_the_last(engine):
@@ -182,6 +190,23 @@ def test_an_import_recomputes_the_month_ends_its_rows_can_change_and_no_others(e
             t3.total(date(2024, 6, 30))["headcount"]
             == before.total(date(2024, 5, 31))["headcount"] + 1
         )
+
+
+def test_a_team_moving_hub_and_area_moves_its_parts_in_the_rollup(engine):
+    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
+    with session_scope(engine) as session:
+        before = parts_totals(session, [date(2025, 3, 31)], Scope(area="South"), DEFAULT_POLICY)
+    moved = (
+        "team_id,team_name,team_type,hub,area\nT2,Alpha family support,family support,Hub B,South\n"
+    )
+    assert import_files({"teams.csv": moved.encode()}, engine=engine, source="move").loaded
+    with session_scope(engine) as session:
+        days = month_ends(date(2022, 3, 31), date(2025, 4, 30))
+        stored_equals_computed(session, days)
+        after = parts_totals(session, [date(2025, 3, 31)], Scope(area="South"), DEFAULT_POLICY)
+    # T2's four in post at 31/03/2025 (S08, S09, S10, S15; S07 left on 31/03/2024) now count
+    # in the South.
+    assert after[date(2025, 3, 31)]["headcount"] == before[date(2025, 3, 31)]["headcount"] + 4
 
 
 def test_a_database_from_before_the_stored_parts_gets_them_at_start(engine):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, Float, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text
 from sqlmodel import Field, SQLModel
 
 ROLES = (
@@ -348,5 +348,15 @@ team_month_parts = Table(
     SQLModel.metadata,
     Column("month_end", Date, primary_key=True),
     Column("team_id", String(100), ForeignKey("team.team_id"), primary_key=True),
+    *(Column(name, Float, nullable=False) for name in PART_NAMES),
+)
+
+#: The same parts summed per hub (from `team_month_parts`, in the same transaction): a trend
+#: for the organisation or an area sums a few hundred rows a month rather than thousands.
+hub_month_parts = Table(
+    "hub_month_parts",
+    SQLModel.metadata,
+    Column("month_end", Date, primary_key=True),
+    Column("hub_id", Integer, ForeignKey("hub.id"), primary_key=True),
     *(Column(name, Float, nullable=False) for name in PART_NAMES),
 )

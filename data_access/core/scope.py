@@ -41,6 +41,16 @@ class Scope:
             query = query.where(Team.team_id == self.team_id)
         return query
 
+    def contains_hub(self, hub_id_column) -> ColumnElement[bool] | None:
+        """For a scope of whole hubs (the organisation or an area, no hub or team named): a
+        condition keeping rows whose hub is in scope; None for the whole organisation."""
+        if self.hub is not None or self.team_id is not None:
+            raise ValueError("the scope is narrower than whole hubs")
+        if self.area is None:
+            return None
+        hubs = select(Hub.id).join(Area, Hub.area_id == Area.id).where(Area.name == self.area)
+        return hub_id_column.in_(hubs.scalar_subquery())
+
     def contains_team(self, team_id_column) -> ColumnElement[bool] | None:
         """A condition keeping rows whose team is in scope; None for the whole organisation."""
         if self.is_whole_organisation:

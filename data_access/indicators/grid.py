@@ -37,6 +37,7 @@ from data_access.core.models import (
     SupervisionSession,
     Team,
     Vacancy,
+    hub_month_parts,
     team_month_parts,
 )
 from data_access.core.scope import WHOLE_ORGANISATION, Scope
@@ -371,10 +372,17 @@ def parts_totals(
     stored, rest = _split_days(session, days, policy)
     totals = {day: dict.fromkeys(PART_NAMES, 0.0) for day in days}
     if stored:
-        table = team_month_parts.c
+        # The organisation or an area: sum the hub rollup; a hub or a team: its teams' rows.
+        whole_hubs = scope.hub is None and scope.team_id is None
+        table = hub_month_parts.c if whole_hubs else team_month_parts.c
         sums = [func.coalesce(func.sum(table[name]), 0.0) for name in names]
-        query = _stored_rows(stored, scope, [table.month_end, *sums]).group_by(table.month_end)
-        for day, *values in session.execute(query):
+        query = select(table.month_end, *sums).where(table.month_end.in_(stored))
+        condition = (
+            scope.contains_hub(table.hub_id) if whole_hubs else scope.contains_team(table.team_id)
+        )
+        if condition is not None:
+            query = query.where(condition)
+        for day, *values in session.execute(query.group_by(table.month_end)):
             totals[_as_date(day)].update(
                 {name: float(value) for name, value in zip(names, values, strict=True)}
             )

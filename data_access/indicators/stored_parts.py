@@ -27,7 +27,9 @@ from data_access.core.models import (
     Setting,
     SupervisionAudit,
     SupervisionSession,
+    Team,
     Vacancy,
+    hub_month_parts,
     team_month_parts,
 )
 from data_access.core.scope import Scope
@@ -69,15 +71,15 @@ def refresh_stored_parts(session: Session, changed_from: date | None) -> int:
     wanted = wanted_range(session)
     held = stored_range(session)
     if wanted is None:
+        session.execute(delete(hub_month_parts))
         session.execute(delete(team_month_parts))
         _write_range(session, None)
         return 0
     first, last = wanted
-    session.execute(
-        delete(team_month_parts).where(
-            (team_month_parts.c.month_end < first) | (team_month_parts.c.month_end > last)
+    for table in (team_month_parts, hub_month_parts):
+        session.execute(
+            delete(table).where((table.c.month_end < first) | (table.c.month_end > last))
         )
-    )
 
     def stale(day: date) -> bool:
         if held is None or not held[0] <= day <= held[1]:
@@ -91,6 +93,7 @@ def refresh_stored_parts(session: Session, changed_from: date | None) -> int:
     if todo and session.get_bind().dialect.name == "postgresql":
         # Planner statistics for the rows just written (see importer._refresh_statistics).
         session.execute(text("ANALYZE team_month_parts"))
+        session.execute(text("ANALYZE hub_month_parts"))
     return len(todo)
 
 
@@ -111,6 +114,18 @@ def _recompute(session: Session, days: list[date]) -> None:
     ]
     for start in range(0, len(rows), _ROWS_PER_INSERT):
         session.execute(insert(team_month_parts), rows[start : start + _ROWS_PER_INSERT])
+    # The hub rollup of the same months, summed in the database.
+    session.execute(delete(hub_month_parts).where(hub_month_parts.c.month_end.in_(days)))
+    parts = team_month_parts.c
+    session.execute(
+        insert(hub_month_parts).from_select(
+            ["month_end", "hub_id", *PART_NAMES],
+            select(parts.month_end, Team.hub_id, *(func.sum(parts[name]) for name in PART_NAMES))
+            .join(Team, Team.team_id == parts.team_id)
+            .where(parts.month_end.in_(days))
+            .group_by(parts.month_end, Team.hub_id),
+        )
+    )
 
 
 def _write_range(session: Session, held: tuple[date, date] | None) -> None:

@@ -1,4 +1,4 @@
-"""team x month parts of every metric (the stored half of the set-based engine)
+"""team x month and hub x month parts of every metric (the stored half of the set-based engine)
 
 Revision ID: 0006
 Revises: 0005
@@ -29,5 +29,15 @@ def upgrade() -> None:
     )
 
 
+    op.create_table('hub_month_parts',
+    sa.Column('month_end', sa.Date(), nullable=False),
+    sa.Column('hub_id', sa.Integer(), nullable=False),
+    *(sa.Column(name, sa.Float(), nullable=False) for name in PART_NAMES),
+    sa.ForeignKeyConstraint(['hub_id'], ['hub.id'], ),
+    sa.PrimaryKeyConstraint('month_end', 'hub_id')
+    )
+
+
 def downgrade() -> None:
+    op.drop_table('hub_month_parts')
     op.drop_table('team_month_parts')
