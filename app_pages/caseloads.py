@@ -6,7 +6,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_access.indicators.breakdowns import most_over_threshold
 from data_access.indicators.metrics import METRICS
 from data_access.reports.charts import rule, trend_chart
 from ui import format as fmt
@@ -114,9 +113,9 @@ chart_block(
 
 left, right = st.columns(2)
 with left:
-    team_rows = queries.caseloads_by_team(as_at, scope, current_grant())
     search = team_search("caseload-search", "those with the highest share over threshold")
-    shown_rows, matching = most_over_threshold(team_rows, search)
+    ranked = queries.most_over_threshold(as_at, scope, current_grant(), search)
+    shown_rows, matching = ranked.rows, ranked.matching
     teams = pd.DataFrame(
         [
             {
@@ -148,7 +147,7 @@ with left:
         teams,
         height=max(330, 20 * len(teams) + 90),
     )
-    suppressed_note([t.team_name for t in team_rows if t.suppressed], "case holders")
+    suppressed_note(ranked.suppressed, "case holders")
 with right:
     asye_found = queries.asye_caseloads(as_at, scope, current_grant())
     asye = pd.DataFrame(

@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from data_access.core.models import AUDIT_GRADES
-from data_access.indicators.breakdowns import weakest_teams
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import CHILDS_VIEWS_BASELINE
 from data_access.reports.charts import trend_chart
@@ -88,9 +87,9 @@ chart_block(
     as_table(coverage) if not coverage.empty else coverage,
 )
 
-coverage_rows = queries.coverage_by_team(as_at, 12, scope, current_grant())
 search = team_search("heat-search", "those lowest in the latest month")
-shown_rows, matching = weakest_teams(coverage_rows, search)
+ranked = queries.weakest_coverage(as_at, 12, scope, current_grant(), search)
+shown_rows, matching = ranked.rows, ranked.matching
 heat = pd.DataFrame(
     [
         {"Team": row.team_name, "month": row.month, "value": row.value, "eligible": row.denominator}
@@ -139,9 +138,7 @@ chart_block(
     heat_table,
     height=max(330, 22 * heat["Team"].nunique() + 90) if not heat.empty else 330,
 )
-suppressed_note(
-    sorted({row.team_name for row in coverage_rows if row.suppressed}), "eligible workers"
-)
+suppressed_note(ranked.suppressed, "eligible workers")
 
 left, right = st.columns(2)
 with left:

@@ -7,7 +7,7 @@ within that time (and `clear_all` empties them at once).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 import streamlit as st
@@ -193,11 +193,26 @@ def service_bands(as_at: date, scope: Scope):
         return breakdowns.length_of_service(session, as_at, scope)
 
 
+@dataclass(frozen=True)
+class RankedTeams:
+    """The rows a chart of at most TEAMS_SHOWN teams draws, how many teams matched the search,
+    and the teams in scope whose figures are suppressed (small numbers)."""
+
+    rows: list
+    matching: int
+    suppressed: list[str]
+
+
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing supervision by team...")
-def coverage_by_team(as_at: date, months: int, scope: Scope, grant: Grant):
+def weakest_coverage(as_at: date, months: int, scope: Scope, grant: Grant, search: str):
+    """The heat map's rows: at most TEAMS_SHOWN teams, and how many matched. Ranked inside the
+    cached call, so that a warm run unpickles 25 teams' rows, not every team's (4,950 x 12
+    at national size)."""
     with session_scope() as session:
         month_list = breakdowns.months_ending(as_at, months)
-        return breakdowns.coverage_by_team(session, month_list, scope, grant=grant)
+        rows = breakdowns.coverage_by_team(session, month_list, scope, grant=grant)
+    shown, matching = breakdowns.weakest_teams(rows, search)
+    return RankedTeams(shown, matching, sorted({row.team_name for row in rows if row.suppressed}))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -220,9 +235,13 @@ def caseload_distribution(as_at: date, scope: Scope):
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def caseloads_by_team(as_at: date, scope: Scope, grant: Grant):
+def most_over_threshold(as_at: date, scope: Scope, grant: Grant, search: str):
+    """Caseloads by team: at most TEAMS_SHOWN teams, and how many matched (ranked inside the
+    cached call, like `weakest_coverage`)."""
     with session_scope() as session:
-        return breakdowns.caseloads_by_team(session, as_at, scope, grant=grant)
+        rows = breakdowns.caseloads_by_team(session, as_at, scope, grant=grant)
+    shown, matching = breakdowns.most_over_threshold(rows, search)
+    return RankedTeams(shown, matching, [row.team_name for row in rows if row.suppressed])
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
