@@ -149,7 +149,8 @@ with left:
     )
     suppressed_note(ranked.suppressed, "case holders")
 with right:
-    asye_found = queries.asye_caseloads(as_at, scope, current_grant())
+    asye_search = team_search("asye-search", "those whose most stretched ASYE worker is highest")
+    asye_found = queries.asye_caseloads(as_at, scope, current_grant(), asye_search)
     asye = pd.DataFrame(
         [
             {
@@ -178,7 +179,14 @@ with right:
         ).properties(height=max(140, 22 * asye["Team"].nunique()))
     chart_block(
         "Newly qualified (ASYE) workers' caseloads",
-        "Each dot is one worker in their assessed and supported year in employment, at the "
+        teams_shown_note(
+            asye["Team"].nunique() if not asye.empty else 0,
+            asye_found.matching,
+            asye_search,
+            "whose most stretched ASYE worker (open cases against their protected limit) is "
+            "highest",
+        )
+        + "Each dot is one worker in their assessed and supported year in employment, at the "
         "latest snapshot, against their protected limit (the threshold x "
         f"{policy.asye_caseload_factor:g}). Names are on the Team page.",
         asye_chart,
@@ -186,4 +194,4 @@ with right:
         height=max(330, 24 * asye["Team"].nunique() + 90) if not asye.empty else 330,
         empty_message="No worker in their ASYE holds cases in this scope at this snapshot.",
     )
-    suppressed_note(asye_found.suppressed_teams, "ASYE case holders")
+    suppressed_note(asye_found.suppressed, "ASYE case holders")

@@ -149,3 +149,23 @@ def test_most_over_threshold_keeps_the_caseload_chart_readable(session):
     shown, matching = breakdowns.most_over_threshold(rows, search="alpha")
     assert matching == 2
     assert [(r.team_id, r.over_threshold_share) for r in shown] == [("T1", 50.0), ("T2", None)]
+
+
+def test_the_asye_chart_shows_the_most_stretched_teams_first():
+    """Worked by hand: team A's most stretched worker holds 18 of 16.2 (111%), team B's 9 of
+    16.2 (56%), team C's 14 of 14.4 (97%)."""
+    from data_access.indicators.breakdowns import AsyeCaseload, most_stretched_asye_teams
+
+    rows = [
+        AsyeCaseload("Team A", 3, 18, 16.2),
+        AsyeCaseload("Team A", 8, 5, 16.2),
+        AsyeCaseload("Team B", 1, 9, 16.2),
+        AsyeCaseload("Team C", 11, 14, 14.4),
+    ]
+    shown, matching = most_stretched_asye_teams(rows, count=2)
+    assert matching == 3
+    assert [(row.team_name, row.open_cases) for row in shown] == [
+        ("Team A", 18), ("Team A", 5), ("Team C", 14),
+    ]  # fmt: skip
+    assert most_stretched_asye_teams(rows, search="team b") == ([rows[2]], 1)
+    assert most_stretched_asye_teams([], search="x") == ([], 0)

@@ -245,9 +245,13 @@ def most_over_threshold(as_at: date, scope: Scope, grant: Grant, search: str):
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def asye_caseloads(as_at: date, scope: Scope, grant: Grant):
+def asye_caseloads(as_at: date, scope: Scope, grant: Grant, search: str):
+    """ASYE caseloads of at most TEAMS_SHOWN teams, the most stretched first (ranked inside
+    the cached call, like `weakest_coverage`)."""
     with session_scope() as session:
-        return breakdowns.asye_caseloads(session, as_at, scope, grant=grant)
+        found = breakdowns.asye_caseloads(session, as_at, scope, grant=grant)
+    shown, matching = breakdowns.most_stretched_asye_teams(found.rows, search)
+    return RankedTeams(shown, matching, found.suppressed_teams)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -593,6 +593,22 @@ def asye_caseloads(
     )
 
 
+def most_stretched_asye_teams(
+    rows: list[AsyeCaseload], search: str = "", count: int = TEAMS_SHOWN
+) -> tuple[list[AsyeCaseload], int]:
+    """The ASYE case holders of at most `count` teams: those whose most stretched ASYE worker
+    (open cases as a share of their protected limit) is highest first, keeping only teams
+    whose name contains `search` (any case); and how many teams matched in all."""
+    stretch: dict[str, float] = {}
+    for row in rows:
+        if _matching(row.team_name, search):
+            share = row.open_cases / row.limit if row.limit else 0.0
+            stretch[row.team_name] = max(stretch.get(row.team_name, 0.0), share)
+    order = sorted(stretch, key=lambda team: (-stretch[team], team))
+    shown = set(order[:count])
+    return [row for row in rows if row.team_name in shown], len(order)
+
+
 def _whole_months(start: date, day: date) -> int:
     months = (day.year - start.year) * 12 + day.month - start.month
     return months - 1 if add_months(start, months) > day else months
