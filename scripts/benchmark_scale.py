@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -111,19 +110,22 @@ def split_last_month(folder: Path) -> tuple[Path, Path, int]:
 
 
 def run_import(folder: Path, url: str) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of the command-line import in a child process."""
+    """(seconds, peak RSS in MB) of the command-line import in a child process (the peak of
+    that child alone, from wait4)."""
     environment = {**os.environ, "DATABASE_URL": url}
     started = time.perf_counter()
-    subprocess.run(
+    child = subprocess.Popen(
         [sys.executable, "-m", "data_access", "import", str(folder)],
         cwd=ROOT,
         env=environment,
-        check=True,
         stdout=subprocess.DEVNULL,
     )
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, peak_kb / 1024
+    if child.returncode != 0:
+        raise SystemExit(f"the import of {folder} failed (exit {child.returncode})")
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def empty_database(url: str) -> None:

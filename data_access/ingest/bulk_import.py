@@ -27,7 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, select, text
 from sqlmodel import Session
 
 from data_access.core.db import get_engine
@@ -115,6 +115,8 @@ class _Streamer:
         self.counts: list[FileLoadCount] = []
         self.problems_not_kept = 0
         self.bulk = session.get_bind().dialect.name == "postgresql"
+        #: Whether the table of the file being read was empty when the file started.
+        self.empty = False
 
     def file(self, spec: FileSpec, path: Path, encoding: str) -> None:
         validation = self.validation
@@ -132,6 +134,9 @@ class _Streamer:
             return
         first_seen: dict[tuple, int] = {}
         total = FileLoadCount(spec.name, 0, 0, 0)
+        # Into a table empty when its file starts (a first load), every row is new: the keys
+        # are checked unique within the file, so nothing need be looked up or merged.
+        self.empty = self.session.execute(select(spec.model).limit(1)).first() is None
         chunk: list[tuple[int, list[str]]] = []
         rows_seen = 0
         # Teams are read whole: the hub check compares every row with every other.
@@ -192,11 +197,12 @@ class _Streamer:
         records = _records(parsed, self.hub_ids)
         if not records:
             return total
-        count = (
-            _upsert_bulk(self.session, spec, records)
-            if self.bulk
-            else _upsert(self.session, spec, records)
-        )
+        if self.empty:
+            count = _insert_new(self.session, spec, records, copy=self.bulk)
+        elif self.bulk:
+            count = _upsert_bulk(self.session, spec, records)
+        else:
+            count = _upsert(self.session, spec, records)
         days = [day for day in (total.changed_from, count.changed_from) if day is not None]
         return replace(
             total,
@@ -211,6 +217,28 @@ class _Streamer:
         if len(problems) > MAX_KEPT_PROBLEMS:
             self.problems_not_kept += len(problems) - MAX_KEPT_PROBLEMS
             del problems[MAX_KEPT_PROBLEMS:]
+
+
+def _copy_rows(session: Session, table: str, columns: list[str], records) -> None:
+    """PostgreSQL's COPY of `records` into `table`, through the session's own connection."""
+    quoted = ", ".join(f'"{name}"' for name in columns)
+    cursor = session.connection().connection.driver_connection.cursor()
+    with cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
+        for record in records:
+            copy.write_row([record[name] for name in columns])
+
+
+def _insert_new(
+    session: Session, spec: FileSpec, records: list[dict[str, Any]], *, copy: bool
+) -> FileLoadCount:
+    """Rows into a table that was empty when their file started: all added (COPY straight
+    into the table on PostgreSQL, one multi-row INSERT on SQLite)."""
+    if copy:
+        _copy_rows(session, spec.model.__tablename__, list(records[0]), records)
+    else:
+        session.execute(insert(spec.model), records)
+    days = [record[spec.period] for record in records if spec.period and record[spec.period]]
+    return FileLoadCount(spec.name, len(records), 0, 0, min(days) if days else None)
 
 
 def _upsert_bulk(session: Session, spec: FileSpec, records: list[dict[str, Any]]) -> FileLoadCount:
@@ -228,10 +256,7 @@ def _upsert_bulk(session: Session, spec: FileSpec, records: list[dict[str, Any]]
         text(f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" (LIKE "{table}") ON COMMIT DROP')
     )
     session.execute(text(f'TRUNCATE "{stage}"'))
-    cursor = session.connection().connection.driver_connection.cursor()
-    with cursor.copy(f'COPY "{stage}" ({quoted}) FROM STDIN') as copy:
-        for record in records:
-            copy.write_row([record[name] for name in columns])
+    _copy_rows(session, stage, columns, records)
     # The rows this chunk replaces, as they were (usually few): for the counts and the
     # earliest date they change.
     old_rows = [
