@@ -23,18 +23,15 @@ from sqlmodel import Session
 from data_access.core.dates import add_months, month_end, month_ends
 from data_access.core.models import (
     PART_NAMES,
-    CaseloadSnapshot,
     Setting,
-    SupervisionAudit,
-    SupervisionSession,
     Team,
-    Vacancy,
     hub_month_parts,
     team_month_parts,
 )
 from data_access.core.scope import Scope
 from data_access.indicators.grid import STORED_RANGE_KEY, computed_parts_grid, stored_range
 from data_access.indicators.policy import DEFAULT_POLICY
+from data_access.indicators.summary import earliest_data_date, latest_data_date
 
 #: How many month ends before the earliest dated record are stored: a 24-month trend ending
 #: at the first month with data.
@@ -43,25 +40,13 @@ STORED_MONTHS_BEFORE = 24
 _MONTHS_PER_BATCH = 12
 _ROWS_PER_INSERT = 5_000
 
-_DATED_COLUMNS = (
-    CaseloadSnapshot.snapshot_date,
-    Vacancy.as_at,
-    SupervisionSession.session_date,
-    SupervisionAudit.audit_date,
-)
-
 
 def wanted_range(session: Session) -> tuple[date, date] | None:
     """The month ends the table should hold, from the dated records (None: no records)."""
-    bounds = [
-        session.execute(select(func.min(column), func.max(column))).one()
-        for column in _DATED_COLUMNS
-    ]
-    firsts = [first for first, _ in bounds if first is not None]
-    lasts = [last for _, last in bounds if last is not None]
-    if not firsts:
+    earliest, latest = earliest_data_date(session), latest_data_date(session)
+    if earliest is None or latest is None:
         return None
-    return month_end(add_months(min(firsts), -STORED_MONTHS_BEFORE)), month_end(max(lasts))
+    return month_end(add_months(earliest, -STORED_MONTHS_BEFORE)), month_end(latest)
 
 
 def refresh_stored_parts(session: Session, changed_from: date | None) -> int:
