@@ -3,7 +3,6 @@ with our own internal figure for the same 30 September."""
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -11,9 +10,8 @@ from data_access.access.settings import remember_our_authority
 from data_access.core.scope import Scope
 from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 from data_access.national.comparison import Published
-from data_access.reports.charts import rule
+from ui import chart_specs, queries
 from ui import format as fmt
-from ui import queries
 from ui.auth import actor, current_grant
 from ui.charts import chart_block, csv_download
 from ui.layout import grid
@@ -246,30 +244,16 @@ for cell, (name, indicator) in zip(
 ):
     data = trend[trend["indicator"] == name] if not trend.empty else trend
     drawn = data.dropna(subset=["value"]) if not data.empty else data
-    chart = None
-    if not drawn.empty:
-        chart = (
-            alt.Chart(drawn)
-            .mark_line(point=alt.OverlayMarkDef(size=40))
-            .encode(
-                x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-                y=alt.Y("value:Q", title=indicator.unit, scale=alt.Scale(zero=True)),
-                color=alt.Color(
-                    "series:N",
-                    title=None,
-                    sort=[series_names[key] for key in SERIES_ORDER],
-                    legend=alt.Legend(orient="bottom", columns=2, labelLimit=320),
-                ),
-                strokeDash=alt.StrokeDash(
-                    "series:N", legend=None, sort=[series_names[key] for key in SERIES_ORDER]
-                ),
-                tooltip=[
-                    alt.Tooltip("year:O", title="Year"),
-                    alt.Tooltip("series:N", title="Line"),
-                    alt.Tooltip("value:Q", title=indicator.label, format=".1f"),
-                ],
-            )
+    chart = (
+        chart_specs.benchmark_trend(
+            drawn,
+            unit=indicator.unit,
+            label=indicator.label,
+            series_order=[series_names[key] for key in SERIES_ORDER],
         )
+        if not drawn.empty
+        else None
+    )
     table = pd.DataFrame()
     if not data.empty:
         table = (
@@ -318,45 +302,17 @@ ranked_frame = pd.DataFrame(
     ]
 )
 numeric = ranked_frame.dropna(subset=["value"]) if not ranked_frame.empty else ranked_frame
-ranked_chart = None
-if not numeric.empty:
-    order = list(numeric["Authority"])
-    bars = (
-        alt.Chart(numeric.assign(who=numeric["Ours"].map({"yes": "Ours", "": "Other authorities"})))
-        .mark_bar()
-        .encode(
-            x=alt.X("Authority:N", sort=order, axis=None, title="Authorities, lowest to highest"),
-            y=alt.Y("value:Q", title=ranked_indicator.unit),
-            color=alt.Color(
-                "who:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=["Ours", "Other authorities"], range=[OURS_COLOUR, OTHERS_COLOUR]
-                ),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            tooltip=[
-                alt.Tooltip("Rank:Q"),
-                alt.Tooltip("Authority:N"),
-                alt.Tooltip("Region:N"),
-                alt.Tooltip("value:Q", title=ranked_indicator.label, format=".1f"),
-            ],
-        )
+ranked_chart = (
+    chart_specs.benchmark_ranking(
+        numeric.assign(who=numeric["Ours"].map({"yes": "Ours", "": "Other authorities"})),
+        unit=ranked_indicator.unit,
+        label=ranked_indicator.label,
+        england=result.indicators[ranked_name].england.value,
+        colours=(OURS_COLOUR, OTHERS_COLOUR),
     )
-    label = (
-        alt.Chart(numeric[numeric["Ours"] == "yes"])
-        .mark_text(dy=-10, fontWeight="bold", color="#222222")
-        .encode(
-            x=alt.X("Authority:N", sort=order),
-            y="value:Q",
-            text=alt.Text("Authority:N"),
-        )
-    )
-    layers = [bars, label]
-    england_value = result.indicators[ranked_name].england.value
-    if england_value is not None:
-        layers.append(rule(england_value, f"England {england_value:.1f}"))
-    ranked_chart = alt.layer(*layers)
+    if not numeric.empty
+    else None
+)
 ranked_table = ranked_frame.drop(columns=["value"]) if not ranked_frame.empty else ranked_frame
 chart_block(
     f"{ranked_indicator.label}: every authority, {year}",

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from data_access.indicators.metrics import METRICS
-from data_access.reports.charts import rule, trend_chart
+from ui import chart_specs, queries
 from ui import format as fmt
-from ui import queries
 from ui.auth import current_grant
 from ui.charts import chart_block
 from ui.filters import current
@@ -59,7 +57,7 @@ with left:
     chart_block(
         metric.label,
         metric.definition,
-        trend_chart(
+        chart_specs.trend(
             data, y_title="cases per FTE", percent=False, rules=[(target, f"target {target:g}")]
         )
         if not data.empty
@@ -73,7 +71,7 @@ with right:
     chart_block(
         metric.label,
         metric.definition,
-        trend_chart(
+        chart_specs.trend(
             data, y_title="% of case holders", y_max=50, rules=[(target, f"target {target:g}%")]
         )
         if not data.empty
@@ -89,25 +87,11 @@ distribution = pd.DataFrame(
     ]
 )
 threshold = policy.caseload_thresholds["safeguarding"]
-distribution_chart = None
-if not distribution.empty:
-    bars = (
-        alt.Chart(distribution)
-        .mark_bar()
-        .encode(
-            x=alt.X("Open cases:Q", title="Open cases", axis=alt.Axis(format="d")),
-            y=alt.Y("Case holders:Q"),
-            tooltip=["Open cases", "Case holders", "Over their limit"],
-        )
-    )
-    distribution_chart = (bars + rule(threshold, f"threshold {threshold:g}", axis="x")).properties(
-        height=260
-    )
 chart_block(
     f"Caseloads at the latest snapshot ({fmt.uk_date(snapshot)})",
     "Case holders (workers with at least one open case) by number of open cases at the "
     "snapshot used for the chosen date; the dashed line is the default threshold.",
-    distribution_chart,
+    chart_specs.caseload_distribution(distribution, threshold) if not distribution.empty else None,
     distribution,
 )
 
@@ -127,23 +111,13 @@ with left:
             for t in shown_rows
         ]
     )
-    team_chart = None
-    if not teams.empty and teams["% over threshold"].notna().any():
-        team_chart = (
-            alt.Chart(teams.dropna(subset=["% over threshold"]))
-            .mark_bar()
-            .encode(
-                x=alt.X("% over threshold:Q", scale=alt.Scale(domain=[0, 100])),
-                y=alt.Y("Team:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-                tooltip=["Team", "Case holders", "Average caseload", "% over threshold"],
-            )
-            .properties(height=max(120, 20 * len(teams)))
-        )
     chart_block(
         "Share over threshold by team",
         teams_shown_note(len(shown_rows), matching, search, "with the highest share")
         + METRICS["caseload_over_threshold_share"].definition,
-        team_chart,
+        chart_specs.over_threshold_by_team(teams.dropna(subset=["% over threshold"]))
+        if not teams.empty and teams["% over threshold"].notna().any()
+        else None,
         teams,
         height=max(330, 20 * len(teams) + 90),
     )
@@ -162,21 +136,6 @@ with right:
             for a in asye_found.rows
         ]
     )
-    asye_chart = None
-    if not asye.empty:
-        limit = policy.caseload_limit("safeguarding", in_asye=True)
-        points_chart = (
-            alt.Chart(asye)
-            .mark_circle(size=80, opacity=0.8)
-            .encode(
-                x=alt.X("Open cases:Q", scale=alt.Scale(zero=True)),
-                y=alt.Y("Team:N", title=None, axis=alt.Axis(labelLimit=260)),
-                tooltip=["Team", "Month of ASYE", "Open cases", "Protected limit"],
-            )
-        )
-        asye_chart = (
-            points_chart + rule(limit, f"protected limit {limit:g}", axis="x")
-        ).properties(height=max(140, 22 * asye["Team"].nunique()))
     chart_block(
         "Newly qualified (ASYE) workers' caseloads",
         teams_shown_note(
@@ -189,7 +148,9 @@ with right:
         + "Each dot is one worker in their assessed and supported year in employment, at the "
         "latest snapshot, against their protected limit (the threshold x "
         f"{policy.asye_caseload_factor:g}). Names are on the Team page.",
-        asye_chart,
+        chart_specs.asye_caseloads(asye, policy.caseload_limit("safeguarding", in_asye=True))
+        if not asye.empty
+        else None,
         asye,
         height=max(330, 24 * asye["Team"].nunique() + 90) if not asye.empty else 330,
         empty_message="No worker in their ASYE holds cases in this scope at this snapshot.",

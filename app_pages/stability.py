@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from data_access.indicators.breakdowns import SERVICE_BANDS
 from data_access.indicators.metrics import METRICS
-from data_access.reports.charts import trend_chart
-from ui import queries
+from ui import chart_specs, queries
 from ui.auth import current_grant
 from ui.charts import chart_block
 from ui.filters import current
@@ -53,7 +51,7 @@ for cell, name in zip(grid(len(INDICATORS), 2), INDICATORS, strict=True):
         chart_block(
             metric.label,
             metric.definition,
-            trend_chart(
+            chart_specs.trend(
                 data,
                 y_title="%",
                 rules=rules,
@@ -79,28 +77,12 @@ long = movements.melt(
     id_vars=["month", "employment_type"], value_vars=["Starters", "Leavers"], var_name="movement"
 )
 long["signed"] = long["value"].where(long["movement"] == "Starters", -long["value"])
-movement_chart = (
-    alt.Chart(long)
-    .mark_bar()
-    .encode(
-        x=alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
-        y=alt.Y("sum(signed):Q", title="Workers (leavers below 0)"),
-        color=alt.Color("employment_type:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=[
-            alt.Tooltip("month:T", title="Month", format="%B %Y"),
-            alt.Tooltip("employment_type:N", title="Contract"),
-            alt.Tooltip("movement:N", title="Movement"),
-            alt.Tooltip("value:Q", title="Workers"),
-        ],
-    )
-    .properties(height=260)
-)
 movement_table = movements.assign(month=movements["month"].map(lambda d: d.strftime("%m/%Y")))
 chart_block(
     "Starters and leavers each month",
     "Workers whose start_date (starters) or end_date (leavers) falls in the month, by "
     "contract. Headcount, all roles.",
-    movement_chart,
+    chart_specs.movements(long),
     movement_table.rename(columns={"month": "Month", "employment_type": "Contract"}),
 )
 
@@ -112,23 +94,11 @@ with left:
             for r in queries.leaving_reasons(as_at, scope)
         ]
     )
-    reason_chart = None
-    if not reasons.empty:
-        reason_chart = (
-            alt.Chart(reasons)
-            .mark_bar()
-            .encode(
-                x=alt.X("Leavers:Q"),
-                y=alt.Y("Leaving reason:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
-                tooltip=["Leaving reason", "Leavers", alt.Tooltip("FTE:Q", format=".1f")],
-            )
-            .properties(height=max(120, 28 * len(reasons)))
-        )
     chart_block(
         "Why permanent staff left, last 12 months",
         "Permanent workers whose end_date is in the 12 months to the chosen date, by the "
         "leaving reason recorded (the leavers counted in turnover).",
-        reason_chart,
+        chart_specs.leaving_reasons(reasons) if not reasons.empty else None,
         reasons,
         height=max(200, 32 * len(reasons) + 80),
         empty_message="No permanent worker left in the 12 months to this date.",
@@ -140,23 +110,10 @@ with right:
             for b in queries.service_bands(as_at, scope)
         ]
     )
-    band_chart = None
-    if bands["Workers"].sum() > 0:
-        band_chart = (
-            alt.Chart(bands)
-            .mark_bar()
-            .encode(
-                x=alt.X("sum(Workers):Q", title="Workers in post"),
-                y=alt.Y("Length of service:N", sort=list(SERVICE_BANDS), title=None),
-                color=alt.Color("Contract:N", legend=alt.Legend(orient="bottom")),
-                tooltip=["Length of service", "Contract", "Workers"],
-            )
-            .properties(height=200)
-        )
     chart_block(
         "Length of service of those in post",
         "Workers in post at the chosen date, by time since their start_date, and contract.",
-        band_chart,
+        chart_specs.service_bands(bands, SERVICE_BANDS) if bands["Workers"].sum() > 0 else None,
         bands,
     )
 

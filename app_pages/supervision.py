@@ -3,15 +3,13 @@ child's views recorded?"""
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from data_access.core.models import AUDIT_GRADES
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import CHILDS_VIEWS_BASELINE
-from data_access.reports.charts import trend_chart
-from ui import queries
+from ui import chart_specs, queries
 from ui.auth import current_grant
 from ui.charts import chart_block
 from ui.filters import current
@@ -81,7 +79,7 @@ target = queries.policy().targets["supervision_coverage"].value
 chart_block(
     "Supervision in date",
     METRICS["supervision_coverage"].definition,
-    trend_chart(coverage, y_title="% in date", rules=[(target, f"target {target:g}%")])
+    chart_specs.trend(coverage, y_title="% in date", rules=[(target, f"target {target:g}%")])
     if not coverage.empty
     else None,
     as_table(coverage) if not coverage.empty else coverage,
@@ -96,31 +94,6 @@ heat = pd.DataFrame(
         for row in shown_rows
     ]
 )
-heat_chart = None
-if not heat.empty and heat["value"].notna().any():
-    heat_chart = (
-        alt.Chart(heat.dropna(subset=["value"]))
-        .mark_rect()
-        .encode(
-            x=alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=0)),
-            y=alt.Y(
-                "Team:N",
-                title=None,
-                sort=alt.EncodingSortField("value", op="mean", order="descending"),
-                axis=alt.Axis(labelLimit=260, labelOverlap=False),
-            ),
-            color=alt.Color(
-                "value:Q", title="% in date", scale=alt.Scale(domain=[40, 100], clamp=True)
-            ),
-            tooltip=[
-                "Team",
-                alt.Tooltip("month:T", title="Month", format="%B %Y"),
-                alt.Tooltip("value:Q", title="% in date", format=".1f"),
-                alt.Tooltip("eligible:Q", title="Eligible workers"),
-            ],
-        )
-        .properties(height=max(160, 22 * heat["Team"].nunique()))
-    )
 heat_table = (
     heat.assign(month=heat["month"].map(lambda day: day.strftime("%m/%Y")))
     .pivot(index="Team", columns="month", values="value")
@@ -134,7 +107,9 @@ chart_block(
     teams_shown_note(shown_teams, matching, search, "lowest in the latest month")
     + "Each cell is supervision_coverage for one team at one month end; weakest teams at the "
     "bottom. " + METRICS["supervision_coverage"].definition,
-    heat_chart,
+    chart_specs.coverage_heat(heat.dropna(subset=["value"]))
+    if not heat.empty and heat["value"].notna().any()
+    else None,
     heat_table,
     height=max(330, 22 * heat["Team"].nunique() + 90) if not heat.empty else 330,
 )
@@ -147,7 +122,7 @@ with left:
         "Supervision agreements and supervisor training",
         f"{METRICS['supervision_agreement_share'].definition} "
         f"{METRICS['supervisor_training_share'].definition}",
-        trend_chart(agreements, y_title="%") if not agreements.empty else None,
+        chart_specs.trend(agreements, y_title="%") if not agreements.empty else None,
         as_table(agreements) if not agreements.empty else agreements,
     )
 with right:
@@ -157,7 +132,9 @@ with right:
         f"{METRICS['reflective_share'].definition} {METRICS['childs_views_share'].definition} "
         "The dashed line is Coventry's 2015 starting point: 42% of staff used children's views "
         "in supervision.",
-        trend_chart(quality, y_title="% of sessions", rules=[(CHILDS_VIEWS_BASELINE, "42% (2015)")])
+        chart_specs.trend(
+            quality, y_title="% of sessions", rules=[(CHILDS_VIEWS_BASELINE, "42% (2015)")]
+        )
         if not quality.empty
         else None,
         as_table(quality) if not quality.empty else quality,
@@ -170,36 +147,11 @@ grades = pd.DataFrame(
     ]
 )
 grade_order = [grade.replace("_", " ") for grade in AUDIT_GRADES]
-grade_chart = None
-if not grades.empty:
-    grade_chart = (
-        alt.Chart(grades)
-        .mark_bar()
-        .encode(
-            x=alt.X("yearmonth(quarter):O", title="Quarter ending", axis=alt.Axis(format="%b %Y")),
-            y=alt.Y(
-                "Audits:Q", stack="normalize", title="Share of audits", axis=alt.Axis(format="%")
-            ),
-            color=alt.Color("Grade:N", sort=grade_order, scale=alt.Scale(domain=grade_order)),
-            order=alt.Order("grade_rank:Q"),
-            tooltip=[
-                alt.Tooltip("quarter:T", title="Quarter ending", format="%B %Y"),
-                "Grade",
-                "Audits",
-            ],
-        )
-        .transform_calculate(
-            grade_rank=" + ".join(
-                f"(datum.Grade == '{grade}') * {rank}" for rank, grade in enumerate(grade_order)
-            )
-        )
-        .properties(height=260)
-    )
 chart_block(
     "Supervision audit grades, last 8 quarters",
     "Sample audits of supervision quality by quarter, as a share of the audits in each "
     f"quarter. Headline indicator: {METRICS['audit_good_or_better_share'].definition}",
-    grade_chart,
+    chart_specs.audit_grades(grades, grade_order) if not grades.empty else None,
     grades.assign(quarter=grades["quarter"].map(lambda day: day.strftime("%m/%Y")))
     if not grades.empty
     else grades,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -17,8 +16,8 @@ from data_access.indicators.policy import (
     WEEKLY_INTERVAL_DAYS,
     over_limit,
 )
+from ui import chart_specs, queries
 from ui import format as fmt
-from ui import queries
 from ui.auth import actor, current_grant
 from ui.charts import chart_block, csv_download, slug
 from ui.filters import current, team_labels
@@ -201,39 +200,16 @@ frame = pd.DataFrame(
         for s in sessions
     ]
 )
-timeline = None
-if not frame.empty:
-    # Vega field names cannot hold an apostrophe.
-    marks = (
-        alt.Chart(frame.rename(columns={"Child's views": "childs_views"}))
-        .mark_point(size=120, filled=True)
-        .encode(
-            x=alt.X(
-                "date:T",
-                title=None,
-                scale=alt.Scale(domain=[since.isoformat(), as_at.isoformat()]),
-                axis=alt.Axis(format="%b %Y"),
-            ),
-            y=alt.Y("Status:N", title=None, sort=["held", "cancelled"]),
-            shape=alt.Shape("Reflective:N", legend=alt.Legend(title="Reflective")),
-            color=alt.Color("Status:N", legend=None),
-            tooltip=[
-                alt.Tooltip("date:T", title="Date", format="%d/%m/%Y"),
-                "Status",
-                "Reflective",
-                alt.Tooltip("childs_views:N", title="Child's views"),
-                "Minutes",
-                "Supervisor",
-            ],
-        )
-    )
-    timeline = marks.properties(height=140)
 worker = people[chosen]
 chart_block(
     f"{worker.display_name}: sessions in the 12 months to {fmt.uk_date(as_at)}",
     f"Held and cancelled supervision sessions. Status now: {STATUS_TEXT[worker.status]}; "
     f"next due {fmt.uk_date(worker.next_due)}.",
-    timeline,
+    chart_specs.session_timeline(
+        frame.rename(columns={"Child's views": "childs_views"}), since, as_at
+    )
+    if not frame.empty
+    else None,
     frame.assign(date=frame["date"].map(fmt.uk_date)).rename(columns={"date": "Date"})
     if not frame.empty
     else frame,

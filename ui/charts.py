@@ -1,8 +1,7 @@
 """Chart building blocks. Every chart has a title, its definition, and a table with CSV.
 
-Colours come from the theme in .streamlit/config.toml (colour-blind-safe palettes). The chart
-specifications themselves (trend lines, target rules) are in data_access/reports/charts.py,
-shared with the board pack so that a chart means the same on screen and on paper.
+Colours come from the theme in .streamlit/config.toml (colour-blind-safe palettes). The charts
+themselves are built, once per distinct data, by ui/chart_specs.py.
 """
 
 from __future__ import annotations
@@ -10,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import altair as alt
 import pandas as pd
 import streamlit as st
+
+from ui.chart_specs import Spec
 
 
 def slug(text: str) -> str:
@@ -22,13 +22,14 @@ def slug(text: str) -> str:
 def chart_block(
     title: str,
     definition: str,
-    chart: alt.TopLevelMixin | None,
+    chart: Spec | None,
     table: pd.DataFrame,
     *,
     height: int = 330,
     empty_message: str = "No data for this scope and date.",
 ) -> None:
-    """A titled chart with its definition, a "Table" tab and a CSV download.
+    """A titled chart (a spec from ui/chart_specs.py) with its definition, a "Table" tab and a
+    CSV download.
 
     `height` is the chart element's height in pixels, axes and legend included.
     """
@@ -40,8 +41,8 @@ def chart_block(
         return
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
-        st.altair_chart(
-            chart,
+        st.vega_lite_chart(
+            spec=chart,
             width="stretch",
             height=height,
             alt=f"{title}. {definition} The same figures are in the Table tab.",
