@@ -90,14 +90,15 @@ if ours.la_code != saved and grant.may_administer:
 result = queries.benchmark_comparison(ours.la_code, year)
 if result is None:
     st.warning(
-        f"{ours.la_name} has no published figures for {year} (it may not have existed as an "
-        "authority then). Choose another year."
+        f"{fmt.plain(ours.la_name)} has no published figures for {year} (it may not have "
+        "existed as an authority then). Choose another year."
     )
     st.stop()
 
-st.subheader(f"{result.la_name}, 30 September {year}")
+st.subheader(f"{fmt.plain(result.la_name)}, 30 September {year}")
 st.caption(
-    f"Old LA code {result.la_code} · region: {result.region_name or 'not published'}"
+    f"Old LA code {fmt.plain(result.la_code)} · region: "
+    f"{fmt.plain(result.region_name or 'not published')}"
     + (
         f" · published as the joint return *{result.joint_return}*, whose figures stand for "
         "each of its authorities"
@@ -205,7 +206,7 @@ else:
             }
         )
     st.caption(
-        f"From {stored.file_name} (loaded {fmt.uk_datetime(stored.loaded_at)}): "
+        f"From {fmt.plain(stored.file_name)} (loaded {fmt.uk_datetime(stored.loaded_at)}): "
         f"{census.worker_records} worker records, reference date "
         f"{fmt.uk_date(census.reference_date)}. In post {census.inpost_fte:.1f} FTE "
         f"({census.inpost_headcount} people); starters {census.starters_fte:.1f} FTE, "

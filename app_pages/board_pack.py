@@ -44,7 +44,8 @@ st.markdown(
 )
 if filters.scope.team_id:
     st.info(
-        f"A board pack is for the organisation, an area or a hub: this one is for {where}, the "
+        f"A board pack is for the organisation, an area or a hub: this one is for "
+        f"{fmt.plain(where)}, the "
         f"hub of {fmt.plain(filters.team_name or '')}."
     )
 

@@ -121,7 +121,7 @@ if uploads:
     with st.spinner("Checking the files..."):
         result = preview_import(sources)
     for warning in result.warnings:
-        st.warning(str(warning))
+        st.warning(fmt.plain(str(warning)))
     summary = summarise(result)
     if summary:
         st.markdown("**What the files hold**")
@@ -145,7 +145,7 @@ if uploads:
             column_config=uk_date_columns("From", "To"),
         )
         for parsed in result.validation.files.values():
-            with st.expander(f"Preview: {parsed.label} (first 10 rows)"):
+            with st.expander(f"Preview: {fmt.plain(parsed.label)} (first 10 rows)"):
                 st.dataframe(
                     pd.DataFrame([row.values for row in parsed.rows[:10]]), hide_index=True
                 )
@@ -164,7 +164,7 @@ if uploads:
             added = sum(count.added for count in outcome.counts)
             replaced = sum(count.replaced for count in outcome.counts)
             st.session_state[LAST_IMPORT] = (
-                f"Imported {', '.join(sources)}: {added} rows added, {replaced} replaced."
+                f"Imported {fmt.plain_list(sources)}: {added} rows added, {replaced} replaced."
             )
             st.session_state[UPLOADER_GENERATION] = generation + 1
             st.rerun()
@@ -196,14 +196,14 @@ if benchmark_uploads:
             "Upload one DfE indicators file (its first line starts `time_period,...` and has "
             "`geographic_level`) and at most one neighbour model (with `old_la_code` and "
             "`SN_1`). "
-            + (f"Not recognised: {', '.join(unknown)}. " if unknown else "")
+            + (f"Not recognised: {fmt.plain_list(unknown)}. " if unknown else "")
             + f"Recognised: {len(indicators)} indicators file(s), {len(models)} model(s)."
         )
     else:
         model = models[0] if models else None
         checked = check_benchmarks(indicators[0], model)
         for warning in checked.warnings:
-            st.warning(str(warning))
+            st.warning(fmt.plain(str(warning)))
         if checked.problems:
             log_refusal_once(files, len(checked.problems), "benchmarks (upload)", "benchmarks")
             st.error(
@@ -214,10 +214,11 @@ if benchmark_uploads:
         else:
             first, last = checked.years
             st.markdown(
-                f"**{indicators[0][0]}**: {checked.rows} published rows, {first} to {last}, "
-                f"{checked.authorities} authorities."
+                f"**{fmt.plain(indicators[0][0])}**: {checked.rows} published rows, {first} "
+                f"to {last}, {checked.authorities} authorities."
                 + (
-                    f" **{model[0]}**: neighbours for {checked.neighbour_models} authorities."
+                    f" **{fmt.plain(model[0])}**: neighbours for {checked.neighbour_models} "
+                    "authorities."
                     if model
                     else " No neighbour model in this upload: the one held (if any) is kept."
                 )
@@ -228,7 +229,7 @@ if benchmark_uploads:
                     queries.clear_all()
                     st.session_state[LAST_IMPORT] = (
                         f"Loaded the published benchmarks {first} to {last} from "
-                        f"{', '.join(files)}."
+                        f"{fmt.plain_list(files)}."
                     )
                     st.session_state[UPLOADER_GENERATION] = generation + 1
                     st.rerun()
@@ -259,7 +260,8 @@ if census_upload is not None:
     else:
         figures = compute_census_figures(census)
         st.markdown(
-            f"**{census_upload.name}**: authority {figures.la_code}, reference date "
+            f"**{fmt.plain(census_upload.name)}**: authority {fmt.plain(figures.la_code)}, "
+            f"reference date "
             f"{fmt.uk_date(figures.reference_date)}, {figures.worker_records} worker records."
         )
         values = figures.as_json()
@@ -279,7 +281,7 @@ if census_upload is not None:
             if saved.loaded:
                 queries.clear_all()
                 st.session_state[LAST_IMPORT] = (
-                    f"Saved the census return figures for {figures.la_code}, "
+                    f"Saved the census return figures for {fmt.plain(figures.la_code)}, "
                     f"30 September {figures.year}."
                 )
                 st.session_state[UPLOADER_GENERATION] = generation + 1
@@ -320,7 +322,7 @@ st.subheader("Data quality")
 if filters.as_at is None:
     st.info("Checks appear once data has been imported.")
     st.stop()
-st.caption(f"{filters.scope_label} · as at {fmt.uk_date(filters.as_at)}")
+st.caption(f"{fmt.plain(filters.scope_label)} · as at {fmt.uk_date(filters.as_at)}")
 dates, checks = queries.quality(filters.as_at, filters.scope, grant)
 st.dataframe(
     pd.DataFrame(

@@ -27,7 +27,7 @@ grant = current_grant()
 policy = queries.policy()
 figures = queries.headlines(as_at, scope, policy)
 if all(figure.value is None for figure in figures):
-    st.warning(f"There is no data for {filters.scope_label} as at {fmt.uk_date(as_at)}.")
+    st.warning(f"There is no data for {fmt.plain(filters.scope_label)} as at {fmt.uk_date(as_at)}.")
     st.stop()
 
 if scope.team_id and grant.sees_names and queries.may_see_names(grant, scope.team_id):
@@ -46,9 +46,9 @@ sentences = what_moved(figures)
 worst = furthest_from_target(units, HEADLINE_METRICS)
 if worst:
     sentences.append(worst)
-st.markdown("\n".join(f"- {sentence}" for sentence in sentences) or "Nothing changed.")
+st.markdown("\n".join(f"- {fmt.plain(sentence)}" for sentence in sentences) or "Nothing changed.")
 
 if units:
     plural = {"area": "Areas", "hub": "Hubs", "team": "Teams"}[units[0].unit.kind]
-    where = "the organisation" if scope.is_whole_organisation else filters.scope_label
+    where = "the organisation" if scope.is_whole_organisation else fmt.plain(filters.scope_label)
     unit_table(f"{plural} in {where}", units, HEADLINE_METRICS, policy)

@@ -10,6 +10,7 @@ from data_access.core.models import AUDIT_GRADES
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import CHILDS_VIEWS_BASELINE
 from ui import chart_specs, queries
+from ui import format as fmt
 from ui.auth import current_grant
 from ui.charts import chart_block
 from ui.filters import current
@@ -28,7 +29,7 @@ as_at, scope = filters.as_at, filters.scope
 
 counts = queries.supervision_counts(as_at, scope)
 if counts.eligible == 0:
-    st.warning(f"No social workers were in post in {filters.scope_label} on this date.")
+    st.warning(f"No social workers were in post in {fmt.plain(filters.scope_label)} on this date.")
     st.stop()
 tiles = st.columns(4)
 tiles[0].metric(

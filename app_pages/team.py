@@ -109,7 +109,9 @@ workers = sorted(
     key=lambda w: (STATUS_ORDER[w.status], w.display_name),
 )
 if not workers:
-    st.warning(f"Nobody was in post in {filters.team_name} on {fmt.uk_date(as_at)}.")
+    st.warning(
+        f"Nobody was in post in {fmt.plain(filters.team_name or '')} on {fmt.uk_date(as_at)}."
+    )
     st.stop()
 
 eligible = [w for w in workers if w.status != "not required"]
@@ -202,7 +204,7 @@ frame = pd.DataFrame(
 )
 worker = people[chosen]
 chart_block(
-    f"{worker.display_name}: sessions in the 12 months to {fmt.uk_date(as_at)}",
+    f"{fmt.plain(worker.display_name)}: sessions in the 12 months to {fmt.uk_date(as_at)}",
     f"Held and cancelled supervision sessions. Status now: {STATUS_TEXT[worker.status]}; "
     f"next due {fmt.uk_date(worker.next_due)}.",
     chart_specs.session_timeline(

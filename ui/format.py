@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -92,3 +93,8 @@ def plain(text: str) -> str:
     Markdown: every character Markdown, Streamlit's directives (`:red[...]`, icons) or LaTeX
     could act on is escaped, so it shows as typed."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", " ")
+
+
+def plain_list(texts: Iterable[str]) -> str:
+    """Names from data (file names, team names) as one comma-separated, escaped phrase."""
+    return ", ".join(plain(text) for text in texts)

@@ -28,9 +28,9 @@ def page_header(title: str, filters: Filters, purpose: str) -> bool:
         return False
     freshness = queries.freshness()
     st.caption(
-        f"**{filters.scope_label}** · as at **{fmt.uk_date(filters.as_at)}** · data last "
-        f"loaded {fmt.uk_datetime(freshness.last_import_at)} "
-        f"({freshness.last_import_source}), latest record dated "
+        f"**{fmt.plain(filters.scope_label)}** · as at **{fmt.uk_date(filters.as_at)}** · "
+        f"data last loaded {fmt.uk_datetime(freshness.last_import_at)} "
+        f"({fmt.plain(freshness.last_import_source)}), latest record dated "
         f"{fmt.uk_date(freshness.latest_data_date)}"
     )
     st.markdown(purpose)
