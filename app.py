@@ -37,10 +37,12 @@ def _prepare_database() -> None:
 
 try:
     _prepare_database()
-except SQLAlchemyError as error:
+except SQLAlchemyError:
+    # The detail names the server (host, port, user): it goes to the log, not to the page.
+    logger.exception("the database could not be prepared")
     st.error(
-        "The dashboard cannot reach its database. Check DATABASE_URL and that the database "
-        f"server is running.\n\nDetail: {type(error).__name__}: {str(error).splitlines()[0]}"
+        "The dashboard cannot reach its database just now. Reload the page in a minute; if "
+        "it keeps happening, tell the dashboard's maintainers (the detail is in the server log)."
     )
     st.stop()
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 import pandas as pd
 import streamlit as st
 
 from data_access.access.grants import DOWNLOAD_NAMES, VIEW_NAMES
-from data_access.ingest.importer import import_files, record_refusal
+from data_access.ingest.importer import import_files, record_failure, record_refusal
 from data_access.ingest.preview import preview_import, summarise
 from data_access.ingest.specs import FILE_SPECS
 from data_access.ingest.templates import template_csv
@@ -30,6 +31,8 @@ from ui.charts import csv_download
 from ui.filters import current
 from ui.layout import grid
 from ui.tables import uk_date_columns
+
+logger = logging.getLogger("workforce_dashboard")
 
 UPLOADER_GENERATION = "data-uploader-generation"
 LOGGED_REFUSALS = "data-logged-refusals"
@@ -118,8 +121,17 @@ uploads = st.file_uploader(
 
 if uploads:
     sources = {upload.name: upload.getvalue() for upload in uploads}
-    with st.spinner("Checking the files..."):
-        result = preview_import(sources)
+    try:
+        with st.spinner("Checking the files..."):
+            result = preview_import(sources)
+    except Exception:
+        logger.exception("the upload of %s could not be checked", ", ".join(sources))
+        record_failure(sources, source=f"upload: {', '.join(sources)}", user=actor(grant))
+        st.error(
+            "These files could not be checked: the error has been logged for the dashboard's "
+            "maintainers and the attempt is in the import history below. Nothing was imported."
+        )
+        st.stop()
     for warning in result.warnings:
         st.warning(fmt.plain(str(warning)))
     summary = summarise(result)

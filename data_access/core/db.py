@@ -9,18 +9,33 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlmodel import Session, create_engine
 
 from data_access.core.config import database_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
+#: PostgreSQL: how long to wait for the server to accept a connection, seconds.
+CONNECT_TIMEOUT_SECONDS = 5
+#: PostgreSQL: the longest one statement may run, so that a database that hangs (locked,
+#: overloaded) gives the pages a clear message instead of an endless spinner. The slowest page
+#: statement at national size takes about a second; imports and migrations lift the limit for
+#: their own transaction (`allow_long_statements`).
+STATEMENT_TIMEOUT_MS = 10_000
+#: How long to wait for a free connection from the pool, seconds.
+POOL_TIMEOUT_SECONDS = 10
+
 
 def make_engine(url: str) -> Engine:
     """Create an engine for `url`. Only `get_engine` and the tests call this."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            # `timeout`: how long a writer waits for another (a second import waits for the
+            # first, see ingest/importer.take_import_lock), seconds.
+            connect_args={"check_same_thread": False, "timeout": 10},
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -31,7 +46,29 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            # A server that stops answering on the network is noticed within seconds.
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+            "tcp_user_timeout": STATEMENT_TIMEOUT_MS,
+        },
+    )
+
+
+def allow_long_statements(connection: Session | Connection) -> None:
+    """Lift the statement timeout for the rest of the current transaction (imports, the
+    stored parts' refresh and migrations run for minutes at national size)."""
+    bind = connection.get_bind() if isinstance(connection, Session) else connection
+    if bind.dialect.name == "postgresql":
+        connection.execute(text("SET LOCAL statement_timeout = 0"))
 
 
 @lru_cache(maxsize=1)

@@ -120,7 +120,7 @@ class ImportLog(SQLModel, table=True):
     rows_replaced: int = 0
     rows_unchanged: int = 0
     imported_by: str = Field(default="local user", max_length=200)
-    #: "loaded" or "refused" (refused attempts are recorded too, with their problem count).
+    #: "loaded", "refused" (with its problem count) or "failed" (an error stopped it).
     outcome: str = Field(default="loaded", max_length=20)
     problem_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     #: What was loaded: "organisation" (the council's own files), "benchmarks" (DfE's

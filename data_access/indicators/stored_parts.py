@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlmodel import Session
 
 from data_access.core.dates import add_months, month_end, month_ends
+from data_access.core.db import allow_long_statements
 from data_access.core.models import (
     PART_NAMES,
     Setting,
@@ -53,6 +54,7 @@ def refresh_stored_parts(session: Session, changed_from: date | None) -> int:
     """Bring `team_month_parts` up to date after rows dated `changed_from` or later were added
     or replaced (None: no dated change, only the range may move); the caller owns the
     transaction. Returns how many month ends were recomputed."""
+    allow_long_statements(session)
     wanted = wanted_range(session)
     held = stored_range(session)
     if wanted is None:

@@ -33,16 +33,20 @@ from sqlmodel import Session
 from data_access.core.db import get_engine
 from data_access.core.problems import Problem
 from data_access.ingest.importer import (
+    ANOTHER_IMPORT_RUNNING,
     FileLoadCount,
+    ImportBusy,
     ImportResult,
     _earliest_change,
     _ensure_hubs,
     _records,
     _upsert,
     finish_load,
+    record_failure,
     record_refusal,
+    take_import_lock,
 )
-from data_access.ingest.reading import Table
+from data_access.ingest.reading import Table, misencoded_lines
 from data_access.ingest.specs import FILE_SPECS, STAFF, TEAMS, FileSpec, recognise
 from data_access.ingest.validation import (
     _ROW_CHECKS,
@@ -54,6 +58,7 @@ from data_access.ingest.validation import (
     _check_references,
     _is_total_row,
     _parse_records,
+    nothing_to_import,
 )
 
 #: Rows checked and written at a time.
@@ -84,6 +89,10 @@ def _encoding(path: Path) -> tuple[str | None, Problem | None]:
             return "utf-8-sig", None
         except UnicodeDecodeError:
             pass
+    with path.open("rb") as handle:
+        misencoded = misencoded_lines(path.name, handle)
+    if misencoded is not None:
+        return None, misencoded
     warning = "not UTF-8: read as Windows-1252 (Excel's usual CSV encoding)"
     return "cp1252", Problem(path.name, None, None, warning)
 
@@ -345,9 +354,12 @@ def import_folder(
             )
         else:
             chosen[spec.name] = (path, encoding)
+    if not chosen and validation.ok:
+        validation.problems.append(nothing_to_import())
     streamer = None
     with Session(engine) as session:
         try:
+            take_import_lock(session)
             streamer = _Streamer(session, validation)
             for spec in FILE_SPECS:
                 if spec.name in chosen:
@@ -359,11 +371,20 @@ def import_folder(
                 session.commit()
             else:
                 session.rollback()
+        except ImportBusy:
+            session.rollback()
+            validation.problems.append(Problem("import", None, None, ANOTHER_IMPORT_RUNNING))
         except BaseException:
             session.rollback()
+            record_failure(
+                {path.name: b"" for path, _ in chosen.values()},
+                engine=engine,
+                source=source,
+                user=user,
+            )
             raise
-    result = ImportResult(validation, streamer.counts if validation.ok else [])
-    not_kept = streamer.problems_not_kept
+    result = ImportResult(validation, streamer.counts if streamer and validation.ok else [])
+    not_kept = streamer.problems_not_kept if streamer else 0
     if not validation.ok:
         record_refusal(
             {path.name: b"" for path, _ in chosen.values()},

@@ -27,7 +27,8 @@ def log_import(
     problem_count: int = 0,
 ) -> None:
     """Record one import attempt in the caller's transaction. `kind` is "organisation",
-    "benchmarks" or "census"; `outcome` "loaded" or "refused" (with its problem count)."""
+    "benchmarks" or "census"; `outcome` "loaded", "refused" (with its problem count) or
+    "failed" (an error stopped it; nothing was written)."""
     session.add(
         ImportLog(
             imported_at=datetime.now(UTC),

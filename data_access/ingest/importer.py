@@ -10,15 +10,17 @@ and is recorded too (`record_refusal`). The streamed command-line import
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, insert, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from data_access.core.db import session_scope
+from data_access.core.db import allow_long_statements, session_scope
 from data_access.core.models import (
     Area,
     CaseloadSnapshot,
@@ -32,6 +34,8 @@ from data_access.indicators.stored_parts import refresh_stored_parts
 from data_access.ingest.history import log_import
 from data_access.ingest.specs import FILE_SPECS, SPECS_BY_NAME, STAFF, TEAMS, FileSpec
 from data_access.ingest.validation import _CHUNK, ParsedFile, Validation, validate
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,38 @@ class ImportResult:
 
 class ImportRefused(Exception):
     """Raised inside the import transaction to roll it back when validation fails."""
+
+
+#: How long an import waits for another one to finish before it is refused, seconds.
+IMPORT_LOCK_WAIT_SECONDS = 10
+#: The key of PostgreSQL's advisory lock held by the running import.
+_IMPORT_LOCK_KEY = 7_465_201
+ANOTHER_IMPORT_RUNNING = (
+    "another import is running; nothing was imported: try again when it has finished"
+)
+
+
+class ImportBusy(Exception):
+    """Another import held the import lock for longer than IMPORT_LOCK_WAIT_SECONDS."""
+
+
+def take_import_lock(session: Session) -> None:
+    """Make this transaction the only import running: wait up to IMPORT_LOCK_WAIT_SECONDS
+    for one already running to finish, else raise ImportBusy. Taken before validation, so
+    that an import is checked against what the one before it stored. Also lifts the
+    statement timeout for the import's own transaction."""
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text(f"SET LOCAL lock_timeout = '{IMPORT_LOCK_WAIT_SECONDS}s'"))
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK_KEY})
+            session.execute(text("SET LOCAL lock_timeout = 0"))
+        else:
+            # A write that changes nothing still takes SQLite's write lock, held to the end of
+            # the transaction; a second writer waits for it (the driver's busy timeout).
+            session.execute(text("UPDATE setting SET value = value WHERE 1 = 0"))
+    except OperationalError as error:
+        raise ImportBusy from error
+    allow_long_statements(session)
 
 
 def _ensure_hubs(session: Session, parsed: ParsedFile) -> dict[str, int]:
@@ -283,6 +319,7 @@ def import_files(
     result: ImportResult | None = None
     try:
         with session_scope(engine) as session:
+            take_import_lock(session)
             validation = validate(sources, session)
             result = ImportResult(validation)
             if not validation.ok:
@@ -290,6 +327,13 @@ def import_files(
             result.counts = load(validation, session, source=source, user=user)
     except ImportRefused:
         record_refusal(sources, len(result.problems), engine=engine, source=source, user=user)
+    except ImportBusy:
+        busy = Problem("import", None, None, ANOTHER_IMPORT_RUNNING)
+        result = ImportResult(Validation(problems=[busy]))
+        record_refusal(sources, 1, engine=engine, source=source, user=user)
+    except BaseException:
+        record_failure(sources, engine=engine, source=source, user=user)
+        raise
     assert result is not None
     return result
 
@@ -315,3 +359,28 @@ def record_refusal(
             outcome="refused",
             problem_count=problem_count,
         )
+
+
+def record_failure(
+    sources: Mapping[str, bytes],
+    *,
+    engine: Engine | None = None,
+    source: str = "upload",
+    user: str = "local user",
+    kind: str = "organisation",
+) -> None:
+    """Record in the import history an attempt that failed with an error (it wrote nothing:
+    its transaction was rolled back). Best effort: when the database itself is what failed,
+    the error that is being raised matters more than this record."""
+    try:
+        with session_scope(engine) as session:
+            log_import(
+                session,
+                kind=kind,
+                source=source,
+                files=", ".join(sources),
+                user=user,
+                outcome="failed",
+            )
+    except Exception:
+        logger.exception("could not record the failed import in the history")

@@ -11,19 +11,96 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import time
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 
 from data_access.core.problems import Problem
 
-#: A single file (or a file inside a zip) larger than this is refused before it is read.
+#: A single file (or a file inside a zip, decompressed) larger than this is refused.
 MAX_FILE_BYTES = 20 * 1024 * 1024
-#: All files of one import together.
+#: All files of one import together, as uploaded and again as decompressed from zip files.
 MAX_TOTAL_BYTES = 60 * 1024 * 1024
+#: Lines of a CSV file or rows of a sheet, blank ones included, per table.
+MAX_LINES = 500_000
+#: Cells read in one import, all tables together.
+MAX_CELLS = 2_500_000
+#: What one workbook (a zip of XML parts) may hold once unzipped.
+MAX_WORKBOOK_XML_BYTES = 150 * 1024 * 1024
+#: Files inside one zip file.
+MAX_ZIP_MEMBERS = 200
+#: Seconds of reading for one import.
+MAX_READ_SECONDS = 20.0
 READABLE_SUFFIXES = (".csv", ".xlsx", ".zip")
+
+
+class _OverLimit(Exception):
+    """Reading stops at once: the import is refused with `problem`."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class _Budget:
+    """What one import may still read, counted as it is read (never from sizes a file states
+    about itself): decompressed bytes, lines per table, cells, and time."""
+
+    def __init__(self) -> None:
+        self.bytes_left = MAX_TOTAL_BYTES
+        self.cells_left = MAX_CELLS
+        self.deadline = time.monotonic() + MAX_READ_SECONDS
+
+    def take_bytes(self, name: str, size: int) -> None:
+        self.bytes_left -= size
+        if self.bytes_left < 0:
+            raise _OverLimit(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"the files hold more than {_megabytes(MAX_TOTAL_BYTES)} once unzipped, the "
+                    "limit for one import: import them in smaller groups",
+                )
+            )
+
+    def take_row(self, name: str, line: int, cells: int, word: str) -> None:
+        """Count one line (or row) of `cells` cells; every 1,000th also checks the clock."""
+        self.cells_left -= cells
+        if line > MAX_LINES:
+            raise _OverLimit(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    f"more than {MAX_LINES:,} {word}s (blank ones included): split the file, "
+                    "for example by year",
+                )
+            )
+        if self.cells_left < 0:
+            raise _OverLimit(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    f"the files hold more than {MAX_CELLS:,} cells, the limit for one import: "
+                    "import them in smaller groups",
+                )
+            )
+        if line % 1000 == 0 and time.monotonic() > self.deadline:
+            raise _OverLimit(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    f"reading took more than {MAX_READ_SECONDS:g} seconds, the limit for one "
+                    "import: import the files in smaller groups",
+                )
+            )
 
 
 @dataclass
@@ -61,8 +138,12 @@ def read_sources(sources: Mapping[str, bytes]) -> tuple[list[Table], list[Proble
             )
         )
         return tables, problems, warnings
-    for name, content in sources.items():
-        _read_one(name, content, tables, problems, warnings, inside_zip=False)
+    budget = _Budget()
+    try:
+        for name, content in sources.items():
+            _read_one(name, content, tables, problems, warnings, budget, inside_zip=False)
+    except _OverLimit as refused:
+        return [], [*problems, refused.problem], warnings
     return tables, problems, warnings
 
 
@@ -82,6 +163,7 @@ def _read_one(
     tables: list[Table],
     problems: list[Problem],
     warnings: list[Problem],
+    budget: _Budget,
     *,
     inside_zip: bool,
 ) -> None:
@@ -89,11 +171,11 @@ def _read_one(
     if len(content) > MAX_FILE_BYTES:
         problems.append(_too_big(name, len(content)))
     elif suffix == ".zip" and not inside_zip:
-        _read_zip(name, content, tables, problems, warnings)
+        _read_zip(name, content, tables, problems, warnings, budget)
     elif suffix == ".xlsx":
-        _read_workbook(name, content, tables, problems)
+        _read_workbook(name, content, tables, problems, budget)
     elif suffix == ".csv":
-        _read_csv(name, content, tables, problems, warnings)
+        _read_csv(name, content, tables, problems, warnings, budget)
     else:
         warnings.append(Problem(name, None, None, "not a .csv, .xlsx or .zip file, ignored"))
 
@@ -104,30 +186,144 @@ def _read_zip(
     tables: list[Table],
     problems: list[Problem],
     warnings: list[Problem],
+    budget: _Budget,
 ) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         problems.append(Problem(name, None, None, "unreadable file: not a valid zip file"))
         return
     with archive:
-        for member in archive.infolist():
-            member_name = PurePath(member.filename).name
-            if member.is_dir() or member.filename.startswith("__MACOSX") or not member_name:
+        members = [
+            member
+            for member in archive.infolist()
+            if not member.is_dir()
+            and not member.filename.startswith("__MACOSX")
+            and PurePath(member.filename).name
+        ]
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise _OverLimit(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"the zip file holds {len(members):,} files; the limit is {MAX_ZIP_MEMBERS}",
+                )
+            )
+        for member in members:
+            label = f"{name}: {PurePath(member.filename).name}"
+            if member.flag_bits & 0x1:
+                problems.append(
+                    Problem(
+                        label,
+                        None,
+                        None,
+                        "the zip file is password-protected: zip the files again without a "
+                        "password",
+                    )
+                )
                 continue
-            label = f"{name}: {member_name}"
-            # Check the stated size before reading, so a zip bomb is never expanded.
+            # The stated size is checked first, and the real size again while unzipping:
+            # a zip file can state a small size and hold a huge one.
             if member.file_size > MAX_FILE_BYTES:
                 problems.append(_too_big(label, member.file_size))
                 continue
-            _read_one(label, archive.read(member), tables, problems, warnings, inside_zip=True)
+            member_content = _unzip(archive, member, label, budget)
+            if member_content is None:
+                problems.append(
+                    Problem(
+                        label,
+                        None,
+                        None,
+                        "unreadable file inside the zip (damaged, or compressed in a way this "
+                        "dashboard does not read): zip the files again",
+                    )
+                )
+                continue
+            _read_one(label, member_content, tables, problems, warnings, budget, inside_zip=True)
 
 
-def _decode(name: str, content: bytes, warnings: list[Problem]) -> str | None:
+def _unzip(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str, budget: _Budget
+) -> bytes | None:
+    """The member's bytes, read a megabyte at a time and counted against the per-file limit
+    and the import's budget; None when the member is damaged or cannot be unzipped."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(1024 * 1024):
+                size += len(chunk)
+                if size > MAX_FILE_BYTES:
+                    raise _OverLimit(
+                        Problem(
+                            label,
+                            None,
+                            None,
+                            f"the file is over {_megabytes(MAX_FILE_BYTES)} once unzipped (the "
+                            f"zip file said {member.file_size:,} bytes); the limit is "
+                            f"{_megabytes(MAX_FILE_BYTES)} per file",
+                        )
+                    )
+                budget.take_bytes(label, len(chunk))
+                chunks.append(chunk)
+    except _OverLimit:
+        raise
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError, OSError, EOFError):
+        return None
+    except Exception as error:  # zlib.error and other decompressor failures
+        if type(error).__module__ in ("zlib", "bz2", "lzma", "_lzma", "_bz2"):
+            return None
+        raise
+    return b"".join(chunks)
+
+
+#: A character written in UTF-8 over two to four bytes (é is C3 A9): text that has one is
+#: UTF-8, whatever else is wrong with it.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def misencoded_lines(name: str, lines: Iterable[bytes]) -> Problem | None:
+    """For a file that is not valid UTF-8: None when none of it is UTF-8 beyond plain ASCII
+    (a Windows-1252 file, to be read as such), else the problem naming the lines that are
+    not UTF-8 (a UTF-8 file with stray bytes, which read as Windows-1252 would garble every
+    accented letter)."""
+    bad: list[int] = []
+    utf8 = False
+    for number, line in enumerate(lines, start=1):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+            utf8 = utf8 or bool(_UTF8_MULTIBYTE.search(line))
+        else:
+            utf8 = utf8 or not text.isascii()
+    if not utf8 or not bad:
+        return None
+    shown = ", ".join(str(number) for number in bad[:10]) + (", ..." if len(bad) > 10 else "")
+    return Problem(
+        name,
+        bad[0],
+        None,
+        f"{len(bad)} line(s) are not valid UTF-8 although the rest of the file is (lines "
+        f"{shown}): a character there was typed or pasted in another encoding; retype it, or "
+        "save the file again as CSV UTF-8",
+    )
+
+
+def _decode(
+    name: str, content: bytes, warnings: list[Problem], problems: list[Problem]
+) -> str | None:
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    misencoded = misencoded_lines(name, content.split(b"\n"))
+    if misencoded is not None:
+        problems.append(misencoded)
+        return None
     try:
         text = content.decode("cp1252")
     except UnicodeDecodeError:
@@ -144,9 +340,12 @@ def _read_csv(
     tables: list[Table],
     problems: list[Problem],
     warnings: list[Problem],
+    budget: _Budget,
 ) -> None:
-    text = _decode(name, content, warnings)
+    text = _decode(name, content, warnings, problems)
     if text is None:
+        if problems and problems[-1].file == name:
+            return
         problems.append(
             Problem(
                 name,
@@ -166,6 +365,7 @@ def _read_csv(
     line = 1
     try:
         for record in reader:
+            budget.take_row(name, line, len(record), "line")
             if any(cell.strip() for cell in record):
                 table.records.append((line, record))
             line = reader.line_num + 1
@@ -190,9 +390,40 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _read_workbook(name: str, content: bytes, tables: list[Table], problems: list[Problem]) -> None:
+def _unzipped_workbook_size(content: bytes) -> int | None:
+    """The bytes a workbook (itself a zip of XML parts) holds once unzipped, counted by
+    unzipping it a megabyte at a time and stopping past the limit; None when it is damaged."""
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for member in archive.infolist():
+                with archive.open(member) as stream:
+                    while chunk := stream.read(1024 * 1024):
+                        total += len(chunk)
+                        if total > MAX_WORKBOOK_XML_BYTES:
+                            return total
+    except Exception:  # a damaged workbook raises many kinds; openpyxl names it below
+        return None
+    return total
+
+
+def _read_workbook(
+    name: str, content: bytes, tables: list[Table], problems: list[Problem], budget: _Budget
+) -> None:
     from openpyxl import load_workbook  # imported here: only workbooks need it
 
+    unzipped = _unzipped_workbook_size(content)
+    if unzipped is not None and unzipped > MAX_WORKBOOK_XML_BYTES:
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                f"the workbook holds more than {_megabytes(MAX_WORKBOOK_XML_BYTES)} once "
+                "unzipped: save each kind of data as its own CSV file instead",
+            )
+        )
+        return
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -208,11 +439,18 @@ def _read_workbook(name: str, content: bytes, tables: list[Table], problems: lis
                 line_word="row",
             )
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                budget.take_row(table.label, number, len(row), "row")
                 cells = [_cell_text(value) for value in row]
                 if any(cell.strip() for cell in cells):
                     table.records.append((number, cells))
             if table.records:
                 tables.append(table)
+    except _OverLimit:
+        raise
+    except Exception as error:  # a damaged sheet fails while it is read
+        problems.append(
+            Problem(name, None, None, f"unreadable workbook ({type(error).__name__}): re-save it")
+        )
     finally:
         workbook.close()
 

@@ -4,6 +4,7 @@ how a table is recognised as one of them (see docs/data-format.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePath
 
 from sqlmodel import SQLModel
@@ -13,7 +14,9 @@ from data_access.core.models import (
     EMPLOYMENT_TYPES,
     ROLES,
     SESSION_STATUSES,
+    Area,
     CaseloadSnapshot,
+    Hub,
     Staff,
     SupervisionAudit,
     SupervisionSession,
@@ -41,6 +44,9 @@ class ColumnSpec:
     in_header: bool = True
     #: Every row must have a value (a row-level rule may still relax this).
     value_required: bool = True
+    #: The longest text the database holds, when the column is not the model's own (see
+    #: `FileSpec.max_lengths`).
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,20 @@ class FileSpec:
     def column(self, name: str) -> ColumnSpec:
         return next(column for column in self.columns if column.name == name)
 
+    @cached_property
+    def max_lengths(self) -> dict[str, int]:
+        """Column -> the most characters a value may have: the length of the model's column
+        of that name (`max_length` on its Field), so that a value too long for the database
+        is refused at validation with its file, line and column, on SQLite as on PostgreSQL."""
+        table = self.model.__table__
+        lengths = {}
+        for column in self.columns:
+            stored = table.c.get(column.name)
+            length = column.max_length or getattr(getattr(stored, "type", None), "length", None)
+            if length:
+                lengths[column.name] = length
+        return lengths
+
 
 def _optional(name: str, parse: Parser = parse_date) -> ColumnSpec:
     return ColumnSpec(name, parse, in_header=False, value_required=False)
@@ -67,8 +87,8 @@ TEAMS = FileSpec(
         ColumnSpec("team_id"),
         ColumnSpec("team_name"),
         ColumnSpec("team_type", category(TEAM_TYPES)),
-        ColumnSpec("hub"),
-        ColumnSpec("area"),
+        ColumnSpec("hub", max_length=Hub.__table__.c.name.type.length),
+        ColumnSpec("area", max_length=Area.__table__.c.name.type.length),
     ),
     ("team_id",),
 )

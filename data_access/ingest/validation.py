@@ -110,6 +110,7 @@ def _parse_records(
     """Parse data records (line, cells) into `parsed.rows`, each problem named by line and
     column. `positions` maps column names to their place in the header of `width` cells."""
     spec = parsed.spec
+    lengths = spec.max_lengths
     for line, record in records:
         if len(record) > width and any(cell.strip() for cell in record[width:]):
             validation.problems.append(
@@ -133,6 +134,19 @@ def _parse_records(
                     validation.problems.append(
                         parsed.problem(line, column.name, "a value is required; found blank")
                     )
+                continue
+            limit = lengths.get(column.name)
+            if limit is not None and len(raw) > limit:
+                values[column.name] = None
+                row.unreadable.add(column.name)
+                validation.problems.append(
+                    parsed.problem(
+                        line,
+                        column.name,
+                        f"at most {limit} characters; found {len(raw):,}",
+                        raw[:40] + "...",
+                    )
+                )
                 continue
             try:
                 values[column.name] = column.parse(raw)
@@ -321,6 +335,18 @@ _ROW_CHECKS: dict[str, Callable[[ParsedFile, ParsedRow, Validation], None]] = {
 }
 
 
+def nothing_to_import() -> Problem:
+    """The problem with an import none of whose files is an import file."""
+    return Problem(
+        "import",
+        None,
+        None,
+        "none of the files is an import file ("
+        + ", ".join(spec.name for spec in FILE_SPECS)
+        + "), by its name or its header: nothing to import",
+    )
+
+
 def validate(sources: Mapping[str, bytes], session: Session) -> Validation:
     """Check every file in `sources` (file name -> content) without writing anything.
 
@@ -365,6 +391,8 @@ def validate(sources: Mapping[str, bytes], session: Session) -> Validation:
         if row_check:
             for row in parsed.rows:
                 row_check(parsed, row, validation)
+    if not validation.files and not validation.problems:
+        validation.problems.append(nothing_to_import())
     if TEAMS.name in validation.files:
         _check_hubs(validation.files[TEAMS.name], session, validation)
     _check_references(validation, session)

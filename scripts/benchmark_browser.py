@@ -1,0 +1,108 @@
+"""How long each page takes to settle in Chromium, three ways.
+
+    .venv/bin/streamlit run app.py --server.headless true      # in another terminal
+    .venv/bin/python scripts/benchmark_browser.py [--url http://localhost:8501] [--loads 5]
+        [--pages overview,stability]
+
+For each page, --loads times each:
+- **first visit**: a new browser profile (empty cache) opens the page's address;
+- **return visit**: the same browser, its cache warm, opens the address again;
+- **by the menu**: from another page, the reader clicks the page in the sidebar (no reload:
+  how people move around the dashboard).
+
+"Settled" is when Streamlit's running indicator has been gone for half a second (that half
+second not counted), after the page title has appeared. Uses Debian's Chromium
+(/usr/bin/chromium) through Playwright; prints the times sorted, so the middle one is the
+median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from playwright.sync_api import Page, sync_playwright
+
+PAGES = {
+    "overview": "",
+    "board_pack": "board_pack",
+    "stability": "stability",
+    "supervision": "supervision",
+    "caseloads": "caseloads",
+    "team": "team",
+    "accessibility": "accessibility",
+}
+QUIET_SECONDS = 0.5
+
+
+def settle(page: Page, started: float) -> float:
+    """Seconds from `started` until the running indicator has been gone for QUIET_SECONDS."""
+    page.wait_for_selector("h1", timeout=60_000)
+    quiet_since = None
+    while True:
+        running = page.query_selector('[data-testid="stStatusWidget"]')
+        now = time.perf_counter()
+        if running is None:
+            quiet_since = quiet_since or now
+            if now - quiet_since >= QUIET_SECONDS:
+                return quiet_since - started
+        else:
+            quiet_since = None
+        page.wait_for_timeout(20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="http://localhost:8501")
+    parser.add_argument("--loads", type=int, default=5)
+    parser.add_argument("--pages", default=",".join(PAGES))
+    args = parser.parse_args()
+    viewport = {"width": 1440, "height": 900}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        returning = browser.new_context(viewport=viewport)
+        warm_up = returning.new_page()
+        warm_up.goto(args.url)
+        settle(warm_up, time.perf_counter())
+        warm_up.close()
+        for name in args.pages.split(","):
+            path = PAGES[name]
+            first, again, by_menu = [], [], []
+            for _ in range(args.loads):
+                fresh = browser.new_context(viewport=viewport)
+                page = fresh.new_page()
+                started = time.perf_counter()
+                page.goto(f"{args.url}/{path}")
+                first.append(settle(page, started))
+                fresh.close()
+
+                page = returning.new_page()
+                started = time.perf_counter()
+                page.goto(f"{args.url}/{path}")
+                again.append(settle(page, started))
+
+                other = "accessibility" if name != "accessibility" else ""
+                page.goto(f"{args.url}/{other}")
+                settle(page, time.perf_counter())
+                link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').first
+                started = time.perf_counter()
+                link.click()
+                page.wait_for_function(f"location.pathname.endsWith('/{path}')")
+                by_menu.append(settle(page, started))
+                page.close()
+
+            def shown(times: list[float]) -> str:
+                return " ".join(f"{value:.2f}" for value in sorted(times))
+
+            print(
+                f"{name:<14} first visit {shown(first)} | return visit {shown(again)} | "
+                f"by the menu {shown(by_menu)}",
+                flush=True,
+            )
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
