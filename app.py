@@ -22,7 +22,9 @@ logger = logging.getLogger("workforce_dashboard")
 
 st.set_page_config(
     page_title="Social work workforce dashboard",
-    page_icon=":material/groups:",
+    # Served by this server: a Material icon here would make every browser fetch the
+    # favicon from Google's font servers.
+    page_icon=str(PROJECT_ROOT / "ui" / "icon.png"),
     layout="wide",
 )
 # How the pages print (A4, without the sidebar and buttons): ui/print.css.
@@ -37,17 +39,16 @@ def _prepare_database() -> None:
 
 try:
     _prepare_database()
+    cache_guard.install()
+    grant = auth.establish()
 except SQLAlchemyError:
     # The detail names the server (host, port, user): it goes to the log, not to the page.
-    logger.exception("the database could not be prepared")
+    logger.exception("the database could not be reached")
     st.error(
         "The dashboard cannot reach its database just now. Reload the page in a minute; if "
         "it keeps happening, tell the dashboard's maintainers (the detail is in the server log)."
     )
     st.stop()
-
-cache_guard.install()
-grant = auth.establish()
 cache_guard.note_session(grant)
 
 

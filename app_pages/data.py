@@ -163,12 +163,17 @@ if uploads:
                 )
 
     if result.problems:
-        log_refusal_once(sources, len(result.problems), f"upload: {', '.join(sources)}")
+        log_refusal_once(sources, result.problem_count, f"upload: {', '.join(sources)}")
         st.error(
-            f"{len(result.problems)} problem(s) found. Nothing can be imported until they are "
+            f"{result.problem_count:,} problem(s) found. Nothing can be imported until they are "
             "fixed: correct the files and upload them again."
         )
         problems_table(result.problems, "Import problems")
+        if result.problem_count > len(result.problems):
+            st.caption(
+                f"The first {len(result.problems):,} problems are listed; fix those (often one "
+                "cause, such as a wrong column, explains the rest) and upload again."
+            )
     elif summary and st.button("Import", type="primary"):
         outcome = import_files(sources, source=f"upload: {', '.join(sources)}", user=actor(grant))
         if outcome.loaded:

@@ -34,6 +34,7 @@ from data_access.national.benchmarks import load_benchmarks
 from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 from data_access.national.census import load_census
 from data_access.national.comparison import benchmark_years, comparison, find_authority
+from data_access.reports.exports import inert, printable
 
 
 class CommandError(Exception):
@@ -93,6 +94,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             return 1
         init_db()
         result = import_files(sources, source=source, user=args.user)
+        not_kept = result.problem_count - len(result.problems)
     if not result.loaded:
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -296,7 +298,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     if not users:
         print("No users yet: add one with `python -m data_access users add EMAIL --role ROLE`.")
     for user in users:
-        print(f"{_printable(user.email):<40} {user.role:<13} names: {_printable(user.names)}")
+        print(f"{user.email:<40} {user.role:<13} names: {user.names}")
     return 0
 
 
@@ -321,8 +323,14 @@ def cmd_access_log(args: argparse.Namespace) -> int:
     writer.writerow(["when (UTC)", "who", "action", "scope", "detail"])
     for event in events:
         writer.writerow(
-            [event.at.isoformat(timespec="seconds"), event.user_email, event.action, event.scope]
-            + [event.detail]
+            inert(cell)
+            for cell in (
+                event.at.isoformat(timespec="seconds"),
+                event.user_email,
+                event.action,
+                event.scope,
+                event.detail,
+            )
         )
     return 0
 
@@ -353,9 +361,17 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
     return 0
 
 
-def _printable(text: str) -> str:
-    """Text from the database without control characters (terminal escape sequences)."""
-    return "".join(c if c.isprintable() else "?" for c in text)
+class _PrintableStream:
+    """A text stream that prints control characters from data as `?` (see `printable`)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(printable(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -469,6 +485,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Names, file names and values come from data: none may drive the terminal.
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _PrintableStream(sys.stdout), _PrintableStream(sys.stderr)
+    try:
+        return _run(args)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return args.run(args)
     except CommandError as error:

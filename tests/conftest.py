@@ -8,6 +8,7 @@ skipped). The schema is built by the Alembic migrations, exactly as in productio
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,6 +131,13 @@ def data_contents(engine: Engine) -> dict[str, list[tuple]]:
 
 
 # --- AppTest, signed in ----------------------------------------------------------------------
+
+
+def shown_text(markdown: str) -> str:
+    """What a reader sees of Markdown in which data was escaped (`fmt.plain`): the text
+    without its backslash escapes."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 #: What an `[auth]` section in secrets.toml looks like; AppTest never contacts the provider.

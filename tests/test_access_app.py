@@ -16,6 +16,7 @@ from conftest import (
     app_as,
     give_access,
     read_folder_bytes,
+    shown_text,
     signed_in,
 )
 
@@ -83,7 +84,7 @@ def test_a_board_member_sees_figures_and_no_names_anywhere(small_org):
 def test_a_manager_opens_on_their_team_and_sees_only_its_names(small_org):
     app = signed_in(small_org, role="manager", scopes=T1, as_at="March 2025")
     assert app.selectbox(key="team").value == "Alpha safeguarding"
-    assert app.caption[0].value.startswith("**Alpha safeguarding (Hub A, North)**")
+    assert shown_text(app.caption[0].value).startswith("**Alpha safeguarding (Hub A, North)**")
     app.switch_page("app_pages/team.py").run()
     names = next(f.value for f in app.dataframe if "Name" in f.value.columns)
     assert sorted(names["Name"]) == ["Ann Archer", "Ben Baker", "Cat Cole", "Eve Eden", "Fay Ford"]

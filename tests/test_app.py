@@ -7,7 +7,7 @@ figures are as at 31/03/2025 (URL value "March 2025"); see test_metrics.py for t
 from __future__ import annotations
 
 import pytest
-from conftest import SMALL_ORG, read_folder_bytes, signed_in
+from conftest import SMALL_ORG, read_folder_bytes, shown_text, signed_in
 from streamlit.testing.v1 import AppTest
 
 from data_access.core import db
@@ -66,7 +66,7 @@ def test_overview_figures_as_at_a_month_from_the_url(small_org):
     areas = table(app, "Area")
     assert list(areas["Area"]) == ["North", "South"]
     assert list(areas["Agency rate (FTE)"]) == [31.3, 0.0]
-    summary = "\n".join(markdown.value for markdown in app.markdown)
+    summary = "\n".join(shown_text(markdown.value) for markdown in app.markdown)
     assert "Furthest from target: North area" in summary
 
 
@@ -105,7 +105,7 @@ def test_a_shared_url_restores_the_same_view(small_org):
     assert app.selectbox(key="hub").value == "Hub A"
     assert app.selectbox(key="team").value == "Alpha safeguarding"
     assert app.selectbox(key="as_at").value.isoformat() == "2025-03-31"
-    assert app.caption[0].value.startswith(
+    assert shown_text(app.caption[0].value).startswith(
         "**Alpha safeguarding (Hub A, North)** · as at **31/03/2025**"
     )
     # Team T1's figures (TEAM_T1 in test_metrics.py).

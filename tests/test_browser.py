@@ -165,3 +165,19 @@ def test_pages_print_without_the_sidebar_or_buttons(page, live_app, name, tmp_pa
     assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
     text = " ".join(p.extract_text() for p in reader.pages)
     assert PAGES[name][1] in text and "View as" not in text and "Download CSV" not in text
+
+
+def test_no_page_makes_the_browser_fetch_anything_from_elsewhere(page, live_app):
+    # Not a font, an icon or an image: every request goes to the dashboard's own server.
+    elsewhere = []
+    page.on(
+        "request",
+        lambda request: (
+            elsewhere.append(request.url)
+            if not request.url.startswith((live_app, "data:", "blob:"))
+            else None
+        ),
+    )
+    for path, _title, _charts, query in PAGES.values():
+        open_page(page, live_app, path, query)
+    assert elsewhere == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SMALL_ORG, data_contents, read_folder_bytes, signed_in
+from conftest import SMALL_ORG, data_contents, read_folder_bytes, shown_text, signed_in
 from streamlit.testing.v1 import AppTest
 from test_reading import workbook
 
@@ -112,7 +112,7 @@ def test_an_excel_workbook_and_a_windows_1252_csv(engine, fresh_caches):
     app = data_page()
     upload(app, {"teams.csv": teams.encode("cp1252"), "extract.xlsx": book})
     assert not app.error
-    assert any("read as Windows-1252" in warning.value for warning in app.warning)
+    assert any("read as Windows-1252" in shown_text(warning.value) for warning in app.warning)
     summary = frame_with(app, "Kind").set_index("Kind")
     assert summary.loc["staff.csv", "File"] == "extract.xlsx, sheet Staff"
     app.button[0].click().run()

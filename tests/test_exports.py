@@ -1,10 +1,11 @@
-"""Every CSV the dashboard writes is safe to open in a spreadsheet."""
+"""Every CSV the dashboard writes is safe to open in a spreadsheet, and text it prints is
+safe in a terminal."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ui.charts import csv_text
+from data_access.reports.exports import csv_text, printable
 
 
 def test_text_a_spreadsheet_would_run_is_made_inert_and_numbers_stay_numbers():
@@ -39,9 +40,14 @@ def test_every_csv_the_pages_offer_goes_through_the_one_safe_writer():
 
     writers = [
         str(path.relative_to(PROJECT_ROOT))
-        for folder in ("app_pages", "ui")
-        for path in sorted((PROJECT_ROOT / folder).glob("*.py"))
+        for folder in ("app_pages", "ui", "data_access")
+        for path in sorted((PROJECT_ROOT / folder).rglob("*.py"))
         for line in path.read_text().splitlines()
         if ".to_csv(" in line or ".to_excel(" in line
     ]
-    assert writers == ["ui/charts.py"]  # csv_text
+    assert writers == ["data_access/reports/exports.py"]  # csv_text
+
+
+def test_printed_text_loses_its_control_characters():
+    hostile = "Alpha\x1b]0;owned\x07 team\x1b[2J\u202eevil\x9b1m\tend"
+    assert printable(hostile) == "Alpha?]0;owned? team?[2J?evil?1m\tend"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from data_access.reports.exports import csv_text
 from ui.chart_specs import Spec
 
 
@@ -50,34 +51,6 @@ def chart_block(
     with table_tab:
         st.dataframe(table, hide_index=True, width="stretch")
         csv_download(table, title)
-
-
-#: What a spreadsheet reads as the start of a formula (or, for tab and carriage return, as a
-#: way to hide one in the next cell).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
-    """`table` with every text cell and heading that a spreadsheet would read as a formula
-    made inert by a leading apostrophe (shown by Excel and LibreOffice as the text typed).
-    Numbers stay numbers: only text is touched."""
-
-    def inert(value):
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            return "'" + value
-        return value
-
-    safe = table.copy()
-    safe.columns = [inert(str(column)) for column in table.columns]
-    for column in safe.columns:
-        if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(inert)
-    return safe
-
-
-def csv_text(table: pd.DataFrame) -> bytes:
-    """`table` as a UTF-8 CSV file (no index), safe to open in a spreadsheet."""
-    return spreadsheet_safe(table).to_csv(index=False).encode("utf-8")
 
 
 def csv_download(

@@ -23,6 +23,8 @@ CONNECT_TIMEOUT_SECONDS = 5
 #: statement at national size takes about a second; imports and migrations lift the limit for
 #: their own transaction (`allow_long_statements`).
 STATEMENT_TIMEOUT_MS = 10_000
+#: SQLite: how long a statement waits for another connection's write lock.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: How long to wait for a free connection from the pool, seconds.
 POOL_TIMEOUT_SECONDS = 10
 
@@ -32,9 +34,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
-            # `timeout`: how long a writer waits for another (a second import waits for the
-            # first, see ingest/importer.take_import_lock), seconds.
-            connect_args={"check_same_thread": False, "timeout": 10},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
 
         @event.listens_for(engine, "connect")

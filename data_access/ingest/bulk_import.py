@@ -384,7 +384,7 @@ def import_folder(
             )
             raise
     result = ImportResult(validation, streamer.counts if streamer and validation.ok else [])
-    not_kept = streamer.problems_not_kept if streamer else 0
+    not_kept = (streamer.problems_not_kept if streamer else 0) + validation.problems.not_kept
     if not validation.ok:
         record_refusal(
             {path.name: b"" for path, _ in chosen.values()},

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, and_, func, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from data_access.core.db import allow_long_statements, session_scope
+from data_access.core.db import SQLITE_BUSY_TIMEOUT_MS, allow_long_statements, session_scope
 from data_access.core.models import (
     Area,
     CaseloadSnapshot,
@@ -67,6 +67,11 @@ class ImportResult:
     def warnings(self) -> list[Problem]:
         return self.validation.warnings
 
+    @property
+    def problem_count(self) -> int:
+        """Every problem found: those in `problems` and those past its cap."""
+        return self.validation.problem_count
+
 
 class ImportRefused(Exception):
     """Raised inside the import transaction to roll it back when validation fails."""
@@ -97,8 +102,12 @@ def take_import_lock(session: Session) -> None:
             session.execute(text("SET LOCAL lock_timeout = 0"))
         else:
             # A write that changes nothing still takes SQLite's write lock, held to the end of
-            # the transaction; a second writer waits for it (the driver's busy timeout).
-            session.execute(text("UPDATE setting SET value = value WHERE 1 = 0"))
+            # the transaction; a second writer waits for it up to the busy timeout.
+            session.execute(text(f"PRAGMA busy_timeout = {IMPORT_LOCK_WAIT_SECONDS * 1000}"))
+            try:
+                session.execute(text("UPDATE setting SET value = value WHERE 1 = 0"))
+            finally:
+                session.execute(text(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}"))
     except OperationalError as error:
         raise ImportBusy from error
     allow_long_statements(session)
@@ -326,7 +335,7 @@ def import_files(
                 raise ImportRefused
             result.counts = load(validation, session, source=source, user=user)
     except ImportRefused:
-        record_refusal(sources, len(result.problems), engine=engine, source=source, user=user)
+        record_refusal(sources, result.problem_count, engine=engine, source=source, user=user)
     except ImportBusy:
         busy = Problem("import", None, None, ANOTHER_IMPORT_RUNNING)
         result = ImportResult(Validation(problems=[busy]))
@@ -349,16 +358,21 @@ def record_refusal(
 ) -> None:
     """Record in the import history an attempt refused before the import was tried (for
     example an upload whose preview found problems). `kind` is as in `ImportLog.kind`."""
-    with session_scope(engine) as session:
-        log_import(
-            session,
-            kind=kind,
-            source=source,
-            files=", ".join(sources),
-            user=user,
-            outcome="refused",
-            problem_count=problem_count,
-        )
+    try:
+        with session_scope(engine) as session:
+            log_import(
+                session,
+                kind=kind,
+                source=source,
+                files=", ".join(sources),
+                user=user,
+                outcome="refused",
+                problem_count=problem_count,
+            )
+    except OperationalError:
+        # SQLite while another import holds its one write lock: the refusal stands, and the
+        # server log has it.
+        logger.warning("refused import of %s could not be recorded: the database is busy", sources)
 
 
 def record_failure(

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 EARLIEST_DATE = date(1900, 1, 1)
@@ -36,6 +37,7 @@ def parse_text(value: str) -> str:
     return value
 
 
+@lru_cache(maxsize=8192)  # dates repeat down a file; a date object is shared, never changed
 def parse_date(value: str) -> date:
     """Read `2025-09-30`, `30/09/2025` (day first, as in the UK), or an Excel serial day
     number such as `45930` (days since 30/12/1899; 20000 to 80000, i.e. 1954 to 2119),

@@ -36,6 +36,9 @@ MAX_ZIP_MEMBERS = 200
 #: Seconds of reading for one import.
 MAX_READ_SECONDS = 20.0
 READABLE_SUFFIXES = (".csv", ".xlsx", ".zip")
+#: Distinct cell values a CSV file's reading shares (one string object each) before it stops
+#: looking for repeats (a file of all-different values gains nothing from it).
+_SHARED_VALUES = 200_000
 
 
 class _OverLimit(Exception):
@@ -363,10 +366,15 @@ def _read_csv(
     reader = csv.reader(io.StringIO(text, newline=""))
     table = Table(label=PurePath(name).name if ": " not in name else name, name=name)
     line = 1
+    # One string object per distinct value: ids, dates and categories repeat down a file,
+    # and an upload's memory is mostly its cells.
+    shared: dict[str, str] = {}
     try:
         for record in reader:
             budget.take_row(name, line, len(record), "line")
             if any(cell.strip() for cell in record):
+                if len(shared) < _SHARED_VALUES:
+                    record = [shared.setdefault(cell, cell) for cell in record]
                 table.records.append((line, record))
             line = reader.line_num + 1
     except csv.Error as error:

@@ -39,12 +39,47 @@ PROBLEM_LIST_CAP = 100
 _CHUNK = 500
 
 
-@dataclass
+#: Problems kept for the report; beyond this they are only counted (a file where every value
+#: is wrong would otherwise hold millions of them in memory).
+MAX_KEPT_PROBLEMS = 1_000
+
+
+class ProblemList(list):
+    """The problems found: the first MAX_KEPT_PROBLEMS kept, the rest counted in `not_kept`."""
+
+    def __init__(self, problems=()) -> None:
+        super().__init__()
+        self.not_kept = 0
+        self.extend(problems)
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < MAX_KEPT_PROBLEMS:
+            super().append(problem)
+        else:
+            self.not_kept += 1
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.append(problem)
+
+
+@dataclass(slots=True)
 class ParsedRow:
+    """One data row, its values parsed. Slotted, with no set until one is needed: an upload
+    holds hundreds of thousands of these."""
+
     line: int
     values: dict[str, Any]
-    #: Columns whose value could not be read (already reported as problems).
-    unreadable: set[str] = field(default_factory=set)
+    #: Columns whose value could not be read (already reported as problems), or None.
+    unreadable: set[str] | None = None
+
+    def mark_unreadable(self, column: str) -> None:
+        if self.unreadable is None:
+            self.unreadable = set()
+        self.unreadable.add(column)
+
+    def is_unreadable(self, column: str) -> bool:
+        return self.unreadable is not None and column in self.unreadable
 
 
 @dataclass
@@ -66,12 +101,17 @@ class Validation:
     """What `validate` found: the readable rows, the problems and the warnings."""
 
     files: dict[str, ParsedFile] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
     warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        """Every problem found, kept or only counted."""
+        return len(self.problems) + getattr(self.problems, "not_kept", 0)
 
 
 def _parse_table(spec: FileSpec, table: Table, validation: Validation) -> ParsedFile | None:
@@ -138,7 +178,7 @@ def _parse_records(
             limit = lengths.get(column.name)
             if limit is not None and len(raw) > limit:
                 values[column.name] = None
-                row.unreadable.add(column.name)
+                row.mark_unreadable(column.name)
                 validation.problems.append(
                     parsed.problem(
                         line,
@@ -152,8 +192,12 @@ def _parse_records(
                 values[column.name] = column.parse(raw)
             except InvalidValue as error:
                 values[column.name] = None
-                row.unreadable.add(column.name)
+                row.mark_unreadable(column.name)
                 validation.problems.append(parsed.problem(line, column.name, str(error), raw))
+        if row.unreadable is not None and validation.problems.not_kept:
+            # Past the problems kept, a row that cannot be loaded is only counted: keeping
+            # hundreds of thousands of broken rows would exhaust memory for nothing.
+            continue
         parsed.rows.append(row)
 
 
@@ -231,7 +275,7 @@ def _check_session(parsed: ParsedFile, row: ParsedRow, validation: Validation) -
     if row.values["status"] != "held":
         return
     for column in ("duration_minutes", "reflective", "childs_views_recorded"):
-        if row.values[column] is None and column not in row.unreadable:
+        if row.values[column] is None and not row.is_unreadable(column):
             validation.problems.append(
                 parsed.problem(
                     row.line,
@@ -383,6 +427,8 @@ def validate(sources: Mapping[str, bytes], session: Session) -> Validation:
             continue
         order[table.label] = FILE_SPECS.index(spec)
         parsed = _parse_table(spec, table, validation)
+        # The cells as text are not needed once parsed: free them before the next table.
+        table.records = []
         if parsed is None:
             continue
         validation.files[spec.name] = parsed

@@ -263,3 +263,24 @@ def test_a_file_wholly_in_windows_1252_is_read_as_such(org):
         from data_access.core.models import Staff
 
         assert session.get(Staff, "S02").display_name == "Bén Bäker"
+
+
+def test_a_file_where_every_value_is_wrong_is_refused_in_bounded_memory(org, tmp_path):
+    # 300,000 rows of 8 different wrong values: 2.1 million problems, of which the first
+    # 1,000 are kept and the rest counted.
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    header = "session_id,staff_id,supervisor_id,session_date,status,duration_minutes,"
+    header += "reflective,childs_views_recorded\n"
+    rows = (f"X{n},S{n},V{n},d{n},s{n},m{n},r{n},c{n}\n" for n in range(300_000))
+    (folder / "supervision_sessions.csv").write_text(header + "".join(rows))
+    before = data_contents(org)
+    outcome = import_in_child(folder, org)
+    assert_refused(
+        outcome,
+        org,
+        before,
+        "supervision_sessions.csv, line 2, session_date: expected a date such as 2025-09-30 "
+        'or 30/09/2025; found "d0"',
+    )
+    assert len(outcome["problems"]) == 1_000

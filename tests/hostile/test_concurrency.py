@@ -1,0 +1,94 @@
+"""Two imports at once, and a database that stops answering."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from conftest import SMALL_ORG, data_contents, read_folder_bytes, signed_in
+from sqlalchemy import select, text
+from sqlmodel import Session
+
+from data_access.core import db
+from data_access.core.db import session_scope
+from data_access.core.models import ImportLog
+from data_access.ingest import importer
+from data_access.ingest.importer import ANOTHER_IMPORT_RUNNING, import_files, take_import_lock
+
+
+@pytest.fixture
+def quick_lock(monkeypatch):
+    monkeypatch.setattr(importer, "IMPORT_LOCK_WAIT_SECONDS", 1)
+
+
+def outcomes(engine) -> list[str]:
+    with session_scope(engine) as session:
+        return list(session.scalars(select(ImportLog.outcome).order_by(ImportLog.id)))
+
+
+def test_an_import_while_another_runs_is_refused_plainly_and_changes_nothing(engine, quick_lock):
+    before = data_contents(engine)
+    with Session(engine) as running:
+        take_import_lock(running)  # the first import, still running
+        result = import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="upload: b")
+        running.rollback()
+    assert not result.loaded
+    assert [str(problem) for problem in result.problems] == [f"import: {ANOTHER_IMPORT_RUNNING}"]
+    assert data_contents(engine) == before
+    # PostgreSQL records the refusal at once. SQLite has one writer at a time, so while the
+    # other import holds it the refusal can only go to the server log.
+    assert outcomes(engine) == (["refused"] if engine.dialect.name == "postgresql" else [])
+    # Once it has finished, the same files import.
+    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="upload: b").loaded
+
+
+def test_an_import_waits_for_one_that_finishes_soon(engine, monkeypatch):
+    monkeypatch.setattr(importer, "IMPORT_LOCK_WAIT_SECONDS", 5)
+    running = Session(engine)
+    take_import_lock(running)
+    releaser = threading.Timer(0.5, running.rollback)
+    releaser.start()
+    try:
+        result = import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="upload: b")
+    finally:
+        releaser.join()
+        running.close()
+    assert result.loaded, result.problems
+    assert outcomes(engine) == ["loaded"]
+
+
+@pytest.mark.postgresql
+def test_postgresql_statements_time_out_except_in_an_import(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with Session(engine) as session:
+        assert session.execute(text("SHOW statement_timeout")).scalar() == "10s"
+        take_import_lock(session)
+        assert session.execute(text("SHOW statement_timeout")).scalar() == "0"
+        session.rollback()
+
+
+@pytest.mark.postgresql
+def test_a_database_that_stops_answering_gives_the_page_a_plain_message(
+    engine, fresh_caches, monkeypatch
+):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("statement timeouts are a PostgreSQL setting")
+    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
+    app = signed_in(engine, "overview")  # the user exists and the schema is prepared
+    monkeypatch.setattr(db, "STATEMENT_TIMEOUT_MS", 1500)
+    db.get_engine.cache_clear()
+    blocker = db.make_engine(engine.url.render_as_string(hide_password=False))
+    with blocker.connect() as connection:
+        # Another session holds every table the pages read: each statement waits on it.
+        connection.execute(
+            text("LOCK TABLE staff, team, team_month_parts IN ACCESS EXCLUSIVE MODE")
+        )
+        # Without the statement timeout this run would wait for the lock forever.
+        app.switch_page("app_pages/stability.py").run(timeout=30)
+        connection.rollback()
+    blocker.dispose()
+    db.get_engine.cache_clear()
+    assert not app.exception
+    message = app.error[0].value
+    assert "database just now" in message and "Reload the page in a minute" in message
