@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.access.grants import Grant
 from data_access.core.config import PROJECT_ROOT, using_default_database
-from data_access.core.setup import prepare_database
+from data_access.core.setup import SchemaNotReady, prepare_database
 from ui import auth, cache_guard
 from ui.filters import draw_filters, open_on_home_team, remember
 
@@ -41,6 +41,13 @@ try:
     _prepare_database()
     cache_guard.install()
     grant = auth.establish()
+except SchemaNotReady:
+    logger.exception("the database schema is not up to date")
+    st.error(
+        "The dashboard is being updated: its database is not ready yet. Reload the page in a "
+        "few minutes."
+    )
+    st.stop()
 except SQLAlchemyError:
     # The detail names the server (host, port, user): it goes to the log, not to the page.
     logger.exception("the database could not be reached")

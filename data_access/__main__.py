@@ -319,7 +319,7 @@ def cmd_access_log(args: argparse.Namespace) -> int:
     _require_schema()
     with session_scope() as session:
         events = access.access_log(session, args.limit)
-    writer = csv.writer(sys.stdout)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["when (UTC)", "who", "action", "scope", "detail"])
     for event in events:
         writer.writerow(

@@ -29,6 +29,13 @@ def database_url() -> str:
     return normalise_database_url(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
 
 
+def migrate_at_start() -> bool:
+    """Whether the dashboard brings the schema up to date when it starts (the default). A
+    deployment of several processes sets `WORKFORCE_MIGRATE_AT_START=0` and runs
+    `python -m data_access init-db` once, before starting them (scripts/serve.py)."""
+    return os.environ.get("WORKFORCE_MIGRATE_AT_START", "1") != "0"
+
+
 def using_default_database() -> bool:
     """True when no `DATABASE_URL` is set and the embedded SQLite file is in use."""
     return not os.environ.get("DATABASE_URL")

@@ -105,3 +105,14 @@ def init_db(engine: Engine | None = None) -> None:
 def schema_is_current(engine: Engine | None = None) -> bool:
     """True when the tables exist (the database has been initialised)."""
     return inspect(engine or get_engine()).has_table("team")
+
+
+def schema_at_latest_revision(engine: Engine | None = None) -> bool:
+    """True when the database's Alembic revision is the code's latest (nothing to migrate)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    engine = engine or get_engine()
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head
