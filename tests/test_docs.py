@@ -53,3 +53,27 @@ def test_the_small_numbers_rule_is_in_docs_metrics_md():
     document = _one_line((PROJECT_ROOT / "docs" / "metrics.md").read_text())
     assert _one_line(is_suppressed.__doc__) in document
     assert f"`SMALL_GROUP_MINIMUM` = {SMALL_GROUP_MINIMUM}" in document
+
+
+def test_the_upload_limits_in_docs_data_format_md_are_the_code_s():
+    from data_access.ingest import reading
+    from data_access.ingest.importer import IMPORT_LOCK_WAIT_SECONDS
+    from data_access.ingest.validation import MAX_KEPT_PROBLEMS
+
+    document = _one_line((PROJECT_ROOT / "docs" / "data-format.md").read_text())
+    megabytes = 1024 * 1024
+    for text in (
+        f"{reading.MAX_FILE_BYTES // megabytes} MB per file",
+        f"{reading.MAX_TOTAL_BYTES // megabytes} MB per import",
+        f"{reading.MAX_LINES:,} lines",
+        f"{reading.MAX_CELLS / 1e6:g} million cells",
+        f"{reading.MAX_WORKBOOK_XML_BYTES // megabytes} MB for what a workbook holds",
+        f"{reading.MAX_ZIP_MEMBERS} files in a zip",
+        f"{reading.MAX_READ_SECONDS:g} seconds of reading",
+        f"Up to {MAX_KEPT_PROBLEMS:,} problems",
+        f"waits up to {IMPORT_LOCK_WAIT_SECONDS} seconds",
+    ):
+        assert text in document, text
+    lengths = {length for spec in FILE_SPECS for length in spec.max_lengths.values()}
+    assert {100, 200} <= lengths
+    assert "100 characters for ids" in document and "200 for names" in document
