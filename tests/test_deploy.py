@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -142,7 +143,9 @@ def test_a_session_runs_the_dashboard_through_the_proxy(deployment):
 
     # The websocket works through nginx: the whole run comes back. (This database holds real
     # data and no sign-in is configured, so the dashboard rightly shows only how to set it up.)
-    run = asyncio.run(open_dashboard())
+    # In a thread of its own: the browser tests' Playwright may hold this thread's loop.
+    with ThreadPoolExecutor(1) as thread:
+        run = thread.submit(asyncio.run, open_dashboard()).result(timeout=120)
     assert run.errors == [
         "error shown: Sign-in is required, and it has not been set up on this server yet."
     ]
