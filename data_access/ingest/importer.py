@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, insert, select, text, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from data_access.core.db import SQLITE_BUSY_TIMEOUT_MS, allow_long_statements, session_scope
@@ -358,21 +358,7 @@ def record_refusal(
 ) -> None:
     """Record in the import history an attempt refused before the import was tried (for
     example an upload whose preview found problems). `kind` is as in `ImportLog.kind`."""
-    try:
-        with session_scope(engine) as session:
-            log_import(
-                session,
-                kind=kind,
-                source=source,
-                files=", ".join(sources),
-                user=user,
-                outcome="refused",
-                problem_count=problem_count,
-            )
-    except OperationalError:
-        # SQLite while another import holds its one write lock: the refusal stands, and the
-        # server log has it.
-        logger.warning("refused import of %s could not be recorded: the database is busy", sources)
+    _record_attempt(sources, "refused", problem_count, engine, source, user, kind)
 
 
 def record_failure(
@@ -384,8 +370,22 @@ def record_failure(
     kind: str = "organisation",
 ) -> None:
     """Record in the import history an attempt that failed with an error (it wrote nothing:
-    its transaction was rolled back). Best effort: when the database itself is what failed,
-    the error that is being raised matters more than this record."""
+    its transaction was rolled back)."""
+    _record_attempt(sources, "failed", 0, engine, source, user, kind)
+
+
+def _record_attempt(
+    sources: Mapping[str, bytes],
+    outcome: str,
+    problem_count: int,
+    engine: Engine | None,
+    source: str,
+    user: str,
+    kind: str,
+) -> None:
+    """One attempt that wrote no data, recorded in a transaction of its own. Best effort: when
+    the database cannot take the record (it is what failed, or on SQLite another import holds
+    its one write lock), the attempt's own outcome stands and the server log has it."""
     try:
         with session_scope(engine) as session:
             log_import(
@@ -394,7 +394,8 @@ def record_failure(
                 source=source,
                 files=", ".join(sources),
                 user=user,
-                outcome="failed",
+                outcome=outcome,
+                problem_count=problem_count,
             )
-    except Exception:
-        logger.exception("could not record the failed import in the history")
+    except SQLAlchemyError:
+        logger.exception("could not record the %s import of %s", outcome, ", ".join(sources))
