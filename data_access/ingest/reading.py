@@ -126,28 +126,34 @@ def _megabytes(size: int) -> str:
 
 def read_sources(sources: Mapping[str, bytes]) -> tuple[list[Table], list[Problem], list[Problem]]:
     """(tables, problems, warnings) for files given as name -> content."""
-    tables: list[Table] = []
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
     total = sum(len(content) for content in sources.values())
     if total > MAX_TOTAL_BYTES:
-        problems.append(
-            Problem(
-                "upload",
-                None,
-                None,
-                f"the files add up to {_megabytes(total)}; the limit for one import is "
-                f"{_megabytes(MAX_TOTAL_BYTES)}: import them in smaller groups",
-            )
+        too_much = Problem(
+            "upload",
+            None,
+            None,
+            f"the files add up to {_megabytes(total)}; the limit for one import is "
+            f"{_megabytes(MAX_TOTAL_BYTES)}: import them in smaller groups",
         )
-        return tables, problems, warnings
-    budget = _Budget()
+        return [], [too_much], []
+    reading = _Reading()
     try:
         for name, content in sources.items():
-            _read_one(name, content, tables, problems, warnings, budget, inside_zip=False)
+            _read_one(reading, name, content, inside_zip=False)
     except _OverLimit as refused:
-        return [], [*problems, refused.problem], warnings
-    return tables, problems, warnings
+        return [], [*reading.problems, refused.problem], reading.warnings
+    return reading.tables, reading.problems, reading.warnings
+
+
+@dataclass
+class _Reading:
+    """One import's reading so far: the tables found, the problems and warnings, and what it
+    may still read."""
+
+    tables: list[Table] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    budget: _Budget = field(default_factory=_Budget)
 
 
 def _too_big(name: str, size: int) -> Problem:
@@ -160,41 +166,27 @@ def _too_big(name: str, size: int) -> Problem:
     )
 
 
-def _read_one(
-    name: str,
-    content: bytes,
-    tables: list[Table],
-    problems: list[Problem],
-    warnings: list[Problem],
-    budget: _Budget,
-    *,
-    inside_zip: bool,
-) -> None:
+def _read_one(reading: _Reading, name: str, content: bytes, *, inside_zip: bool) -> None:
     suffix = PurePath(name).suffix.lower()
     if len(content) > MAX_FILE_BYTES:
-        problems.append(_too_big(name, len(content)))
+        reading.problems.append(_too_big(name, len(content)))
     elif suffix == ".zip" and not inside_zip:
-        _read_zip(name, content, tables, problems, warnings, budget)
+        _read_zip(reading, name, content)
     elif suffix == ".xlsx":
-        _read_workbook(name, content, tables, problems, budget)
+        _read_workbook(reading, name, content)
     elif suffix == ".csv":
-        _read_csv(name, content, tables, problems, warnings, budget)
+        _read_csv(reading, name, content)
     else:
-        warnings.append(Problem(name, None, None, "not a .csv, .xlsx or .zip file, ignored"))
+        reading.warnings.append(
+            Problem(name, None, None, "not a .csv, .xlsx or .zip file, ignored")
+        )
 
 
-def _read_zip(
-    name: str,
-    content: bytes,
-    tables: list[Table],
-    problems: list[Problem],
-    warnings: list[Problem],
-    budget: _Budget,
-) -> None:
+def _read_zip(reading: _Reading, name: str, content: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        problems.append(Problem(name, None, None, "unreadable file: not a valid zip file"))
+        reading.problems.append(Problem(name, None, None, "unreadable file: not a valid zip file"))
         return
     with archive:
         members = [
@@ -216,7 +208,7 @@ def _read_zip(
         for member in members:
             label = f"{name}: {PurePath(member.filename).name}"
             if member.flag_bits & 0x1:
-                problems.append(
+                reading.problems.append(
                     Problem(
                         label,
                         None,
@@ -229,11 +221,11 @@ def _read_zip(
             # The stated size is checked first, and the real size again while unzipping:
             # a zip file can state a small size and hold a huge one.
             if member.file_size > MAX_FILE_BYTES:
-                problems.append(_too_big(label, member.file_size))
+                reading.problems.append(_too_big(label, member.file_size))
                 continue
-            member_content = _unzip(archive, member, label, budget)
+            member_content = _unzip(archive, member, label, reading.budget)
             if member_content is None:
-                problems.append(
+                reading.problems.append(
                     Problem(
                         label,
                         None,
@@ -243,7 +235,7 @@ def _read_zip(
                     )
                 )
                 continue
-            _read_one(label, member_content, tables, problems, warnings, budget, inside_zip=True)
+            _read_one(reading, label, member_content, inside_zip=True)
 
 
 def _unzip(
@@ -337,19 +329,12 @@ def _decode(
     return text
 
 
-def _read_csv(
-    name: str,
-    content: bytes,
-    tables: list[Table],
-    problems: list[Problem],
-    warnings: list[Problem],
-    budget: _Budget,
-) -> None:
-    text = _decode(name, content, warnings, problems)
+def _read_csv(reading: _Reading, name: str, content: bytes) -> None:
+    text = _decode(name, content, reading.warnings, reading.problems)
     if text is None:
-        if problems and problems[-1].file == name:
+        if reading.problems and reading.problems[-1].file == name:
             return
-        problems.append(
+        reading.problems.append(
             Problem(
                 name,
                 None,
@@ -359,7 +344,7 @@ def _read_csv(
         )
         return
     if "\x00" in text:
-        problems.append(
+        reading.problems.append(
             Problem(name, None, None, "unreadable file: it holds binary data, not CSV text")
         )
         return
@@ -371,16 +356,16 @@ def _read_csv(
     shared: dict[str, str] = {}
     try:
         for record in reader:
-            budget.take_row(name, line, len(record), "line")
+            reading.budget.take_row(name, line, len(record), "line")
             if any(cell.strip() for cell in record):
                 if len(shared) < _SHARED_VALUES:
                     record = [shared.setdefault(cell, cell) for cell in record]
                 table.records.append((line, record))
             line = reader.line_num + 1
     except csv.Error as error:
-        problems.append(Problem(name, reader.line_num, None, f"unreadable file: {error}"))
+        reading.problems.append(Problem(name, reader.line_num, None, f"unreadable file: {error}"))
         return
-    tables.append(table)
+    reading.tables.append(table)
 
 
 def _cell_text(value) -> str:
@@ -415,14 +400,12 @@ def _unzipped_workbook_size(content: bytes) -> int | None:
     return total
 
 
-def _read_workbook(
-    name: str, content: bytes, tables: list[Table], problems: list[Problem], budget: _Budget
-) -> None:
+def _read_workbook(reading: _Reading, name: str, content: bytes) -> None:
     from openpyxl import load_workbook  # imported here: only workbooks need it
 
     unzipped = _unzipped_workbook_size(content)
     if unzipped is not None and unzipped > MAX_WORKBOOK_XML_BYTES:
-        problems.append(
+        reading.problems.append(
             Problem(
                 name,
                 None,
@@ -435,7 +418,7 @@ def _read_workbook(
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        problems.append(
+        reading.problems.append(
             Problem(name, None, None, f"unreadable workbook ({type(error).__name__}): re-save it")
         )
         return
@@ -447,16 +430,16 @@ def _read_workbook(
                 line_word="row",
             )
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                budget.take_row(table.label, number, len(row), "row")
+                reading.budget.take_row(table.label, number, len(row), "row")
                 cells = [_cell_text(value) for value in row]
                 if any(cell.strip() for cell in cells):
                     table.records.append((number, cells))
             if table.records:
-                tables.append(table)
+                reading.tables.append(table)
     except _OverLimit:
         raise
     except Exception as error:  # a damaged sheet fails while it is read
-        problems.append(
+        reading.problems.append(
             Problem(name, None, None, f"unreadable workbook ({type(error).__name__}): re-save it")
         )
     finally:
