@@ -33,7 +33,7 @@ from data_access.indicators.policy import asye_phases
 from data_access.indicators.stored_parts import refresh_stored_parts
 from data_access.ingest.history import log_import
 from data_access.ingest.specs import FILE_SPECS, SPECS_BY_NAME, STAFF, TEAMS, FileSpec
-from data_access.ingest.validation import _CHUNK, ParsedFile, Validation, validate
+from data_access.ingest.validation import _CHUNK, ParsedFile, ProblemList, Validation, validate
 
 logger = logging.getLogger(__name__)
 
@@ -338,7 +338,7 @@ def import_files(
         record_refusal(sources, result.problem_count, engine=engine, source=source, user=user)
     except ImportBusy:
         busy = Problem("import", None, None, ANOTHER_IMPORT_RUNNING)
-        result = ImportResult(Validation(problems=[busy]))
+        result = ImportResult(Validation(problems=ProblemList([busy])))
         record_refusal(sources, 1, engine=engine, source=source, user=user)
     except BaseException:
         record_failure(sources, engine=engine, source=source, user=user)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+import lzma
 import re
 import time
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -262,14 +264,19 @@ def _unzip(
                     )
                 budget.take_bytes(label, len(chunk))
                 chunks.append(chunk)
-    except _OverLimit:
-        raise
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError, OSError, EOFError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        lzma.LZMAError,
+        RuntimeError,
+        NotImplementedError,
+        ValueError,
+        OSError,
+        EOFError,
+    ):
+        # Damaged data, a bad checksum, a compression method zipfile lacks (bz2 raises
+        # OSError): the member cannot be unzipped.
         return None
-    except Exception as error:  # zlib.error and other decompressor failures
-        if type(error).__module__ in ("zlib", "bz2", "lzma", "_lzma", "_bz2"):
-            return None
-        raise
     return b"".join(chunks)
 
 
@@ -308,32 +315,19 @@ def misencoded_lines(name: str, lines: Iterable[bytes]) -> Problem | None:
     )
 
 
-def _decode(
-    name: str, content: bytes, warnings: list[Problem], problems: list[Problem]
-) -> str | None:
+def _decode(reading: _Reading, name: str, content: bytes) -> str | None:
+    """The file's text, or None after noting in `reading` why it cannot be read."""
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     misencoded = misencoded_lines(name, content.split(b"\n"))
     if misencoded is not None:
-        problems.append(misencoded)
+        reading.problems.append(misencoded)
         return None
     try:
         text = content.decode("cp1252")
     except UnicodeDecodeError:
-        return None
-    warnings.append(
-        Problem(name, None, None, "not UTF-8: read as Windows-1252 (Excel's usual CSV encoding)")
-    )
-    return text
-
-
-def _read_csv(reading: _Reading, name: str, content: bytes) -> None:
-    text = _decode(name, content, reading.warnings, reading.problems)
-    if text is None:
-        if reading.problems and reading.problems[-1].file == name:
-            return
         reading.problems.append(
             Problem(
                 name,
@@ -342,6 +336,16 @@ def _read_csv(reading: _Reading, name: str, content: bytes) -> None:
                 "unreadable file: neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8",
             )
         )
+        return None
+    reading.warnings.append(
+        Problem(name, None, None, "not UTF-8: read as Windows-1252 (Excel's usual CSV encoding)")
+    )
+    return text
+
+
+def _read_csv(reading: _Reading, name: str, content: bytes) -> None:
+    text = _decode(reading, name, content)
+    if text is None:
         return
     if "\x00" in text:
         reading.problems.append(

@@ -111,7 +111,7 @@ class Validation:
     @property
     def problem_count(self) -> int:
         """Every problem found, kept or only counted."""
-        return len(self.problems) + getattr(self.problems, "not_kept", 0)
+        return len(self.problems) + self.problems.not_kept
 
 
 def _parse_table(spec: FileSpec, table: Table, validation: Validation) -> ParsedFile | None:
