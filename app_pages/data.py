@@ -89,7 +89,8 @@ st.markdown(
 with st.expander("How to prepare the files, and templates"):
     st.markdown(
         "- One file per kind of data: teams, staff, supervision sessions, caseloads, "
-        "vacancies, supervision audits. Send any of them; send each kind once.\n"
+        "vacancies, supervision audits, and, if you keep them, appraisals and staff survey "
+        "results. Send any of them; send each kind once.\n"
         "- CSV (UTF-8 or Excel's Windows encoding), Excel `.xlsx` (one kind per sheet), or a "
         "`.zip` holding them. Each file or sheet is recognised by its name (e.g. `staff.csv`, "
         "a sheet called `Staff`) or by its column headings.\n"

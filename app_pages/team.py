@@ -14,7 +14,6 @@ from data_access.indicators.policy import (
     FORTNIGHTLY_INTERVAL_DAYS,
     MONTHLY_INTERVAL_DAYS,
     WEEKLY_INTERVAL_DAYS,
-    over_limit,
 )
 from ui import chart_specs, queries
 from ui import format as fmt
@@ -115,64 +114,95 @@ if not workers:
     st.stop()
 
 eligible = [w for w in workers if w.status != "not required"]
-over_their_limit = [w for w in workers if over_limit(w.open_cases, w.caseload_limit)]
-no_agreement = [w for w in eligible if w.agreement_date is None]
-tiles = st.columns(4)
-tiles[0].metric("Overdue for supervision", sum(w.status == "overdue" for w in workers), border=True)
-tiles[1].metric(
-    "Due within 7 days", sum(w.status == "due within 7 days" for w in workers), border=True
+#: What a manager acts on, each a filter of the table showing how many it holds: the counts
+#: and the filter in one row, which stays short on a phone.
+FOCUS = {
+    "Overdue": lambda w: w.status == "overdue",
+    "Due within 7 days": lambda w: w.status == "due within 7 days",
+    "Over caseload limit": lambda w: w.over_limit,
+    "No agreement": lambda w: w.status != "not required" and w.agreement_date is None,
+    "Everyone": lambda w: True,
+}
+counts = {label: sum(1 for w in workers if test(w)) for label, test in FOCUS.items()}
+
+st.subheader(f"People in post, {fmt.uk_date(as_at)}")
+focus = st.pills(
+    "Show",
+    list(FOCUS),
+    default="Everyone",
+    required=True,
+    format_func=lambda label: f"{label} ({counts[label]})",
+    key="team-focus",
+    help="Overdue: not supervised within their required interval. No agreement: a social "
+    "worker with no supervision agreement recorded.",
 )
-tiles[2].metric("Over their caseload limit", len(over_their_limit), border=True)
-tiles[3].metric("No supervision agreement", len(no_agreement), border=True)
-
-
-def cases_text(worker) -> str:
-    if worker.open_cases is None:
-        return "no snapshot"
-    if worker.caseload_limit is None:
-        return str(worker.open_cases)
-    flag = " ✗ over" if over_limit(worker.open_cases, worker.caseload_limit) else ""
-    return f"{worker.open_cases} (limit {worker.caseload_limit:g}){flag}"
-
-
+shown = [w for w in workers if FOCUS[focus](w)]
+# What a manager acts on first comes first (and so is on screen on a phone): the supervision
+# status and when it is next due, then caseload; who they are (role, contract) last.
 table = pd.DataFrame(
     [
         {
             "Name": w.display_name,
+            "Supervision": STATUS_TEXT[w.status],
+            "Next due": w.next_due,
+            "Open cases": w.open_cases,
+            "Limit": w.caseload_limit,
+            "Over limit": w.over_limit,
+            "Last supervision": w.last_supervision,
+            "Agreement": w.agreement_date,
+            "ASYE": w.asye_stage,
             "Role": ROLE_TEXT[w.role],
             "Contract": w.employment_type.capitalize(),
             "FTE": w.fte,
-            "ASYE": w.asye_stage,
-            "Open cases": cases_text(w),
-            "Last supervision": w.last_supervision,
-            "Next due": w.next_due,
-            "Supervision": STATUS_TEXT[w.status],
-            "Agreement": w.agreement_date,
         }
-        for w in workers
-    ]
-)
-st.subheader(f"People in post, {fmt.uk_date(as_at)}")
+        for w in shown
+    ],
+    columns=[
+        "Name", "Supervision", "Next due", "Open cases", "Limit", "Over limit",
+        "Last supervision", "Agreement", "ASYE", "Role", "Contract", "FTE",
+    ],
+).astype({"Open cases": "Int64", "Limit": "Float64"})  # fmt: skip
+if shown:
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        # The whole team at once: no scrolling inside the table for a team of normal size.
+        height="content",
+        column_config={
+            "Name": st.column_config.TextColumn("Name", pinned=True),
+            **uk_date_columns("Next due", "Last supervision", "Agreement"),
+            "Open cases": st.column_config.NumberColumn("Open cases", format="%d"),
+            "Limit": st.column_config.NumberColumn(
+                "Limit",
+                format="%g",
+                help="Their own caseload limit: the team's threshold, x "
+                f"{queries.policy().asye_caseload_factor:g} in the ASYE",
+            ),
+            "Over limit": st.column_config.CheckboxColumn(
+                "Over limit", help="More open cases than their limit"
+            ),
+            "FTE": st.column_config.NumberColumn("FTE", format="%g"),
+        },
+    )
+else:
+    st.info(f"No one in the team is in “{focus}” as at {fmt.uk_date(as_at)}.")
 st.caption(
-    "Overdue first; blank dates mean none recorded. Next due = latest held session (or start "
-    "date) plus the required "
+    "Overdue first. Next due = latest held session (or start date) plus the required "
     f"interval: {WEEKLY_INTERVAL_DAYS} days in the first {ASYE_WEEKLY_DAYS} days of the ASYE, "
     f"{FORTNIGHTLY_INTERVAL_DAYS} days to {ASYE_FORTNIGHTLY_MONTHS} months, otherwise "
-    f"{MONTHLY_INTERVAL_DAYS} days. "
-    "Click a heading to sort."
-)
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config=uk_date_columns("Last supervision", "Next due", "Agreement"),
+    f"{MONTHLY_INTERVAL_DAYS} days. “None” means nothing recorded: no held session, no "
+    "agreement, or no caseload snapshot. Click a heading to sort."
 )
 csv_download(
     table,
     "People in post",
     f"{slug(filters.team_name or 'team')}-{as_at.isoformat()}",
     on_download=lambda: queries.log_access(
-        actor(grant), DOWNLOAD_NAMES, team_scope, f"people in post, as at {as_at.isoformat()}"
+        actor(grant),
+        DOWNLOAD_NAMES,
+        team_scope,
+        f"people in post ({focus}), as at {as_at.isoformat()}",
     ),
 )
 

@@ -6,6 +6,7 @@ figures are as at 31/03/2025 (URL value "March 2025"); see test_metrics.py for t
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from conftest import SMALL_ORG, read_folder_bytes, shown_text, signed_in
 from streamlit.testing.v1 import AppTest
@@ -185,13 +186,20 @@ def test_caseloads_page(small_org):
 
 def test_team_page_lists_people_with_their_status(small_org):
     app = open_app("team", team="Alpha safeguarding", as_at="March 2025")
-    assert tiles(app) == {
-        "Overdue for supervision": "2",  # S02 S03
-        "Due within 7 days": "2",  # S01 S06
-        "Over their caseload limit": "2",  # S01 20 > 18, S06 17 > 16.2 (ASYE)
-        "No supervision agreement": "2",  # S03 S06
-    }
+    focus = app.button_group(key="team-focus")
+    assert focus.value == "Everyone"
+    assert focus.options == [
+        "Overdue (2)",  # S02 S03
+        "Due within 7 days (2)",  # S01 S06
+        "Over caseload limit (2)",  # S01 20 > 18, S06 17 > 16.2 (ASYE)
+        "No agreement (2)",  # S03 S06
+        "Everyone (5)",
+    ]
     people = table(app, "Name")
+    # What a manager acts on first: status, next due, then caseload.
+    assert list(people.columns[:6]) == [
+        "Name", "Supervision", "Next due", "Open cases", "Limit", "Over limit",
+    ]  # fmt: skip
     assert people["Name"].tolist() == [
         "Ben Baker",
         "Cat Cole",
@@ -206,11 +214,37 @@ def test_team_page_lists_people_with_their_status(small_org):
         "! Due within 7 days",
         "– Not required",
     ]
+    # Numbers are numbers (they sort and sum), and the limit is each person's own.
+    # Eve Eden has no caseload row at the snapshot: missing, not 0.
+    assert [None if pd.isna(v) else v for v in people["Open cases"]] == [10, 18, 20, 17, None]
+    assert people["Limit"].tolist() == [18.0, 18.0, 18.0, 16.2, 18.0]
+    assert people["Over limit"].tolist() == [False, False, True, True, False]
+    assert str(people["Open cases"].dtype) == "Int64"
     ann = people.set_index("Name").loc["Ann Archer"]
-    assert ann["Open cases"] == "20 (limit 18) ✗ over"
     assert ann["Last supervision"].isoformat() == "2025-02-28"
     assert ann["Next due"].isoformat() == "2025-03-31"
     assert people.set_index("Name").loc["Fay Ford", "ASYE"] == ("ASYE month 1 (weekly supervision)")
+
+
+def test_team_page_shows_everyone_over_their_limit_together(small_org):
+    app = open_app("team", team="Alpha safeguarding", as_at="March 2025")
+    app.button_group(key="team-focus").set_value("Over caseload limit").run()
+    people = table(app, "Name")
+    assert people["Name"].tolist() == ["Ann Archer", "Fay Ford"]
+    assert people["Over limit"].tolist() == [True, True]
+    app.button_group(key="team-focus").set_value("No agreement").run()
+    assert table(app, "Name")["Name"].tolist() == ["Cat Cole", "Fay Ford"]
+
+
+def test_the_team_csv_keeps_numbers_as_numbers(small_org):
+    app = open_app("team", team="Alpha safeguarding", as_at="March 2025")
+    people = table(app, "Name")
+    from data_access.reports.exports import csv_text
+
+    lines = csv_text(people).decode().splitlines()
+    assert lines[0].startswith("Name,Supervision,Next due,Open cases,Limit,Over limit,")
+    ann = next(line for line in lines if line.startswith("Ann Archer"))
+    assert ",2025-03-31,20,18.0,True," in ann
 
 
 def test_team_page_asks_for_a_team_and_sets_the_filter(small_org):

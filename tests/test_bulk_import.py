@@ -17,7 +17,7 @@ from data_access.ingest.importer import import_files
 
 DATA_TABLES = (
     "area", "hub", "team", "staff", "supervision_session", "caseload_snapshot", "vacancy",
-    "supervision_audit", "team_month_parts", "hub_month_parts",
+    "supervision_audit", "appraisal", "staff_survey_result", "team_month_parts", "hub_month_parts",
 )  # fmt: skip
 
 

@@ -46,7 +46,7 @@ def test_a_good_upload_is_previewed_then_imported_and_pages_update(engine, fresh
     app.button[0].click().run()
     assert not app.exception
     assert app.success[0].value.startswith("Imported ")
-    assert "43 rows added, 0 replaced" in app.success[0].value
+    assert "54 rows added, 0 replaced" in app.success[0].value
     history = frame_with(app, "Outcome")
     assert history[["Outcome", "Added"]].values.tolist() == [["loaded", 43]]
     # Straight after the import every page shows the new data.
@@ -130,6 +130,8 @@ def test_templates_and_the_data_quality_panel(engine, fresh_caches):
         "Template: caseloads.csv",
         "Template: vacancies.csv",
         "Template: supervision_audits.csv",
+        "Template: appraisals.csv",
+        "Template: staff_survey.csv",
     ]
     assert {m.label: m.value for m in app.metric} == {
         "Social workers in post with no caseload row": "2",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
+
 from data_access.core.config import PROJECT_ROOT
+from data_access.indicators import survey
 from data_access.indicators.metrics import METRICS
 from data_access.ingest.specs import FILE_SPECS
 from data_access.national import census, comparison
@@ -18,6 +21,22 @@ def test_every_metric_definition_is_in_docs_metrics_md():
     for metric in METRICS.values():
         assert f"`{metric.name}`" in document
         assert metric.definition in document, metric.name
+        assert f"*In plain words:* {metric.summary}" in document, metric.name
+
+
+def test_every_metric_has_a_plain_english_summary():
+    """A director reads the summary first: a sentence with no column names or maths."""
+    jargon = ("_", "x 100", "(D", "D -", "D]", "<=", ">=", "≤", " / ")
+    for metric in METRICS.values():
+        assert metric.summary.endswith(".") and metric.summary[0].isupper(), metric.name
+        assert not [word for word in jargon if word in metric.summary], metric.name
+        assert len(metric.summary) <= 160, metric.name
+
+
+def test_the_survey_rule_is_in_docs_metrics_md():
+    document = _one_line((PROJECT_ROOT / "docs" / "metrics.md").read_text())
+    assert _one_line(inspect.getdoc(survey.survey_agreement_share)) in document
+    assert _one_line(inspect.getdoc(survey.is_supervision_question)) in document
 
 
 def test_every_import_column_is_in_docs_data_format_md():

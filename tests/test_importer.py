@@ -56,10 +56,12 @@ def test_small_org_loads_with_counts_and_log(engine):
         "caseloads.csv": (8, 0, 0),
         "vacancies.csv": (4, 0, 0),
         "supervision_audits.csv": (5, 0, 0),
+        "appraisals.csv": (4, 0, 0),
+        "staff_survey.csv": (7, 0, 0),
     }
     with session_scope(engine) as session:
         log = session.execute(select(ImportLog)).scalar_one()
-        assert (log.rows_added, log.rows_replaced, log.source) == (43, 0, "fixture")
+        assert (log.rows_added, log.rows_replaced, log.source) == (54, 0, "fixture")
         # Category values are normalised; text stays as written.
         s02 = session.get(Staff, "S02")
         assert (s02.role, s02.employment_type, s02.start_date) == (
@@ -72,6 +74,16 @@ def test_small_org_loads_with_counts_and_log(engine):
             date(2025, 2, 12),
             date(2025, 7, 1),
             date(2026, 1, 1),
+        )
+        # Start 2024-10-01: the agreement is due by 2025-01-01, a manager's training by
+        # 2025-04-01; S02 started 2024-03-31, so 2024-06-30 and 2024-09-30 (month ends clamp).
+        assert (s11.agreement_due_date, s11.training_due_date) == (
+            date(2025, 1, 1),
+            date(2025, 4, 1),
+        )
+        assert (s02.agreement_due_date, s02.training_due_date) == (
+            date(2024, 6, 30),
+            date(2024, 9, 30),
         )
         cancelled = session.get(SupervisionSession, "X05")
         assert (cancelled.duration_minutes, cancelled.reflective) == (None, None)
@@ -117,7 +129,7 @@ def test_a_refused_import_writes_nothing_but_is_recorded(small_org):
         history = import_history(session)
     assert [(h.outcome, h.problem_count, h.rows_added) for h in history] == [
         ("refused", 1, 0),
-        ("loaded", 0, 43),
+        ("loaded", 0, 54),
     ]
 
 

@@ -17,6 +17,7 @@ import pytest
 from conftest import SMALL_ORG, read_folder_bytes
 
 from data_access.core.db import session_scope
+from data_access.core.models import SupervisionSession
 from data_access.core.scope import Scope
 from data_access.indicators.grid import compute_metrics
 from data_access.indicators.metrics import (
@@ -27,6 +28,7 @@ from data_access.indicators.metrics import (
     round_one_decimal,
 )
 from data_access.indicators.policy import DEFAULT_POLICY, Policy
+from data_access.indicators.stored_parts import refresh_stored_parts
 from data_access.ingest.importer import import_files
 
 D = date(2025, 3, 31)
@@ -65,6 +67,18 @@ WHOLE_ORGANISATION = {
     # Audits in (2024-03-31, 2025-03-31]: A1 good, A3 inadequate (on D), A4 outstanding,
     # A5 requires improvement; A2 is on D - 12m (out). 2 / 4
     "audit_good_or_better_share": 50.0,
+    # Of the held sessions above, all timed: X01 90 (meets 90), X04 60, X06 75, X07 60, X08 45.
+    "supervision_duration_standard_share": 20.0,
+    # Permanent eligible in post who started on or before 2024-03-31: S01, S02 (that day);
+    # S06 S08 S11 S15 started later, S03 S10 are agency. Appraised in (2024-03-31, D]: S02 (P02
+    # on D); S01's P01 is on D - 12m (out) and P04 after D. P03 is S08's (not due). 1 / 2
+    "appraisal_share": 50.0,
+    # No team manager started in (2024-03-31, 2024-09-30]: S05 2018, S09 2022.
+    "new_manager_training_share": None,
+    # Eligible who started on or before 2024-12-31: S01 S02 S03 S08 S10 S11. Agreements due
+    # by start + 3 months: S01 (2020-04-01; 2024-01-01 late), S02 (2024-06-30; 2025-03-31
+    # late), S08 (2024-07-01; 2025-04-01 late), S03 S10 S11 none. 0 / 6
+    "agreement_within_3_months_share": 0.0,
 }
 
 TEAM_T1 = {
@@ -82,6 +96,10 @@ TEAM_T1 = {
     "reflective_share": 50.0,  # X01 X04
     "childs_views_share": 100.0,
     "audit_good_or_better_share": 50.0,  # A1 A3
+    "supervision_duration_standard_share": 50.0,  # X01 of X01 X04
+    "appraisal_share": 50.0,  # S02 of S01 S02
+    "new_manager_training_share": None,
+    "agreement_within_3_months_share": 0.0,  # S01 S02 S03
 }
 
 HUB_A = {
@@ -100,6 +118,10 @@ HUB_A = {
     "reflective_share": 75.0,  # X01 X06 X07 of X01 X04 X06 X07
     "childs_views_share": 50.0,
     "audit_good_or_better_share": 66.7,  # A1 A4 of A1 A3 A4
+    "supervision_duration_standard_share": 25.0,  # X01 of X01 X04 X06 X07
+    "appraisal_share": 50.0,  # S02 of S01 S02 (S08 started after D - 12m)
+    "new_manager_training_share": None,
+    "agreement_within_3_months_share": 0.0,  # S01 S02 S03 S08 S10
 }
 
 AREA_SOUTH = {
@@ -117,6 +139,10 @@ AREA_SOUTH = {
     "reflective_share": 0.0,
     "childs_views_share": 0.0,
     "audit_good_or_better_share": 0.0,
+    "supervision_duration_standard_share": 0.0,  # X08, 45 minutes
+    "appraisal_share": None,  # S11 started 2024-10-01: none due
+    "new_manager_training_share": None,
+    "agreement_within_3_months_share": 0.0,  # S11, none
 }
 
 
@@ -260,3 +286,107 @@ def test_rounding_is_half_up_to_one_decimal(value, expected):
 def test_percentage_with_zero_denominator_is_null():
     assert percentage(0, 0) is None
     assert percentage(1, 8) == 12.5
+
+
+# --- the starters' deadlines and appraisals, on an organisation made for their boundaries ---
+#
+# D = 2025-03-31: D - 3 months = 2024-12-31, D - 6 months = 2024-09-30, D - 12 months =
+# 2024-03-31.
+STARTERS_STAFF = """staff_id,display_name,role,employment_type,fte,team_id,start_date,end_date,\
+supervision_agreement_date,supervision_training_date
+M1,Manager one,team_manager,permanent,1,T1,2024-04-01,,,2024-10-01
+M2,Manager two,team_manager,permanent,1,T1,2024-09-30,,,2025-03-31
+M3,Manager three,team_manager,permanent,1,T1,2024-03-31,,,2024-04-02
+M4,Manager four,team_manager,permanent,1,T1,2024-10-01,,,2024-10-05
+M5,Manager five,team_manager,agency,1,T1,2024-05-15,,,2023-01-10
+M6,Manager six,team_manager,permanent,1,T1,2024-06-01,2025-01-31,,2024-07-01
+M7,Manager seven,team_manager,permanent,1,T1,2024-07-01,,,
+W1,Worker one,social_worker,permanent,1,T1,2024-12-31,,2025-03-31,
+W2,Worker two,social_worker,permanent,1,T1,2025-01-01,,2025-01-02,
+W3,Worker three,social_worker,permanent,1,T1,2024-11-30,,2025-03-01,
+W4,Worker four,social_worker,agency,1,T1,2022-01-01,,,
+W5,Worker five,senior_practitioner,permanent,1,T1,2020-01-01,,2019-12-01,
+W6,Worker six,social_worker,permanent,1,T1,2024-01-01,2025-03-31,2024-01-10,
+W7,Worker seven,social_worker,permanent,1,T1,2024-03-31,,,
+W8,Worker eight,advanced_practitioner,permanent,1,T1,2023-01-01,,2023-03-15,
+"""
+STARTERS_APPRAISALS = """appraisal_id,staff_id,appraisal_date
+P1,W5,2025-03-31
+P2,W7,2024-03-31
+P3,W8,2025-04-01
+P4,W4,2025-01-10
+P5,W6,2025-02-01
+"""
+
+
+@pytest.fixture
+def starters(engine):
+    files = {
+        "teams.csv": b"team_id,team_name,team_type,hub,area\nT1,Team,safeguarding,H,A\n",
+        "staff.csv": STARTERS_STAFF.encode(),
+        "appraisals.csv": STARTERS_APPRAISALS.encode(),
+    }
+    result = import_files(files, engine=engine, source="fixture")
+    assert result.loaded, [str(problem) for problem in result.problems]
+    return engine
+
+
+def test_new_manager_training_within_6_months_by_hand(starters):
+    # Managers in post who started in (2024-03-31, 2024-09-30]: M1, M2 (on D - 6 months), M5
+    # (agency counts), M7. M3 started on D - 12 months (out), M4 after D - 6 months (out), M6
+    # left. Trained on or before start + 6 months: M1 (2024-10-01, the day it was due), M5
+    # (trained before starting). M2 was due 2025-03-30 and trained 2025-03-31; M7 never. 2 / 4
+    with session_scope(starters) as session:
+        assert figures(session, D)["new_manager_training_share"] == 50.0
+
+
+def test_agreement_within_3_months_by_hand(starters):
+    # Eligible in post who started on or before 2024-12-31: W1 (that day), W3, W4, W5, W7, W8.
+    # W2 started after D - 3 months; W6 left on D; managers are not eligible. Agreement on or
+    # before start + 3 months: W1 (2025-03-31, the day it was due), W5 (before starting), W8
+    # (2023-03-15, due 2023-04-01). W3 was due 2025-02-28 and signed 2025-03-01; W4, W7 none.
+    # 3 / 6
+    with session_scope(starters) as session:
+        assert figures(session, D)["agreement_within_3_months_share"] == 50.0
+
+
+def test_appraisal_share_by_hand(starters):
+    # Permanent eligible in post who started on or before 2024-03-31: W5, W7 (that day), W8.
+    # W4 is agency, W6 left on D. Appraised in (2024-03-31, D]: W5 (P1 on D). W7's P2 is on
+    # D - 12 months (out), W8's P3 after D. 1 / 3
+    with session_scope(starters) as session:
+        assert figures(session, D)["appraisal_share"] == 33.3
+
+
+def test_a_later_month_moves_the_starters_windows(starters):
+    # D = 2025-04-30: D - 6 months = 2024-10-30, D - 12 months = 2024-04-30. New managers: M2,
+    # M4, M5, M7 (M1 started 2024-04-01, now before the window). Trained in time: M4
+    # (2024-10-05, due 2025-04-01), M5. 2 / 4. Appraisals due: W5, W7, W8; in
+    # (2024-04-30, 2025-04-30]: W5's P1 and W8's P3, not W7's P2. 2 / 3
+    with session_scope(starters) as session:
+        values = figures(session, date(2025, 4, 30))
+    assert values["new_manager_training_share"] == 50.0
+    assert values["appraisal_share"] == 66.7
+
+
+def test_sessions_without_a_duration_are_left_out_of_both_parts(small_org):
+    with session_scope(small_org) as session:
+        # Held in the window with no duration (the import refuses this; older data may hold it).
+        session.add(
+            SupervisionSession(
+                session_id="X99",
+                staff_id="S01",
+                supervisor_id="S05",
+                session_date=date(2025, 3, 20),
+                status="held",
+                duration_minutes=None,
+                reflective=True,
+                childs_views_recorded=True,
+            )
+        )
+        refresh_stored_parts(session, date(2025, 3, 20))
+    with session_scope(small_org) as session:
+        values = figures(session, D)
+        # Still X01 of the five timed sessions; the untimed one counts for reflection (4 of 6).
+        assert values["supervision_duration_standard_share"] == 20.0
+        assert values["reflective_share"] == 66.7

@@ -3,24 +3,32 @@ definitions (docstrings, docs/metrics.md) kept equal to the numbers the code use
 
 from __future__ import annotations
 
+import inspect
 import re
 from datetime import date
 
 from data_access.core.config import PROJECT_ROOT
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import (
+    AGREEMENT_WITHIN_MONTHS,
+    APPRAISAL_INTERVAL_MONTHS,
     ASYE_FORTNIGHTLY_MONTHS,
     ASYE_MONTHS,
     ASYE_WEEKLY_DAYS,
     DEFAULT_POLICY,
     FORTNIGHTLY_INTERVAL_DAYS,
     MONTHLY_INTERVAL_DAYS,
+    NEW_MANAGER_TRAINING_MONTHS,
+    SUPERVISION_STANDARD_MINUTES,
     WEEKLY_INTERVAL_DAYS,
     AsyePhases,
+    StartDeadlines,
     asye_phases,
     over_limit,
     required_interval_days,
+    start_deadlines,
 )
+from data_access.indicators.survey import SURVEY_MIN_RESPONSES, survey_agreement_share
 
 
 def test_asye_phases_by_hand():
@@ -63,6 +71,29 @@ def test_definitions_use_the_rule_book_numbers():
     assert f"asye_start_date + {ASYE_MONTHS} months" in over
     training = METRICS["supervisor_training_share"].definition
     assert f"(D - {DEFAULT_POLICY.supervisor_training_window_months} months, D]" in training
+    duration = METRICS["supervision_duration_standard_share"].definition
+    assert f"at least {SUPERVISION_STANDARD_MINUTES} minutes" in duration
+    agreement = METRICS["agreement_within_3_months_share"].definition
+    assert f"on or before D - {AGREEMENT_WITHIN_MONTHS} months" in agreement
+    assert f"start_date + {AGREEMENT_WITHIN_MONTHS} months" in agreement
+    new_managers = METRICS["new_manager_training_share"].definition
+    assert f"D - {NEW_MANAGER_TRAINING_MONTHS} months]" in new_managers
+    assert f"start_date + {NEW_MANAGER_TRAINING_MONTHS} months" in new_managers
+    appraisal = METRICS["appraisal_share"].definition
+    assert f"(D - {APPRAISAL_INTERVAL_MONTHS} months, D]" in appraisal
+    assert f"from fewer than {SURVEY_MIN_RESPONSES} responses" in " ".join(
+        inspect.getdoc(survey_agreement_share).split()
+    )
+
+
+def test_start_deadlines_by_hand():
+    # Calendar months, clamped: 2024-11-30 + 3 = 2025-02-28, + 6 = 2025-05-30.
+    assert start_deadlines(date(2024, 11, 30)) == StartDeadlines(
+        date(2025, 2, 28), date(2025, 5, 30)
+    )
+    assert start_deadlines(date(2024, 8, 31)) == StartDeadlines(
+        date(2024, 11, 30), date(2025, 2, 28)
+    )
 
 
 def test_docs_targets_table_matches_the_default_targets():

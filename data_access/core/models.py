@@ -62,6 +62,10 @@ class Staff(SQLModel, table=True):
     asye_weekly_until: date | None = None
     asye_fortnightly_until: date | None = None
     asye_end_date: date | None = None
+    # Derived from start_date at import, likewise: the agreement is due by start + 3 months and
+    # a team manager's supervision training by start + 6 months (both inclusive).
+    agreement_due_date: date | None = None
+    training_due_date: date | None = None
 
 
 class SupervisionSession(SQLModel, table=True):
@@ -105,6 +109,32 @@ class SupervisionAudit(SQLModel, table=True):
     staff_id: str = Field(foreign_key="staff.staff_id", max_length=100)
     audit_date: date = Field(index=True)
     grade: str = Field(max_length=30)
+
+
+class Appraisal(SQLModel, table=True):
+    """An annual appraisal held with a worker (Coventry's scrutiny recommendation 8)."""
+
+    __table_args__ = (Index("ix_appraisal_staff_date", "staff_id", "appraisal_date"),)
+
+    appraisal_id: str = Field(primary_key=True, max_length=100)
+    staff_id: str = Field(foreign_key="staff.staff_id", max_length=100)
+    appraisal_date: date = Field(index=True)
+
+
+class StaffSurveyResult(SQLModel, table=True):
+    """How many staff answered one question of a staff survey, and how many agreed: for one
+    team, or for the whole organisation (`team_id` empty). Only counts are kept, never a
+    person's answers."""
+
+    __tablename__ = "staff_survey_result"
+
+    survey_date: date = Field(primary_key=True)
+    #: Empty for the organisation's own figure; otherwise a team in `teams.csv` (checked at
+    #: import, so no foreign key: the empty value names no team).
+    team_id: str = Field(primary_key=True, max_length=100, default="")
+    question: str = Field(primary_key=True, max_length=300)
+    responses: int
+    agree: int
 
 
 class ImportLog(SQLModel, table=True):
@@ -338,6 +368,14 @@ PART_NAMES = (
     "views",
     "audits",
     "good",
+    "timed_sessions",
+    "long_sessions",
+    "appraisal_due",
+    "appraised",
+    "new_managers",
+    "new_managers_trained",
+    "agreement_due",
+    "agreed_in_time",
 )
 
 #: Every metric's parts for each team at each month end, kept by every import in its own

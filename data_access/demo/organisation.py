@@ -73,6 +73,25 @@ CASELOAD_LEVEL = {
     "disabled_children": (15.0, 13.0),
     "care_leavers": (19.0, 17.0),
 }
+#: Session lengths in minutes, early, middle and late in the history (one in nine is each).
+SESSION_LENGTHS = (
+    (45, 60, 60, 75, 90, 90, 90, 105, 120),
+    (60, 60, 75, 90, 90, 90, 90, 105, 120),
+    (60, 75, 90, 90, 90, 90, 105, 105, 120),
+)
+#: Appraisals are recorded from a year before the history, so that the first months' "appraised
+#: in the last 12 months" is complete.
+APPRAISALS_FROM = date(2020, 11, 1)
+#: The staff survey closes on 30 June each year; team results start with the second survey.
+SURVEY_DATES = (date(2022, 6, 30), date(2023, 6, 30), date(2024, 6, 30), date(2025, 6, 30),
+                date(2026, 6, 30))  # fmt: skip
+#: Survey questions -> (share agreeing at the start, at the end of the history).
+SURVEY_QUESTIONS = {
+    "My supervision happens at least monthly": (0.48, 0.86),
+    "My supervision helps me reflect on my practice": (0.45, 0.80),
+    "The child's views and wishes are discussed in my supervision": (0.40, 0.78),
+    "I would recommend working here to a friend who is a social worker": (0.38, 0.62),
+}
 LEAVING_REASONS_PERMANENT = (
     "Resigned - moved to another local authority",
     "Resigned - moved to another local authority",
@@ -279,6 +298,11 @@ class DemoBuilder:
         self.vacancies: list[tuple[str, date, float]] = []
         self.sessions: list[tuple] = []
         self.audits: list[tuple[str, str, date, str]] = []
+        self.appraisals: list[tuple[str, str, date]] = []
+        self.survey: list[tuple[date, str, str, int, int]] = []
+        # Appraisals and the survey draw from their own stream, so that adding them left the
+        # rest of the organisation exactly as it was.
+        self.extra_rng = random.Random(seed + 1)
         self._build_structure()
 
     # --- structure and people ---
@@ -538,7 +562,9 @@ class DemoBuilder:
             return
         reflective = rng.random() < min(0.52 + 0.33 * progress + 0.06 * team.quality, 0.97)
         views = rng.random() < min(0.42 + 0.35 * progress + 0.08 * team.quality, 0.95)
-        duration = rng.choice((45, 60, 60, 75, 90, 90, 90, 105, 120))
+        # One draw whatever the period, so that the rest of the story stays as it was: longer,
+        # protected sessions (the LGA's 1.5 hours) become the norm as supervision improves.
+        duration = rng.choice(SESSION_LENGTHS[min(int(progress * 3), 2)])
         self.sessions.append(
             (
                 session_id,
@@ -570,6 +596,64 @@ class DemoBuilder:
                     (f"A{len(self.audits) + 1:05d}", worker.staff_id, audit_date, grade)
                 )
 
+    # --- appraisals and the staff survey ---
+
+    def _appraisals(self) -> None:
+        """An appraisal around each anniversary of a permanent practitioner's start, held more
+        reliably as the history goes on and in the stronger hubs."""
+        rng = self.extra_rng
+        teams = {team.team_id: team for team in self.teams}
+        for worker in self.workers:
+            if worker.role not in SUPERVISION_ELIGIBLE_ROLES:
+                continue
+            if worker.employment_type != "permanent":
+                continue
+            quality = teams[worker.team_id].quality
+            years = 1
+            while (due := add_months(worker.start_date, 12 * years)) <= HISTORY_END:
+                years += 1
+                held_on = due + timedelta(days=rng.randint(-30, 50))
+                chance = min(max(0.40 + 0.50 * _progress(due) + 0.10 * quality, 0.1), 0.97)
+                if (
+                    APPRAISALS_FROM <= held_on <= HISTORY_END
+                    and worker.in_post(held_on)
+                    and rng.random() < chance
+                ):
+                    self.appraisals.append(
+                        (f"AP{len(self.appraisals) + 1:06d}", worker.staff_id, held_on)
+                    )
+
+    def _staff_survey(self) -> None:
+        """Each June: every team's practitioners in post, about 70% answering, agreeing more
+        as the story goes on; the organisation's row is the sum of its teams'. The first survey
+        was reported for the organisation only."""
+        rng = self.extra_rng
+        for survey_date in SURVEY_DATES:
+            progress = _progress(survey_date)
+            totals = dict.fromkeys(SURVEY_QUESTIONS, (0, 0))
+            team_rows = []
+            for team in self.teams:
+                staff = sum(
+                    1
+                    for post in team.posts
+                    if post.holder is not None and post.holder.in_post(survey_date)
+                )
+                for question, (start, end) in SURVEY_QUESTIONS.items():
+                    answered = sum(rng.random() < 0.7 for _ in range(staff))
+                    if answered == 0:
+                        continue
+                    chance = min(
+                        max(start + (end - start) * progress + 0.12 * team.quality, 0.05), 0.97
+                    )
+                    agree = sum(rng.random() < chance for _ in range(answered))
+                    team_rows.append((survey_date, team.team_id, question, answered, agree))
+                    responses, agreed = totals[question]
+                    totals[question] = (responses + answered, agreed + agree)
+            for question, (responses, agreed) in totals.items():
+                self.survey.append((survey_date, "", question, responses, agreed))
+            if survey_date != SURVEY_DATES[0]:
+                self.survey.extend(team_rows)
+
     # --- output ---
 
     def build(self) -> DemoBuilder:
@@ -577,6 +661,8 @@ class DemoBuilder:
         for last in month_ends(SIMULATION_START, HISTORY_END):
             self._simulate_month(last.replace(day=1), last)
         self._supervision()
+        self._appraisals()
+        self._staff_survey()
         return self
 
     def files(self) -> dict[str, bytes]:
@@ -637,6 +723,12 @@ class DemoBuilder:
             "vacancies.csv": csv_bytes(("team_id", "as_at", "vacant_fte"), self.vacancies),
             "supervision_audits.csv": csv_bytes(
                 ("audit_id", "staff_id", "audit_date", "grade"), self.audits
+            ),
+            "appraisals.csv": csv_bytes(
+                ("appraisal_id", "staff_id", "appraisal_date"), self.appraisals
+            ),
+            "staff_survey.csv": csv_bytes(
+                ("survey_date", "team_id", "question", "responses", "agree"), self.survey
             ),
         }
 

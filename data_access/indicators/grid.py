@@ -30,6 +30,7 @@ from sqlmodel import Session
 from data_access.core.dates import add_months, month_end
 from data_access.core.models import (
     PART_NAMES,
+    Appraisal,
     CaseloadSnapshot,
     Setting,
     Staff,
@@ -53,10 +54,14 @@ from data_access.indicators.metrics import (
     sum_fte_where,
 )
 from data_access.indicators.policy import (
+    AGREEMENT_WITHIN_MONTHS,
+    APPRAISAL_INTERVAL_MONTHS,
     DEFAULT_POLICY,
     FORTNIGHTLY_INTERVAL_DAYS,
     MONTHLY_INTERVAL_DAYS,
+    NEW_MANAGER_TRAINING_MONTHS,
     SUPERVISION_ELIGIBLE_ROLES,
+    SUPERVISION_STANDARD_MINUTES,
     WEEKLY_INTERVAL_DAYS,
     Policy,
 )
@@ -77,6 +82,9 @@ def _dates_table(session: Session, days: list[date], policy: Policy):
             "d_year": add_months(day, -12),
             "d_quarter": add_months(day, -3),
             "d_training": add_months(day, -policy.supervisor_training_window_months),
+            "d_appraisal": add_months(day, -APPRAISAL_INTERVAL_MONTHS),
+            "d_agreement": add_months(day, -AGREEMENT_WITHIN_MONTHS),
+            "d_new_manager": add_months(day, -NEW_MANAGER_TRAINING_MONTHS),
             "d_weekly": day - timedelta(days=WEEKLY_INTERVAL_DAYS),
             "d_fortnightly": day - timedelta(days=FORTNIGHTLY_INTERVAL_DAYS),
             "d_monthly": day - timedelta(days=MONTHLY_INTERVAL_DAYS),
@@ -104,6 +112,16 @@ def _staff_parts(dates, scope: Scope):
         SupervisionSession.session_date <= dates.c.d,
     )
     manager = Staff.role == "team_manager"
+    appraisal_due = and_(permanent, eligible, Staff.start_date <= dates.c.d_appraisal)
+    appraised = exists().where(
+        Appraisal.staff_id == Staff.staff_id,
+        Appraisal.appraisal_date > dates.c.d_appraisal,
+        Appraisal.appraisal_date <= dates.c.d,
+    )
+    new_manager = and_(
+        manager, Staff.start_date > dates.c.d_year, Staff.start_date <= dates.c.d_new_manager
+    )
+    agreement_due = and_(eligible, Staff.start_date <= dates.c.d_agreement)
     query = (
         select(
             dates.c.d,
@@ -124,6 +142,16 @@ def _staff_parts(dates, scope: Scope):
                     Staff.supervision_training_date <= dates.c.d,
                 )
             ),
+            count_where(appraisal_due),
+            count_where(and_(appraisal_due, appraised)),
+            count_where(new_manager),
+            count_where(
+                and_(new_manager, Staff.supervision_training_date <= Staff.training_due_date)
+            ),
+            count_where(agreement_due),
+            count_where(
+                and_(agreement_due, Staff.supervision_agreement_date <= Staff.agreement_due_date)
+            ),
         )
         .select_from(dates)
         .join(Staff, in_post(dates.c.d))
@@ -131,7 +159,8 @@ def _staff_parts(dates, scope: Scope):
     )
     names = (
         "headcount", "permanent_fte", "agency_fte", "permanent_count", "permanent_stayed",
-        "eligible", "in_date", "agreed", "managers", "trained",
+        "eligible", "in_date", "agreed", "managers", "trained", "appraisal_due", "appraised",
+        "new_managers", "new_managers_trained", "agreement_due", "agreed_in_time",
     )  # fmt: skip
     return _scoped(query, scope), names
 
@@ -205,6 +234,8 @@ def _session_parts(dates, scope: Scope):
             func.count(),
             count_where(SupervisionSession.reflective.is_(True)),
             count_where(SupervisionSession.childs_views_recorded.is_(True)),
+            count_where(SupervisionSession.duration_minutes.is_not(None)),
+            count_where(SupervisionSession.duration_minutes >= SUPERVISION_STANDARD_MINUTES),
         )
         .select_from(dates)
         .join(
@@ -218,7 +249,7 @@ def _session_parts(dates, scope: Scope):
         .join(Staff, Staff.staff_id == SupervisionSession.staff_id)
         .group_by(dates.c.d, Staff.team_id)
     )
-    return _scoped(query, scope), ("held", "reflective", "views")
+    return _scoped(query, scope), ("held", "reflective", "views", "timed_sessions", "long_sessions")
 
 
 def _audit_parts(dates, scope: Scope):
@@ -413,6 +444,10 @@ PARTS_OF: dict[str, tuple[str, ...]] = {
     "reflective_share": ("reflective", "held"),
     "childs_views_share": ("views", "held"),
     "audit_good_or_better_share": ("good", "audits"),
+    "supervision_duration_standard_share": ("long_sessions", "timed_sessions"),
+    "appraisal_share": ("appraised", "appraisal_due"),
+    "new_manager_training_share": ("new_managers_trained", "new_managers"),
+    "agreement_within_3_months_share": ("agreed_in_time", "agreement_due"),
 }
 
 
@@ -431,29 +466,13 @@ def metric_from_parts(name: str, parts: Parts) -> MetricValue:
         return round_one_decimal(p["permanent_fte"])
     if name == "agency_rate_fte":
         return percentage(p["agency_fte"], p["agency_fte"] + p["permanent_fte"])
-    if name == "turnover_rate_fte":
-        return percentage(p["leavers_fte"], p["permanent_fte"])
     if name == "vacancy_rate_fte":
         return percentage(p["vacant_fte"], p["vacant_fte"] + p["permanent_fte"])
-    if name == "stability_index":
-        return percentage(p["permanent_stayed"], p["permanent_count"])
     if name == "caseload_average":
         return round_one_decimal(p["cases"] / p["holders_fte"]) if p["holders_fte"] else None
-    if name == "caseload_over_threshold_share":
-        return percentage(p["over"], p["holders"])
-    if name == "supervision_coverage":
-        return percentage(p["in_date"], p["eligible"])
-    if name == "supervision_agreement_share":
-        return percentage(p["agreed"], p["eligible"])
-    if name == "supervisor_training_share":
-        return percentage(p["trained"], p["managers"])
-    if name == "reflective_share":
-        return percentage(p["reflective"], p["held"])
-    if name == "childs_views_share":
-        return percentage(p["views"], p["held"])
-    if name == "audit_good_or_better_share":
-        return percentage(p["good"], p["audits"])
-    raise KeyError(name)
+    # Every other metric is a plain share: its first part over its second, x 100.
+    numerator, denominator = PARTS_OF[name]
+    return percentage(p[numerator], p[denominator])
 
 
 def compute_metrics(

@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from data_access.core.dates import add_months
 from data_access.core.models import (
+    Appraisal,
     CaseloadSnapshot,
     Staff,
     SupervisionAudit,
@@ -35,10 +36,14 @@ from data_access.core.models import (
 )
 from data_access.core.scope import WHOLE_ORGANISATION, Scope
 from data_access.indicators.policy import (
+    AGREEMENT_WITHIN_MONTHS,
+    APPRAISAL_INTERVAL_MONTHS,
     DEFAULT_POLICY,
     FORTNIGHTLY_INTERVAL_DAYS,
     MONTHLY_INTERVAL_DAYS,
+    NEW_MANAGER_TRAINING_MONTHS,
     SUPERVISION_ELIGIBLE_ROLES,
+    SUPERVISION_STANDARD_MINUTES,
     WEEKLY_INTERVAL_DAYS,
     Policy,
 )
@@ -370,14 +375,18 @@ def supervisor_training_share(
     return percentage(recent, managers)
 
 
-def _recent_session_totals(session: Session, as_at: date, scope: Scope) -> tuple[int, int, int]:
-    """(held sessions, reflective, with child's views) of in-scope supervisees in
-    (D - 3 months, D]."""
+def _recent_session_totals(
+    session: Session, as_at: date, scope: Scope
+) -> tuple[int, int, int, int, int]:
+    """(held sessions, reflective, with child's views, with a duration, lasting the standard)
+    of in-scope supervisees in (D - 3 months, D]."""
     query = (
         select(
             func.count(),
             count_where(SupervisionSession.reflective.is_(True)),
             count_where(SupervisionSession.childs_views_recorded.is_(True)),
+            count_where(SupervisionSession.duration_minutes.is_not(None)),
+            count_where(SupervisionSession.duration_minutes >= SUPERVISION_STANDARD_MINUTES),
         )
         .select_from(SupervisionSession)
         .join(Staff, Staff.staff_id == SupervisionSession.staff_id)
@@ -388,22 +397,93 @@ def _recent_session_totals(session: Session, as_at: date, scope: Scope) -> tuple
             *where_staff(None, scope),
         )
     )
-    held, reflective, views = session.execute(query).one()
-    return int(held), int(reflective), int(views)
+    held, reflective, views, timed, long_enough = session.execute(query).one()
+    return int(held), int(reflective), int(views), int(timed), int(long_enough)
 
 
 def reflective_share(session: Session, as_at: date, scope: Scope, policy: Policy) -> float | None:
     """Of the held sessions of in-scope supervisees dated in (D - 3 months, D], the share
     marked reflective, x 100."""
-    held, reflective, _ = _recent_session_totals(session, as_at, scope)
+    held, reflective, *_ = _recent_session_totals(session, as_at, scope)
     return percentage(reflective, held)
 
 
 def childs_views_share(session: Session, as_at: date, scope: Scope, policy: Policy) -> float | None:
     """Of the held sessions of in-scope supervisees dated in (D - 3 months, D], the share with
     the child's views recorded, x 100."""
-    held, _, views = _recent_session_totals(session, as_at, scope)
+    held, _, views, *_ = _recent_session_totals(session, as_at, scope)
     return percentage(views, held)
+
+
+def supervision_duration_standard_share(
+    session: Session, as_at: date, scope: Scope, policy: Policy
+) -> float | None:
+    """Of the held sessions of in-scope supervisees dated in (D - 3 months, D] with a
+    duration_minutes, the share lasting at least 90 minutes (the LGA standard of 1.5 hours of
+    supervision), x 100. Sessions with no duration are left out of both parts."""
+    *_, timed, long_enough = _recent_session_totals(session, as_at, scope)
+    return percentage(long_enough, timed)
+
+
+def appraisal_share(session: Session, as_at: date, scope: Scope, policy: Policy) -> float | None:
+    """Of the permanent eligible workers in post at D whose start_date is on or before
+    D - 12 months, the share with an appraisal dated in (D - 12 months, D], x 100."""
+    year_before = add_months(as_at, -APPRAISAL_INTERVAL_MONTHS)
+    appraised = (
+        select(Appraisal.appraisal_id)
+        .where(
+            Appraisal.staff_id == Staff.staff_id,
+            Appraisal.appraisal_date > year_before,
+            Appraisal.appraisal_date <= as_at,
+        )
+        .exists()
+    )
+    query = select(func.count(), count_where(appraised)).where(
+        *where_staff(
+            as_at, scope, _permanent(), eligible_for_supervision(), Staff.start_date <= year_before
+        )
+    )
+    due, done = session.execute(query).one()
+    return percentage(done, due)
+
+
+def new_manager_training_share(
+    session: Session, as_at: date, scope: Scope, policy: Policy
+) -> float | None:
+    """Of the team managers in post at D whose start_date is in (D - 12 months, D - 6 months],
+    the share whose supervision_training_date is on or before start_date + 6 months, x 100."""
+    query = select(
+        func.count(), count_where(Staff.supervision_training_date <= Staff.training_due_date)
+    ).where(
+        *where_staff(
+            as_at,
+            scope,
+            Staff.role == "team_manager",
+            Staff.start_date > add_months(as_at, -12),
+            Staff.start_date <= add_months(as_at, -NEW_MANAGER_TRAINING_MONTHS),
+        )
+    )
+    new_managers, trained = session.execute(query).one()
+    return percentage(trained, new_managers)
+
+
+def agreement_within_3_months_share(
+    session: Session, as_at: date, scope: Scope, policy: Policy
+) -> float | None:
+    """Of the eligible workers in post at D whose start_date is on or before D - 3 months, the
+    share whose supervision_agreement_date is on or before start_date + 3 months, x 100."""
+    query = select(
+        func.count(), count_where(Staff.supervision_agreement_date <= Staff.agreement_due_date)
+    ).where(
+        *where_staff(
+            as_at,
+            scope,
+            eligible_for_supervision(),
+            Staff.start_date <= add_months(as_at, -AGREEMENT_WITHIN_MONTHS),
+        )
+    )
+    due, in_time = session.execute(query).one()
+    return percentage(in_time, due)
 
 
 def audit_good_or_better_share(
@@ -435,12 +515,15 @@ MetricFunction = Callable[[Session, date, Scope, Policy], MetricValue]
 
 @dataclass(frozen=True)
 class Metric:
-    """A metric as the dashboard shows it: its name, label, unit and definition."""
+    """A metric as the dashboard shows it: its name, label, unit, what it means in plain
+    words, and its exact definition."""
 
     name: str
     label: str
     unit: str  # "count", "fte", "%" or "cases"
     compute: MetricFunction
+    #: One plain-English sentence for a director; the exact rule is `definition`.
+    summary: str
 
     @property
     def definition(self) -> str:
@@ -451,39 +534,140 @@ class Metric:
 METRICS: dict[str, Metric] = {
     metric.name: metric
     for metric in (
-        Metric("headcount", "Headcount in post", "count", headcount),
-        Metric("fte_in_post", "Permanent FTE in post", "fte", fte_in_post),
-        Metric("agency_rate_fte", "Agency rate (FTE)", "%", agency_rate_fte),
-        Metric("turnover_rate_fte", "Turnover, last 12 months (FTE)", "%", turnover_rate_fte),
-        Metric("vacancy_rate_fte", "Vacancy rate (FTE)", "%", vacancy_rate_fte),
-        Metric("stability_index", "Stability index", "%", stability_index),
-        Metric("caseload_average", "Average caseload", "cases", caseload_average),
+        Metric(
+            "headcount",
+            "Headcount in post",
+            "count",
+            headcount,
+            "How many people work here on the date, in any role, employed or agency.",
+        ),
+        Metric(
+            "fte_in_post",
+            "Permanent FTE in post",
+            "fte",
+            fte_in_post,
+            "How many full-time posts the council's own (not agency) staff fill.",
+        ),
+        Metric(
+            "agency_rate_fte",
+            "Agency rate (FTE)",
+            "%",
+            agency_rate_fte,
+            "Of all the working time in post, the share that agency workers provide.",
+        ),
+        Metric(
+            "turnover_rate_fte",
+            "Turnover, last 12 months (FTE)",
+            "%",
+            turnover_rate_fte,
+            "How much of the permanent workforce left in the past year, against its size now.",
+        ),
+        Metric(
+            "vacancy_rate_fte",
+            "Vacancy rate (FTE)",
+            "%",
+            vacancy_rate_fte,
+            "Of all permanent posts, the share not filled by a permanent worker.",
+        ),
+        Metric(
+            "stability_index",
+            "Stability index",
+            "%",
+            stability_index,
+            "Of today's permanent staff, the share who were already here a year ago.",
+        ),
+        Metric(
+            "caseload_average",
+            "Average caseload",
+            "cases",
+            caseload_average,
+            "The average number of open cases a full-time case-holding worker holds.",
+        ),
         Metric(
             "caseload_over_threshold_share",
             "Case holders over threshold",
             "%",
             caseload_over_threshold_share,
+            "Of the workers holding cases, the share holding more than the limit for their team "
+            "(a lower limit for newly qualified workers).",
         ),
-        Metric("supervision_coverage", "Supervision in date", "%", supervision_coverage),
+        Metric(
+            "supervision_coverage",
+            "Supervision in date",
+            "%",
+            supervision_coverage,
+            "Of the social workers, the share supervised recently enough: within a month, or "
+            "more often in their first year after qualifying.",
+        ),
         Metric(
             "supervision_agreement_share",
             "Supervision agreements in place",
             "%",
             supervision_agreement_share,
+            "Of the social workers, the share with a supervision agreement in place.",
+        ),
+        Metric(
+            "agreement_within_3_months_share",
+            "Agreements made within 3 months of starting",
+            "%",
+            agreement_within_3_months_share,
+            "Of the social workers here three months or more, the share whose supervision "
+            "agreement was made within three months of starting.",
         ),
         Metric(
             "supervisor_training_share",
             "Managers with recent supervision training",
             "%",
             supervisor_training_share,
+            "Of the team managers, the share trained in supervision in the past two years.",
         ),
-        Metric("reflective_share", "Reflective supervision", "%", reflective_share),
-        Metric("childs_views_share", "Child's views recorded", "%", childs_views_share),
+        Metric(
+            "new_manager_training_share",
+            "New managers trained within 6 months",
+            "%",
+            new_manager_training_share,
+            "Of the team managers who started six to twelve months ago, the share trained in "
+            "supervision within six months of starting.",
+        ),
+        Metric(
+            "reflective_share",
+            "Reflective supervision",
+            "%",
+            reflective_share,
+            "Of the supervision sessions in the past three months, the share recorded as "
+            "reflective.",
+        ),
+        Metric(
+            "childs_views_share",
+            "Child's views recorded",
+            "%",
+            childs_views_share,
+            "Of the supervision sessions in the past three months, the share that recorded the "
+            "child's views.",
+        ),
+        Metric(
+            "supervision_duration_standard_share",
+            "Sessions of 1.5 hours or more",
+            "%",
+            supervision_duration_standard_share,
+            "Of the supervision sessions in the past three months, the share lasting at least "
+            "an hour and a half.",
+        ),
         Metric(
             "audit_good_or_better_share",
             "Audits good or outstanding",
             "%",
             audit_good_or_better_share,
+            "Of the supervision records audited in the past year, the share graded good or "
+            "outstanding.",
+        ),
+        Metric(
+            "appraisal_share",
+            "Annual appraisals up to date",
+            "%",
+            appraisal_share,
+            "Of the permanent social workers here a year or more, the share appraised in the "
+            "past year.",
         ),
     )
 }

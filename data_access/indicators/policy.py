@@ -42,6 +42,31 @@ FORTNIGHTLY_INTERVAL_DAYS = 14
 MONTHLY_INTERVAL_DAYS = 31
 #: "Due soon": in date now, but not in date this many days from now with no further session.
 DUE_SOON_DAYS = 7
+#: The LGA standard: at least 1.5 hours of uninterrupted supervision a session.
+SUPERVISION_STANDARD_MINUTES = 90
+#: Coventry's scrutiny recommendations: a supervision agreement for every member of staff
+#: within 3 months of starting (rec 6), supervision training for a new team manager within 6
+#: months of starting (rec 3), and an appraisal every year alongside supervision (rec 8).
+AGREEMENT_WITHIN_MONTHS = 3
+NEW_MANAGER_TRAINING_MONTHS = 6
+APPRAISAL_INTERVAL_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class StartDeadlines:
+    """The dates by which a new starter's supervision agreement, and a new team manager's
+    supervision training, are due (each inclusive): stored on the staff row at import, for
+    the same reason as `AsyePhases`."""
+
+    agreement_due: date
+    training_due: date
+
+
+def start_deadlines(start: date) -> StartDeadlines:
+    """Start + AGREEMENT_WITHIN_MONTHS months and start + NEW_MANAGER_TRAINING_MONTHS months."""
+    return StartDeadlines(
+        add_months(start, AGREEMENT_WITHIN_MONTHS), add_months(start, NEW_MANAGER_TRAINING_MONTHS)
+    )
 
 
 @dataclass(frozen=True)
@@ -128,6 +153,13 @@ def _default_targets() -> dict[str, Target]:
         # Coventry: every worker to have a supervision agreement.
         "supervision_agreement_share": Target(95.0, "higher", 5.0),
         "supervisor_training_share": Target(90.0, "higher", 10.0),
+        # Coventry's scrutiny recommendations 3, 6 and 8: every new manager trained within 6
+        # months, every worker's agreement within 3 months, an appraisal every year.
+        "new_manager_training_share": Target(100.0, "higher", 10.0),
+        "agreement_within_3_months_share": Target(95.0, "higher", 5.0),
+        "appraisal_share": Target(95.0, "higher", 10.0),
+        # The LGA standard asks for at least 1.5 hours a session.
+        "supervision_duration_standard_share": Target(80.0, "higher", 10.0),
         "reflective_share": Target(80.0, "higher", 10.0),
         # Coventry's 2015 starting point was 42%.
         "childs_views_share": Target(75.0, "higher", 10.0),

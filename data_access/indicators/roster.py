@@ -40,6 +40,7 @@ from data_access.indicators.policy import (
     asye_phases,
     required_interval_days,
 )
+from data_access.indicators.policy import over_limit as _over_limit
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,11 @@ class WorkerRow:
     next_due: date | None
     status: str  # "in date", "due within 7 days", "overdue" or "not required"
     agreement_date: date | None
+
+    @property
+    def over_limit(self) -> bool:
+        """Holding more open cases than their own limit (see policy.over_limit)."""
+        return _over_limit(self.open_cases, self.caseload_limit)
 
 
 def _asye_stage(start: date | None, day: date) -> str:

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from data_access.core.db import SQLITE_BUSY_TIMEOUT_MS, allow_long_statements, session_scope
 from data_access.core.models import (
+    Appraisal,
     Area,
     CaseloadSnapshot,
     Hub,
@@ -29,10 +30,17 @@ from data_access.core.models import (
     SupervisionSession,
 )
 from data_access.core.problems import Problem
-from data_access.indicators.policy import asye_phases
+from data_access.indicators.policy import asye_phases, start_deadlines
 from data_access.indicators.stored_parts import refresh_stored_parts
 from data_access.ingest.history import log_import
-from data_access.ingest.specs import FILE_SPECS, SPECS_BY_NAME, STAFF, TEAMS, FileSpec
+from data_access.ingest.specs import (
+    FILE_SPECS,
+    SPECS_BY_NAME,
+    STAFF,
+    STAFF_SURVEY,
+    TEAMS,
+    FileSpec,
+)
 from data_access.ingest.validation import _CHUNK, ParsedFile, ProblemList, Validation, validate
 
 logger = logging.getLogger(__name__)
@@ -148,6 +156,10 @@ def _staff_record(values: dict[str, Any]) -> dict[str, Any]:
     record["asye_weekly_until"] = phases.weekly_until if phases else None
     record["asye_fortnightly_until"] = phases.fortnightly_until if phases else None
     record["asye_end_date"] = phases.ends if phases else None
+    start: date | None = values["start_date"]
+    deadlines = start_deadlines(start) if start else None
+    record["agreement_due_date"] = deadlines.agreement_due if deadlines else None
+    record["training_due_date"] = deadlines.training_due if deadlines else None
     return record
 
 
@@ -165,6 +177,9 @@ def _records(parsed: ParsedFile, hub_ids: dict[str, int]) -> list[dict[str, Any]
         ]
     if spec is STAFF:
         return [_staff_record(row.values) for row in parsed.rows]
+    if spec is STAFF_SURVEY:
+        # A blank team_id is the organisation's own figure, stored as "" (part of the key).
+        return [{**row.values, "team_id": row.values["team_id"] or ""} for row in parsed.rows]
     return [dict(row.values) for row in parsed.rows]
 
 
@@ -233,6 +248,7 @@ def _earliest_change(
             (SupervisionSession.session_date, SupervisionSession.staff_id),
             (CaseloadSnapshot.snapshot_date, CaseloadSnapshot.staff_id),
             (SupervisionAudit.audit_date, SupervisionAudit.staff_id),
+            (Appraisal.appraisal_date, Appraisal.staff_id),
         ):
             for start in range(0, len(ids), _CHUNK):
                 chunk = ids[start : start + _CHUNK]
@@ -280,7 +296,11 @@ def finish_load(
     """After the rows of an import: planner statistics, the stored parts, the log entry."""
     _refresh_statistics(session, [SPECS_BY_NAME[count.file] for count in counts])
     if refresh_parts:
-        changes = [count.changed_from for count in counts if count.changed_from is not None]
+        changes = [
+            count.changed_from
+            for count in counts
+            if count.changed_from is not None and SPECS_BY_NAME[count.file].in_metrics
+        ]
         refresh_stored_parts(session, min(changes) if changes else None)
     log_import(
         session,

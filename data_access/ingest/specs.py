@@ -14,10 +14,12 @@ from data_access.core.models import (
     EMPLOYMENT_TYPES,
     ROLES,
     SESSION_STATUSES,
+    Appraisal,
     Area,
     CaseloadSnapshot,
     Hub,
     Staff,
+    StaffSurveyResult,
     SupervisionAudit,
     SupervisionSession,
     Team,
@@ -57,6 +59,8 @@ class FileSpec:
     key: tuple[str, ...]
     #: The date column that says which period a file covers (None for teams.csv).
     period: str | None = None
+    #: Whether any metric reads the file's rows (a change then refreshes the stored parts).
+    in_metrics: bool = True
 
     def column(self, name: str) -> ColumnSpec:
         return next(column for column in self.columns if column.name == name)
@@ -169,9 +173,46 @@ AUDITS = FileSpec(
     "audit_date",
 )
 
+APPRAISALS = FileSpec(
+    "appraisals.csv",
+    Appraisal,
+    (
+        ColumnSpec("appraisal_id"),
+        ColumnSpec("staff_id"),
+        ColumnSpec("appraisal_date", parse_date),
+    ),
+    ("appraisal_id",),
+    "appraisal_date",
+)
+
+STAFF_SURVEY = FileSpec(
+    "staff_survey.csv",
+    StaffSurveyResult,
+    (
+        ColumnSpec("survey_date", parse_date),
+        # Blank: the organisation's own figure (see _check_survey and importer._records).
+        ColumnSpec("team_id", value_required=False),
+        ColumnSpec("question"),
+        ColumnSpec("responses", whole_number_range(1, 1_000_000)),
+        ColumnSpec("agree", whole_number_range(0, 1_000_000)),
+    ),
+    ("survey_date", "team_id", "question"),
+    "survey_date",
+    in_metrics=False,
+)
+
 #: In load order: every file refers only to files before it.
 
-FILE_SPECS: tuple[FileSpec, ...] = (TEAMS, STAFF, SESSIONS, CASELOADS, VACANCIES, AUDITS)
+FILE_SPECS: tuple[FileSpec, ...] = (
+    TEAMS,
+    STAFF,
+    SESSIONS,
+    CASELOADS,
+    VACANCIES,
+    AUDITS,
+    APPRAISALS,
+    STAFF_SURVEY,
+)
 
 SPECS_BY_NAME = {spec.name: spec for spec in FILE_SPECS}
 
@@ -184,6 +225,8 @@ REFERENCES: dict[tuple[str, str], FileSpec] = {
     ("caseloads.csv", "staff_id"): STAFF,
     ("vacancies.csv", "team_id"): TEAMS,
     ("supervision_audits.csv", "staff_id"): STAFF,
+    ("appraisals.csv", "staff_id"): STAFF,
+    ("staff_survey.csv", "team_id"): TEAMS,
 }
 
 

@@ -60,6 +60,14 @@ EXAMPLE_ROWS: dict[str, list[list[str]]] = {
         ["A0001", "S0001", "2025-09-25", "good"],
         ["A0002", "S0001", "2025-06-20", "requires improvement"],
     ],
+    "appraisals.csv": [
+        ["AP0001", "S0002", "2025-04-10"],
+        ["AP0002", "S0002", "2024-04-15"],
+    ],
+    "staff_survey.csv": [
+        ["2025-06-30", "", "My supervision helps me reflect on my practice", "412", "301"],
+        ["2025-06-30", "T101", "My supervision helps me reflect on my practice", "14", "11"],
+    ],
 }
 
 

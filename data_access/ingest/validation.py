@@ -25,6 +25,7 @@ from data_access.ingest.specs import (
     REFERENCES,
     SESSIONS,
     STAFF,
+    STAFF_SURVEY,
     TEAMS,
     FileSpec,
     recognise,
@@ -241,12 +242,15 @@ def _check_duplicate_keys(
     keys are checked across the chunks of one file."""
     first_seen = {} if first_seen is None else first_seen
     key = parsed.spec.key
+    # A blank key part is already a problem, unless the column may be blank (a staff survey's
+    # organisation-wide row), when blank is a value like any other.
+    required = [parsed.spec.column(column).value_required for column in key]
     for row in parsed.rows:
         value = tuple(row.values[column] for column in key)
-        if any(part is None for part in value):
+        if any(part is None and must for part, must in zip(value, required, strict=True)):
             continue
         if value in first_seen:
-            shown = ", ".join(str(part) for part in value)
+            shown = ", ".join("" if part is None else str(part) for part in value)
             validation.problems.append(
                 parsed.problem(
                     row.line,
@@ -283,6 +287,19 @@ def _check_session(parsed: ParsedFile, row: ParsedRow, validation: Validation) -
                     "a value is required for a held session; found blank",
                 )
             )
+
+
+def _check_survey(parsed: ParsedFile, row: ParsedRow, validation: Validation) -> None:
+    responses, agree = row.values["responses"], row.values["agree"]
+    if responses is not None and agree is not None and agree > responses:
+        validation.problems.append(
+            parsed.problem(
+                row.line,
+                "agree",
+                f"agree ({agree:,}) cannot be more than responses ({responses:,})",
+                str(agree),
+            )
+        )
 
 
 def _check_hubs(parsed: ParsedFile, session: Session, validation: Validation) -> None:
@@ -376,6 +393,7 @@ def _check_references(
 _ROW_CHECKS: dict[str, Callable[[ParsedFile, ParsedRow, Validation], None]] = {
     STAFF.name: _check_staff,
     SESSIONS.name: _check_session,
+    STAFF_SURVEY.name: _check_survey,
 }
 
 

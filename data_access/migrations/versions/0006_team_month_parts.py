@@ -10,7 +10,13 @@ at the dashboard's start) fills it from the tables already loaded, and every imp
 from alembic import op
 import sqlalchemy as sa
 
-from data_access.core.models import PART_NAMES
+# The parts as they were at this revision (later revisions add columns): frozen here so that
+# this migration always creates the same tables.
+PART_NAMES = (
+    "headcount", "permanent_fte", "agency_fte", "permanent_count", "permanent_stayed",
+    "eligible", "in_date", "agreed", "managers", "trained", "leavers_fte", "vacant_fte",
+    "holders", "cases", "holders_fte", "over", "held", "reflective", "views", "audits", "good",
+)
 
 
 revision = '0006'
