@@ -244,7 +244,9 @@ for cell, (name, indicator) in zip(
     grid(len(BENCHMARK_INDICATORS), 2), BENCHMARK_INDICATORS.items(), strict=True
 ):
     data = trend[trend["indicator"] == name] if not trend.empty else trend
-    drawn = data.dropna(subset=["value"]) if not data.empty else data
+    # Years with no published number stay in, as nulls: the line breaks there rather than
+    # drawing straight across a suppressed year.
+    drawn = data.drop(columns=["text"]) if not data.empty else data
     chart = (
         chart_specs.benchmark_trend(
             drawn,
@@ -252,7 +254,7 @@ for cell, (name, indicator) in zip(
             label=indicator.label,
             series_order=[series_names[key] for key in SERIES_ORDER],
         )
-        if not drawn.empty
+        if not drawn.empty and drawn["value"].notna().any()
         else None
     )
     table = pd.DataFrame()
@@ -270,10 +272,12 @@ for cell, (name, indicator) in zip(
     with cell:
         chart_block(
             indicator.label,
-            f"{indicator.definition} Gaps are years with no published number (see the table).",
+            "Our published figure each year beside England, our region and our statistical "
+            "neighbours. A break in a line is a year with no published number (see the table).",
             chart,
             table,
-            height=300,
+            how=indicator.definition,
+            height=370,
             empty_message="No published figures for this indicator.",
         )
 
@@ -317,11 +321,12 @@ ranked_chart = (
 ranked_table = ranked_frame.drop(columns=["value"]) if not ranked_frame.empty else ranked_frame
 chart_block(
     f"{ranked_indicator.label}: every authority, {year}",
-    f"Each bar is an authority, lowest (rank 1) to highest; ours is marked and named, and the "
-    f"dashed line is England. Authorities with no published number are listed at the end of "
-    f"the table. {ranked_indicator.definition}",
+    "Each bar is an authority, lowest (rank 1) to highest; ours is marked and named, and the "
+    "dashed line is England. Authorities with no published number are listed at the end of "
+    "the table.",
     ranked_chart,
     ranked_table,
+    how=ranked_indicator.definition,
     height=340,
 )
 

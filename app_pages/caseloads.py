@@ -56,13 +56,14 @@ with left:
     target = policy.targets[metric.name].value
     chart_block(
         metric.label,
-        metric.definition,
+        f"{metric.summary} The dashed line is the target.",
         chart_specs.trend(
             data, y_title="cases per FTE", percent=False, rules=[(target, f"target {target:g}")]
         )
         if not data.empty
         else None,
         table_of(data, "Cases per case-holding FTE"),
+        metrics=(metric.name,),
     )
 with right:
     metric = METRICS["caseload_over_threshold_share"]
@@ -70,13 +71,14 @@ with right:
     target = policy.targets[metric.name].value
     chart_block(
         metric.label,
-        metric.definition,
+        f"{metric.summary} The dashed line is the target.",
         chart_specs.trend(
             data, y_title="% of case holders", y_max=50, rules=[(target, f"target {target:g}%")]
         )
         if not data.empty
         else None,
         table_of(data, "% of case holders over their limit"),
+        metrics=(metric.name,),
     )
 
 snapshot, counts = queries.caseload_distribution(as_at, scope)
@@ -89,10 +91,13 @@ distribution = pd.DataFrame(
 threshold = policy.caseload_thresholds["safeguarding"]
 chart_block(
     f"Caseloads at the latest snapshot ({fmt.uk_date(snapshot)})",
-    "Case holders (workers with at least one open case) by number of open cases at the "
-    "snapshot used for the chosen date; the dashed line is the default threshold.",
+    "How many cases each case-holding worker has at the latest count; the dashed line is the "
+    "usual limit.",
     chart_specs.caseload_distribution(distribution, threshold) if not distribution.empty else None,
     distribution,
+    how="Case holders (open_cases > 0) at the latest snapshot_date on or before the chosen "
+    f"date, counted by open cases. The dashed line is the default threshold ({threshold:g}); "
+    "each worker's own limit depends on their team type and ASYE.",
 )
 
 left, right = st.columns(2)
@@ -114,11 +119,12 @@ with left:
     chart_block(
         "Share over threshold by team",
         teams_shown_note(len(shown_rows), matching, search, "with the highest share")
-        + METRICS["caseload_over_threshold_share"].definition,
+        + "Each team's share of its case holders with more cases than their limit.",
         chart_specs.over_threshold_by_team(teams.dropna(subset=["% over threshold"]))
         if not teams.empty and teams["% over threshold"].notna().any()
         else None,
         teams,
+        metrics=("caseload_over_threshold_share",),
         height=max(330, 20 * len(teams) + 90),
     )
     suppressed_note(ranked.suppressed, "case holders")
@@ -145,13 +151,15 @@ with right:
             "whose most stretched ASYE worker (open cases against their protected limit) is "
             "highest",
         )
-        + "Each dot is one worker in their assessed and supported year in employment, at the "
-        "latest snapshot, against their protected limit (the threshold x "
-        f"{policy.asye_caseload_factor:g}). Names are on the Team page.",
+        + "Each dot is a newly qualified social worker, in their first (assessed and supported) "
+        "year, against the lower caseload they are protected to. Names are on the Team page.",
         chart_specs.asye_caseloads(asye, policy.caseload_limit("safeguarding", in_asye=True))
         if not asye.empty
         else None,
         asye,
+        how="Workers in their ASYE (asye_start_date <= S < asye_start_date + 12 months) holding "
+        "cases at the latest snapshot S, with their open cases and protected limit: their team's "
+        f"threshold x {policy.asye_caseload_factor:g}.",
         height=max(330, 24 * asye["Team"].nunique() + 90) if not asye.empty else 330,
         empty_message="No worker in their ASYE holds cases in this scope at this snapshot.",
     )

@@ -50,7 +50,7 @@ for cell, name in zip(grid(len(INDICATORS), 2), INDICATORS, strict=True):
     with cell:
         chart_block(
             metric.label,
-            metric.definition,
+            f"{metric.summary} The dashed line is the target." if target else metric.summary,
             chart_specs.trend(
                 data,
                 y_title="%",
@@ -60,6 +60,7 @@ for cell, name in zip(grid(len(INDICATORS), 2), INDICATORS, strict=True):
             if not data.empty
             else None,
             table,
+            metrics=(name,),
         )
 
 movements = pd.DataFrame(
@@ -80,10 +81,12 @@ long["signed"] = long["value"].where(long["movement"] == "Starters", -long["valu
 movement_table = movements.assign(month=movements["month"].map(lambda d: d.strftime("%m/%Y")))
 chart_block(
     "Starters and leavers each month",
-    "Workers whose start_date (starters) or end_date (leavers) falls in the month, by "
-    "contract. Headcount, all roles.",
+    "People who joined (above the line) and left (below it) each month, employed and agency, "
+    "in every role.",
     chart_specs.movements(long),
     movement_table.rename(columns={"month": "Month", "employment_type": "Contract"}),
+    how="Starters: workers whose start_date falls in the calendar month; leavers: whose "
+    "end_date does. Counted by head, by employment_type.",
 )
 
 left, right = st.columns(2)
@@ -96,10 +99,11 @@ with left:
     )
     chart_block(
         "Why permanent staff left, last 12 months",
-        "Permanent workers whose end_date is in the 12 months to the chosen date, by the "
-        "leaving reason recorded (the leavers counted in turnover).",
+        "Why the permanent staff who left in the past year went, as their leaving was recorded.",
         chart_specs.leaving_reasons(reasons) if not reasons.empty else None,
         reasons,
+        how="Permanent workers whose end_date is in (D - 12 months, D], by leaving_reason "
+        '("Not recorded" when blank): the leavers counted in turnover.',
         height=max(200, 32 * len(reasons) + 80),
         empty_message="No permanent worker left in the 12 months to this date.",
     )
@@ -112,9 +116,11 @@ with right:
     )
     chart_block(
         "Length of service of those in post",
-        "Workers in post at the chosen date, by time since their start_date, and contract.",
+        "How long the people here now have been with us, employed and agency.",
         chart_specs.service_bands(bands, SERVICE_BANDS) if bands["Workers"].sum() > 0 else None,
         bands,
+        how="Workers in post at D by time since start_date; each band includes its upper bound "
+        "(a start exactly 12 months before D is in 1 to 2 years).",
     )
 
 units = queries.compare(as_at, scope, INDICATORS, policy, current_grant())

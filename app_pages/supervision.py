@@ -3,12 +3,15 @@ child's views recorded?"""
 
 from __future__ import annotations
 
+import inspect
+
 import pandas as pd
 import streamlit as st
 
 from data_access.core.models import AUDIT_GRADES
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import CHILDS_VIEWS_BASELINE
+from data_access.indicators.survey import SURVEY_MIN_RESPONSES, survey_agreement_share
 from ui import chart_specs, queries
 from ui import format as fmt
 from ui.auth import current_grant
@@ -35,7 +38,7 @@ tiles = st.columns(4)
 tiles[0].metric(
     "Supervision in date",
     f"{counts.in_date} of {counts.eligible}",
-    help=METRICS["supervision_coverage"].definition,
+    help=METRICS["supervision_coverage"].summary,
     border=True,
 )
 tiles[1].metric(
@@ -75,25 +78,48 @@ def as_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns={"month": "Month"})
 
 
-coverage = trend(("supervision_coverage",))
-target = queries.policy().targets["supervision_coverage"].value
-chart_block(
-    "Supervision in date",
-    METRICS["supervision_coverage"].definition,
-    chart_specs.trend(coverage, y_title="% in date", rules=[(target, f"target {target:g}%")])
-    if not coverage.empty
-    else None,
-    as_table(coverage) if not coverage.empty else coverage,
-)
+policy = queries.policy()
+
+
+def target_rules(*names: str) -> list[tuple[float, str]]:
+    """The dashed target lines of the named metrics (one line where they share a target)."""
+    values = sorted({policy.targets[name].value for name in names if name in policy.targets})
+    return [(value, f"target {value:g}%") for value in values]
+
+
+def metric_chart(title: str, names: tuple[str, ...], *, note: str = "", y_title: str = "%"):
+    """A trend of one or more metrics with their targets, explained in plain words."""
+    data = trend(names)
+    summary = " ".join(METRICS[name].summary for name in names)
+    chart_block(
+        title,
+        f"{summary} {note}".strip() + " The dashed line is the target.",
+        chart_specs.trend(data, y_title=y_title, rules=target_rules(*names))
+        if not data.empty
+        else None,
+        as_table(data) if not data.empty else data,
+        metrics=names,
+    )
+
+
+metric_chart("Supervision in date", ("supervision_coverage",), y_title="% in date")
 
 search = team_search("heat-search", "those lowest in the latest month")
 ranked = queries.weakest_coverage(as_at, 12, scope, current_grant(), search)
 shown_rows, matching = ranked.rows, ranked.matching
+coverage_target = policy.targets["supervision_coverage"]
 heat = pd.DataFrame(
     [
-        {"Team": row.team_name, "month": row.month, "value": row.value, "eligible": row.denominator}
+        {
+            "Team": row.team_name,
+            "month": row.month,
+            "value": row.value,
+            "eligible": row.denominator,
+            "status": coverage_target.status(row.value),
+        }
         for row in shown_rows
-    ]
+    ],
+    columns=["Team", "month", "value", "eligible", "status"],
 )
 heat_table = (
     heat.assign(month=heat["month"].map(lambda day: day.strftime("%m/%Y")))
@@ -102,35 +128,45 @@ heat_table = (
     if not heat.empty
     else heat
 )
+goal, margin = coverage_target.value, coverage_target.close_margin
+bands = {
+    "met": f"✓ met: {goal:g}% or more",
+    "close": f"~ close: {goal - margin:g}% to {goal:g}%",
+    "missed": f"✗ missed: under {goal - margin:g}%",
+}
 shown_teams = heat["Team"].nunique() if not heat.empty else 0
 chart_block(
     "Supervision in date by team, last 12 months",
     teams_shown_note(shown_teams, matching, search, "lowest in the latest month")
-    + "Each cell is supervision_coverage for one team at one month end; weakest teams at the "
-    "bottom. " + METRICS["supervision_coverage"].definition,
-    chart_specs.coverage_heat(heat.dropna(subset=["value"]))
+    + "Each cell is a team's share of social workers supervised in date at a month end, "
+    f"against the {goal:g}% target; weakest teams at the bottom.",
+    chart_specs.coverage_heat(heat.dropna(subset=["value"]), bands)
     if not heat.empty and heat["value"].notna().any()
     else None,
     heat_table,
-    height=max(330, 22 * heat["Team"].nunique() + 90) if not heat.empty else 330,
+    metrics=("supervision_coverage",),
+    height=max(330, 24 * heat["Team"].nunique() + 110) if not heat.empty else 330,
 )
 suppressed_note(ranked.suppressed, "eligible workers")
 
 left, right = st.columns(2)
 with left:
-    agreements = trend(("supervision_agreement_share", "supervisor_training_share"))
-    chart_block(
-        "Supervision agreements and supervisor training",
-        f"{METRICS['supervision_agreement_share'].definition} "
-        f"{METRICS['supervisor_training_share'].definition}",
-        chart_specs.trend(agreements, y_title="%") if not agreements.empty else None,
-        as_table(agreements) if not agreements.empty else agreements,
+    metric_chart(
+        "Supervision agreements",
+        ("supervision_agreement_share", "agreement_within_3_months_share"),
     )
 with right:
+    metric_chart(
+        "Supervision training for managers",
+        ("supervisor_training_share", "new_manager_training_share"),
+    )
+
+left, right = st.columns(2)
+with left:
     quality = trend(("reflective_share", "childs_views_share"))
     chart_block(
         "Reflective supervision and the child's views",
-        f"{METRICS['reflective_share'].definition} {METRICS['childs_views_share'].definition} "
+        f"{METRICS['reflective_share'].summary} {METRICS['childs_views_share'].summary} "
         "The dashed line is Coventry's 2015 starting point: 42% of staff used children's views "
         "in supervision.",
         chart_specs.trend(
@@ -139,22 +175,86 @@ with right:
         if not quality.empty
         else None,
         as_table(quality) if not quality.empty else quality,
+        metrics=("reflective_share", "childs_views_share"),
+    )
+with right:
+    metric_chart(
+        "Sessions of 1.5 hours or more",
+        ("supervision_duration_standard_share",),
+        note="The LGA standard asks for at least an hour and a half of uninterrupted supervision.",
+        y_title="% of sessions",
     )
 
-grades = pd.DataFrame(
+left, right = st.columns(2)
+with left:
+    metric_chart("Annual appraisals", ("appraisal_share",))
+with right:
+    grades = pd.DataFrame(
+        [
+            {"quarter": g.quarter_end, "Grade": g.grade.replace("_", " "), "Audits": g.audits}
+            for g in queries.audit_grades(as_at, 8, scope)
+        ]
+    )
+    grade_order = [grade.replace("_", " ") for grade in AUDIT_GRADES]
+    chart_block(
+        "Supervision audit grades, last 8 quarters",
+        "How the supervision records sampled each quarter were graded, as shares of that "
+        "quarter's audits.",
+        chart_specs.audit_grades(grades, grade_order) if not grades.empty else None,
+        grades.assign(quarter=grades["quarter"].map(lambda day: day.strftime("%m/%Y")))
+        if not grades.empty
+        else grades,
+        metrics=("audit_good_or_better_share",),
+        how="Audits of in-scope supervisees dated in each calendar quarter, by grade.",
+        empty_message="No supervision audits are recorded for this scope in the last 8 quarters.",
+    )
+
+answers = queries.survey(as_at, scope)
+survey = pd.DataFrame(
     [
-        {"quarter": g.quarter_end, "Grade": g.grade.replace("_", " "), "Audits": g.audits}
-        for g in queries.audit_grades(as_at, 8, scope)
-    ]
+        {
+            "survey_date": point.survey_date,
+            "question": point.question,
+            "share": point.share,
+            "responses": point.responses,
+            "agree": point.agree,
+            "basis": point.basis,
+        }
+        for point in answers
+    ],
+    columns=["survey_date", "question", "share", "responses", "agree", "basis"],
 )
-grade_order = [grade.replace("_", " ") for grade in AUDIT_GRADES]
+whose = "the whole organisation" if scope.is_whole_organisation else fmt.plain(filters.scope_label)
+stand_in = survey["basis"].eq("organisation").any()
+survey_table = pd.DataFrame(
+    {
+        "Survey": survey["survey_date"].map(fmt.uk_date),
+        "Question": survey["question"],
+        "Responses": survey["responses"],
+        "Agreeing": survey["agree"],
+        "% agreeing": survey["share"],
+        "Figures for": survey["basis"].map(
+            {"scope": filters.scope_label, "organisation": "Whole organisation"}
+        ),
+    }
+)
 chart_block(
-    "Supervision audit grades, last 8 quarters",
-    "Sample audits of supervision quality by quarter, as a share of the audits in each "
-    f"quarter. Headline indicator: {METRICS['audit_good_or_better_share'].definition}",
-    chart_specs.audit_grades(grades, grade_order) if not grades.empty else None,
-    grades.assign(quarter=grades["quarter"].map(lambda day: day.strftime("%m/%Y")))
-    if not grades.empty
-    else grades,
-    empty_message="No supervision audits are recorded for this scope in the last 8 quarters.",
+    "Staff survey: supervision",
+    "The share of staff agreeing with each supervision question of the annual staff "
+    f"survey, for {whose}."
+    + (
+        " Where this part of the organisation has no team results, the whole "
+        "organisation's figure is shown (see the table)."
+        if stand_in and not scope.is_whole_organisation
+        else ""
+    ),
+    chart_specs.survey_trend(survey) if survey["share"].notna().any() else None,
+    survey_table,
+    how=" ".join(inspect.getdoc(survey_agreement_share).split())
+    + " A question is about supervision when its text contains “supervis”.",
+    empty_message="No staff survey with supervision questions is loaded for this date "
+    "(staff_survey.csv, optional: see the Data page)."
+    if survey.empty
+    else f"Too few people answered for a share to be shown (fewer than "
+    f"{SURVEY_MIN_RESPONSES} for each question).",
 )

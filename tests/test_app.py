@@ -304,3 +304,41 @@ def test_accessibility_statement(small_org):
     text = "\n".join(markdown.value for markdown in app.markdown)
     assert "Every chart has a table." in text
     assert "WCAG" in text and "2.2" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            {"team": "No such team"},
+            "The link asked for team “No such team”, which is not in the data. Showing Whole "
+            "organisation as at April 2025 instead",
+        ),
+        (
+            {"area": "Atlantis", "as_at": "June 2031"},
+            "The link asked for area “Atlantis” and month “June 2031”, which are not in the "
+            "data. Showing Whole organisation as at April 2025 instead",
+        ),
+        (
+            # A real hub, but not in the area the link names.
+            {"area": "South", "hub": "Hub A", "as_at": "March 2025"},
+            "The link asked for hub “Hub A”, which is not in the data. Showing South area as at "
+            "March 2025 instead",
+        ),
+    ],
+    ids=["team", "area-and-month", "hub-outside-area"],
+)
+def test_a_link_to_something_that_does_not_exist_says_so(small_org, query, expected):
+    app = open_app(**query)
+    assert not app.exception
+    assert shown_text(app.warning[0].value).startswith(expected)
+    # The page still shows what it says it shows.
+    assert tiles(app)["Agency rate (FTE)"]
+
+
+def test_a_good_link_has_no_notice_and_a_change_clears_one(small_org):
+    assert not open_app(team="Alpha safeguarding", as_at="March 2025").warning
+    app = open_app(team="No such team")
+    assert app.warning
+    app.selectbox(key="as_at").select_index(1).run()
+    assert not app.warning

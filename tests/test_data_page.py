@@ -48,7 +48,7 @@ def test_a_good_upload_is_previewed_then_imported_and_pages_update(engine, fresh
     assert app.success[0].value.startswith("Imported ")
     assert "54 rows added, 0 replaced" in app.success[0].value
     history = frame_with(app, "Outcome")
-    assert history[["Outcome", "Added"]].values.tolist() == [["loaded", 43]]
+    assert history[["Outcome", "Added"]].values.tolist() == [["loaded", 54]]
     # Straight after the import every page shows the new data.
     app.switch_page("app_pages/overview.py").run()
     assert {m.label: m.value for m in app.metric}["Agency rate (FTE)"] == "22.7%"

@@ -96,3 +96,10 @@ def test_the_upload_limits_in_docs_data_format_md_are_the_code_s():
     lengths = {length for spec in FILE_SPECS for length in spec.max_lengths.values()}
     assert {100, 200} <= lengths
     assert "100 characters for ids" in document and "200 for names" in document
+
+
+def test_every_metric_has_a_short_heading():
+    from ui.tables import SHORT_HEADINGS
+
+    assert set(SHORT_HEADINGS) == set(METRICS)
+    assert all(len(heading) <= 13 for heading in SHORT_HEADINGS.values())

@@ -14,6 +14,7 @@ the board pack so that a chart means the same on the screen and on paper.
 from __future__ import annotations
 
 import functools
+import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -107,33 +108,59 @@ def service_bands(bands: pd.DataFrame, band_order: Sequence[str]) -> alt.Chart:
     )
 
 
+#: Status against target: Okabe-Ito blue, orange and vermillion, told apart with red-green
+#: colour blindness, and written in every cell as a symbol too (white text on blue, black on
+#: the others: each at least 4.5:1).
+STATUS_COLOURS = {"met": "#0072B2", "close": "#E69F00", "missed": "#D55E00"}
+STATUS_SYMBOLS = {"met": "✓", "close": "~", "missed": "✗"}
+
+
 @cached_chart
-def coverage_heat(heat: pd.DataFrame) -> alt.Chart:
+def coverage_heat(heat: pd.DataFrame, legend: dict[str, str]) -> alt.LayerChart:
     """Supervision coverage per team (rows) and month end (columns), weakest teams at the
-    bottom (`Team`, `month`, `value`, `eligible`)."""
-    return (
-        alt.Chart(heat)
-        .mark_rect()
-        .encode(
-            x=alt.X("yearmonth(month):O", title=None, axis=_month_axis("%b %y", 0)),
-            y=alt.Y(
-                "Team:N",
-                title=None,
-                sort=alt.EncodingSortField("value", op="mean", order="descending"),
-                axis=alt.Axis(labelLimit=260, labelOverlap=False),
-            ),
-            color=alt.Color(
-                "value:Q", title="% in date", scale=alt.Scale(domain=[40, 100], clamp=True)
-            ),
-            tooltip=[
-                "Team",
-                alt.Tooltip("month:T", title="Month", format="%B %Y"),
-                alt.Tooltip("value:Q", title="% in date", format=".1f"),
-                alt.Tooltip("eligible:Q", title="Eligible workers"),
-            ],
-        )
-        .properties(height=max(160, 22 * heat["Team"].nunique()))
+    bottom, each cell coloured by its status against the target and labelled with its value
+    (`Team`, `month`, `value`, `eligible`, `status`); `legend` names each status's band
+    ("met: 90% or more")."""
+    statuses = list(STATUS_COLOURS)
+    frame = heat.assign(
+        label=[
+            f"{value:.1f}{STATUS_SYMBOLS[status]}"
+            for value, status in zip(heat["value"], heat["status"], strict=True)
+        ],
+        band=heat["status"].map(legend),
     )
+    base = alt.Chart(frame).encode(
+        x=alt.X("yearmonth(month):O", title=None, axis=_month_axis("%b %y", 0)),
+        y=alt.Y(
+            "Team:N",
+            title=None,
+            sort=alt.EncodingSortField("value", op="mean", order="descending"),
+            axis=alt.Axis(labelLimit=260, labelOverlap=False),
+        ),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "band:N",
+            title="Against the target",
+            scale=alt.Scale(
+                domain=[legend[status] for status in statuses],
+                range=[STATUS_COLOURS[status] for status in statuses],
+            ),
+            legend=alt.Legend(orient="bottom", labelLimit=0),
+        ),
+        tooltip=[
+            "Team",
+            alt.Tooltip("month:T", title="Month", format="%B %Y"),
+            alt.Tooltip("value:Q", title="% in date", format=".1f"),
+            alt.Tooltip("band:N", title="Against the target"),
+            alt.Tooltip("eligible:Q", title="Eligible workers"),
+        ],
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text="label:N",
+        color=alt.condition(alt.datum.status == "met", alt.value("#FFFFFF"), alt.value("#000000")),
+    )
+    return (cells + text).properties(height=max(160, 24 * heat["Team"].nunique()))
 
 
 @cached_chart
@@ -147,7 +174,12 @@ def audit_grades(grades: pd.DataFrame, grade_order: Sequence[str]) -> alt.Chart:
             y=alt.Y(
                 "Audits:Q", stack="normalize", title="Share of audits", axis=alt.Axis(format="%")
             ),
-            color=alt.Color("Grade:N", sort=list(grade_order), scale=alt.Scale(domain=grade_order)),
+            color=alt.Color(
+                "Grade:N",
+                sort=list(grade_order),
+                scale=alt.Scale(domain=grade_order),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
+            ),
             order=alt.Order("grade_rank:Q"),
             tooltip=[
                 alt.Tooltip("quarter:T", title="Quarter ending", format="%B %Y"),
@@ -176,9 +208,9 @@ def caseload_distribution(distribution: pd.DataFrame, threshold: float) -> alt.L
             tooltip=["Open cases", "Case holders", "Over their limit"],
         )
     )
-    return (bars + shared.rule(threshold, f"threshold {threshold:g}", axis="x")).properties(
-        height=260
-    )
+    return (
+        bars + shared.rule(threshold, f"threshold {threshold:g}", axis="x", title="Open cases")
+    ).properties(height=260)
 
 
 @cached_chart
@@ -208,9 +240,9 @@ def asye_caseloads(asye: pd.DataFrame, limit: float) -> alt.LayerChart:
             tooltip=["Team", "Month of ASYE", "Open cases", "Protected limit"],
         )
     )
-    return (points + shared.rule(limit, f"protected limit {limit:g}", axis="x")).properties(
-        height=max(140, 22 * asye["Team"].nunique())
-    )
+    return (
+        points + shared.rule(limit, f"protected limit {limit:g}", axis="x", title="Open cases")
+    ).properties(height=max(140, 22 * asye["Team"].nunique()))
 
 
 @cached_chart
@@ -260,7 +292,7 @@ def benchmark_trend(
                 "series:N",
                 title=None,
                 sort=list(series_order),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=320),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=0),
             ),
             strokeDash=alt.StrokeDash("series:N", legend=None, sort=list(series_order)),
             tooltip=[
@@ -311,5 +343,46 @@ def benchmark_ranking(
     )
     layers = [bars, ours]
     if england is not None:
-        layers.append(shared.rule(england, f"England {england:.1f}"))
+        layers.append(shared.rule(england, f"England {england:.1f}", title=unit))
     return alt.layer(*layers)
+
+
+@cached_chart
+def survey_trend(points: pd.DataFrame) -> alt.Chart:
+    """The share agreeing with each survey question (`survey_date`, `question`, `share`,
+    `responses`), one line per question; a share not shown (too few responses) leaves a gap.
+    A long question wraps onto several legend lines rather than being cut short."""
+    frame = points.assign(
+        label=points["question"].map(lambda text: "\n".join(textwrap.wrap(text, 60)))
+    )
+    return (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=50))
+        .encode(
+            x=alt.X(
+                "survey_date:T", title="Survey", axis=alt.Axis(format="%b %Y", tickCount="year")
+            ),
+            y=alt.Y("share:Q", title="% agreeing", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "label:N",
+                title=None,
+                legend=alt.Legend(
+                    orient="bottom", columns=1, labelLimit=0, labelExpr="split(datum.label, '\\n')"
+                ),
+            ),
+            strokeDash=alt.StrokeDash("label:N", legend=None),
+            tooltip=[
+                alt.Tooltip("survey_date:T", title="Survey", format="%B %Y"),
+                alt.Tooltip("question:N", title="Question"),
+                alt.Tooltip("share:Q", title="% agreeing", format=".1f"),
+                alt.Tooltip("responses:Q", title="Responses"),
+            ],
+        )
+    )
+
+
+@cached_chart
+def tile_sparkline(history: pd.DataFrame, target: float | None) -> alt.LayerChart:
+    """A headline tile's line (`month`, `value`) with its target dashed across it, as wide as
+    the tile (a month with no value leaves a gap)."""
+    return shared.sparkline(history, target, width="container")

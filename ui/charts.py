@@ -1,4 +1,5 @@
-"""Chart building blocks. Every chart has a title, its definition, and a table with CSV.
+"""Chart building blocks. Every chart has a title, a plain-words summary with its exact
+definition a click away, and a table with CSV.
 
 Colours come from the theme in .streamlit/config.toml (colour-blind-safe palettes). The charts
 themselves are built, once per distinct data, by ui/chart_specs.py.
@@ -7,12 +8,14 @@ themselves are built, once per distinct data, by ui/chart_specs.py.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
 
+from data_access.indicators.metrics import METRICS
 from data_access.reports.exports import csv_text
+from ui import format as fmt
 from ui.chart_specs import Spec
 
 
@@ -22,21 +25,25 @@ def slug(text: str) -> str:
 
 def chart_block(
     title: str,
-    definition: str,
+    summary: str,
     chart: Spec | None,
     table: pd.DataFrame,
     *,
+    metrics: Sequence[str] = (),
+    how: str = "",
     height: int = 330,
     empty_message: str = "No data for this scope and date.",
 ) -> None:
-    """A titled chart (a spec from ui/chart_specs.py) with its definition, a "Table" tab and a
-    CSV download.
+    """A titled chart (a spec from ui/chart_specs.py) with a "Table" tab and a CSV download.
 
-    `height` is the chart element's height in pixels, axes and legend included.
+    Under the title, `summary` says in plain words what the chart shows; the exact rules (the
+    definitions of `metrics`, then `how`) wait behind "How it is calculated", for whoever
+    needs them. `height` is the chart element's height in pixels, axes and legend included.
     """
     st.subheader(title)
-    if definition:
-        st.caption(definition)
+    if summary:
+        st.caption(summary)
+    explain(metrics, how)
     if table.empty or chart is None:
         st.info(empty_message)
         return
@@ -46,11 +53,25 @@ def chart_block(
             spec=chart,
             width="stretch",
             height=height,
-            alt=f"{title}. {definition} The same figures are in the Table tab.",
+            alt=f"{title}. {summary} The same figures are in the Table tab.",
         )
     with table_tab:
         st.dataframe(table, hide_index=True, width="stretch")
         csv_download(table, title)
+
+
+def explain(metrics: Sequence[str] = (), how: str = "") -> None:
+    """A closed "How it is calculated" expander: each metric's exact definition, then `how`."""
+    if not metrics and not how:
+        return
+    lines = [
+        f"**{fmt.plain(METRICS[name].label)}**: {fmt.plain(METRICS[name].definition)}"
+        for name in metrics
+    ]
+    if how:
+        lines.append(fmt.plain(how))
+    with st.expander("How it is calculated"):
+        st.markdown("\n\n".join(lines))
 
 
 def csv_download(

@@ -52,8 +52,51 @@ def _keep_valid(key: str, options: list) -> None:
         st.session_state[key] = options[0]
 
 
+#: The filters a link may name, by their key in the address.
+LINK_KEYS = ("area", "hub", "team", "as_at")
+_ASKED = "_link_asked"
+_NOTICE = "_link_notice"
+
+
+def _link_notice(asked: dict[str, str], filters: Filters, labels: dict[str, str]) -> str | None:
+    """What to tell someone whose link named a place or month that is not in the data: what
+    it asked for, and what is shown instead. None when everything it named is shown."""
+    missing = [
+        f"{name} “{asked[key]}”"
+        for key, name in (("area", "area"), ("hub", "hub"), ("team", "team"), ("as_at", "month"))
+        if key in asked and asked[key] != labels[key]
+    ]
+    if not missing:
+        return None
+    month = fmt.uk_month(filters.as_at) if filters.as_at else "no month"
+    return (
+        f"The link asked for {' and '.join(missing)}, which "
+        + ("is" if len(missing) == 1 else "are")
+        + f" not in the data. Showing {filters.scope_label} as at {month} instead: choose "
+        "in the sidebar."
+    )
+
+
+def link_notice(filters: Filters) -> str | None:
+    """The notice about this session's link (see `_link_notice`), while the filters are still
+    those the link was answered with."""
+    notice = st.session_state.get(_NOTICE)
+    if notice is None or notice[1] != filters:
+        return None
+    return notice[0]
+
+
 def draw_filters() -> Filters:
-    """Draw the sidebar filters and return the choice. Values are bound to the URL."""
+    """Draw the sidebar filters and return the choice. Values are bound to the URL.
+
+    On a session's first run, the values the address named are kept before the widgets read
+    them: a value that matches nothing falls back to "All" (or the latest month), and the
+    page then says what was asked for and what is shown instead (`link_notice`)."""
+    first_run = _ASKED not in st.session_state
+    if first_run:
+        st.session_state[_ASKED] = {
+            key: str(st.query_params[key]) for key in LINK_KEYS if key in st.query_params
+        }
     st.sidebar.header("Show")
     area_options = [ALL, *queries.area_names()]
     _keep_valid("area", area_options)
@@ -88,7 +131,18 @@ def draw_filters() -> Filters:
             format_func=fmt.uk_month,
             help="Figures are as at the last day of the chosen month.",
         )
-    return Filters(Scope(area, hub, team_id), as_at, chosen.team_name if chosen else None)
+    filters = Filters(Scope(area, hub, team_id), as_at, chosen.team_name if chosen else None)
+    if first_run:
+        shown = {
+            "area": st.session_state.get("area", ALL),
+            "hub": st.session_state.get("hub", ALL),
+            "team": label or ALL,
+            "as_at": fmt.uk_month(as_at) if as_at else "",
+        }
+        asked = st.session_state[_ASKED]
+        notice = _link_notice(asked, filters, shown)
+        st.session_state[_NOTICE] = (notice, filters) if notice else None
+    return filters
 
 
 _STATE_KEY = "_current_filters"

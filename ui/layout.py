@@ -9,7 +9,7 @@ from data_access.indicators.breakdowns import TEAMS_SHOWN
 from ui import format as fmt
 from ui import queries
 from ui.auth import current_grant
-from ui.filters import Filters
+from ui.filters import Filters, link_notice
 
 SUPPRESSION_REASON = (
     f"fewer than {SMALL_GROUP_MINIMUM} people, in a team whose names your access does not "
@@ -20,6 +20,9 @@ SUPPRESSION_REASON = (
 def page_header(title: str, filters: Filters, purpose: str) -> bool:
     """Draw the page title and header line. Returns False (after saying so) with no data."""
     st.title(title)
+    notice = link_notice(filters)
+    if notice:
+        st.warning(notice, icon=":material/link_off:")
     if filters.as_at is None:
         st.info(
             "There is no data yet. Load the council's files with "

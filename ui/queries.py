@@ -27,6 +27,7 @@ from data_access.indicators import breakdowns, roster, summary
 from data_access.indicators.policy import Policy
 from data_access.indicators.quality import latest_dates, quality_checks
 from data_access.indicators.summary import headline_figures, latest_complete_month_end
+from data_access.indicators.survey import SurveyPoint, survey_trend
 from data_access.ingest.history import import_history
 from data_access.national import comparison
 from data_access.national.census import StoredCensusReturn, latest_census_return
@@ -219,6 +220,13 @@ def weakest_coverage(as_at: date, months: int, scope: Scope, grant: Grant, searc
 def supervision_counts(as_at: date, scope: Scope):
     with session_scope() as session:
         return breakdowns.supervision_status_counts(session, as_at, scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def survey(as_at: date, scope: Scope) -> list[SurveyPoint]:
+    """The staff survey's supervision questions, survey by survey (counts only, no names)."""
+    with session_scope() as session:
+        return survey_trend(session, as_at, scope)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -11,6 +11,30 @@ from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import Policy
 from ui.charts import csv_download
 
+#: Column headings short enough for every headline column to fit the page at 1280 pixels
+#: without scrolling sideways; the full label and unit are in each heading's tooltip and the
+#: CSV.
+SHORT_HEADINGS = {
+    "headcount": "Headcount",
+    "fte_in_post": "FTE",
+    "agency_rate_fte": "Agency",
+    "turnover_rate_fte": "Turnover",
+    "vacancy_rate_fte": "Vacancy",
+    "stability_index": "Stability",
+    "caseload_average": "Caseload",
+    "caseload_over_threshold_share": "Over limit",
+    "supervision_coverage": "In date",
+    "supervision_agreement_share": "Agreed",
+    "agreement_within_3_months_share": "Agreed ≤3m",
+    "supervisor_training_share": "Trained",
+    "new_manager_training_share": "New mgrs",
+    "reflective_share": "Reflective",
+    "childs_views_share": "Child's views",
+    "supervision_duration_standard_share": "1.5 hours",
+    "audit_good_or_better_share": "Audits",
+    "appraisal_share": "Appraisals",
+}
+
 # Symbols as well as colours, so the flag survives colour blindness and printing.
 STATUS_SYMBOL = {"met": "✓", "close": "~", "missed": "✗", None: ""}
 STATUS_BACKGROUND = {
@@ -64,7 +88,15 @@ def unit_table(
     styled = frame.style.format({labels[n]: _formatter(n, policy) for n in names}).apply(
         lambda _: statuses, axis=None
     )
-    st.dataframe(styled, hide_index=True, width="stretch")
+    headings = {
+        labels[name]: st.column_config.Column(
+            SHORT_HEADINGS[name],
+            help=f"{labels[name]}: {METRICS[name].summary}",
+            width="small",
+        )
+        for name in names
+    }
+    st.dataframe(styled, hide_index=True, width="stretch", column_config=headings)
     note = "✓ target met · ~ close to target · ✗ target missed. Click a heading to sort."
     if any(unit.suppressed for unit in units):
         note += (

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from data_access.core.dates import add_months
+from data_access.indicators.metrics import METRICS
 from data_access.indicators.summary import HeadlineFigure
+from ui import chart_specs
 from ui import format as fmt
 from ui.layout import grid
 
 
 def headline_tiles(figures: list[HeadlineFigure], as_at: date, per_row: int = 4) -> None:
-    """One bordered tile per figure, laid out row by row."""
+    """One bordered tile per figure, laid out row by row: the title (wrapping, never cut),
+    the figure and its change since a year earlier, the last months as a line with the
+    target dashed across it, and the status against the target."""
     year_earlier = add_months(as_at, -12)
     for item, cell in zip(figures, grid(len(figures), per_row), strict=True):
-        with cell, st.container(border=True):
-            trend = [value for _, value in item.history if value is not None]
+        with cell, st.container(border=True, gap="small"):
+            metric = METRICS[item.name]
+            st.markdown(
+                f"**{fmt.plain(item.label)}**",
+                help=f"{metric.summary}\n\nHow it is calculated: {metric.definition}",
+            )
             unchanged = item.change is not None and round(item.change, 1) == 0
             st.metric(
                 item.label,
@@ -28,13 +37,20 @@ def headline_tiles(figures: list[HeadlineFigure], as_at: date, per_row: int = 4)
                 if unchanged
                 else ("inverse" if item.target_better == "lower" else "normal"),
                 delta_arrow="off" if unchanged else "auto",
-                delta_description=f"since {fmt.uk_month(year_earlier)}"
-                if item.change is not None
-                else None,
-                help=item.definition,
-                chart_data=trend or None,
-                chart_type="line",
+                label_visibility="collapsed",
             )
+            if item.change is not None:
+                st.caption(f"Change since {fmt.uk_month(year_earlier)}")
+            if any(value is not None for _, value in item.history):
+                history = pd.DataFrame(item.history, columns=["month", "value"])
+                st.vega_lite_chart(
+                    spec=chart_specs.tile_sparkline(history, item.target),
+                    width="stretch",
+                    height=46,
+                    alt=f"{item.label}: the last {len(item.history)} months"
+                    + (f", against the target of {item.target:g}" if item.target else "")
+                    + ". The same figures are on the topic page.",
+                )
             badge = fmt.status_badge(item.status, item.target, item.target_better, item.unit)
             if badge:
                 st.badge(badge.text, icon=badge.icon, color=badge.color)

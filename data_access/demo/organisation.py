@@ -79,9 +79,6 @@ SESSION_LENGTHS = (
     (60, 60, 75, 90, 90, 90, 90, 105, 120),
     (60, 75, 90, 90, 90, 90, 105, 105, 120),
 )
-#: Appraisals are recorded from a year before the history, so that the first months' "appraised
-#: in the last 12 months" is complete.
-APPRAISALS_FROM = date(2020, 11, 1)
 #: The staff survey closes on 30 June each year; team results start with the second survey.
 SURVEY_DATES = (date(2022, 6, 30), date(2023, 6, 30), date(2024, 6, 30), date(2025, 6, 30),
                 date(2026, 6, 30))  # fmt: skip
@@ -615,7 +612,7 @@ class DemoBuilder:
                 held_on = due + timedelta(days=rng.randint(-30, 50))
                 chance = min(max(0.40 + 0.50 * _progress(due) + 0.10 * quality, 0.1), 0.97)
                 if (
-                    APPRAISALS_FROM <= held_on <= HISTORY_END
+                    HISTORY_START <= held_on <= HISTORY_END
                     and worker.in_post(held_on)
                     and rng.random() < chance
                 ):

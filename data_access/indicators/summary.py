@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from data_access.core.dates import add_months, month_end
 from data_access.core.models import (
+    Appraisal,
     CaseloadSnapshot,
     ImportLog,
     SupervisionAudit,
@@ -39,6 +40,7 @@ _DATED_COLUMNS = (
     Vacancy.as_at,
     SupervisionSession.session_date,
     SupervisionAudit.audit_date,
+    Appraisal.appraisal_date,
 )
 
 

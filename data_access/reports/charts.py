@@ -14,19 +14,36 @@ import pandas as pd
 MONTH_AXIS = alt.Axis(format="%b %Y", labelAngle=-40, title=None, tickCount="month")
 
 
-def rule(value: float, label: str, axis: str = "y") -> alt.LayerChart:
-    """A dashed, labelled line at `value` (a target or reference)."""
+def rule(
+    value: float,
+    label: str,
+    axis: str = "y",
+    *,
+    title: str | None = None,
+    label_below: bool = False,
+) -> alt.LayerChart:
+    """A dashed, labelled line at `value` (a target or reference). The label sits inside the
+    plot so that it is never cut off at the edge: above a horizontal line (below it when
+    `label_below`, for a line at the top of the axis), and to the left of a vertical line,
+    at the top. `title` is the axis title of the chart it is drawn on (without it, a layered
+    axis would be titled after the rule's own field too: "Open cases, value")."""
     frame = pd.DataFrame({"value": [value], "label": [label]})
     base = alt.Chart(frame)
     if axis == "y":
-        line = base.mark_rule(strokeDash=[6, 4], color="#333333").encode(y="value:Q")
-        text = base.mark_text(align="left", dx=4, dy=-7, color="#333333").encode(
-            y="value:Q", text="label:N", x=alt.value(0)
-        )
+        position = alt.Y("value:Q", title=title)
+        line = base.mark_rule(strokeDash=[6, 4], color="#333333").encode(y=position)
+        text = base.mark_text(
+            align="left",
+            baseline="top" if label_below else "bottom",
+            dx=4,
+            dy=3 if label_below else -3,
+            color="#333333",
+        ).encode(y=position, text="label:N", x=alt.value(0))
     else:
-        line = base.mark_rule(strokeDash=[6, 4], color="#333333").encode(x="value:Q")
-        text = base.mark_text(align="left", dx=4, dy=-110, color="#333333").encode(
-            x="value:Q", text="label:N"
+        position = alt.X("value:Q", title=title)
+        line = base.mark_rule(strokeDash=[6, 4], color="#333333").encode(x=position)
+        text = base.mark_text(align="right", baseline="top", dx=-4, dy=2, color="#333333").encode(
+            x=position, text="label:N", y=alt.value(0)
         )
     return line + text
 
@@ -54,7 +71,10 @@ def trend_chart(
             x=alt.X("month:T", axis=MONTH_AXIS),
             y=alt.Y("value:Q", title=y_title, scale=scale),
             color=alt.Color(
-                "series:N", title=None, legend=alt.Legend(orient="bottom") if legend else None
+                "series:N",
+                title=None,
+                # labelLimit 0: a legend label is never cut short ("Turnover, last 12 mo...").
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=0) if legend else None,
             ),
             strokeDash=alt.StrokeDash("series:N", legend=None),
             tooltip=[
@@ -64,11 +84,16 @@ def trend_chart(
             ],
         )
     )
-    layers = [lines] + [rule(value, label) for value, label in rules]
+    layers = [lines] + [
+        rule(value, label, title=y_title, label_below=percent and value >= 0.9 * y_max)
+        for value, label in rules
+    ]
     return alt.layer(*layers).properties(height=height)
 
 
-def sparkline(frame: pd.DataFrame, target: float | None) -> alt.LayerChart:
+def sparkline(
+    frame: pd.DataFrame, target: float | None, *, width: int | str = 150, height: int = 28
+) -> alt.LayerChart:
     """A small line of `value` by `month` with no axes, and the target as a dashed line (so a
     reader sees at a glance which side of it the trend runs)."""
     values = [v for v in frame["value"] if v is not None and not pd.isna(v)]
@@ -90,7 +115,7 @@ def sparkline(frame: pd.DataFrame, target: float | None) -> alt.LayerChart:
         )
     return (
         alt.layer(*layers)
-        .properties(width=150, height=28)
+        .properties(width=width, height=height)
         .configure_view(stroke=None)
         .configure(padding=2)
     )
