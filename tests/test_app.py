@@ -161,6 +161,44 @@ def test_supervision_page(small_org):
     assert coverage.iloc[-1].tolist() == ["03/2025", 62.5]
     heat = table(app, "Team")
     assert heat.set_index("Team").loc["Alpha safeguarding", "03/2025"] == 50.0
+    # The new standards (worked by hand in test_metrics.py), each with its plain sentence and
+    # its exact rule behind "How it is calculated".
+    headings = [header.value for header in app.subheader]
+    for title in (
+        "Supervision agreements",
+        "Supervision training for managers",
+        "Sessions of 1.5 hours or more",
+        "Annual appraisals",
+        "Staff survey: supervision",
+    ):
+        assert title in headings
+    months = [frame.value for frame in app.dataframe if "Month" in list(frame.value.columns)]
+    latest = {column: frame[column].iloc[-1] for frame in months for column in frame.columns}
+    assert latest["Sessions of 1.5 hours or more"] == 20.0
+    assert latest["Annual appraisals up to date"] == 50.0
+    assert latest["Agreements made within 3 months of starting"] == 0.0
+    expanders = [shown_text(block.markdown[0].value) for block in app.expander]
+    assert any(
+        "**Sessions of 1.5 hours or more**: Of the held sessions of in-scope supervisees" in text
+        for text in expanders
+    )
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "the share lasting at least an hour and a half" in captions
+
+
+def test_the_staff_survey_on_the_supervision_page(small_org):
+    app = open_app("supervision", as_at="March 2025", team="Alpha safeguarding")
+    survey = table(app, "Survey")
+    assert survey.values.tolist() == [
+        # No team results in 2024: the organisation's figure, and it says so.
+        ["30/06/2024", "My supervision helps me reflect on my practice", 10, 6, 60.0,
+         "Whole organisation"],
+        ["31/03/2025", "My supervision helps me reflect on my practice", 5, 4, 80.0,
+         "Alpha safeguarding (Hub A, North)"],
+    ]  # fmt: skip
+    assert any(
+        "the whole organisation's figure is shown" in caption.value for caption in app.caption
+    )
 
 
 def test_caseloads_page(small_org):

@@ -3,6 +3,7 @@ on the hand-made files in tests/fixtures/benchmarks (expected values: see test_b
 
 from __future__ import annotations
 
+import pyarrow as pa
 from conftest import SMALL_ORG, read_folder_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 from test_benchmarks import BENCHMARKS
@@ -159,3 +160,28 @@ def test_data_page_loads_benchmarks_and_a_census_return(engine, fresh_caches):
         ["refused", "census return"],
         ["loaded", "national benchmarks"],
     ]
+
+
+def chart_rows(element) -> list[dict]:
+    """Every data row a drawn chart holds (Streamlit sends a spec's datasets as Arrow)."""
+    rows = []
+    for dataset in element.proto.datasets:
+        rows += pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+    return rows
+
+
+def test_a_trend_breaks_at_a_year_with_no_published_number(engine, fresh_caches):
+    """Birmingham's 2024 agency rate is published as "u": the line has a gap there (a null
+    in the chart's data, which Vega-Lite does not join across), not a straight line between
+    the years either side."""
+    loaded(engine)
+    remember_our_authority("330", by="test", engine=engine)
+    app = open_page(**{"benchmark-year": "2024"})
+    charts = [chart_rows(element) for element in app.get("vega_lite_chart")]
+    rows = next(
+        rows for rows in charts if any(row.get("indicator") == "agency_rate_fte" for row in rows)
+    )
+    birmingham = {row["year"]: row["value"] for row in rows if row["series"] == "Birmingham"}
+    # The year is there, with no value (dropping it would join the line across it).
+    assert 2024 in birmingham and birmingham[2024] is None
+    assert birmingham[2025] == 12.4

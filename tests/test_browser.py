@@ -7,6 +7,7 @@ See tests/browser_support.py for how the app and the browser are started.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -181,3 +182,28 @@ def test_no_page_makes_the_browser_fetch_anything_from_elsewhere(page, live_app)
     for path, _title, _charts, query in PAGES.values():
         open_page(page, live_app, path, query)
     assert elsewhere == []
+
+
+def test_the_team_table_shows_the_whole_team_with_no_inner_scroll(page, live_app):
+    open_page(page, live_app, "team", "view_as=Team+manager%2C+Stonebridge")
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.wait_for()
+    # The pill for everyone says how many people are in post; every one of them has a row
+    # drawn (the grid only draws the rows in view) and the table's body does not scroll.
+    everyone = page.get_by_role("radio", name=re.compile(r"^Everyone \(\d+\)$"))
+    people = int(re.search(r"\d+", everyone.inner_text()).group())
+    assert people > 10  # more than the 10 rows Streamlit shows by default
+    rows = table.locator('[role="row"]')
+    assert rows.count() == people + 1  # with the heading row
+    box = table.bounding_box()
+    assert box and box["height"] >= 35 * (people + 1)
+
+
+def test_a_link_to_a_team_that_does_not_exist_says_what_is_shown(page, live_app):
+    open_page(page, live_app, "", "team=No+such+team&as_at=October+2026")
+    notice = page.locator('[data-testid="stAlertContentWarning"]').first
+    assert (
+        "The link asked for team “No such team”, which is not in the data. Showing Whole "
+        "organisation as at October 2026 instead" in notice.inner_text()
+    )
+    no_error_boxes(page)

@@ -67,3 +67,101 @@ def test_builders_called_with_the_same_arguments_do_not_share_a_spec(fresh_cache
     asye = chart_specs.asye_caseloads(frame, 16.2)
     assert distribution["layer"][0]["mark"]["type"] == "bar"
     assert asye["layer"][0]["mark"]["type"] == "circle"
+
+
+def layers_of(spec: dict) -> list[dict]:
+    """Every single-view layer of a spec, however deeply layered."""
+    found = []
+    for layer in spec.get("layer", [spec]):
+        found += layers_of(layer) if "layer" in layer else [layer]
+    return found
+
+
+def test_legends_are_never_cut_short(fresh_caches):
+    long = "Turnover, last 12 months (FTE): a label far longer than Vega's default limit"
+    spec = chart_specs.trend(
+        months([10.0, 12.5, 11.0]).assign(series=long), y_title="%", rules=[(15, "target 15%")]
+    )
+    legend = next(
+        layer["encoding"]["color"]["legend"]
+        for layer in layers_of(spec)
+        if "color" in layer.get("encoding", {})
+    )
+    assert legend["labelLimit"] == 0  # no limit
+    survey = chart_specs.survey_trend(
+        pd.DataFrame(
+            {
+                "survey_date": pd.to_datetime(["2025-06-30"]),
+                "question": ["The child's views and wishes are discussed in my supervision " * 2],
+                "share": [70.0],
+                "responses": [40],
+            }
+        )
+    )
+    assert survey["encoding"]["color"]["legend"]["labelLimit"] == 0
+    # A long question wraps onto lines of at most 60 characters.
+    label = next(iter(survey["datasets"].values()))[0]["label"]
+    assert "\n" in label and max(len(line) for line in label.split("\n")) <= 60
+
+
+def test_a_target_at_the_top_of_the_axis_is_labelled_inside_the_plot(fresh_caches):
+    spec = chart_specs.trend(
+        months([60.0, 70.0, 80.0]), y_title="%", rules=[(100, "target 100%"), (50, "target 50%")]
+    )
+    marks = [layer for layer in layers_of(spec) if layer["mark"]["type"] == "text"]
+    baselines = sorted(layer["mark"]["baseline"] for layer in marks)
+    # 100 is at the top of the 0-100 axis: its label goes below the line; 50's above.
+    assert baselines == ["bottom", "top"]
+    # The rules take the chart's axis title, so the axis is not titled "%, value".
+    rules = [layer for layer in layers_of(spec) if layer["mark"]["type"] == "rule"]
+    assert {layer["encoding"]["y"]["title"] for layer in rules} == {"%"}
+
+
+def test_a_vertical_limit_is_labelled_to_its_left_and_keeps_the_axis_title(fresh_caches):
+    spec = chart_specs.asye_caseloads(
+        pd.DataFrame(
+            {"Team": ["A"], "Month of ASYE": [3], "Open cases": [17], "Protected limit": [16.2]}
+        ),
+        16.2,
+    )
+    label = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "text")
+    assert (label["mark"]["align"], label["mark"]["dx"]) == ("right", -4)
+    # The rule's own field ("value") must not join the axis title ("Open cases, value").
+    rules = [layer for layer in layers_of(spec) if layer["mark"]["type"] in ("rule", "text")]
+    assert {layer["encoding"]["x"]["title"] for layer in rules} == {"Open cases"}
+
+
+def test_a_tile_sparkline_carries_its_target(fresh_caches):
+    history = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2026-08-31", "2026-09-30", "2026-10-31"]),
+            "value": [20.0, None, 16.0],
+        }
+    )
+    spec = chart_specs.tile_sparkline(history, 15.0)
+    rules = [layer for layer in layers_of(spec) if layer["mark"]["type"] == "rule"]
+    assert len(rules) == 1 and rules[0]["mark"]["strokeDash"] == [4, 3]
+    assert chart_specs.tile_sparkline(history, None) != spec
+
+
+def test_the_heat_map_shows_status_against_the_target_in_colour_blind_safe_colours(fresh_caches):
+    heat = pd.DataFrame(
+        {
+            "Team": ["A", "B", "C"],
+            "month": pd.to_datetime(["2026-10-31"] * 3),
+            "value": [92.0, 87.5, 60.0],
+            "eligible": [10, 8, 12],
+            "status": ["met", "close", "missed"],
+        }
+    )
+    bands = {"met": "met: 90% or more", "close": "close: 85% to 90%", "missed": "missed: under 85%"}
+    spec = chart_specs.coverage_heat(heat, bands)
+    cells = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "rect")
+    scale = cells["encoding"]["color"]["scale"]
+    assert scale == {
+        "domain": list(bands.values()),
+        "range": ["#0072B2", "#E69F00", "#D55E00"],  # Okabe-Ito blue, orange, vermillion
+    }
+    # Not by colour alone: every cell is labelled with its value and a symbol.
+    labels = [row["label"] for row in next(iter(spec["datasets"].values()))]
+    assert labels == ["92.0✓", "87.5~", "60.0✗"]
