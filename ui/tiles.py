@@ -47,6 +47,9 @@ def headline_tiles(figures: list[HeadlineFigure], as_at: date, per_row: int = 4)
                     spec=chart_specs.tile_sparkline(history, item.target),
                     width="stretch",
                     height=46,
+                    # The spec sets its own colours; skipping Streamlit's theme (merged into
+                    # every chart) makes each of these small charts cheaper to draw.
+                    theme=None,
                     alt=f"{item.label}: the last {len(item.history)} months"
                     + (f", against the target of {item.target:g}" if item.target else "")
                     + ". The same figures are on the topic page.",
