@@ -82,21 +82,32 @@ policy = queries.policy()
 
 
 def target_rules(*names: str) -> list[tuple[float, str]]:
-    """The dashed target lines of the named metrics (one line where they share a target)."""
-    values = sorted({policy.targets[name].value for name in names if name in policy.targets})
-    return [(value, f"target {value:g}%") for value in values]
+    """The dashed target lines of the named metrics: one line per target value, named after
+    its metric when the chart's metrics have different targets."""
+    by_value: dict[float, list[str]] = {}
+    for name in names:
+        if name in policy.targets:
+            by_value.setdefault(policy.targets[name].value, []).append(name)
+    if len(by_value) == 1:
+        return [(value, f"target {value:g}%") for value in by_value]
+    return [
+        (value, " and ".join(METRICS[name].label for name in owners) + f": target {value:g}%")
+        for value, owners in sorted(by_value.items())
+    ]
 
 
 def metric_chart(title: str, names: tuple[str, ...], *, note: str = "", y_title: str = "%"):
     """A trend of one or more metrics with their targets, explained in plain words."""
     data = trend(names)
+    rules = target_rules(*names)
     summary = " ".join(METRICS[name].summary for name in names)
+    lines = (
+        "The dashed lines are the targets." if len(rules) > 1 else "The dashed line is the target."
+    )
     chart_block(
         title,
-        f"{summary} {note}".strip() + " The dashed line is the target.",
-        chart_specs.trend(data, y_title=y_title, rules=target_rules(*names))
-        if not data.empty
-        else None,
+        f"{summary} {note}".strip() + " " + lines,
+        chart_specs.trend(data, y_title=y_title, rules=rules) if not data.empty else None,
         as_table(data) if not data.empty else data,
         metrics=names,
     )
