@@ -141,9 +141,9 @@ heat_table = (
 )
 goal, margin = coverage_target.value, coverage_target.close_margin
 bands = {
-    "met": f"✓ met: {goal:g}% or more",
-    "close": f"~ close: {goal - margin:g}% to {goal:g}%",
-    "missed": f"✗ missed: under {goal - margin:g}%",
+    "met": f"{fmt.STATUS_SYMBOL['met']} met: {goal:g}% or more",
+    "close": f"{fmt.STATUS_SYMBOL['close']} close: {goal - margin:g}% to {goal:g}%",
+    "missed": f"{fmt.STATUS_SYMBOL['missed']} missed: under {goal - margin:g}%",
 }
 shown_teams = heat["Team"].nunique() if not heat.empty else 0
 chart_block(

@@ -24,6 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access.reports import charts as shared
+from ui import format as fmt
 
 #: A finished Vega-Lite specification, data included.
 Spec = dict[str, Any]
@@ -112,7 +113,6 @@ def service_bands(bands: pd.DataFrame, band_order: Sequence[str]) -> alt.Chart:
 #: colour blindness, and written in every cell as a symbol too (white text on blue, black on
 #: the others: each at least 4.5:1).
 STATUS_COLOURS = {"met": "#0072B2", "close": "#E69F00", "missed": "#D55E00"}
-STATUS_SYMBOLS = {"met": "✓", "close": "~", "missed": "✗"}
 
 
 @cached_chart
@@ -124,7 +124,7 @@ def coverage_heat(heat: pd.DataFrame, legend: dict[str, str]) -> alt.LayerChart:
     statuses = list(STATUS_COLOURS)
     frame = heat.assign(
         label=[
-            f"{value:.1f}{STATUS_SYMBOLS[status]}"
+            f"{value:.1f}{fmt.STATUS_SYMBOL[status]}"
             for value, status in zip(heat["value"], heat["status"], strict=True)
         ],
         band=heat["status"].map(legend),

@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 from data_access.indicators.metrics import MetricValue
 
 NO_DATA = "no data"
+#: A figure's status against its target as a symbol, so that it never rests on colour alone
+#: (tables, the heat map, printing).
+STATUS_SYMBOL = {"met": "✓", "close": "~", "missed": "✗", None: ""}
 UK_TIME = ZoneInfo("Europe/London")
 
 

@@ -9,6 +9,7 @@ from data_access.access.grants import SMALL_GROUP_MINIMUM, SUPPRESSED
 from data_access.indicators.breakdowns import UnitFigures
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import Policy
+from ui import format as fmt
 from ui.charts import csv_download
 
 #: Column headings short enough for every headline column to fit the page at 1280 pixels
@@ -35,8 +36,8 @@ SHORT_HEADINGS = {
     "appraisal_share": "Appraisals",
 }
 
-# Symbols as well as colours, so the flag survives colour blindness and printing.
-STATUS_SYMBOL = {"met": "✓", "close": "~", "missed": "✗", None: ""}
+# Symbols (fmt.STATUS_SYMBOL) as well as colours, so the flag survives colour blindness and
+# printing.
 STATUS_BACKGROUND = {
     "met": "background-color: #d9f0e3",
     "close": "background-color: #fdebc8",
@@ -55,7 +56,7 @@ def _formatter(name: str, policy: Policy):
         text = f"{value:.1f}%" if unit == "%" else f"{value:.1f}"
         if target is None:
             return text
-        return f"{text} {STATUS_SYMBOL[target.status(float(value))]}"
+        return f"{text} {fmt.STATUS_SYMBOL[target.status(float(value))]}"
 
     return show
 
