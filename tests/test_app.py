@@ -374,6 +374,16 @@ def test_a_link_to_something_that_does_not_exist_says_so(small_org, query, expec
     assert tiles(app)["Agency rate (FTE)"]
 
 
+def test_a_link_is_quoted_as_text_not_markdown(small_org):
+    app = open_app(team="[click me](https://evil.example) **now**")
+    notice = app.warning[0].value
+    # Every Markdown character is escaped, so the link and the bold show as typed.
+    assert "\\[click me\\]\\(https" in notice and "\\*\\*now\\*\\*" in notice
+    assert shown_text(notice).startswith(
+        "The link asked for team “[click me](https://evil.example) **now**”"
+    )
+
+
 def test_a_good_link_has_no_notice_and_a_change_clears_one(small_org):
     assert not open_app(team="Alpha safeguarding", as_at="March 2025").warning
     app = open_app(team="No such team")

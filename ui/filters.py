@@ -62,7 +62,8 @@ def _link_notice(asked: dict[str, str], filters: Filters, labels: dict[str, str]
     """What to tell someone whose link named a place or month that is not in the data: what
     it asked for, and what is shown instead. None when everything it named is shown."""
     missing = [
-        f"{name} “{asked[key]}”"
+        # What the address held is whatever someone typed: shown as text, never Markdown.
+        f"{name} “{fmt.plain(asked[key])}”"
         for key, name in (("area", "area"), ("hub", "hub"), ("team", "team"), ("as_at", "month"))
         if key in asked and asked[key] != labels[key]
     ]
@@ -72,8 +73,8 @@ def _link_notice(asked: dict[str, str], filters: Filters, labels: dict[str, str]
     return (
         f"The link asked for {' and '.join(missing)}, which "
         + ("is" if len(missing) == 1 else "are")
-        + f" not in the data. Showing {filters.scope_label} as at {month} instead: choose "
-        "in the sidebar."
+        + f" not in the data. Showing {fmt.plain(filters.scope_label)} as at {month} instead: "
+        "choose in the sidebar."
     )
 
 
