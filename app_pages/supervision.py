@@ -96,14 +96,28 @@ def target_rules(*names: str) -> list[tuple[float, str]]:
     ]
 
 
-def metric_chart(title: str, names: tuple[str, ...], *, note: str = "", y_title: str = "%"):
-    """A trend of one or more metrics with their targets, explained in plain words."""
+def metric_chart(
+    title: str,
+    names: tuple[str, ...],
+    *,
+    note: str = "",
+    y_title: str = "%",
+    reference: tuple[float, str, str] | None = None,
+):
+    """A trend of one or more metrics explained in plain words, with their targets dashed
+    across it, or instead a `reference` line (value, label, the sentence saying what it is)."""
     data = trend(names)
-    rules = target_rules(*names)
+    if reference is not None:
+        value, label, lines = reference
+        rules = [(value, label)]
+    else:
+        rules = target_rules(*names)
+        lines = (
+            "The dashed lines are the targets."
+            if len(rules) > 1
+            else "The dashed line is the target."
+        )
     summary = " ".join(METRICS[name].summary for name in names)
-    lines = (
-        "The dashed lines are the targets." if len(rules) > 1 else "The dashed line is the target."
-    )
     chart_block(
         title,
         f"{summary} {note}".strip() + " " + lines,
@@ -174,19 +188,16 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    quality = trend(("reflective_share", "childs_views_share"))
-    chart_block(
+    metric_chart(
         "Reflective supervision and the child's views",
-        f"{METRICS['reflective_share'].summary} {METRICS['childs_views_share'].summary} "
-        "The dashed line is Coventry's 2015 starting point: 42% of staff used children's views "
-        "in supervision.",
-        chart_specs.trend(
-            quality, y_title="% of sessions", rules=[(CHILDS_VIEWS_BASELINE, "42% (2015)")]
-        )
-        if not quality.empty
-        else None,
-        as_table(quality) if not quality.empty else quality,
-        metrics=("reflective_share", "childs_views_share"),
+        ("reflective_share", "childs_views_share"),
+        y_title="% of sessions",
+        reference=(
+            CHILDS_VIEWS_BASELINE,
+            "42% (2015)",
+            "The dashed line is Coventry's 2015 starting point: 42% of staff used children's "
+            "views in supervision.",
+        ),
     )
 with right:
     metric_chart(
