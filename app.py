@@ -14,8 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.access.grants import Grant
 from data_access.core.config import PROJECT_ROOT, using_default_database
+from data_access.core.db import DatabaseUnavailable, health_of
 from data_access.core.setup import SchemaNotReady, prepare_database
-from ui import auth, cache_guard
+from ui import auth, server_guards
 from ui.filters import draw_filters, open_on_home_team, remember
 
 logger = logging.getLogger("workforce_dashboard")
@@ -31,6 +32,42 @@ st.set_page_config(
 st.html(f"<style>{(PROJECT_ROOT / 'ui' / 'print.css').read_text()}</style>")
 
 
+#: How often a page that could not read the database tries again by itself.
+RETRY_SECONDS = 15
+
+
+@st.fragment(run_every=RETRY_SECONDS)
+def _try_again_when_the_database_answers() -> None:
+    """Run the whole page again once the database may be answering (data_access/core/db.py
+    refuses at once while it is known not to), so the page recovers without a reload."""
+    health = health_of()
+    if health.healthy or health.may_try_again:
+        st.rerun(scope="app")
+
+
+def database_trouble(error: SQLAlchemyError, context: str) -> None:
+    """Tell the reader plainly (never the server's details, which name its host and user) and
+    keep trying."""
+    if isinstance(error, DatabaseUnavailable):
+        logger.warning("%s: refused at once, the database did not answer moments ago", context)
+    else:
+        logger.exception(context)
+    unhealthy = not health_of().healthy
+    st.error(
+        "This page cannot read the database just now. "
+        + (
+            f"It tries again by itself every {RETRY_SECONDS} seconds (or reload the page in a "
+            "minute)"
+            if unhealthy
+            else "Reload the page in a minute"
+        )
+        + "; if it keeps happening, tell the dashboard's maintainers (the detail is in the "
+        "server log)."
+    )
+    if unhealthy:  # a timeout or an outage, which passes: keep trying
+        _try_again_when_the_database_answers()
+
+
 @st.cache_resource(show_spinner="Preparing the database (the first start loads the demo data)...")
 def _prepare_database() -> None:
     load_demo = using_default_database() or os.environ.get("WORKFORCE_LOAD_DEMO") == "1"
@@ -39,7 +76,7 @@ def _prepare_database() -> None:
 
 try:
     _prepare_database()
-    cache_guard.install()
+    server_guards.install()
     grant = auth.establish()
 except SchemaNotReady:
     logger.exception("the database schema is not up to date")
@@ -48,15 +85,9 @@ except SchemaNotReady:
         "few minutes."
     )
     st.stop()
-except SQLAlchemyError:
-    # The detail names the server (host, port, user): it goes to the log, not to the page.
-    logger.exception("the database could not be reached")
-    st.error(
-        "The dashboard cannot reach its database just now. Reload the page in a minute; if "
-        "it keeps happening, tell the dashboard's maintainers (the detail is in the server log)."
-    )
+except SQLAlchemyError as error:
+    database_trouble(error, "the database could not be reached")
     st.stop()
-cache_guard.note_session(grant)
 
 
 def page(path: str, title: str, icon: str, *, allowed: bool = True, **options) -> st.Page:
@@ -117,12 +148,8 @@ try:
     open_on_home_team(grant)
     remember(draw_filters())
     navigation.run()
-except SQLAlchemyError:
-    logger.exception("database error on page %s", navigation.title)
-    st.error(
-        "This page could not read the database just now. Reload the page in a minute; if it "
-        "keeps happening, tell the dashboard's maintainers (the detail is in the server log)."
-    )
+except SQLAlchemyError as error:
+    database_trouble(error, f"database error on page {navigation.title}")
 except Exception:
     # A reader must never see a traceback; the maintainers find it in the server log.
     logger.exception("unexpected error on page %s", navigation.title)

@@ -16,6 +16,7 @@ from data_access.access.grants import (
     GrantScope,
 )
 from data_access.access.settings import ACCESSIBILITY_CONTACT, MAX_SETTING_LENGTH, ORGANISATION_NAME
+from data_access.access.sign_in import DEFAULT_SIGN_IN_HOURS, SIGN_IN_HOURS_RANGE
 from data_access.core.scope import Scope
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import DEFAULT_POLICY
@@ -64,6 +65,10 @@ if users:
                     "Names they may see": user.names,
                     "Added": fmt.uk_datetime(user.added_at),
                     "Added by": user.added_by,
+                    "Has signed in": "yes" if user.account_bound else "not yet",
+                    "Last signed out": fmt.uk_datetime(user.signed_out_at)
+                    if user.signed_out_at
+                    else "",
                 }
                 for user in users
             ]
@@ -130,6 +135,23 @@ if users:
                 queries.remove_user(leaving, actor(grant))
                 done(f"Removed {fmt.plain(leaving)}.")
 
+if users:
+    with st.form("sign-out-form"):
+        st.markdown("**Sign a user out everywhere**")
+        st.caption(
+            "Ends every sign-in they have, in every browser, at once (for example a lost "
+            "laptop, or someone leaving today): they must sign in again to see anything."
+        )
+        ending = st.selectbox(
+            "User", [user.email for user in users], index=None, key="sign-out-user"
+        )
+        if st.form_submit_button("Sign out everywhere"):
+            if ending is None:
+                st.error("Choose the user.")
+            else:
+                queries.sign_out(ending, actor(grant))
+                done(f"Signed {fmt.plain(ending)} out everywhere.")
+
 st.subheader("Organisation settings")
 with st.form("settings-form"):
     organisation = st.text_input(
@@ -145,9 +167,20 @@ with st.form("settings-form"):
         help="Who to contact about the dashboard's accessibility, for example a team name "
         "and an e-mail address.",
     )
+    low, high = SIGN_IN_HOURS_RANGE
+    hours = st.number_input(
+        "Hours a sign-in lasts",
+        min_value=low,
+        max_value=high,
+        value=queries.sign_in_hours(),
+        step=1,
+        help="After this many hours from signing in, everyone must sign in again "
+        f"(default {DEFAULT_SIGN_IN_HOURS}: a working day).",
+    )
     if st.form_submit_button("Save settings"):
         queries.change_setting(ORGANISATION_NAME, organisation, actor(grant))
         queries.change_setting(ACCESSIBILITY_CONTACT, contact, actor(grant))
+        queries.change_sign_in_hours(int(hours), actor(grant))
         queries.board_pack.clear()
         done("Settings saved.")
 st.markdown("**Targets**")

@@ -62,10 +62,16 @@ as_at, scope = filters.as_at, filters.scope
 def _choose_team() -> None:
     # The picker offers only teams whose names this user may see; the sidebar's Team filter
     # shows every team (their figures are aggregates), so its label is found among them all.
-    chosen = named[st.session_state["team-picker"]]
+    # The value comes from the browser: one that is not among the teams offered (a forged
+    # widget message) changes nothing.
+    chosen = named.get(st.session_state.get("team-picker"))
+    if chosen is None:
+        return
     everyone = team_labels(queries.teams(Scope(area=chosen.area, hub=chosen.hub)))
-    st.session_state["area"], st.session_state["hub"] = chosen.area, chosen.hub
-    st.session_state["team"] = next(label for label, t in everyone.items() if t == chosen)
+    label = next((label for label, t in everyone.items() if t == chosen), None)
+    if label is not None:
+        st.session_state["area"], st.session_state["hub"] = chosen.area, chosen.hub
+        st.session_state["team"] = label
 
 
 if scope.team_id is None:
@@ -247,4 +253,10 @@ chart_block(
     else frame,
     height=240,
     empty_message="No supervision session is recorded for this worker in these 12 months.",
+    on_download=lambda: queries.log_access(
+        actor(grant),
+        DOWNLOAD_NAMES,
+        team_scope,
+        f"supervision timeline of {chosen} to {as_at.isoformat()}",
+    ),
 )

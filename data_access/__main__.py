@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.access import grants as access
+from data_access.access import sign_in
 from data_access.core.config import database_url
 from data_access.core.db import init_db, schema_is_current, session_scope
 from data_access.core.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
@@ -315,6 +316,19 @@ def cmd_users_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_sign_out(args: argparse.Namespace) -> int:
+    _require_schema()
+    try:
+        with session_scope() as session:
+            done = sign_in.sign_out(session, args.email, by=f"command line: {args.by}")
+    except access.AccessError as error:
+        raise CommandError(str(error)) from None
+    if not done:
+        raise CommandError(f'there is no user "{args.email}"')
+    print(f"Signed {args.email.strip().lower()} out everywhere: they must sign in again.")
+    return 0
+
+
 def cmd_access_log(args: argparse.Namespace) -> int:
     _require_schema()
     with session_scope() as session:
@@ -462,6 +476,12 @@ def build_parser() -> argparse.ArgumentParser:
     removing.add_argument("email")
     removing.add_argument("--by", default=user, help="recorded in the access log")
     removing.set_defaults(run=cmd_users_remove)
+    leaving = users.add_parser(
+        "sign-out", help="end every sign-in of a user at once (they must sign in again)"
+    )
+    leaving.add_argument("email")
+    leaving.add_argument("--by", default=user, help="recorded in the access log")
+    leaving.set_defaults(run=cmd_users_sign_out)
 
     pack = commands.add_parser(
         "board-pack",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -135,8 +136,9 @@ def data_contents(engine: Engine) -> dict[str, list[tuple]]:
 
 def shown_text(markdown: str) -> str:
     """What a reader sees of Markdown in which data was escaped (`fmt.plain`): the text
-    without its backslash escapes."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    without its backslash escapes and the invisible word joiners that keep addresses from
+    becoming links."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -156,23 +158,38 @@ def give_access(engine: Engine, email: str, role: str, scopes: tuple[GrantScope,
         save_user(session, email, role, list(scopes), by="test set-up")
 
 
+#: The issuer of the test's ID tokens (AppTest never contacts it).
+TEST_ISSUER = "https://provider.test"
+
+
+def signed_in_claims(email: str, **claims) -> dict:
+    """What `st.user` holds after a real sign-in: the ID token's claims (issuer, subject,
+    when issued) and Streamlit's own `is_logged_in`."""
+    return {
+        "is_logged_in": True,
+        "email": email,
+        "name": "Test User",
+        "iss": TEST_ISSUER,
+        "sub": f"subject-of-{email}",
+        "iat": int(time.time()),
+        **claims,
+    }
+
+
 def app_as(
     email: str | None,
     page: str | None = None,
     *,
     auth: bool = True,
+    claims: dict | None = None,
     **query: str,
 ) -> AppTest:
     """The dashboard in AppTest with sign-in configured and `email` signed in (None: nobody
-    signed in), opened on `page` with `query` in the URL."""
+    signed in; `claims` change their ID token's), opened on `page` with `query` in the URL."""
     app = AppTest.from_file(APP, default_timeout=60)
     if auth:
         app.secrets["auth"] = TEST_AUTH
-        app.user = (
-            {"is_logged_in": True, "email": email, "name": "Test User"}
-            if email
-            else {"is_logged_in": False}
-        )
+        app.user = signed_in_claims(email, **(claims or {})) if email else {"is_logged_in": False}
     for key, value in query.items():
         app.query_params[key] = value
     app.run()

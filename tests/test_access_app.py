@@ -9,7 +9,6 @@ tests/fixtures/small_org (see test_metrics.py and test_access.py for the working
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from conftest import (
     EVERYWHERE,
     SMALL_ORG,
@@ -237,35 +236,6 @@ def test_cached_names_are_never_served_to_another_user(small_org):
     t2 = Grant("b@council.example", "manager", (GrantScope("team", "T2"),))
     assert len(queries.team_workers(day, "T1", t1)) == 5
     assert queries.team_workers(day, "T1", t2) == []
-
-
-def test_clearing_the_caches_is_refused_for_anyone_but_an_administrator(fresh_caches):
-    from streamlit.runtime.app_session import AppSession
-
-    from ui import cache_guard
-
-    calls = []
-
-    @st.cache_data(ttl=60)
-    def counted() -> int:
-        calls.append(1)
-        return len(calls)
-
-    class Session:  # the parts of an AppSession the handler uses
-        def __init__(self, session_id: str) -> None:
-            self.id = session_id
-            self._session_state = {}
-
-    cache_guard.install()
-    counted()
-    AppSession._handle_clear_cache_request(Session("a-manager"))
-    assert counted() == 1  # still cached
-    cache_guard._administrator_sessions.add("an-admin")
-    try:
-        AppSession._handle_clear_cache_request(Session("an-admin"))
-    finally:
-        cache_guard._administrator_sessions.discard("an-admin")
-    assert counted() == 2  # cleared, so computed again
 
 
 def test_an_administrator_changes_a_target_and_every_page_uses_it(small_org):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from conftest import SMALL_ORG, read_folder_bytes, shown_text, signed_in
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from data_access.core import db
@@ -294,6 +295,35 @@ def test_team_page_asks_for_a_team_and_sets_the_filter(small_org):
     assert table(app, "Name")["Name"].tolist() == ["Kit King", "Lee Lowe"]
 
 
+def test_a_forged_team_picker_value_changes_nothing_and_raises_nothing(small_org):
+    app = open_app("team", as_at="March 2025")
+    picker = app.selectbox(key="team-picker")
+
+    class Forged(type(picker)):
+        """What a hand-written widget message sends: a team that is not among the options
+        (AppTest itself only sends options)."""
+
+        @property
+        def _widget_state(self):
+            state = WidgetState(id=self.id)
+            state.string_value = "Gamma forged team"
+            return state
+
+    picker.__class__ = Forged
+    picker.run()
+    assert not app.exception
+    assert not app.error
+    assert app.selectbox(key="team").value == "All"
+    assert "Choose a team" in app.info[0].value
+
+
+def test_a_link_naming_a_hub_without_its_area_names_the_hubs_area(small_org):
+    app = open_app("team", as_at="March 2025", hub="Hub B")
+    header = app.caption[0].value
+    assert header.startswith("**Hub B, South area**"), header
+    assert "None" not in header
+
+
 def test_an_empty_database_says_how_to_load_data(engine, fresh_caches):
     for page in (None, "stability", "supervision", "caseloads", "team"):
         app = open_app(page)
@@ -310,7 +340,7 @@ def test_an_unreachable_database_is_a_plain_message(monkeypatch, fresh_caches):
     db.get_engine.cache_clear()
     assert not app.exception
     message = app.error[0].value
-    assert "cannot reach its database" in message
+    assert "cannot read the database just now" in message
     # Nothing about the server: no host, port, user or driver detail.
     for detail in ("127.0.0.1", "nobody", "none", "port", "psycopg", "Error"):
         assert detail not in message

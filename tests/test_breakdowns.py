@@ -117,6 +117,39 @@ def test_worker_sessions_only_within_their_team(session):
     assert roster.worker_sessions(session, "S02", since, D, "T2", grant=EVERY_NAME) == []
 
 
+def test_a_supervisor_from_a_team_outside_the_grant_is_not_named(session):
+    # Ivy Ince (S09) manages T2; here she supervises Ann Archer (S01, T1) once.
+    from data_access.core.models import SupervisionSession
+
+    session.add(
+        SupervisionSession(
+            session_id="X99",
+            staff_id="S01",
+            supervisor_id="S09",
+            session_date=date(2025, 3, 25),
+            status="held",
+            duration_minutes=60,
+            reflective=True,
+            childs_views_recorded=True,
+        )
+    )
+    session.flush()
+    since = date(2025, 3, 1)
+    hub_a = Grant("hos@council.example", "leader", (GrantScope("hub", "Hub A"),))
+    shown = {
+        grant.email: [
+            r.supervisor
+            for r in roster.worker_sessions(session, "S01", since, D, "T1", grant=grant)
+        ]
+        for grant in (T1_MANAGER, hub_a, EVERY_NAME)
+    }
+    assert shown == {
+        "t1@council.example": ["a supervisor outside your access"],
+        "hos@council.example": ["Ivy Ince"],
+        "dcs@council.example": ["Ivy Ince"],
+    }
+
+
 def test_worker_sessions_only_within_the_grant(session):
     since = date(2025, 1, 1)
     t2_manager = Grant("t2@council.example", "manager", (GrantScope("team", "T2"),))

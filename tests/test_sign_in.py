@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 MANAGER = "mo.manager@council.example"
 BOARD = "bea.board@council.example"
 STRANGER = "sam.stranger@council.example"
+IMPOSTOR = "impostor-account"
 #: T035 in the demo: Stonebridge safeguarding team 1 (East area, Stonebridge hub).
 HOME_TEAM = "T035"
 OTHER_TEAM_QUERY = "area=East&hub=Greenway+hub&team=Greenway+safeguarding+team+1"
@@ -45,6 +46,12 @@ def signed_in_app(tmp_path_factory):
         User(sub=MANAGER, claims={"email": MANAGER, "name": "Mo Manager"}),
         User(sub=BOARD, claims={"email": BOARD, "name": "Bea Board"}),
         User(sub=STRANGER, claims={"email": STRANGER, "name": "Sam Stranger"}),
+        # An account at the provider that claims the manager's address without having
+        # verified it (the tester's "ADMIN@Council.Example" became an administrator).
+        User(
+            sub=IMPOSTOR,
+            claims={"email": MANAGER.upper(), "email_verified": False, "name": "Imp"},
+        ),
     ]
     with run_server_in_thread(user_claims=users) as provider:
         port = free_port()
@@ -135,15 +142,31 @@ def test_a_team_manager_signs_in_sees_their_team_and_no_other_names(tab, signed_
     assert "Data" not in tab.locator('[data-testid="stSidebarNav"]').inner_text()
 
     with db.session_scope(engine) as session:
-        views = [e for e in access_log(session) if e.user_email == MANAGER]
-    assert {event.action for event in views} == {"view names"}
-    assert all(HOME_TEAM in event.scope for event in views)
+        events = [e for e in access_log(session) if e.user_email == MANAGER]
+    # The first sign-in bound the address to the provider's account for this person.
+    assert [e.action for e in events if e.action != "view names"] == ["bind account"]
+    assert all(HOME_TEAM in e.scope for e in events if e.action == "view names")
 
+    # Someone copies the browser's cookies before the manager signs out...
+    copied = tab.context.cookies()
     # Signing out also ends the session at the provider (RP-initiated logout), then comes back.
     tab.get_by_role("button", name="Sign out").click()
     tab.get_by_role("button", name="End session").click()
     tab.wait_for_selector("text=Sign in with your council account")
     assert tab.locator('[data-testid="stMetricValue"]').count() == 0
+
+    # ... and uses them afterwards: signed out all the same, and no names.
+    other = tab.context.browser.new_context(viewport={"width": 1366, "height": 900})
+    other.add_cookies(copied)
+    thief = other.new_page()
+    for path in ("", f"team?team={HOME_TEAM}"):
+        thief.goto(f"{base}/{path}")
+        settle(thief)
+        main = thief.locator('[data-testid="stMain"]').inner_text()
+        assert "You have been signed out" in main
+        assert "Signed in as" not in thief.locator("body").inner_text()
+        assert thief.locator('[data-testid="stDataFrame"]').count() == 0
+    other.close()
 
 
 def test_a_board_member_sees_figures_and_never_a_name(tab, signed_in_app):
@@ -161,6 +184,16 @@ def test_a_board_member_sees_figures_and_never_a_name(tab, signed_in_app):
             "board members see figures only" in tab.locator('[data-testid="stMain"]').inner_text()
         )
         assert tab.locator('[data-testid="stDataFrame"]').count() == 0
+
+
+def test_an_unverified_address_is_refused_whatever_it_names(tab, signed_in_app):
+    base, _ = signed_in_app
+    sign_in(tab, base, IMPOSTOR)
+    main = tab.locator('[data-testid="stMain"]').inner_text()
+    assert "has not verified the e-mail address" in main
+    assert tab.locator('[data-testid="stMetricValue"]').count() == 0
+    assert tab.locator('[data-testid="stSidebarNav"]').count() == 0
+    shot(tab, "unverified")
 
 
 def test_someone_not_given_access_sees_only_how_to_ask(tab, signed_in_app):

@@ -1,8 +1,10 @@
 """Who is using the dashboard, decided once per run in app.py.
 
 - **Signed in**: when `.streamlit/secrets.toml` has an `[auth]` section, everyone signs in with
-  the council's identity provider (OpenID Connect, through Streamlit's `st.login`), and their
-  e-mail address is looked up in the database for their role and grants.
+  the council's identity provider (OpenID Connect, through Streamlit's `st.login`). Every run
+  checks the sign-in again (data_access/access/sign_in.py: a verified address, the account
+  bound at first sign-in, a working day's lifetime, not signed out since) and looks up the
+  person's role and grants.
 - **Demo mode**: with no `[auth]` and a database holding only the demo organisation, a
   clearly labelled "View as" picker lets anyone see what each role sees.
 - **Sign-in required**: with no `[auth]` and real data, nothing is shown but how to set up
@@ -17,7 +19,8 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from data_access.access.grants import ROLE_LABELS, Grant
-from ui import queries
+from data_access.access.sign_in import Refusal
+from ui import queries, server_guards
 from ui.format import plain
 
 _GRANT_KEY = "_signed_in_grant"
@@ -53,8 +56,10 @@ def _setup_required() -> None:
     st.stop()
 
 
-def _sign_in_page() -> None:
+def _sign_in_page(reason: str | None = None) -> None:
     st.title(_SIGN_IN_TITLE)
+    if reason:
+        st.info(reason)
     st.markdown(
         "Sign in with your council account to see the workforce figures. What you see "
         "depends on the access your administrator has given you."
@@ -63,15 +68,48 @@ def _sign_in_page() -> None:
     st.stop()
 
 
-def _no_access_page(email: str) -> None:
+def _refused_page(message: str, email: str) -> None:
     st.title(_SIGN_IN_TITLE)
-    st.warning(
-        "You are signed in, but you have not been given access to this dashboard. Ask your "
-        "administrator for access, telling them the address you signed in with:"
-    )
+    st.warning(message)
     st.text(email)
     st.button("Sign out", on_click=st.logout)
     st.stop()
+
+
+#: What each refusal says: (message, whether signing in again may help).
+_REFUSALS = {
+    Refusal.EXPIRED: (
+        "Your sign-in has ended (a sign-in lasts a working day). Sign in again to carry on.",
+        True,
+    ),
+    Refusal.SIGNED_OUT: (
+        "You have been signed out (from this or another browser, or by an administrator). "
+        "Sign in again to carry on.",
+        True,
+    ),
+    Refusal.NOT_GIVEN_ACCESS: (
+        "You are signed in, but you have not been given access to this dashboard. Ask your "
+        "administrator for access, telling them the address you signed in with:",
+        False,
+    ),
+    Refusal.UNVERIFIED_EMAIL: (
+        "Your identity provider has not verified the e-mail address of this account, so the "
+        "dashboard cannot trust it. Sign in with your council account, or ask your "
+        "administrator. The address given was:",
+        False,
+    ),
+    Refusal.OTHER_ACCOUNT: (
+        "This e-mail address is registered to a different account at your identity provider, "
+        "so the dashboard does not give this account its access. If your account has "
+        "changed, ask your administrator to remove and add you again. The address given was:",
+        False,
+    ),
+    Refusal.NO_ACCOUNT_ID: (
+        "Your identity provider did not say which account this is (no subject id), so the "
+        "dashboard cannot trust the sign-in. Ask your administrator. The address given was:",
+        False,
+    ),
+}
 
 
 def _demo_grant() -> Grant:
@@ -87,18 +125,31 @@ def _demo_grant() -> Grant:
 def _signed_in_grant() -> Grant:
     if not st.user.is_logged_in:
         _sign_in_page()
-    email = str(st.user.get("email") or "")
-    grant = queries.grant_for(email) if email else None
-    if grant is None:
-        _no_access_page(email or "an account with no e-mail address")
+    claims = st.user.to_dict()
+    email = str(claims.get("email") or "an account with no e-mail address")
+    outcome = queries.check_sign_in(claims)
+    if outcome.grant is None:
+        message, again = _REFUSALS[outcome.refusal]
+        if again:
+            _sign_in_page(message)
+        _refused_page(message, email)
+    grant = outcome.grant
     name = st.user.get("name") or email
     st.sidebar.markdown(f"Signed in as **{plain(str(name))}** ({ROLE_LABELS[grant.role]})")
-    st.sidebar.button("Sign out", on_click=st.logout, key="sign-out")
+    st.sidebar.button("Sign out", on_click=_sign_out, args=(grant.email,), key="sign-out")
     return grant
+
+
+def _sign_out(email: str) -> None:
+    """End this person's sign-in everywhere (every earlier cookie is refused from the next
+    run), then Streamlit's own sign-out (the cookie, and the provider's session)."""
+    queries.sign_out(email, by=email)
+    st.logout()
 
 
 def establish() -> Grant:
     """Decide who is using the dashboard this run; stop the page when nobody may see data."""
+    server_guards.note_session(None)  # until the user is known, the session may do nothing
     if auth_configured():
         grant = _signed_in_grant()
     elif queries.only_demo_data():
@@ -106,6 +157,7 @@ def establish() -> Grant:
     else:
         _setup_required()
     st.session_state[_GRANT_KEY] = grant
+    server_guards.note_session(grant)
     return grant
 
 

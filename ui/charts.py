@@ -16,6 +16,7 @@ import streamlit as st
 from data_access.indicators.metrics import METRICS
 from data_access.reports.exports import csv_text
 from ui import format as fmt
+from ui import server_guards
 from ui.chart_specs import Spec
 
 
@@ -33,12 +34,14 @@ def chart_block(
     how: str = "",
     height: int = 330,
     empty_message: str = "No data for this scope and date.",
+    on_download: Callable[[], None] | None = None,
 ) -> None:
     """A titled chart (a spec from ui/chart_specs.py) with a "Table" tab and a CSV download.
 
     Under the title, `summary` says in plain words what the chart shows; the exact rules (the
     definitions of `metrics`, then `how`) wait behind "How it is calculated", for whoever
     needs them. `height` is the chart element's height in pixels, axes and legend included.
+    `on_download` marks a table that holds names (see `csv_download`).
     """
     st.subheader(title)
     if summary:
@@ -57,7 +60,7 @@ def chart_block(
         )
     with table_tab:
         st.dataframe(table, hide_index=True, width="stretch")
-        csv_download(table, title)
+        csv_download(table, title, on_download=on_download)
 
 
 def explain(metrics: Sequence[str] = (), how: str = "") -> None:
@@ -81,13 +84,23 @@ def csv_download(
     *,
     on_download: Callable[[], None] | None = None,
 ) -> None:
-    """A "Download CSV" button for `table` (see `csv_text`). `on_download` runs when it is
-    pressed (to log a download of names)."""
+    """A "Download CSV" button for `table` (see `csv_text`).
+
+    The file is made only when the button is pressed (Streamlit's deferred download), so no
+    file sits on the server waiting to be fetched. `on_download` marks a table that holds
+    names: it runs when the file is made (to log the download), and the file is served once,
+    to that press, then deleted (ui/server_guards.py)."""
+
+    def make() -> bytes:
+        if on_download is not None:
+            on_download()
+        return csv_text(table)
+
     st.download_button(
         "Download CSV",
-        csv_text(table),
+        server_guards.register_names_download(make) if on_download else make,
         file_name=f"{file_stem or slug(title)}.csv",
         mime="text/csv",
         key=f"download-{slug(title)}",
-        on_click=on_download or "rerun",
+        on_click="ignore",
     )

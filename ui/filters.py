@@ -110,6 +110,10 @@ def draw_filters() -> Filters:
     hub = None if hub == ALL else hub
 
     teams = queries.teams(Scope(area=area, hub=hub))
+    if hub is not None and area is None:
+        # A hub chosen with "All" areas (or a link naming only a hub) is still in one area:
+        # the scope names it, so that the page and the access log say where the hub is.
+        area = next((team.area for team in teams), None)
     # The URL holds the option as shown, so options are readable, unique team labels.
     labels = team_labels(teams)
     team_options = [ALL, *labels]

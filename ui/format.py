@@ -91,11 +91,22 @@ def status_badge(
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=])")
 
 
+#: An invisible character that joins what is on either side of it: put into what would
+#: otherwise be read as a web or e-mail address, it stops Streamlit making that text a link.
+WORD_JOINER = "\u2060"
+#: Where Streamlit's Markdown turns bare text into a link (an address's scheme, "www." and an
+#: e-mail address's "@"). Escaping does not stop it: it links the text after the escapes are
+#: read (checked in Chromium, tests/hostile/test_hostile_text.py).
+_AUTOLINKS = re.compile(r"(?i)(?<=[a-z0-9])(?=:/)|(?<=www)(?=\.)|(?=@)")
+
+
 def plain(text: str) -> str:
     """Text from data (a name, an e-mail address, a file name) made safe to put inside
     Markdown: every character Markdown, Streamlit's directives (`:red[...]`, icons) or LaTeX
-    could act on is escaped, so it shows as typed."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", " ")
+    could act on is escaped, so it shows as typed, and nothing in it becomes a link (a word
+    joiner, which is invisible, breaks each address)."""
+    unlinked = _AUTOLINKS.sub(WORD_JOINER, text)
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", unlinked).replace("\n", " ")
 
 
 def plain_list(texts: Iterable[str]) -> str:

@@ -13,10 +13,13 @@ from datetime import UTC, date, datetime
 import streamlit as st
 
 from data_access.access import grants as access
+from data_access.access import sign_in
 from data_access.access.grants import Grant
 from data_access.access.settings import change_setting as _change_setting
+from data_access.access.settings import change_sign_in_hours as _change_sign_in_hours
 from data_access.access.settings import change_target as _change_target
 from data_access.access.settings import organisation_policy, our_authority, setting
+from data_access.access.settings import sign_in_hours as _sign_in_hours
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope, TeamChoice, teams_in_scope
 from data_access.core.scope import area_names as _area_names
@@ -43,9 +46,18 @@ TTL_SECONDS = 600
 # --- who is using the dashboard (never cached: a removed user loses access at once) ---
 
 
-def grant_for(email: str) -> Grant | None:
+def check_sign_in(claims: dict) -> sign_in.SignIn:
+    """Whether the signed-in person's token is trusted now, and their grant (see
+    data_access/access/sign_in.py)."""
     with session_scope() as session:
-        return access.grant_for(session, email)
+        return sign_in.check_sign_in(
+            session, sign_in.identity_from_claims(claims), hours=_sign_in_hours(session)
+        )
+
+
+def sign_out(email: str, by: str) -> bool:
+    with session_scope() as session:
+        return sign_in.sign_out(session, email, by=by)
 
 
 def only_demo_data() -> bool:
@@ -72,6 +84,16 @@ def users() -> list[access.UserRecord]:
 def save_user(email: str, role: str, scopes: list[access.GrantScope], by: str) -> Grant:
     with session_scope() as session:
         return access.save_user(session, email, role, scopes, by=by)
+
+
+def sign_in_hours() -> int:
+    with session_scope() as session:
+        return _sign_in_hours(session)
+
+
+def change_sign_in_hours(hours: int, by: str) -> None:
+    with session_scope() as session:
+        _change_sign_in_hours(session, hours, by=by)
 
 
 def remove_user(email: str, by: str) -> bool:

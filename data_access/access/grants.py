@@ -292,6 +292,10 @@ class UserRecord:
     names: str
     added_at: datetime
     added_by: str
+    #: Whether their first sign-in has bound them to an account at the identity provider.
+    account_bound: bool = False
+    #: When their sign-ins were last ended (Sign out, or "sign out everywhere").
+    signed_out_at: datetime | None = None
 
 
 def list_users(session: Session) -> list[UserRecord]:
@@ -301,7 +305,15 @@ def list_users(session: Session) -> list[UserRecord]:
     for user in users:
         grant = grant_for(session, user.email)
         records.append(
-            UserRecord(user.email, user.role, grant.describe_names(), user.added_at, user.added_by)
+            UserRecord(
+                user.email,
+                user.role,
+                grant.describe_names(),
+                user.added_at,
+                user.added_by,
+                user.subject is not None,
+                user.signed_out_at,
+            )
         )
     return records
 

@@ -7,6 +7,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from data_access.access.grants import CHANGE_SETTINGS, log_access
+from data_access.access.sign_in import DEFAULT_SIGN_IN_HOURS, SIGN_IN_HOURS_RANGE
 from data_access.core.db import session_scope
 from data_access.core.models import Setting
 from data_access.indicators.metrics import METRICS
@@ -18,11 +19,14 @@ ORGANISATION_NAME = "organisation_name"
 ACCESSIBILITY_CONTACT = "accessibility_contact"
 #: The old LA code of "our" authority on the National benchmarks page.
 OUR_AUTHORITY = "benchmarks.our_la_code"
+#: How many hours a sign-in lasts (see data_access/access/sign_in.py).
+SIGN_IN_HOURS = "sign_in.hours"
 
 SETTING_LABELS = {
     ORGANISATION_NAME: "Organisation name",
     ACCESSIBILITY_CONTACT: "Accessibility contact",
     OUR_AUTHORITY: "Our authority (DfE old LA code)",
+    SIGN_IN_HOURS: "Hours a sign-in lasts",
 }
 #: The longest value a setting holds (the column's length).
 MAX_SETTING_LENGTH = 500
@@ -111,3 +115,18 @@ def remember_our_authority(la_code: str, *, by: str, engine: Engine | None = Non
     """Save the choice of "our" authority for everyone using the dashboard (logged)."""
     with session_scope(engine) as session:
         change_setting(session, OUR_AUTHORITY, la_code, by=by)
+
+
+def sign_in_hours(session: Session) -> int:
+    """How many hours a sign-in lasts: the organisation's choice, else the default."""
+    value = setting(session, SIGN_IN_HOURS)
+    return int(value) if value else DEFAULT_SIGN_IN_HOURS
+
+
+def change_sign_in_hours(session: Session, hours: int, *, by: str) -> None:
+    """Choose how long a sign-in lasts, within SIGN_IN_HOURS_RANGE; the change is logged."""
+    low, high = SIGN_IN_HOURS_RANGE
+    if not low <= hours <= high:
+        raise ValueError(f"{SETTING_LABELS[SIGN_IN_HOURS]} must be from {low} to {high}")
+    if hours != sign_in_hours(session):
+        change_setting(session, SIGN_IN_HOURS, str(hours), by=by)

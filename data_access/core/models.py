@@ -299,6 +299,13 @@ class AppUser(SQLModel, table=True):
     role: str = Field(max_length=20)
     added_at: datetime
     added_by: str = Field(max_length=320)
+    #: The identity provider's immutable id for this person (issuer and subject, or for
+    #: Microsoft Entra ID its tenant and object ids), bound at their first sign-in: a renamed
+    #: or re-used e-mail address cannot inherit the access. None until they first sign in.
+    subject: str | None = Field(default=None, max_length=500, unique=True)
+    #: Sign-ins issued at or before this moment are void (Sign out, or an administrator's
+    #: "sign out everywhere").
+    signed_out_at: datetime | None = None
 
 
 class UserGrant(SQLModel, table=True):

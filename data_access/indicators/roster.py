@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import literal, select
+from sqlalchemy import case, literal, select
 from sqlmodel import Session
 
 from data_access.access.grants import Grant
@@ -154,6 +154,10 @@ def team_workers(
     return rows
 
 
+#: How a supervisor whose team is outside the user's grant is shown in a worker's timeline.
+SUPERVISOR_OUTSIDE_ACCESS = "a supervisor outside your access"
+
+
 @dataclass(frozen=True)
 class SessionRow:
     session_date: date
@@ -168,8 +172,13 @@ def worker_sessions(
     session: Session, staff_id: str, since: date, until: date, team_id: str, *, grant: Grant
 ) -> list[SessionRow]:
     """A worker's supervision sessions in [since, until], for their team's page; none when
-    `grant` does not cover the team."""
-    supervisor = select(Staff.staff_id, Staff.display_name).subquery()
+    `grant` does not cover the team. A supervisor is named only when `grant` covers the
+    supervisor's own team too; otherwise they are `SUPERVISOR_OUTSIDE_ACCESS`."""
+    supervisor = select(Staff.staff_id, Staff.display_name, Staff.team_id).subquery()
+    supervisor_name = case(
+        (grant.names_condition(supervisor.c.team_id), supervisor.c.display_name),
+        else_=literal(SUPERVISOR_OUTSIDE_ACCESS),
+    )
     query = (
         select(
             SupervisionSession.session_date,
@@ -177,7 +186,7 @@ def worker_sessions(
             SupervisionSession.duration_minutes,
             SupervisionSession.reflective,
             SupervisionSession.childs_views_recorded,
-            supervisor.c.display_name,
+            supervisor_name,
         )
         .join(Staff, Staff.staff_id == SupervisionSession.staff_id)
         .join(supervisor, supervisor.c.staff_id == SupervisionSession.supervisor_id)

@@ -20,10 +20,11 @@ from data_access.national.benchmarks import load_benchmarks
 
 
 def hostile(tag: str) -> str:
-    """A name that would be bold, an image, a link, red, a formula, an icon and HTML."""
+    """A name that would be bold, an image, a link, red, a formula, an icon and HTML, and three
+    bare addresses that Markdown would make links of."""
     return (
         f"{tag} **b** ![x](http://203.0.113.9/{tag}.png) [l](http://203.0.113.9/{tag}) "
-        ":red[r] $x^2$ :material/home: <img src=x>"
+        ":red[r] $x^2$ :material/home: <img src=x> https://203.0.113.9 www.ph.uk a@phish.uk"
     )
 
 
@@ -36,6 +37,10 @@ ACTIVE = [
     re.compile(r"\$x\^2\$"),
     re.compile(r"(?<!\\):material/home(?<!\\):"),
     re.compile(r"(?<!\\)<img"),
+    # Bare addresses: Streamlit links them even when escaped, unless a word joiner breaks them.
+    re.compile(r"(?i)https?\\?:"),
+    re.compile(r"(?i)www\\?\."),
+    re.compile(r"[^\u2060]@phish"),
 ]
 #: Elements whose text Streamlit never reads as Markdown (and a chart's data).
 PLAIN_ELEMENTS = {"text", "code", "html", "json", "arrow_data_frame", "arrow_vega_lite_chart"}
