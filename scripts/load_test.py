@@ -1,21 +1,37 @@
 """Many people at once: sessions that open the Overview and change a filter, as a browser does.
 
     .venv/bin/python scripts/load_test.py [--url http://127.0.0.1:8080] [--sessions 10,25,50]
-        [--timeout 60] [--budget 600]
+        [--sign-in EMAIL[,EMAIL...]] [--timeout 60] [--budget 600]
 
 Each session speaks Streamlit's own protocol, as the browser's JavaScript does: it loads the
-page (which sets the cookies), opens the websocket, asks for the Overview (the time to the
-end of that run is the **first load**), then chooses the second area in the sidebar's Area
-filter (the time to the end of that run is the **filter switch**). All sessions of a level
-start together and stay connected until the level ends.
+page and the health check (which set the cookies), opens the websocket, asks for the Overview
+(the time to the end of that run is the **first load**), then chooses the second area in the
+sidebar's Area filter (the time to the end of that run is the **filter switch**). All sessions
+of a level start together and stay connected until the level ends.
 
-For each level it prints the errors (a session that failed to connect, timed out, or whose
-page showed an error or an exception), the first-load and filter-switch times (median and
-95th percentile), and the memory (RSS) of the dashboard's processes on this machine after the
-level, summed.
+**Signed in** (`--sign-in`, for a deployment whose secrets file has `[auth]`): each session
+first signs in for real, through the whole OpenID Connect redirect flow over HTTP. It opens the
+sign-in page, presses **Sign in** (Streamlit answers with the address of its login route),
+follows /auth/login to the identity provider, submits the provider's authorisation form for
+the user, follows the redirect back to /oauth2callback, which sets the sign-in cookies, and
+then opens a new websocket with them, as the browser's reload does. The provider must be
+oidc-provider-mock (or another whose authorisation page is a form taking the user's `sub`)
+on this machine; sessions take the e-mail addresses in turn, and each must then see the
+signed-in dashboard ("Signed in as" in the sidebar), else it counts as an error. The time the
+flow took is the **sign-in**; the first load is timed from the new websocket.
 
-Bounded on purpose: loopback addresses only, at most 200 sessions a level, each run waits at
-most --timeout seconds, and the whole test stops after --budget seconds.
+The proxy marks Streamlit's cookies `Secure`, and an HTTP client (httpx) keeps such cookies
+but never sends them over plain http (a browser does, to http://localhost): so each session
+keeps the dashboard's cookies itself and sends them in a Cookie header of its own.
+
+For each level it prints the errors (a session that failed to connect, timed out, could not
+sign in, or whose page showed an error or an exception), the sign-in, first-load and
+filter-switch times (median and 95th percentile), and the memory (RSS) of the dashboard's
+processes on this machine after the level, summed (only those on --app-ports when given).
+
+Bounded on purpose: loopback addresses only (the dashboard and the identity provider), at most
+200 sessions a level, each run waits at most --timeout seconds, and the whole test stops after
+--budget seconds.
 """
 
 from __future__ import annotations
@@ -23,12 +39,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import re
 import statistics
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import httpx
 import websockets
@@ -38,13 +57,18 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 MAX_SESSIONS = 200
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+#: What the sidebar says once someone has signed in (ui/auth.py).
+SIGNED_IN = "Signed in as"
 
 
 @dataclass
 class Outcome:
+    sign_in: float | None = None
     first_load: float | None = None
     filter_switch: float | None = None
     errors: list[str] = field(default_factory=list)
+    #: Every text of the first run after opening (and signing in): what the person saw.
+    texts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -54,8 +78,18 @@ class Run:
 
     widgets: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
-    #: Every Markdown text and caption drawn.
+    #: Every Markdown text, caption and heading drawn.
     texts: list[str] = field(default_factory=list)
+    #: Where the server sent the browser (st.login's /auth/login address), if it did.
+    redirect: str | None = None
+
+
+class SignInError(Exception):
+    """A step of the sign-in flow did not go as a browser's would."""
+
+
+def is_loopback(url: str) -> bool:
+    return urlparse(url).hostname in LOOPBACK
 
 
 class Session:
@@ -65,18 +99,45 @@ class Session:
         self.base = base.rstrip("/")
         self.timeout = timeout
         self.http = httpx.AsyncClient(base_url=self.base, timeout=timeout)
+        #: The dashboard's cookies (name -> value, as set), sent by hand: see the docstring.
+        self.cookies: dict[str, str] = {}
         self.socket = None
+        #: The server's id for this tab's session (from its first run).
+        self.session_id = ""
+
+    async def get(self, path: str) -> httpx.Response:
+        """A request to the dashboard with this tab's cookies; keeps what it sets."""
+        answer = await self.http.get(path, headers={"Cookie": self.cookie_header()})
+        self.keep_cookies(answer)
+        return answer
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    def keep_cookies(self, answer: httpx.Response) -> None:
+        for header in answer.headers.get_list("set-cookie"):
+            pair, _, attributes = header.partition(";")
+            name, _, value = pair.strip().partition("=")
+            if _expired(attributes):
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        # httpx's own jar must not add a second copy of any of them.
+        self.http.cookies.clear()
 
     async def open(self) -> None:
-        page = await self.http.get("/")
+        """Load the page as a browser does, then open the websocket with the cookies."""
+        page = await self.get("/")
         page.raise_for_status()
-        xsrf = self.http.cookies.get("_streamlit_xsrf", "")
-        cookies = "; ".join(f"{name}={value}" for name, value in self.http.cookies.items())
+        # The page's script asks for the health check first; its answer sets the XSRF cookie
+        # that the websocket must echo as its second subprotocol.
+        (await self.get("/_stcore/health")).raise_for_status()
+        xsrf = self.cookies.get("_streamlit_xsrf", "")
         url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
         self.socket = await websockets.connect(
             url,
             subprotocols=["streamlit", xsrf] if xsrf else ["streamlit"],
-            additional_headers={"Cookie": cookies, "Origin": self.base} if cookies else {},
+            additional_headers={"Cookie": self.cookie_header(), "Origin": self.base},
             max_size=None,
             open_timeout=self.timeout,
         )
@@ -100,6 +161,10 @@ class Session:
                 kind = reply.WhichOneof("type")
                 if kind == "delta":
                     self._note(reply, run)
+                elif kind == "new_session":
+                    self.session_id = reply.new_session.initialize.session_id
+                elif kind == "auth_redirect":
+                    run.redirect = reply.auth_redirect.url
                 elif kind == "script_finished":
                     return run
 
@@ -115,11 +180,50 @@ class Session:
             run.errors.append(f"error shown: {element.alert.body[:120]}")
         elif kind == "markdown":
             run.texts.append(element.markdown.body)
+        elif kind == "heading":
+            run.texts.append(element.heading.body)
         elif kind == "selectbox":
             run.widgets[element.selectbox.label] = (
                 element.selectbox.id,
                 list(element.selectbox.options),
             )
+        elif kind == "button":
+            run.widgets[element.button.label] = (element.button.id, [])
+
+    async def sign_in(self, email: str) -> None:
+        """The OpenID Connect redirect flow, as a browser makes it; ends with the sign-in
+        cookies kept and a websocket opened with them."""
+        await self.open()
+        page = await self.run()
+        button = page.widgets.get("Sign in")
+        if button is None:
+            raise SignInError("the dashboard did not show the sign-in page")
+        pressed = await self.run([WidgetState(id=button[0], trigger_value=True)])
+        if pressed.redirect is None:
+            raise SignInError("pressing Sign in did not redirect to the login route")
+        await self.socket.close()
+        self.socket = None
+
+        login = await self.get(urljoin(self.base + "/", pressed.redirect))
+        authorize = _redirected(login, "the login route")
+        if not is_loopback(authorize):
+            raise SignInError(f"the identity provider is not on this machine: {authorize}")
+        async with httpx.AsyncClient(timeout=self.timeout) as provider:
+            form = await provider.get(authorize)
+            if form.status_code != 200 or 'method="post"' not in form.text:
+                raise SignInError(f"no authorisation form at the provider ({form.status_code})")
+            # The form posts back to its own address, with the chosen user as `sub`.
+            chosen = await provider.post(authorize, data={"sub": email})
+            callback = _redirected(chosen, "the provider's authorisation form")
+        if urlparse(callback).netloc != urlparse(self.base).netloc:
+            raise SignInError(
+                f"the provider sends the browser to {callback.split('?')[0]}, not to "
+                f"{self.base}: run with --url matching the redirect_uri in [auth]"
+            )
+        signed_in = await self.get(callback)
+        if not 300 <= signed_in.status_code < 400 or "_streamlit_user" not in self.cookies:
+            raise SignInError(f"the callback set no sign-in cookie ({signed_in.status_code})")
+        await self.open()
 
     async def close(self) -> None:
         if self.socket is not None:
@@ -127,18 +231,43 @@ class Session:
         await self.http.aclose()
 
 
+def _redirected(answer: httpx.Response, step: str) -> str:
+    if not 300 <= answer.status_code < 400 or "location" not in answer.headers:
+        raise SignInError(f"{step} answered {answer.status_code}, not a redirect")
+    return urljoin(str(answer.url), answer.headers["location"])
+
+
+def _expired(attributes: str) -> bool:
+    """Whether a Set-Cookie's attributes delete the cookie (Max-Age=0 or a past Expires)."""
+    if match := re.search(r"max-age=(-?\d+)", attributes, flags=re.IGNORECASE):
+        return int(match[1]) <= 0
+    if match := re.search(r"expires=([^;]+)", attributes, flags=re.IGNORECASE):
+        with contextlib.suppress(TypeError, ValueError):
+            return parsedate_to_datetime(match[1].strip()) <= datetime.now(UTC)
+    return False
+
+
 async def one_session(
-    base: str, timeout: float, ran: asyncio.Queue, hold: asyncio.Event
+    base: str, timeout: float, ran: asyncio.Queue, hold: asyncio.Event, email: str | None = None
 ) -> Outcome:
-    """Open, run the Overview, switch the area; then stay connected until `hold` is set."""
+    """(Sign in,) open, run the Overview, switch the area; then stay connected until `hold`
+    is set."""
     outcome = Outcome()
     session = Session(base, timeout)
     try:
         started = time.perf_counter()
-        await session.open()
+        if email is None:
+            await session.open()
+        else:
+            await session.sign_in(email)
+            outcome.sign_in = time.perf_counter() - started
+            started = time.perf_counter()
         first = await session.run()
         outcome.first_load = time.perf_counter() - started
         outcome.errors += first.errors
+        outcome.texts = first.texts
+        if email is not None and not any(SIGNED_IN in text for text in first.texts):
+            outcome.errors.append("signed in, but the dashboard did not say 'Signed in as'")
         area = first.widgets.get("Area")
         if area is None or len(area[1]) < 2:
             outcome.errors.append("no Area filter with a choice on the Overview")
@@ -152,8 +281,14 @@ async def one_session(
                 outcome.errors.append(f"the page did not change to {area[1][1]} area")
         await ran.put(outcome)
         await hold.wait()
-    except (TimeoutError, OSError, websockets.WebSocketException, httpx.HTTPError) as error:
-        outcome.errors.append(f"{type(error).__name__}: {str(error)[:120]}")
+    except (
+        TimeoutError,
+        OSError,
+        websockets.WebSocketException,
+        httpx.HTTPError,
+        SignInError,
+    ) as error:
+        outcome.errors.append(f"{type(error).__name__}: {str(error)[:160]}")
         await ran.put(outcome)
     finally:
         # Closing a broken connection may fail again; its error is already noted.
@@ -162,13 +297,15 @@ async def one_session(
     return outcome
 
 
-def dashboard_memory_mb() -> float:
-    """The summed RSS of this machine's Streamlit processes (the dashboard's), in MB."""
+def dashboard_memory_mb(ports: list[int] | None = None) -> float:
+    """The summed RSS of this machine's Streamlit processes (the dashboard's), in MB: those
+    listening on `ports` (by their --server.port) when given, else every one."""
     total = 0
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            command = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ")
-            if b"streamlit" in command and b" run " in command:
+            command = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ") + b" "
+            ours = not ports or any(f"--server.port={port} ".encode() in command for port in ports)
+            if b"streamlit" in command and b" run " in command and ours:
                 for line in status.read_text().splitlines():
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
@@ -182,11 +319,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def level(base: str, count: int, timeout: float) -> list[Outcome]:
-    """`count` sessions at once, all connected until the last has made its runs."""
+async def level(
+    base: str, count: int, timeout: float, emails: list[str] | None = None
+) -> list[Outcome]:
+    """`count` sessions at once, all connected until the last has made its runs; signed in
+    as `emails` in turn when given."""
     ran: asyncio.Queue = asyncio.Queue()
     hold = asyncio.Event()
-    tasks = [asyncio.create_task(one_session(base, timeout, ran, hold)) for _ in range(count)]
+    tasks = [
+        asyncio.create_task(
+            one_session(base, timeout, ran, hold, emails[number % len(emails)] if emails else None)
+        )
+        for number in range(count)
+    ]
     for _ in range(count):
         await ran.get()
     hold.set()
@@ -195,6 +340,7 @@ async def level(base: str, count: int, timeout: float) -> list[Outcome]:
 
 def report(count: int, outcomes: list[Outcome], memory: float) -> str:
     errors = [error for outcome in outcomes for error in outcome.errors]
+    signs = [o.sign_in for o in outcomes if o.sign_in is not None]
     firsts = [o.first_load for o in outcomes if o.first_load is not None and not o.errors]
     switches = [o.filter_switch for o in outcomes if o.filter_switch is not None]
 
@@ -203,8 +349,9 @@ def report(count: int, outcomes: list[Outcome], memory: float) -> str:
             return "none"
         return f"p50 {statistics.median(values):.2f} s, p95 {percentile(values, 0.95):.2f} s"
 
+    signed = f"sign-in {times(signs)}; " if signs else ""
     lines = [
-        f"{count} sessions: {len(errors)} errors; first load {times(firsts)}; "
+        f"{count} sessions: {len(errors)} errors; {signed}first load {times(firsts)}; "
         f"filter switch {times(switches)}; dashboard memory {memory:,.0f} MB"
     ]
     lines += [f"  error: {error}" for error in sorted(set(errors))[:10]]
@@ -212,17 +359,34 @@ def report(count: int, outcomes: list[Outcome], memory: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", default="http://127.0.0.1:8080")
     parser.add_argument("--sessions", default="10,25,50")
+    parser.add_argument(
+        "--sign-in",
+        default="",
+        metavar="EMAIL[,EMAIL...]",
+        help="sign each session in as these users in turn (through the identity provider)",
+    )
+    parser.add_argument(
+        "--app-ports",
+        default="",
+        metavar="PORT[,PORT...]",
+        help="count the memory of only the Streamlit processes on these ports (serve.py's "
+        "--first-app-port and up); default: every Streamlit process on this machine",
+    )
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--budget", type=float, default=600, help="seconds for the whole test")
     args = parser.parse_args()
-    if urlparse(args.url).hostname not in LOOPBACK:
+    if not is_loopback(args.url):
         sys.exit("load_test.py only runs against this machine (a loopback address)")
     counts = [int(count) for count in args.sessions.split(",")]
     if max(counts) > MAX_SESSIONS:
         sys.exit(f"at most {MAX_SESSIONS} sessions a level")
+    ports = [int(port) for port in args.app_ports.split(",") if port.strip()]
+    emails = [email.strip() for email in args.sign_in.split(",") if email.strip()] or None
     deadline = time.monotonic() + args.budget
     for count in counts:
         remaining = deadline - time.monotonic()
@@ -231,12 +395,12 @@ def main() -> None:
             break
         try:
             outcomes = asyncio.run(
-                asyncio.wait_for(level(args.url, count, args.timeout), remaining)
+                asyncio.wait_for(level(args.url, count, args.timeout, emails), remaining)
             )
         except TimeoutError:
             print(f"{count} sessions: stopped, the time budget ran out")
             break
-        print(report(count, outcomes, dashboard_memory_mb()), flush=True)
+        print(report(count, outcomes, dashboard_memory_mb(ports)), flush=True)
         time.sleep(2)  # let the server close the level's sessions
 
 
