@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_access.indicators.breakdowns import CASE_HOLDERS, IN_POST
 from data_access.indicators.metrics import METRICS
 from ui import chart_specs, queries
 from ui import format as fmt
@@ -24,6 +25,7 @@ if not page_header(
     f"({policy.caseload_thresholds['safeguarding']:g} cases by default; "
     f"{policy.asye_caseload_factor:.0%} of it in a worker's ASYE). There is no "
     "national cap: thresholds are local policy.",
+    populations=(IN_POST, CASE_HOLDERS),
 ):
     st.stop()
 as_at, scope = filters.as_at, filters.scope

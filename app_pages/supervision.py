@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access.core.models import AUDIT_GRADES
+from data_access.indicators.breakdowns import ELIGIBLE, IN_POST
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import CHILDS_VIEWS_BASELINE
 from data_access.indicators.survey import SURVEY_MIN_RESPONSES, survey_agreement_share
@@ -26,6 +27,7 @@ if not page_header(
     filters,
     "Regular, reflective supervision for every social worker: weekly for the first six weeks "
     "of the ASYE, fortnightly to six months, then at least monthly (LGA standard 5).",
+    populations=(IN_POST, ELIGIBLE),
 ):
     st.stop()
 as_at, scope = filters.as_at, filters.scope

@@ -54,6 +54,8 @@ if not page_header(
     "Who in the team is overdue for supervision, who holds more cases than their limit, and "
     "whose supervision agreement is missing. Names are shown: this page is for the team's "
     "managers.",
+    # Names only of teams the user may see: nothing here is a figure to suppress.
+    populations=(),
 ):
     st.stop()
 as_at, scope = filters.as_at, filters.scope

@@ -176,9 +176,19 @@ def test_small_teams_are_suppressed_outside_the_grant(session):
     ]
     units = breakdowns.compare_units(session, D, Scope(hub="Hub B"), ["headcount"], grant=south)
     assert [(u.values, u.suppressed) for u in units] == [({"headcount": 2}, False)]
-    # Areas and hubs are never suppressed by this rule: only teams.
+    # In post at D: T1 5 (T1's manager sees their names), T2 4, T3 2. South is Hub B is T3, so
+    # both go; and the organisation minus North would be T3 too, so North goes with Hub A and
+    # its smallest other team, T2 (complementary suppression, test_suppression.py).
     units = breakdowns.compare_units(session, D, Scope(), ["headcount"], grant=t1)
-    assert [(u.unit.label, u.values["headcount"]) for u in units] == [("North", 9), ("South", 2)]
+    assert [(u.unit.label, u.values["headcount"], u.suppressed) for u in units] == [
+        ("North", None, True),
+        ("South", None, True),
+    ]
+    units = breakdowns.compare_units(session, D, Scope(hub="Hub A"), ["headcount"], grant=t1)
+    assert [(u.unit.label, u.values["headcount"], u.suppressed) for u in units] == [
+        ("Alpha family support", None, True),
+        ("Alpha safeguarding", 5, False),
+    ]
 
     teams = breakdowns.caseloads_by_team(session, D, Scope(area="South"), grant=t1)
     assert [(t.team_id, t.case_holders, t.caseload_average, t.suppressed) for t in teams] == [
@@ -199,7 +209,10 @@ def test_small_teams_are_suppressed_outside_the_grant(session):
 
     assert breakdowns.scope_suppressed(session, D, Scope(team_id="T3"), t1)
     assert not breakdowns.scope_suppressed(session, D, Scope(team_id="T3"), south)
-    assert not breakdowns.scope_suppressed(session, D, Scope(team_id="T2"), t1)
+    assert breakdowns.scope_suppressed(session, D, Scope(team_id="T2"), t1)  # the complement
+    assert breakdowns.scope_suppressed(session, D, Scope(area="North"), t1)
+    assert not breakdowns.scope_suppressed(session, D, Scope(), t1)
+    assert not breakdowns.scope_suppressed(session, D, Scope(team_id="T1"), t1)
 
 
 def test_the_access_log_holds_views_changes_and_every_import(session):

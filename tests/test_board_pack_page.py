@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SMALL_ORG, read_folder_bytes, signed_in
+from conftest import SMALL_ORG, add_beta_support, read_folder_bytes, signed_in
 
 from data_access.ingest.importer import import_files
 
@@ -61,6 +61,7 @@ def test_a_board_member_reads_but_does_not_write(small_org):
 
 
 def test_a_team_scope_is_widened_to_its_hub(small_org):
+    add_beta_support(small_org)  # Hub A's figures may then be shown to everyone (conftest)
     app = signed_in(
         small_org, "board_pack", role="board", scopes=(), as_at="March 2025",
         area="North", hub="Hub A", team="Alpha safeguarding",

@@ -158,6 +158,10 @@ def test_before_sign_in_no_upload_is_taken_and_memory_stays_put(sign_in_server):
         # page (each was accepted, and the server grew by 476 MB).
         answers = [tab.upload(19 * MB, f"file-{n}") for n in range(25)]
         grown = resident_mb(port) - before
+    print(
+        f"25 uploads of 19 MB before sign-in: {answers.count(403)} refused 403, the server "
+        f"grew by {grown:.1f} MB"
+    )  # the figure docs/performance.md quotes (pytest -s)
     assert set(answers) <= {403, 0} and answers.count(403) >= 1, answers
     assert grown < 40, f"the server grew by {grown:.0f} MB"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data_access.access.grants import SMALL_GROUP_MINIMUM, SUPPRESSED
-from data_access.indicators.breakdowns import TEAMS_SHOWN
+from data_access.indicators.breakdowns import IN_POST, TEAMS_SHOWN
 from ui import format as fmt
 from ui import queries
 from ui.auth import current_grant
@@ -17,8 +17,15 @@ SUPPRESSION_REASON = (
 )
 
 
-def page_header(title: str, filters: Filters, purpose: str) -> bool:
-    """Draw the page title and header line. Returns False (after saying so) with no data."""
+def page_header(
+    title: str,
+    filters: Filters,
+    purpose: str,
+    populations: tuple[str, ...] = (IN_POST,),
+) -> bool:
+    """Draw the page title and header line. Returns False (after saying so) with no data, or
+    when the scope's figures are suppressed for the user in any of the `populations` the page
+    counts (people in post, case holders, workers eligible for supervision)."""
     st.title(title)
     notice = link_notice(filters)
     if notice:
@@ -37,10 +44,11 @@ def page_header(title: str, filters: Filters, purpose: str) -> bool:
         f"{fmt.uk_date(freshness.latest_data_date)}"
     )
     st.markdown(purpose)
-    if queries.scope_suppressed(filters.as_at, filters.scope, current_grant()):
+    if queries.scope_suppressed(filters.as_at, filters.scope, current_grant(), populations):
         st.info(
-            f"The figures for {fmt.plain(filters.scope_label)} are suppressed "
-            f"({SUPPRESSED}): {SUPPRESSION_REASON}. Choose a wider scope."
+            f"The figures for {fmt.plain(filters.scope_label)} are suppressed ({SUPPRESSED}): "
+            f"{SUPPRESSION_REASON}, or, taken with the figures beside them, they would give "
+            "such a figure away by subtraction. Choose another scope."
         )
         return False
     return True
@@ -50,8 +58,9 @@ def suppressed_note(team_names: list[str], people: str) -> None:
     """Say which teams a chart or table leaves out as suppressed, and why."""
     if team_names:
         st.caption(
-            f"Suppressed ({SUPPRESSED}) for {len(team_names)} team(s) with fewer than "
-            f"{SMALL_GROUP_MINIMUM} {people}, whose names your access does not cover: "
+            f"Suppressed ({SUPPRESSED}) for {len(team_names)} team(s) whose names your access "
+            f"does not cover: those with fewer than {SMALL_GROUP_MINIMUM} {people}, and as "
+            "many others as keep their figures from being worked out by subtraction: "
             + ", ".join(fmt.plain(name) for name in team_names)
             + "."
         )

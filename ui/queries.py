@@ -119,9 +119,9 @@ def may_see_names(grant: Grant, team_id: str) -> bool:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def scope_suppressed(as_at: date, scope: Scope, grant: Grant) -> bool:
+def scope_suppressed(as_at: date, scope: Scope, grant: Grant, populations: tuple[str, ...]) -> bool:
     with session_scope() as session:
-        return breakdowns.scope_suppressed(session, as_at, scope, grant)
+        return breakdowns.scope_suppressed(session, as_at, scope, grant, populations)
 
 
 def clear_all() -> None:

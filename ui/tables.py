@@ -102,7 +102,8 @@ def unit_table(
     if any(unit.suppressed for unit in units):
         note += (
             f" ({SUPPRESSED}) figures suppressed: fewer than {SMALL_GROUP_MINIMUM} people in post, "
-            "in a team whose names your access does not cover."
+            "in a team whose names your access does not cover, or figures that would give such "
+            "a team's away by subtraction."
         )
     st.caption(note)
     download = frame.copy()

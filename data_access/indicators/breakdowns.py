@@ -14,7 +14,13 @@ from datetime import date, timedelta
 from sqlalchemy import Date, and_, case, func, literal, select, union_all
 from sqlmodel import Session
 
-from data_access.access.grants import Grant, is_suppressed, visible_team_ids
+from data_access.access.grants import (
+    SMALL_GROUP_MINIMUM,
+    Grant,
+    is_suppressed,
+    visible_team_ids,
+)
+from data_access.access.suppression import Place, Suppression, complementary_suppression
 from data_access.core.dates import add_months, month_end
 from data_access.core.models import (
     CaseloadSnapshot,
@@ -125,8 +131,9 @@ class UnitFigures:
     unit: Unit
     values: dict[str, MetricValue]
     statuses: dict[str, str | None]
-    #: True when the unit is a team of fewer than SMALL_GROUP_MINIMUM people in post whose
-    #: names the user may not see: its values are then all None.
+    #: True when the unit's figures are suppressed for the user (a team of fewer than
+    #: SMALL_GROUP_MINIMUM people in post whose names they may not see, or what would give
+    #: one away by subtraction): its values are then all None.
     suppressed: bool = False
 
 
@@ -141,17 +148,15 @@ def compare_units(
 ) -> list[UnitFigures]:
     """The named metrics for each unit one level below `scope`, with target statuses.
 
-    A team of fewer than SMALL_GROUP_MINIMUM people in post, outside the names `grant` covers,
-    is suppressed (see `access.is_suppressed`)."""
+    A unit whose figures are suppressed for `grant` (people in post, see `suppression`) has
+    no values."""
     units = child_units(session, scope)
-    small = (
-        small_teams(session, as_at, scope, grant) if units and units[0].kind == "team" else set()
-    )
+    hidden = suppression(session, as_at, grant, IN_POST)
     grid = parts_grid(session, [as_at], scope, policy)
     members = _unit_members(session, scope, units)
     rows = []
     for unit, teams in zip(units, members, strict=True):
-        if unit.scope.team_id in small:
+        if hidden.hides(unit.scope):
             rows.append(UnitFigures(unit, dict.fromkeys(names), dict.fromkeys(names), True))
             continue
         parts = grid.total(as_at, teams)
@@ -179,25 +184,50 @@ def _unit_members(session: Session, scope: Scope, units: list[Unit]) -> list[lis
     return members
 
 
-def small_teams(session: Session, as_at: date, scope: Scope, grant: Grant) -> set[str]:
-    """Teams in scope whose figures at D are suppressed for `grant`: fewer than
-    SMALL_GROUP_MINIMUM people in post, names not covered by the grant."""
-    visible = visible_team_ids(session, grant, scope)
-    query = (
-        select(Staff.team_id, func.count())
-        .where(*where_staff(as_at, scope))
-        .group_by(Staff.team_id)
-    )
+#: The populations small-number suppression is decided on, by the stored part counting each:
+#: people in post, case holders at the latest snapshot, workers eligible for supervision.
+IN_POST, CASE_HOLDERS, ELIGIBLE = "headcount", "holders", "eligible"
+
+
+def suppressions(
+    session: Session, days: list[date], grant: Grant, population: str
+) -> dict[date, Suppression]:
+    """What `grant` may not see of `population` at each of `days`, primary and complementary
+    (data_access/access/suppression.py). Decided over the whole organisation, since a
+    subtraction can cross any boundary: one grid of stored parts, whatever the number of days."""
+    if grant.sees_all_names:
+        return {day: Suppression() for day in days}
+    places = [Place(team.team_id, team.hub, team.area) for team in teams_in_scope(session, Scope())]
+    visible = visible_team_ids(session, grant, Scope())
+    grid = parts_grid(session, days, Scope(), DEFAULT_POLICY, names=(population,))
     return {
-        team_id
-        for team_id, people in session.execute(query)
-        if is_suppressed(int(people), team_id, visible)
+        day: complementary_suppression(
+            places,
+            {team: int(parts[population]) for team, parts in grid.by_day.get(day, {}).items()},
+            visible,
+            SMALL_GROUP_MINIMUM,
+        )
+        for day in days
     }
 
 
-def scope_suppressed(session: Session, as_at: date, scope: Scope, grant: Grant) -> bool:
-    """True when `scope` is one team whose figures at D are suppressed for `grant`."""
-    return scope.team_id is not None and scope.team_id in small_teams(session, as_at, scope, grant)
+def suppression(session: Session, day: date, grant: Grant, population: str) -> Suppression:
+    """`suppressions` at one date."""
+    return suppressions(session, [day], grant, population)[day]
+
+
+def scope_suppressed(
+    session: Session,
+    as_at: date,
+    scope: Scope,
+    grant: Grant,
+    populations: tuple[str, ...] = (IN_POST,),
+) -> bool:
+    """True when the figures of `scope` at D are suppressed for `grant` in any of
+    `populations` (the ones the page counts)."""
+    return any(
+        suppression(session, as_at, grant, population).hides(scope) for population in populations
+    )
 
 
 # --- workforce stability -------------------------------------------------------------------
@@ -305,7 +335,7 @@ class TeamMonthValue:
     month: date
     value: float | None
     denominator: int
-    #: Fewer than SMALL_GROUP_MINIMUM eligible workers, names not granted: value is None.
+    #: Suppressed for the user (see `coverage_by_team`): value is None.
     suppressed: bool = False
 
 
@@ -314,10 +344,10 @@ def coverage_by_team(
 ) -> list[TeamMonthValue]:
     """supervision_coverage for every team in scope at each month end (for a heat map).
 
-    A cell about fewer than SMALL_GROUP_MINIMUM eligible workers, in a team outside the names
-    `grant` covers, is suppressed."""
+    A cell is suppressed when that month's suppression of eligible workers for `grant` covers
+    its team (fewer than SMALL_GROUP_MINIMUM outside the names it covers, or a complement)."""
     names = {team.team_id: team.team_name for team in teams_in_scope(session, scope)}
-    visible = visible_team_ids(session, grant, scope)
+    hidden_in = suppressions(session, months, grant, ELIGIBLE)
     grid = parts_grid(session, months, scope, DEFAULT_POLICY, names=("eligible", "in_date"))
     results = []
     for month in months:
@@ -325,7 +355,7 @@ def coverage_by_team(
         for team_id, team_name in names.items():
             parts = found.get(team_id, {})
             eligible, in_date = int(parts.get("eligible", 0)), int(parts.get("in_date", 0))
-            hidden = is_suppressed(eligible, team_id, visible)
+            hidden = team_id in hidden_in[month].teams
             value = None if hidden else percentage(in_date, eligible)
             results.append(TeamMonthValue(team_id, team_name, month, value, eligible, hidden))
     return results
@@ -461,7 +491,7 @@ class TeamCaseloads:
     case_holders: int
     caseload_average: float | None
     over_threshold_share: float | None
-    #: Fewer than SMALL_GROUP_MINIMUM case holders, names not granted: figures are None.
+    #: Suppressed for the user (see `caseloads_by_team`): figures are None.
     suppressed: bool = False
 
 
@@ -492,11 +522,11 @@ def caseloads_by_team(
 ) -> list[TeamCaseloads]:
     """caseload_average and caseload_over_threshold_share for each team in scope.
 
-    A team of fewer than SMALL_GROUP_MINIMUM case holders, outside the names `grant` covers,
-    is suppressed."""
+    A team is suppressed when the suppression of case holders for `grant` covers it (fewer
+    than SMALL_GROUP_MINIMUM outside the names it covers, or a complement)."""
     snapshot = latest_snapshot_date(session, as_at)
     teams = teams_in_scope(session, scope)
-    visible = visible_team_ids(session, grant, scope)
+    hidden = suppression(session, as_at, grant, CASE_HOLDERS).teams
     found: dict[str, tuple[int, int, float, int]] = {}
     if snapshot is not None:
         over = CaseloadSnapshot.open_cases > caseload_limit(snapshot, policy)
@@ -516,7 +546,7 @@ def caseloads_by_team(
     rows = []
     for team in teams:
         holders, cases, fte, over_count = found.get(team.team_id, (0, 0, 0.0, 0))
-        if is_suppressed(holders, team.team_id, visible):
+        if team.team_id in hidden:
             rows.append(TeamCaseloads(team.team_id, team.team_name, holders, None, None, True))
             continue
         rows.append(
@@ -558,7 +588,8 @@ def asye_caseloads(
     """Each ASYE case holder's open cases at the snapshot used for D against their protected
     limit. No names: this is for directors; team managers see names on the Team page. A team
     with fewer than SMALL_GROUP_MINIMUM ASYE case holders, outside the names `grant` covers,
-    is left out and listed in `suppressed_teams`."""
+    or hidden from the case-holder figures (`caseloads_by_team`), is left out and listed in
+    `suppressed_teams`."""
     snapshot = latest_snapshot_date(session, as_at)
     if snapshot is None:
         return AsyeCaseloads([], [])
@@ -580,7 +611,9 @@ def asye_caseloads(
     for row in found:
         per_team[row[0]] = per_team.get(row[0], 0) + 1
     visible = visible_team_ids(session, grant, scope)
-    hidden = {
+    # Each dot is one worker's caseload, so a team hidden from the case-holder figures (a
+    # complement included) shows none of its ASYE workers either.
+    hidden = suppression(session, as_at, grant, CASE_HOLDERS).teams | {
         team_id for team_id, people in per_team.items() if is_suppressed(people, team_id, visible)
     }
     return AsyeCaseloads(

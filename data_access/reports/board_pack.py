@@ -14,19 +14,20 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from data_access.access.grants import Grant
+from data_access.access.grants import SMALL_GROUP_MINIMUM, Grant
 from data_access.access.settings import ORGANISATION_NAME, OUR_AUTHORITY, setting
 from data_access.core.dates import add_months, month_end
 from data_access.core.scope import Scope, TeamChoice, UnknownScope, resolve_scope, teams_in_scope
 from data_access.indicators.breakdowns import (
+    IN_POST,
     GradeCount,
     SupervisionStatusCounts,
     UnitFigures,
     audit_grades_by_quarter,
     compare_units,
     months_ending,
-    small_teams,
     supervision_status_counts,
+    suppression,
 )
 from data_access.indicators.grid import PartsGrid, metric_from_parts, parts_grid
 from data_access.indicators.metrics import MetricValue, round_one_decimal
@@ -244,6 +245,13 @@ def assemble_board_pack(
             f"there is no data for {as_at:%B %Y}: the records run from {first:%d/%m/%Y} to "
             f"{last:%d/%m/%Y}"
         )
+    hidden = suppression(session, as_at, PACK_GRANT, IN_POST)
+    if hidden.hides(scope):
+        raise NoPack(
+            f"the figures for {describe_scope(scope)} are suppressed as at {as_at:%d/%m/%Y}: "
+            f"with the figures beside them they would give away a team of fewer than "
+            f"{SMALL_GROUP_MINIMUM} people; make the pack for a wider scope"
+        )
     figures = headline_figures(
         session, as_at, scope, policy, history_months=TREND_MONTHS, names=PACK_INDICATORS
     )
@@ -253,7 +261,7 @@ def assemble_board_pack(
     # One grid, one list of teams and one suppression check serve every theme's table.
     grid = parts_grid(session, [as_at], scope, policy)
     teams = teams_in_scope(session, scope)
-    small = small_teams(session, as_at, scope, PACK_GRANT)
+    small = {team.team_id for team in teams if team.team_id in hidden.teams}
     themes = [
         ThemeSection(
             key,
