@@ -1,16 +1,26 @@
-"""Data: upload the council's extracts, check them, import them; history and data quality."""
+"""Data: upload the council's extracts, check them, import them; history and data quality.
+
+Each upload is checked once: the check's outcome (never its rows) is kept in session state for
+that upload, so that a rerun (a click on Import, a change of filter) neither checks the files
+again nor records a refusal twice. A refused or failed check is recorded in the import history
+by the check itself, before the page draws anything: a browser that has left stops the page at
+its next drawing, and the attempt must still be in the history.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import logging
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from data_access.access.grants import DOWNLOAD_NAMES, VIEW_NAMES
-from data_access.ingest.importer import import_files, record_failure, record_refusal
-from data_access.ingest.preview import preview_import, summarise
+from data_access.core.problems import Problem
+from data_access.ingest.importer import import_files, record_refusal
+from data_access.ingest.preview import check_upload
+from data_access.ingest.reading import MAX_FILE_BYTES, MEGABYTE
 from data_access.ingest.specs import FILE_SPECS
 from data_access.ingest.templates import template_csv
 from data_access.national.benchmarks import (
@@ -18,12 +28,7 @@ from data_access.national.benchmarks import (
     load_benchmarks,
     recognise_benchmark_file,
 )
-from data_access.national.census import (
-    FIGURE_LABELS,
-    compute_census_figures,
-    load_census,
-    read_census,
-)
+from data_access.national.census import FIGURE_LABELS, check_census, load_census
 from ui import format as fmt
 from ui import queries
 from ui.auth import actor, current_grant
@@ -35,8 +40,10 @@ from ui.tables import uk_date_columns
 logger = logging.getLogger("workforce_dashboard")
 
 UPLOADER_GENERATION = "data-uploader-generation"
-LOGGED_REFUSALS = "data-logged-refusals"
+CHECKED = "data-checked-uploads"
 LAST_IMPORT = "data-last-import"
+#: The upload boxes' limit, in the megabytes they count: the importer's own per-file limit.
+UPLOAD_LIMIT_MB = MAX_FILE_BYTES // MEGABYTE
 
 
 def problems_table(problems, title: str) -> None:
@@ -57,18 +64,49 @@ def problems_table(problems, title: str) -> None:
     csv_download(frame, title)
 
 
-def log_refusal_once(
-    sources: dict[str, bytes], count: int, source: str, kind: str = "organisation"
-) -> None:
-    """Record a refused upload in the history once, not on every rerun of the page."""
-    fingerprint = hashlib.sha256(
-        b"".join(name.encode() + content for name, content in sorted(sources.items()))
-    ).hexdigest()
-    logged = st.session_state.setdefault(LOGGED_REFUSALS, set())
-    if fingerprint not in logged:
-        record_refusal(sources, count, source=source, user=actor(grant), kind=kind)
-        logged.add(fingerprint)
+def checked_once(section: str, uploads: Sequence[Any], check: Callable[[], Any]) -> Any:
+    """The outcome of `check()` for these uploaded files, checked once and then kept in
+    session state. Streamlit gives every uploaded file its own id, so a rerun finds the kept
+    outcome, and a new upload (even of the same file) is checked (and recorded) afresh. Only
+    the latest upload of each section is kept."""
+    key = tuple((upload.file_id, upload.name, upload.size) for upload in uploads)
+    kept = st.session_state.setdefault(CHECKED, {})
+    if section in kept and kept[section][0] == key:
+        return kept[section][1]
+    kept.pop(section, None)  # the previous upload's outcome is not needed any more
+    with st.spinner("Checking the files..."):
+        outcome = check()
+        # Kept before anything is drawn: if the browser has left, the page stops at its next
+        # drawing, and a browser that comes back to this session must find the outcome.
+        kept[section] = (key, outcome)
         queries.history.clear()
+    return outcome
+
+
+def forget_checks() -> None:
+    st.session_state.pop(CHECKED, None)
+
+
+def check_benchmark_upload(files: dict[str, bytes]) -> dict[str, Any]:
+    """Which file is which (by name: the bytes are not kept), and the check of the published
+    files; a refusal is recorded in the import history here, before anything is drawn."""
+    kinds = {name: recognise_benchmark_file(content) for name, content in files.items()}
+    outcome: dict[str, Any] = {
+        kind: [name for name, found in kinds.items() if found == kind]
+        for kind in ("indicators", "neighbours", None)
+    }
+    indicators, models = outcome["indicators"], outcome["neighbours"]
+    if outcome[None] or len(indicators) != 1 or len(models) > 1:
+        record_refusal(files, 1, source="benchmarks (upload)", user=actor(grant), kind="benchmarks")
+        return outcome
+    model = (models[0], files[models[0]]) if models else None
+    outcome["checked"] = check_benchmarks((indicators[0], files[indicators[0]]), model)
+    problems: list[Problem] = outcome["checked"].problems
+    if problems:
+        record_refusal(
+            files, len(problems), source="benchmarks (upload)", user=actor(grant), kind="benchmarks"
+        )
+    return outcome
 
 
 filters = current()
@@ -118,25 +156,26 @@ uploads = st.file_uploader(
     type=["csv", "xlsx", "zip"],
     accept_multiple_files=True,
     key=f"uploader-{generation}",
+    max_upload_size=UPLOAD_LIMIT_MB,
 )
 
 if uploads:
     sources = {upload.name: upload.getvalue() for upload in uploads}
-    try:
-        with st.spinner("Checking the files..."):
-            result = preview_import(sources)
-    except Exception:
-        logger.exception("the upload of %s could not be checked", ", ".join(sources))
-        record_failure(sources, source=f"upload: {', '.join(sources)}", user=actor(grant))
+    upload_source = f"upload: {', '.join(sources)}"
+    check = checked_once(
+        "organisation",
+        uploads,
+        lambda: check_upload(sources, source=upload_source, user=actor(grant)),
+    )
+    if check.failed:
         st.error(
             "These files could not be checked: the error has been logged for the dashboard's "
             "maintainers and the attempt is in the import history below. Nothing was imported."
         )
         st.stop()
-    for warning in result.warnings:
+    for warning in check.warnings:
         st.warning(fmt.plain(str(warning)))
-    summary = summarise(result)
-    if summary:
+    if check.summary:
         st.markdown("**What the files hold**")
         st.dataframe(
             pd.DataFrame(
@@ -151,32 +190,29 @@ if uploads:
                         "From": item.first_date,
                         "To": item.last_date,
                     }
-                    for item in summary
+                    for item in check.summary
                 ]
             ),
             hide_index=True,
             column_config=uk_date_columns("From", "To"),
         )
-        for parsed in result.validation.files.values():
-            with st.expander(f"Preview: {fmt.plain(parsed.label)} (first 10 rows)"):
-                st.dataframe(
-                    pd.DataFrame([row.values for row in parsed.rows[:10]]), hide_index=True
-                )
+        for label, rows in check.previews:
+            with st.expander(f"Preview: {fmt.plain(label)} (first 10 rows)"):
+                st.dataframe(pd.DataFrame(rows), hide_index=True)
 
-    if result.problems:
-        log_refusal_once(sources, result.problem_count, f"upload: {', '.join(sources)}")
+    if check.problems:
         st.error(
-            f"{result.problem_count:,} problem(s) found. Nothing can be imported until they are "
+            f"{check.problem_count:,} problem(s) found. Nothing can be imported until they are "
             "fixed: correct the files and upload them again."
         )
-        problems_table(result.problems, "Import problems")
-        if result.problem_count > len(result.problems):
+        problems_table(check.problems, "Import problems")
+        if check.problem_count > len(check.problems):
             st.caption(
-                f"The first {len(result.problems):,} problems are listed; fix those (often one "
+                f"The first {len(check.problems):,} problems are listed; fix those (often one "
                 "cause, such as a wrong column, explains the rest) and upload again."
             )
-    elif summary and st.button("Import", type="primary"):
-        outcome = import_files(sources, source=f"upload: {', '.join(sources)}", user=actor(grant))
+    elif check.importable and st.button("Import", type="primary"):
+        outcome = import_files(sources, source=upload_source, user=actor(grant))
         if outcome.loaded:
             queries.clear_all()  # every page shows the new data at once
             added = sum(count.added for count in outcome.counts)
@@ -185,8 +221,10 @@ if uploads:
                 f"Imported {fmt.plain_list(sources)}: {added} rows added, {replaced} replaced."
             )
             st.session_state[UPLOADER_GENERATION] = generation + 1
+            forget_checks()
             st.rerun()
         else:
+            queries.history.clear()
             st.error("The data changed while you were checking; upload the files again.")
 
 st.subheader("Published national benchmarks")
@@ -202,14 +240,19 @@ benchmark_uploads = st.file_uploader(
     type=["csv"],
     accept_multiple_files=True,
     key=f"benchmark-uploader-{generation}",
+    max_upload_size=UPLOAD_LIMIT_MB,
 )
+
+
 if benchmark_uploads:
     files = {upload.name: upload.getvalue() for upload in benchmark_uploads}
-    kinds = {name: recognise_benchmark_file(content) for name, content in files.items()}
-    indicators = [(name, files[name]) for name, kind in kinds.items() if kind == "indicators"]
-    models = [(name, files[name]) for name, kind in kinds.items() if kind == "neighbours"]
-    unknown = [name for name, kind in kinds.items() if kind is None]
-    if unknown or len(indicators) != 1 or len(models) > 1:
+    recognised = checked_once(
+        "benchmarks", benchmark_uploads, lambda: check_benchmark_upload(files)
+    )
+    indicators = [(name, files[name]) for name in recognised["indicators"]]
+    models = [(name, files[name]) for name in recognised["neighbours"]]
+    if "checked" not in recognised:
+        unknown = recognised[None]
         st.error(
             "Upload one DfE indicators file (its first line starts `time_period,...` and has "
             "`geographic_level`) and at most one neighbour model (with `old_la_code` and "
@@ -219,11 +262,10 @@ if benchmark_uploads:
         )
     else:
         model = models[0] if models else None
-        checked = check_benchmarks(indicators[0], model)
+        checked = recognised["checked"]
         for warning in checked.warnings:
             st.warning(fmt.plain(str(warning)))
         if checked.problems:
-            log_refusal_once(files, len(checked.problems), "benchmarks (upload)", "benchmarks")
             st.error(
                 f"{len(checked.problems)} problem(s) found; nothing can be loaded until they "
                 "are fixed."
@@ -250,7 +292,9 @@ if benchmark_uploads:
                         f"{fmt.plain_list(files)}."
                     )
                     st.session_state[UPLOADER_GENERATION] = generation + 1
+                    forget_checks()
                     st.rerun()
+                queries.history.clear()
                 st.error("The files could not be loaded; upload them again.")
 
 st.subheader("Our census return")
@@ -261,22 +305,31 @@ st.caption(
     "before submission. Only those figures are kept, never the worker records."
 )
 census_upload = st.file_uploader(
-    "Census return (.xml)", type=["xml"], key=f"census-uploader-{generation}"
+    "Census return (.xml)",
+    type=["xml"],
+    key=f"census-uploader-{generation}",
+    max_upload_size=UPLOAD_LIMIT_MB,
 )
 if census_upload is not None:
     content = census_upload.getvalue()
-    census = read_census(census_upload.name, content)
-    if census.problems:
-        log_refusal_once(
-            {census_upload.name: content}, len(census.problems), "census return", "census"
-        )
+    census = checked_once(
+        "census",
+        [census_upload],
+        lambda: check_census(census_upload.name, content, user=actor(grant), source="upload"),
+    )
+    if census.failed:
         st.error(
-            f"{len(census.problems)} problem(s) found in the return; fix them in the system "
+            "The return could not be checked: the error has been logged for the dashboard's "
+            "maintainers and the attempt is in the import history below."
+        )
+    elif census.problems:
+        st.error(
+            f"{census.problem_count:,} problem(s) found in the return; fix them in the system "
             "that produced it and upload it again."
         )
         problems_table(census.problems, "Census return problems")
     else:
-        figures = compute_census_figures(census)
+        figures = census.figures
         st.markdown(
             f"**{fmt.plain(census_upload.name)}**: authority {fmt.plain(figures.la_code)}, "
             f"reference date "
@@ -303,7 +356,9 @@ if census_upload is not None:
                     f"30 September {figures.year}."
                 )
                 st.session_state[UPLOADER_GENERATION] = generation + 1
+                forget_checks()
                 st.rerun()
+            queries.history.clear()
             st.error("The return could not be saved; upload it again.")
 
 st.subheader("Import history")

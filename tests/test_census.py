@@ -28,7 +28,13 @@ from test_cli import run_cli
 
 from data_access.core.db import session_scope
 from data_access.core.models import CensusReturn, ImportLog
-from data_access.national.census import compute_census_figures, load_census, read_census
+from data_access.national import census as census_module
+from data_access.national.census import (
+    check_census,
+    compute_census_figures,
+    load_census,
+    read_census,
+)
 
 RETURN = FIXTURES / "benchmarks" / "census_return.xml"
 
@@ -172,3 +178,124 @@ def test_cli_census_json(database_url):
     assert bad.returncode == 1
     assert "indicators.csv, line 1: not well-formed XML" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_return_with_its_parts_in_another_order_reads_the_same():
+    # Read as a stream: workers before the header wait for its reference date; problems are
+    # listed header first, then the LA-level block, then the workers, whatever the order.
+    content = RETURN.read_text()
+    header = content[content.index("<Header>") : content.index("</Header>") + 9]
+    block = content[content.index("<LALevelVacancies>") : content.index("</LALevelVacancies>")]
+    block += "</LALevelVacancies>"
+    moved = content.replace(header, "").replace(block, "")
+    moved = moved.replace("</Message>", block + header + "</Message>")
+    census = read_census("moved.xml", moved.encode())
+    assert census.problems == []
+    assert compute_census_figures(census).as_json() == EXPECTED
+    broken = moved.replace("<LEA>330</LEA>", "<LEA>x</LEA>").replace(
+        "<NumberOfVacancies>2.5<", "<NumberOfVacancies>lots<"
+    )
+    broken = broken.replace("<FTE>0.8</FTE>", "<FTE>full</FTE>")
+    assert [str(p) for p in read_census("moved.xml", broken.encode()).problems] == [
+        "moved.xml, Header LEA: expected our three-digit old LA code, such as 330",
+        "moved.xml, LALevelVacancies NumberOfVacancies: not a number",
+        "moved.xml, CSWWWorker 3 (SWENo SW3) FTE: not a number",
+    ]
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        b"<!DOCTYPE Message>",
+        b'<!DOCTYPE Message [<!ENTITY e "' + b"x" * 290 + b'">]>',
+        b'<!DOCTYPE Message [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+    ],
+)
+def test_a_document_type_or_entity_is_refused_unread_in_one_line(engine, declaration):
+    content = RETURN.read_bytes().replace(b"<Message>", declaration + b"\n<Message>", 1)
+    content = content.replace(b"<SWENo>SW1</SWENo>", b"<SWENo>&e;</SWENo>")
+    result = load_census("entity.xml", content, engine=engine)
+    assert not result.loaded
+    assert [str(problem) for problem in result.problems] == [
+        "entity.xml, line 2: the file declares a document type or entities (<!DOCTYPE ...>), "
+        "which a CSWW census return never has: it was not read; export the return again"
+    ]
+    with session_scope(engine) as session:
+        log = session.execute(select(ImportLog)).scalars().one()
+        assert (log.outcome, log.problem_count) == ("refused", 1)
+
+
+def many_workers(count: int, worker: bytes = b"<AgencyWorker>0</AgencyWorker>") -> bytes:
+    return (
+        b"<Message><Header><CollectionDetails><Year>2026</Year></CollectionDetails><Source>"
+        b"<LEA>330</LEA></Source></Header>"
+        + (b"<CSWWWorker>" + worker + b"</CSWWWorker>") * count
+        + b"</Message>"
+    )
+
+
+def test_the_elements_of_a_return_are_counted_as_it_is_read(monkeypatch):
+    monkeypatch.setattr(census_module, "MAX_CENSUS_ELEMENTS", 1000)
+    assert read_census("r.xml", many_workers(400)).problems == []
+    assert [str(p) for p in read_census("r.xml", many_workers(600)).problems] == [
+        "r.xml, line 1: the return holds more than 1,000 XML elements, many times a CSWW "
+        "return's: it was not read further"
+    ]
+    one_big = many_workers(1, b"<AgencyWorker>0</AgencyWorker>" + b"<x/>" * 20_000)
+    monkeypatch.setattr(census_module, "MAX_CENSUS_ELEMENTS", 500_000)
+    assert [str(p) for p in read_census("r.xml", one_big).problems] == [
+        "r.xml, line 1: one element of the return holds more than 10,000 elements, many times "
+        "a worker record's: it was not read further"
+    ]
+
+
+def test_a_tag_over_64_kb_is_refused_before_parsing():
+    content = RETURN.read_bytes().replace(b"<Message>", b'<Message a="' + b"x" * 70_000 + b'">')
+    assert [str(p) for p in read_census("tag.xml", content).problems] == [
+        "tag.xml, line 2: an XML tag over 64 KB long: not a CSWW census return"
+    ]
+
+
+def test_reading_past_the_clock_is_refused(monkeypatch):
+    monkeypatch.setattr(census_module, "MAX_READ_SECONDS", 0.0)
+    assert [str(p) for p in read_census("slow.xml", many_workers(600)).problems] == [
+        "slow.xml, line 1: reading took more than 0 seconds: it was not read further"
+    ]
+
+
+def test_problems_past_the_first_thousand_are_counted_not_kept(engine):
+    content = many_workers(1500, b"<AgencyWorker>2</AgencyWorker>")
+    census = read_census("bad.xml", content)
+    assert len(census.problems) == 1000 and census.problem_count == 1500
+    assert str(census.problems[0]) == "bad.xml, CSWWWorker 1 AgencyWorker: expected one of 0, 1"
+    assert census.workers == []
+    result = load_census("bad.xml", content, engine=engine)
+    assert not result.loaded
+    with session_scope(engine) as session:
+        assert session.execute(select(ImportLog.problem_count)).scalar_one() == 1500
+
+
+def test_checking_a_return_records_a_refusal_itself_and_keeps_only_figures(engine):
+    good = check_census(RETURN.name, RETURN.read_bytes(), engine=engine, user="me")
+    assert good.problems == [] and good.figures.as_json() == EXPECTED
+    bad = RETURN.read_text().replace("<FTE>0.8</FTE>", "<FTE>full</FTE>").encode()
+    refused = check_census("bad.xml", bad, engine=engine, user="me", source="upload")
+    assert (refused.figures, refused.problem_count) == (None, 1)
+    with session_scope(engine) as session:
+        logs = session.execute(select(ImportLog)).scalars().all()
+        assert [(log.outcome, log.files, log.source, log.imported_by) for log in logs] == [
+            ("refused", "bad.xml", "census return (upload)", "me")
+        ]
+        assert session.execute(select(CensusReturn)).first() is None
+
+
+def test_a_check_that_fails_is_recorded_as_failed(engine, monkeypatch):
+    def broken(*_args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(census_module, "read_census", broken)
+    failed = check_census("r.xml", b"<Message/>", engine=engine)
+    assert failed.failed and failed.figures is None
+    with session_scope(engine) as session:
+        log = session.execute(select(ImportLog)).scalars().one()
+        assert (log.outcome, log.files) == ("failed", "r.xml")

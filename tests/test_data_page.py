@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from conftest import SMALL_ORG, data_contents, read_folder_bytes, shown_text, signed_in
+import streamlit as st
+from conftest import FIXTURES, SMALL_ORG, data_contents, read_folder_bytes, shown_text, signed_in
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 from test_reading import workbook
 
 from data_access.core import db
 from data_access.core.config import PROJECT_ROOT
+from data_access.core.models import ImportLog
+from data_access.ingest import preview, reading
 from data_access.ingest.importer import import_files
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -138,3 +142,91 @@ def test_templates_and_the_data_quality_panel(engine, fresh_caches):
         "Social workers with no supervision ever recorded": "3",
         "Teams with no vacancies record": "1",
     }
+
+
+def test_every_upload_box_takes_the_importer_s_file_size(engine, fresh_caches):
+    app = data_page()
+    limits = [uploader.proto.max_upload_size_mb for uploader in app.file_uploader]
+    assert limits == [reading.MAX_FILE_BYTES // reading.MEGABYTE] * 3 == [20, 20, 20]
+
+
+def test_an_upload_is_checked_once_however_often_the_page_reruns(engine, fresh_caches, monkeypatch):
+    checks = []
+    real_check = preview.check_upload
+
+    def counted(*args, **kwargs):
+        checks.append(args[0])
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(preview, "check_upload", counted)
+    app = data_page()
+    upload(app, read_folder_bytes(SMALL_ORG))
+    app.run()  # a rerun with the same upload (a filter, a click elsewhere)
+    assert len(checks) == 1
+    app.button[0].click().run()
+    assert "54 rows added" in app.success[0].value
+    assert len(checks) == 1  # Import did not check the files again
+    # The same file uploaded again is a new attempt: checked afresh.
+    bad = b"staff_id,snapshot_date,open_cases\nS01,2025-05-31,999\n"
+    upload(app, {"caseloads.csv": bad})
+    upload(app, {"caseloads.csv": bad})
+    assert len(checks) == 3
+    assert frame_with(app, "Outcome")["Outcome"].tolist() == ["refused", "refused", "loaded"]
+
+
+def test_a_check_whose_browser_has_left_is_still_recorded_once(engine, fresh_caches, monkeypatch):
+    # When the browser has gone, Streamlit stops the page at its next drawing: here, as the
+    # spinner closes after the check. The refusal is recorded by the check itself, and a
+    # browser that comes back to the session finds the outcome rather than a second attempt.
+    from contextlib import contextmanager
+
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    left = {"gone": True}
+    real_spinner = st.spinner
+
+    @contextmanager
+    def spinner_of_a_closed_tab(*args, **kwargs):
+        with real_spinner(*args, **kwargs):
+            yield
+        if left["gone"]:
+            raise StopException()
+
+    monkeypatch.setattr(st, "spinner", spinner_of_a_closed_tab)
+    app = data_page()
+    bad = b"staff_id,snapshot_date,open_cases\nS01,2025-05-31,999\n"
+    app.file_uploader[0].set_value([("caseloads.csv", bad, CSV)])
+    app.run()
+    assert not app.error  # the page stopped before it drew the problems
+    with db.session_scope(engine) as session:
+        assert session.scalars(select(ImportLog.outcome)).all() == ["refused"]
+    left["gone"] = False
+    app.run()  # the browser is back
+    assert app.error[0].value.startswith("2 problem(s) found.")
+    assert frame_with(app, "Outcome")["Outcome"].tolist() == ["refused"]
+
+
+def test_a_refused_census_return_is_recorded_once(engine, fresh_caches):
+    app = data_page()
+    census = (FIXTURES / "benchmarks" / "census_return.xml").read_bytes()
+    bad = census.replace(b"<FTE>0.8</FTE>", b"<FTE>full</FTE>")
+    app.file_uploader[2].set_value(("bad.xml", bad, "text/xml"))
+    app.run()
+    assert app.error[0].value.startswith("1 problem(s) found in the return")
+    app.run()
+    history = frame_with(app, "Outcome")
+    assert history[["Outcome", "Kind", "Files", "Problems"]].values.tolist() == [
+        ["refused", "census return", "bad.xml", 1]
+    ]
+
+
+def test_benchmark_files_that_are_not_recognised_are_a_recorded_refusal(engine, fresh_caches):
+    app = data_page()
+    app.file_uploader[1].set_value([("notes.csv", b"colour,shape\nred,round\n", CSV)])
+    app.run()
+    assert "Not recognised: notes.csv" in shown_text(app.error[0].value)
+    app.run()
+    history = frame_with(app, "Outcome")
+    assert history[["Outcome", "Kind", "Files"]].values.tolist() == [
+        ["refused", "national benchmarks", "notes.csv"]
+    ]

@@ -80,15 +80,25 @@ def test_the_upload_limits_in_docs_data_format_md_are_the_code_s():
     from data_access.ingest.validation import MAX_KEPT_PROBLEMS
 
     document = _one_line((PROJECT_ROOT / "docs" / "data-format.md").read_text())
-    megabytes = 1024 * 1024
+    megabyte = reading.MEGABYTE
     for text in (
-        f"{reading.MAX_FILE_BYTES // megabytes} MB per file",
-        f"{reading.MAX_TOTAL_BYTES // megabytes} MB per import",
+        f"{reading.MAX_FILE_BYTES // megabyte} MB per file",
+        f"({reading.MAX_FILE_BYTES:,} bytes",
+        f"{reading.MAX_TOTAL_BYTES // megabyte} MB per import",
         f"{reading.MAX_LINES:,} lines",
         f"{reading.MAX_CELLS / 1e6:g} million cells",
-        f"{reading.MAX_WORKBOOK_XML_BYTES // megabytes} MB for what a workbook holds",
+        f"{reading.MAX_WORKBOOK_XML_BYTES // megabyte} MB for what a workbook holds",
+        f"{reading.MAX_SHARED_STRINGS:,} different texts",
+        f"{reading.MAX_WORKBOOK_PARTS:,} parts",
+        f"{reading.MAX_RECORD_ELEMENTS:,} XML elements",
+        f"{reading.MAX_RECORD_BYTES // megabyte} MB in one row",
+        f"{reading.MAX_PART_ELEMENTS:,} XML elements",
+        f"{reading.MAX_PART_BYTES // megabyte} MB besides",
+        f"{reading.MAX_TAG_BYTES // 1024} KB",
         f"{reading.MAX_ZIP_MEMBERS} files in a zip",
         f"{reading.MAX_READ_SECONDS:g} seconds of reading",
+        f"{census.MAX_CENSUS_ELEMENTS:,} XML elements",
+        f"{census.MAX_PART_ELEMENTS:,} in one worker",
         f"Up to {MAX_KEPT_PROBLEMS:,} problems",
         f"waits up to {IMPORT_LOCK_WAIT_SECONDS} seconds",
     ):
@@ -96,6 +106,27 @@ def test_the_upload_limits_in_docs_data_format_md_are_the_code_s():
     lengths = {length for spec in FILE_SPECS for length in spec.max_lengths.values()}
     assert {100, 200} <= lengths
     assert "100 characters for ids" in document and "200 for names" in document
+
+
+def test_the_upload_boxes_the_server_and_the_importer_take_the_same_file_size():
+    """Streamlit's upload box refuses a file over `maxUploadSize` megabytes of 1,000,000
+    bytes (in the browser), its server over `maxUploadSize` x 1,048,576 bytes: the importer's
+    MAX_FILE_BYTES is the box's number, so a file the box takes is never refused for its size
+    by the importer, and one between the two is refused by the importer (and recorded)."""
+    import re
+    import tomllib
+
+    from data_access.ingest import reading
+
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
+    megabytes = config["server"]["maxUploadSize"]
+    assert reading.MEGABYTE == 1_000_000
+    assert megabytes * reading.MEGABYTE == reading.MAX_FILE_BYTES
+    page = (PROJECT_ROOT / "app_pages" / "data.py").read_text()
+    assert "UPLOAD_LIMIT_MB = MAX_FILE_BYTES // MEGABYTE" in page
+    uploaders = re.findall(r"st\.file_uploader\((.*?)\n\)", page, flags=re.DOTALL)
+    assert len(uploaders) == 3
+    assert all("max_upload_size=UPLOAD_LIMIT_MB" in uploader for uploader in uploaders)
 
 
 def test_every_metric_has_a_short_heading():

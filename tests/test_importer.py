@@ -6,13 +6,14 @@ from datetime import date
 
 import pytest
 from conftest import SMALL_ORG, data_contents, read_folder_bytes, table_contents
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from data_access.core.db import session_scope
 from data_access.core.models import Hub, ImportLog, Staff, SupervisionSession, Team
+from data_access.ingest import importer, preview
 from data_access.ingest.history import import_history
 from data_access.ingest.importer import Problem, import_files
-from data_access.ingest.preview import preview_import
+from data_access.ingest.preview import check_upload, preview_import
 from data_access.ingest.validation import format_problems
 
 TEAMS = b"team_id,team_name,team_type,hub,area\nT1,Team one,safeguarding,Hub A,North\n"
@@ -405,3 +406,68 @@ def test_preview_counts_exactly_and_writes_nothing(small_org):
         ("staff.csv", 1, 1, 1)
     ]
     assert table_contents(small_org) == before
+
+
+def test_rows_are_written_a_chunk_at_a_time_with_the_same_outcome(engine, monkeypatch):
+    # Chunks of 2 rows: every file spans several chunks, and a re-import finds the stored rows
+    # chunk by chunk; the counts and the rows are as when written at once.
+    loaded = ("staff", "supervision_session", "caseload_snapshot")
+    whole = import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture")
+    at_once = {name: table_contents(engine)[name] for name in loaded}
+    with session_scope(engine) as session:
+        for table in loaded[1:]:
+            session.execute(text(f'DELETE FROM "{table}"'))
+    monkeypatch.setattr(importer, "LOAD_CHUNK_ROWS", 2)
+    chunked = import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture")
+    assert chunked.loaded
+    counts = {c.file: (c.added, c.replaced, c.unchanged, c.changed_from) for c in chunked.counts}
+    first = {c.file: c.changed_from for c in whole.counts}
+    assert counts["supervision_sessions.csv"] == (8, 0, 0, first["supervision_sessions.csv"])
+    assert counts["caseloads.csv"] == (8, 0, 0, first["caseloads.csv"])
+    assert counts["staff.csv"] == (0, 0, 15, None)
+    assert {name: table_contents(engine)[name] for name in loaded} == at_once
+
+
+def test_a_checked_upload_records_its_refusal_itself_and_keeps_no_rows(small_org):
+    bad = b"staff_id,snapshot_date,open_cases\nS01,2025-05-31,999\n"
+    check = check_upload({"caseloads.csv": bad}, engine=small_org, source="upload: t", user="me")
+    assert not check.importable
+    assert [str(problem) for problem in check.problems] == [
+        'caseloads.csv, line 2, open_cases: must be a whole number from 0 to 200; found "999"'
+    ]
+    assert check.problem_count == 1
+    with session_scope(small_org) as session:
+        log = session.scalars(select(ImportLog).where(ImportLog.source == "upload: t")).one()
+        assert (log.outcome, log.files, log.problem_count, log.imported_by) == (
+            "refused",
+            "caseloads.csv",
+            1,
+            "me",
+        )
+
+
+def test_a_good_upload_s_check_keeps_its_summary_and_first_rows_only(small_org):
+    rows = [f"S01,{2000 + n // 12}-{n % 12 + 1:02}-28,{n % 50}" for n in range(120)]
+    content = ("staff_id,snapshot_date,open_cases\n" + "\n".join(rows) + "\n").encode()
+    check = check_upload({"caseloads.csv": content}, engine=small_org, source="upload: t")
+    assert check.importable
+    assert [(item.kind, item.rows, item.added) for item in check.summary] == [
+        ("caseloads.csv", 120, 120)
+    ]
+    ((label, shown),) = check.previews
+    assert label == "caseloads.csv" and len(shown) == 10
+    assert shown[0] == {"staff_id": "S01", "snapshot_date": date(2000, 1, 28), "open_cases": 0}
+    with session_scope(small_org) as session:  # a check that passes is not an attempt yet
+        assert not session.scalars(select(ImportLog).where(ImportLog.source == "upload: t")).all()
+
+
+def test_a_check_that_fails_is_recorded_as_failed(small_org, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(preview, "validate", broken)
+    check = check_upload({"teams.csv": TEAMS}, engine=small_org, source="upload: t")
+    assert check.failed and not check.importable
+    with session_scope(small_org) as session:
+        log = session.scalars(select(ImportLog).where(ImportLog.source == "upload: t")).one()
+        assert (log.outcome, log.files) == ("failed", "teams.csv")

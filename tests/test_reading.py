@@ -8,9 +8,10 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import select
 
 from data_access.core.db import session_scope
-from data_access.core.models import Staff, Team
+from data_access.core.models import ImportLog, Staff, Team
 from data_access.ingest import reading
 from data_access.ingest.importer import import_files
 
@@ -178,4 +179,184 @@ def test_damaged_workbooks_are_refused(engine, content):
     result = import_files({"staff.xlsx": content}, engine=engine)
     assert [str(p) for p in result.problems] == [
         "staff.xlsx: unreadable workbook (BadZipFile): re-save it"
+    ]
+
+
+def test_a_file_over_the_upload_box_s_20_mb_is_refused_by_name(engine):
+    # Streamlit's server takes files up to 20 x 1,048,576 bytes, where the box (and the
+    # importer) count 20 x 1,000,000: a file between the two is refused here, and recorded.
+    content = (TEAMS_HEADER + "T1,One,other,H,N\n").encode()
+    content += b"\n" * (reading.MAX_FILE_BYTES + 1 - len(content))
+    result = import_files({"teams.csv": content}, engine=engine, source="upload: big")
+    assert [str(p) for p in result.problems] == [
+        "teams.csv: the file is 20.0 MB; the limit is 20.0 MB per file: split it (for example "
+        "by year) and import the parts"
+    ]
+    with session_scope(engine) as session:
+        assert session.execute(select(ImportLog.outcome)).scalars().all() == ["refused"]
+
+
+def test_binary_data_is_one_refusal_without_an_encoding_warning(engine):
+    result = import_files({"staff.csv": b"PK\x03\x04\x00\x00\xff\xfe binary"}, engine=engine)
+    assert [str(p) for p in result.problems] == [
+        "staff.csv: unreadable file: it holds binary data, not CSV text"
+    ]
+    assert result.warnings == []
+
+
+def test_utf16_without_a_byte_order_mark_is_recognised(engine):
+    content = (TEAMS_HEADER + "T1,One,other,H,N\n").encode("utf-16-le")
+    result = import_files({"teams.csv": content}, engine=engine)
+    assert [str(p) for p in result.problems] == [
+        "teams.csv: saved as UTF-16 (Unicode text): save it as CSV UTF-8"
+    ]
+    assert result.warnings == []
+
+
+def test_a_csv_with_quoted_line_breaks_and_accents_reads_as_before(engine):
+    content = (
+        "\ufeffteam_id,team_name,team_type,hub,area\r\n"
+        'T1,"Équipe\r\nnord",other,Hüb,North\r\n'
+        "T2,Two,other,Hüb,North\r\n"
+    ).encode()
+    result = import_files({"teams.csv": content}, engine=engine)
+    assert result.loaded, [str(p) for p in result.problems]
+    with session_scope(engine) as session:
+        assert session.get(Team, "T1").team_name == "Équipe\r\nnord"
+
+
+def _workbook_with(part: str, change) -> bytes:
+    """A valid workbook with one of its parts changed by `change(bytes) -> bytes`."""
+    source = workbook({"Teams": [["team_id", "team_name", "team_type", "hub", "area"]]})
+    with zipfile.ZipFile(io.BytesIO(source)) as archive:
+        parts = {item.filename: archive.read(item) for item in archive.infolist()}
+    parts[part] = change(parts[part])
+    return zipped(parts)
+
+
+@pytest.mark.parametrize(
+    ("part", "change", "expected"),
+    [
+        (
+            "xl/styles.xml",
+            lambda xml: b'<!DOCTYPE s [<!ENTITY e "x">]>' + xml,
+            "extract.xlsx: xl/styles.xml: declares a document type or entities (<!DOCTYPE ...>), "
+            "which Excel never writes",
+        ),
+        (
+            "xl/workbook.xml",
+            lambda xml: xml.replace(b"<workbook ", b'<workbook x="' + b"y" * 70_000 + b'" ', 1),
+            "extract.xlsx: xl/workbook.xml: an XML tag over 64 KB long",
+        ),
+        (
+            "xl/styles.xml",
+            lambda xml: xml.replace(b"</styleSheet>", b"<x/>" * 60_000 + b"</styleSheet>"),
+            "extract.xlsx: xl/styles.xml: holds more than 50,000 XML elements besides its rows "
+            "and texts",
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace(
+                b"</sheetData>",
+                b'<row r="2"><c r="A2" t="inlineStr"><is><t>'
+                + b"t" * 4_100_000
+                + b"</t></is></c></row></sheetData>",
+            ),
+            "extract.xlsx: xl/worksheets/sheet1.xml: a row holds more than 4.0 MB",
+        ),
+    ],
+)
+def test_every_part_of_a_workbook_is_bounded_before_openpyxl_builds_it(
+    engine, part, change, expected
+):
+    result = import_files({"extract.xlsx": _workbook_with(part, change)}, engine=engine)
+    assert len(result.problems) == 1
+    assert str(result.problems[0]).startswith(expected), str(result.problems[0])
+
+
+def test_a_long_comment_in_a_workbook_part_is_no_long_tag(engine):
+    # Only start tags are built into attributes: a comment of any length is read past.
+    comment = b"<!--" + b"c" * 300_000 + b"-->"
+    content = _workbook_with(
+        "xl/styles.xml", lambda xml: xml.replace(b"</styleSheet>", comment + b"</styleSheet>")
+    )
+    result = import_files({"extract.xlsx": content}, engine=engine)
+    assert [str(p) for p in result.problems] == [
+        "extract.xlsx, sheet Teams, row 1: the file has a header but no data rows"
+    ]
+
+
+def test_a_workbook_s_shared_texts_are_counted_before_they_are_read(engine, monkeypatch):
+    # Excel keeps a sheet's texts in one shared table, which openpyxl reads whole first.
+    texts = ["team_id", "team_name", "team_type", "hub", "area"]
+    source = workbook({"Teams": [texts]})
+    with zipfile.ZipFile(io.BytesIO(source)) as archive:
+        parts = {item.filename: archive.read(item) for item in archive.infolist()}
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="'
+        + main
+        + b'">'
+        + b"".join(b"<si><t>%s</t></si>" % text.encode() for text in texts)
+        + b"</sst>"
+    )
+    parts["xl/worksheets/sheet1.xml"] = (
+        b'<worksheet xmlns="'
+        + main
+        + b'"><sheetData><row r="1">'
+        + b"".join(b'<c r="%s1" t="s"><v>%d</v></c>' % (b"ABCDE"[n : n + 1], n) for n in range(5))
+        + b"</row></sheetData></worksheet>"
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats'
+        b'-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    content = zipped(parts)
+    header_only = import_files({"extract.xlsx": content}, engine=engine)
+    assert [str(p) for p in header_only.problems] == [
+        "extract.xlsx, sheet Teams, row 1: the file has a header but no data rows"
+    ]
+    monkeypatch.setattr(reading, "MAX_SHARED_STRINGS", 4)
+    result = import_files({"extract.xlsx": content}, engine=engine)
+    assert [str(p) for p in result.problems] == [
+        "extract.xlsx: xl/sharedStrings.xml: the workbook shares more than 4 different texts: "
+        "save each kind of data as its own CSV file instead"
+    ]
+
+
+def test_a_workbook_s_text_counts_against_the_import_s_bytes(engine, monkeypatch):
+    rows = [["team_id", "team_name", "team_type", "hub", "area"]]
+    rows += [[f"T{n}", "N" * 200, "other", "Hub", "North"] for n in range(500)]
+    content = workbook({"Teams": rows})
+    assert len(content) < 40_000  # under the limit as uploaded, 100 KB of text once read
+    monkeypatch.setattr(reading, "MAX_TOTAL_BYTES", 50_000)
+    result = import_files({"extract.xlsx": content}, engine=engine)
+    assert [str(p) for p in result.problems] == [
+        "extract.xlsx, sheet Teams: the files hold more than 0.1 MB once unzipped, the limit "
+        "for one import: import them in smaller groups"
+    ]
+
+
+def test_reading_past_the_clock_is_refused_naming_the_file(engine, monkeypatch):
+    monkeypatch.setattr(reading, "MAX_READ_SECONDS", 0.0)
+    content = workbook({"Teams": [["team_id", "team_name", "team_type", "hub", "area"]]})
+    result = import_files({"extract.xlsx": content}, engine=engine)
+    assert [str(p) for p in result.problems] == [
+        "extract.xlsx: reading took more than 0 seconds, the limit for one import: import the "
+        "files in smaller groups"
+    ]
+
+
+def test_a_workbook_with_more_parts_than_excel_writes_is_refused(engine):
+    content = zipped({f"xl/media/image{n}.png": b"" for n in range(1_500)})
+    result = import_files({"extract.xlsx": content}, engine=engine)
+    assert [str(p) for p in result.problems] == [
+        "extract.xlsx: the workbook holds 1,500 parts, where Excel writes a few dozen: save "
+        "each kind of data as its own CSV file instead"
     ]

@@ -33,12 +33,19 @@ workers), not by leavers.
 
 from __future__ import annotations
 
+import io
+import logging
 import re
+import time
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from data_access.core.dates import add_months
@@ -47,7 +54,17 @@ from data_access.core.models import CensusFigures, CensusReturn
 from data_access.core.problems import Problem
 from data_access.indicators.metrics import percentage, round_one_decimal
 from data_access.ingest.history import log_import
-from data_access.ingest.reading import MAX_FILE_BYTES
+from data_access.ingest.reading import (
+    MAX_FILE_BYTES,
+    MAX_READ_SECONDS,
+    MAX_TAG_BYTES,
+    long_tag_at,
+    megabytes,
+    return_memory,
+)
+from data_access.ingest.validation import ProblemList
+
+logger = logging.getLogger(__name__)
 
 WORKING_DAYS_PER_YEAR = 253
 ORG_ROLES = {"1", "2", "3", "4", "5", "6"}
@@ -76,7 +93,7 @@ FIGURE_LABELS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Worker:
     position: int
     agency: bool
@@ -98,7 +115,13 @@ class CensusFile:
     agency_fte_la_level: float | None = None
     agency_headcount_la_level: int | None = None
     workers: list[Worker] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    #: The first MAX_KEPT_PROBLEMS problems; the rest are only counted (`problem_count`).
+    problems: ProblemList = field(default_factory=ProblemList)
+
+    @property
+    def problem_count(self) -> int:
+        """Every problem found, kept or only counted."""
+        return len(self.problems) + self.problems.not_kept
 
 
 def _local(tag: str) -> str:
@@ -122,13 +145,18 @@ def _find(element: ElementTree.Element, *path: str) -> ElementTree.Element | Non
 
 
 class _Reader:
-    """Typed values from elements, recording a problem (and returning None) when malformed."""
+    """Typed values from elements, recording a problem (and returning None) when malformed.
+    Problems go to `problems` (the census's own unless given), and `found` counts them all,
+    kept or not."""
 
-    def __init__(self, census: CensusFile) -> None:
+    def __init__(self, census: CensusFile, problems: list[Problem] | None = None) -> None:
         self.census = census
+        self.problems = census.problems if problems is None else problems
+        self.found = 0
 
     def problem(self, where: str, element: str | None, message: str, found: str | None) -> None:
-        self.census.problems.append(
+        self.found += 1
+        self.problems.append(
             Problem(
                 self.census.file,
                 None,
@@ -185,54 +213,212 @@ class _Reader:
         return text
 
 
-def read_census(name: str, content: bytes) -> CensusFile:
-    """Parse and validate a CSWW census return. Problems are listed on the result."""
-    census = CensusFile(file=name)
-    if len(content) > MAX_FILE_BYTES:
-        census.problems.append(
-            Problem(name, None, None, f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MB")
+class _Refused(Exception):
+    """The return cannot be read at all: it is refused with `problem` alone."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+#: Elements a census return may hold. A worker record has about 25; the largest authority
+#: returns a few thousand records, so this is many times any real return, and it bounds the
+#: time and the records kept however the file is shaped.
+MAX_CENSUS_ELEMENTS = 500_000
+#: Elements one part of the return (the header, one worker) may hold: a part is read whole,
+#: so this bounds the memory of one part.
+MAX_PART_ELEMENTS = 10_000
+
+
+def _refusal(name: str, line: int | None, message: str) -> _Refused:
+    return _Refused(Problem(name, line, None, message))
+
+
+def _parts(name: str, content: bytes) -> Iterator[tuple[str, ElementTree.Element]]:
+    """The return as it is parsed: ("root", the root element) first, then ("part", each child
+    of the root) as soon as its end tag is read. A part is removed from the tree once the
+    caller has it, so only one part is held at a time, never the whole document.
+
+    Raises _Refused for a file that is not well-formed XML, that declares a document type
+    or entities (a CSWW return never does: refused before any entity could be expanded), or
+    that passes the element, part, tag or time limits."""
+    # A CSWW return's tags are a few dozen bytes, and a parser builds all of a tag's
+    # attributes at once: an over-long one is refused before parsing.
+    too_long = long_tag_at(content)
+    if too_long is not None:
+        raise _refusal(
+            name,
+            content.count(b"\n", 0, too_long) + 1,
+            f"an XML tag over {MAX_TAG_BYTES // 1024} KB long: not a CSWW census return",
         )
-        return census
+    # DTDs and entity declarations are refused as the parser meets them; the elements are
+    # still built by the fast tree builder.
+    parser = DefusedXMLParser(
+        target=ElementTree.TreeBuilder(), forbid_dtd=True, forbid_entities=True
+    )
+    # Text arrives in blocks of up to 8 KB rather than line by line: a text of millions of
+    # short lines would otherwise be millions of pieces before it is joined.
+    parser.parser.buffer_text = True
+    deadline = time.monotonic() + MAX_READ_SECONDS
+    root: ElementTree.Element | None = None
+    depth = elements = in_part = 0
     try:
-        root = ElementTree.fromstring(content)
+        for event, element in ElementTree.iterparse(
+            io.BytesIO(content), events=("start", "end"), parser=parser
+        ):
+            if event == "end":
+                depth -= 1
+                if depth == 1:
+                    yield "part", element
+                    root.remove(element)
+                    in_part = 0
+                continue
+            depth += 1
+            elements += 1
+            in_part += 1
+            if root is None:
+                root = element
+                yield "root", root
+            elif elements > MAX_CENSUS_ELEMENTS:
+                raise _refusal(
+                    name,
+                    parser.parser.CurrentLineNumber,
+                    f"the return holds more than {MAX_CENSUS_ELEMENTS:,} XML elements, many "
+                    "times a CSWW return's: it was not read further",
+                )
+            elif in_part > MAX_PART_ELEMENTS:
+                raise _refusal(
+                    name,
+                    parser.parser.CurrentLineNumber,
+                    f"one element of the return holds more than {MAX_PART_ELEMENTS:,} "
+                    "elements, many times a worker record's: it was not read further",
+                )
+            if elements % 1000 == 0 and time.monotonic() > deadline:
+                raise _refusal(
+                    name,
+                    parser.parser.CurrentLineNumber,
+                    f"reading took more than {MAX_READ_SECONDS:g} seconds: it was not read further",
+                )
     except ElementTree.ParseError as error:
         line, column = error.position
         reason = str(error.msg).split(": line ")[0]
+        raise _refusal(name, line, f"not well-formed XML (column {column}): {reason}") from None
+    except DefusedXmlException:
+        raise _refusal(
+            name,
+            parser.parser.CurrentLineNumber,
+            "the file declares a document type or entities (<!DOCTYPE ...>), which a CSWW "
+            "census return never has: it was not read; export the return again",
+        ) from None
+
+
+def read_census(name: str, content: bytes) -> CensusFile:
+    """Parse and validate a CSWW census return. Problems are listed on the result.
+
+    The return is parsed as a stream (`_parts`), one part of the root at a time: the header,
+    the LA-level block, each worker, each read by its own function (`_read_header`,
+    `_read_block`, `_read_worker`) from the part's element, as from a whole document. A worker
+    is read once the header has given the reference date (a return whose workers come first
+    keeps them until then). Problems are listed header first, then the LA-level block, then
+    the workers in order, whatever the order in the file."""
+    census = CensusFile(file=name)
+    if len(content) > MAX_FILE_BYTES:
         census.problems.append(
-            Problem(name, line, None, f"not well-formed XML (column {column}): {reason}")
+            Problem(name, None, None, f"the file is over {megabytes(MAX_FILE_BYTES)}")
         )
         return census
-    if _local(root.tag) != "Message":
-        census.problems.append(
+    try:
+        _read_parts(name, content, census)
+    except _Refused as refused:
+        census.problems = ProblemList([refused.problem])
+        census.workers = []
+    return census
+
+
+def _read_parts(name: str, content: bytes, census: CensusFile) -> None:
+    header_problems: list[Problem] = []
+    block_problems: list[Problem] = []
+    worker_problems = ProblemList()
+    header_reader = _Reader(census, header_problems)
+    block_reader = _Reader(census, block_problems)
+    worker_reader = _Reader(census, worker_problems)
+    root_name = None
+    header_seen = block_seen = False
+    #: Workers met before the header, trimmed, until the header gives the reference date.
+    waiting: list[ElementTree.Element] = []
+    workers = 0
+    for kind, element in _parts(name, content):
+        if kind == "root":
+            root_name = _local(element.tag)
+            continue
+        if root_name != "Message":
+            continue  # read to the end only to say whether it is well-formed XML
+        part = _local(element.tag)
+        if part == "Header" and not header_seen:
+            header_seen = True
+            _read_header(element, census, header_reader)
+            for waited in waiting:
+                workers += 1
+                _add_worker(waited, workers, census, worker_reader)
+            waiting.clear()
+        elif part == "LALevelVacancies" and not block_seen:
+            block_seen = True
+            _read_block(element, census, block_reader)
+        elif part == "CSWWWorker":
+            if header_seen:
+                workers += 1
+                _add_worker(element, workers, census, worker_reader)
+            else:
+                waiting.append(_trimmed(element))
+    if root_name != "Message":
+        raise _Refused(
             Problem(
                 name,
                 None,
-                _local(root.tag),
+                root_name,
                 "expected a CSWW census return whose root element is Message",
             )
         )
-        return census
-    reader = _Reader(census)
-    _read_header(root, census, reader)
-    block = _child(root, "LALevelVacancies")
+    if not header_seen:
+        _read_header(None, census, header_reader)
+        for waited in waiting:
+            workers += 1
+            _add_worker(waited, workers, census, worker_reader)
+    if not block_seen:
+        _read_block(None, census, block_reader)
+    problems = ProblemList([*header_problems, *block_problems])
+    if not workers:
+        problems.append(Problem(name, None, "CSWWWorker", "the return has no workers"))
+    problems.extend(worker_problems)
+    problems.not_kept += worker_problems.not_kept
+    census.problems = problems
+
+
+def _trimmed(element: ElementTree.Element) -> ElementTree.Element:
+    """A worker met before the header, without the text between its elements (indentation,
+    a string per element), which no reading looks at: what is kept until the header comes."""
+    for inner in element.iter():
+        inner.tail = None
+    return element
+
+
+def _add_worker(element, position: int, census: CensusFile, reader: _Reader) -> None:
+    worker = _read_worker(element, position, census, reader)
+    if worker is not None:
+        census.workers.append(worker)
+
+
+def _read_block(block, census: CensusFile, reader: _Reader) -> None:
     census.vacancies_fte = reader.decimal(block, "NumberOfVacancies", "LALevelVacancies", 0, 1e6)
     census.agency_fte_la_level = reader.decimal(block, "NoAgencyFTE", "LALevelVacancies", 0, 1e6)
     census.agency_headcount_la_level = reader.whole(
         block, "NoAgencyHeadcount", "LALevelVacancies", 1_000_000
     )
-    workers = [child for child in root if _local(child.tag) == "CSWWWorker"]
-    if not workers:
-        census.problems.append(Problem(name, None, "CSWWWorker", "the return has no workers"))
-    for position, element in enumerate(workers, start=1):
-        worker = _read_worker(element, position, census, reader)
-        if worker is not None:
-            census.workers.append(worker)
-    return census
 
 
-def _read_header(root, census: CensusFile, reader: _Reader) -> None:
-    details = _find(root, "Header", "CollectionDetails")
-    source = _find(root, "Header", "Source")
+def _read_header(header, census: CensusFile, reader: _Reader) -> None:
+    details = _find(header, "CollectionDetails") if header is not None else None
+    source = _find(header, "Source") if header is not None else None
     collection = reader.text(details, "Collection")
     if collection is not None and collection.upper() != "CSWW":
         reader.problem(
@@ -256,7 +442,7 @@ def _read_header(root, census: CensusFile, reader: _Reader) -> None:
 def _read_worker(element, position: int, census: CensusFile, reader: _Reader) -> Worker | None:
     swe = reader.text(element, "SWENo")
     where = f"CSWWWorker {position}" + (f" (SWENo {swe})" if swe else "")
-    before = len(census.problems)
+    before = reader.found
     agency = reader.code(element, "AgencyWorker", where, {"0", "1"})
     if reader.text(element, "AgencyWorker") is None:
         reader.problem(
@@ -291,7 +477,7 @@ def _read_worker(element, position: int, census: CensusFile, reader: _Reader) ->
                 "is before the census year: a worker who left earlier is not returned",
                 end.isoformat(),
             )
-    if len(census.problems) > before:
+    if reader.found > before:
         return None
     return Worker(
         position=position,
@@ -393,6 +579,66 @@ class CensusLoadResult:
         return self.figures is not None
 
 
+@dataclass(frozen=True)
+class CensusCheck:
+    """A checked census return as the Data page shows it and keeps between reruns: its
+    problems (the first MAX_KEPT_PROBLEMS, and how many in all) or its figures, never the
+    worker records."""
+
+    problems: list[Problem]
+    problem_count: int
+    figures: CensusFigures | None = None
+    #: True when an error stopped the check (it is in the server's log).
+    failed: bool = False
+
+
+def check_census(
+    name: str,
+    content: bytes,
+    *,
+    engine: Engine | None = None,
+    user: str = "local user",
+    source: str = "upload",
+) -> CensusCheck:
+    """Read and validate a census return without storing it. A return with problems is
+    recorded in the import history as refused, and one whose check fails with an error as
+    failed, here, before this returns (a browser that has left stops the page at its next
+    drawing)."""
+    try:
+        census = read_census(name, content)
+        figures = None if census.problems else compute_census_figures(census)
+    except Exception:
+        logger.exception("the census return %s could not be checked", name)
+        _record(engine, name, user, source, "failed", 0)
+        return CensusCheck([], 0, failed=True)
+    check = CensusCheck(list(census.problems), census.problem_count, figures)
+    del census
+    if check.problems:
+        _record(engine, name, user, source, "refused", check.problem_count)
+    return_memory()
+    return check
+
+
+def _record(
+    engine: Engine | None, name: str, user: str, source: str, outcome: str, problems: int
+) -> None:
+    """A census return refused or failed, in the import history. Best effort, as for the
+    organisation's imports: when the database cannot take the record, the server log has it."""
+    try:
+        with session_scope(engine) as session:
+            log_import(
+                session,
+                kind="census",
+                source=f"census return ({source})",
+                files=name,
+                user=user,
+                outcome=outcome,
+                problem_count=problems,
+            )
+    except SQLAlchemyError:
+        logger.exception("could not record the %s census return %s", outcome, name)
+
+
 def load_census(
     name: str,
     content: bytes,
@@ -417,7 +663,7 @@ def load_census(
             user=user,
             outcome=outcome,
             added=len(census.workers) if figures else 0,
-            problem_count=len(census.problems),
+            problem_count=census.problem_count,
         )
     return CensusLoadResult(census.problems, figures)
 
