@@ -136,3 +136,16 @@ def test_a_windows_1252_file_is_read_with_a_warning(engine, tmp_path):
         from data_access.core.models import Team
 
         assert session.execute(select(Team.team_name)).scalar() == "Caf\u00e9 team"
+
+
+def test_a_utf16_file_is_one_clear_refusal_on_the_command_line_too(engine, tmp_path):
+    folder = tmp_path / "utf16"
+    folder.mkdir()
+    teams = "team_id,team_name,team_type,hub,area\nT1,Alpha,assessment,Hub A,North\n"
+    (folder / "teams.csv").write_bytes(teams.encode("utf-16"))  # with its byte order mark
+    result, _ = import_folder(folder, engine=engine)
+    assert not result.loaded
+    assert [str(problem) for problem in result.problems] == [
+        "teams.csv: saved as UTF-16 (Unicode text): save it as CSV UTF-8"
+    ]
+    assert not result.warnings

@@ -46,7 +46,7 @@ from data_access.ingest.importer import (
     record_refusal,
     take_import_lock,
 )
-from data_access.ingest.reading import Table, misencoded_lines
+from data_access.ingest.reading import Table, is_utf16, misencoded_lines
 from data_access.ingest.specs import FILE_SPECS, STAFF, TEAMS, FileSpec, recognise
 from data_access.ingest.validation import (
     _ROW_CHECKS,
@@ -79,6 +79,10 @@ def _encoding(path: Path) -> tuple[str | None, Problem | None]:
     """("utf-8-sig" or "cp1252", a warning) or (None, the problem), reading in blocks."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as handle:
+        if is_utf16(handle.read(1024)):
+            message = "saved as UTF-16 (Unicode text): save it as CSV UTF-8"
+            return None, Problem(path.name, None, None, message)
+        handle.seek(0)
         try:
             while block := handle.read(_SNIFF_BYTES):
                 if b"\x00" in block:

@@ -68,7 +68,9 @@ def test_postgresql_statements_time_out_except_in_an_import(engine):
     if engine.dialect.name != "postgresql":
         pytest.skip("a PostgreSQL setting")
     with Session(engine) as session:
-        assert session.execute(text("SHOW statement_timeout")).scalar() == "10s"
+        assert session.execute(text("SHOW statement_timeout")).scalar() == (
+            f"{db.STATEMENT_TIMEOUT_MS // 1000}s"
+        )
         take_import_lock(session)
         assert session.execute(text("SHOW statement_timeout")).scalar() == "0"
         session.rollback()
