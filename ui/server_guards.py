@@ -42,7 +42,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from data_access.access.grants import Grant
-from data_access.ingest.reading import MAX_TOTAL_BYTES
+from data_access.ingest.reading import MAX_FILE_BYTES, MAX_TOTAL_BYTES
 from data_access.ingest.specs import FILE_SPECS
 
 logger = logging.getLogger("workforce_dashboard")
@@ -50,8 +50,9 @@ logger = logging.getLogger("workforce_dashboard")
 #: What one session may hold uploaded at once: every kind of organisation file, the two
 #: published benchmark files and a census return (each kind is sent once per import).
 MAX_FILES_PER_SESSION = len(FILE_SPECS) + 2 + 1
-#: And their bytes together: the import's own limit (the census and benchmark files are small).
-MAX_BYTES_PER_SESSION = MAX_TOTAL_BYTES
+#: And their bytes together: the import's own limit and one more file (a census return, or the
+#: benchmark files, which the Data page takes beside an import).
+MAX_BYTES_PER_SESSION = MAX_TOTAL_BYTES + MAX_FILE_BYTES
 
 CLEAR_CACHES = "clear caches"
 UPLOAD = "upload"
