@@ -74,6 +74,16 @@ def test_the_small_numbers_rule_is_in_docs_metrics_md():
     assert f"`SMALL_GROUP_MINIMUM` = {SMALL_GROUP_MINIMUM}" in document
 
 
+def test_the_complementary_suppression_rule_is_in_docs_metrics_md():
+    from data_access.access import suppression
+
+    document = _one_line((PROJECT_ROOT / "docs" / "metrics.md").read_text())
+    rules = _bullets(suppression.__doc__)
+    assert len(rules) == 3
+    for rule in rules:
+        assert rule in document, rule
+
+
 def test_the_upload_limits_in_docs_data_format_md_are_the_code_s():
     from data_access.ingest import reading
     from data_access.ingest.importer import IMPORT_LOCK_WAIT_SECONDS

@@ -13,13 +13,13 @@ subtraction leaves always covers at least SMALL_GROUP_MINIMUM people:
 
 - What a user can work out of a scope they may view (the organisation, an area, a hub) is its
   figure minus the figures of the parts of it they may also view and of the teams whose names
-  they may see: the sum over its other teams, its **residual**. Every residual must hold no
-  one, or at least SMALL_GROUP_MINIMUM people.
-- In a hub whose suppressed teams hold fewer than that, the smallest other teams whose names
-  the user may not see are suppressed with them, until they hold enough.
+  they may see: its **residual**. Every residual holds no one, or at least
+  `SMALL_GROUP_MINIMUM` people.
+- In a hub whose suppressed teams hold fewer than that, the smallest other teams whose names the
+  user may not see are suppressed with them until they hold enough.
 - Where a hub has no such team (the user may see every other team's names), the hub's own
-  figures are suppressed, and the same rule is applied to its area (hiding another hub of the
-  area, and a team in it if need be), then to the organisation.
+  figures are suppressed, and the same rule is applied to its area (hiding another of its hubs,
+  and a team in it if need be), then to the organisation.
 
 The rule is applied to one population at a time (people in post, case holders, workers
 eligible for supervision), each figure using the population it counts. It is decided at one
