@@ -62,19 +62,31 @@ if users:
                 {
                     "E-mail": user.email,
                     "Role": ROLE_LABELS[user.role],
+                    # What an administrator checks after a lost laptop comes before the
+                    # long columns, so it is on screen at 1280 px.
+                    "Signed out everywhere": fmt.uk_datetime(user.signed_out_at)
+                    if user.signed_out_at
+                    else "",
+                    "First sign-in": "done" if user.account_bound else "not yet",
                     "Names they may see": user.names,
                     "Added": fmt.uk_datetime(user.added_at),
                     "Added by": user.added_by,
-                    "Has signed in": "yes" if user.account_bound else "not yet",
-                    "Last signed out": fmt.uk_datetime(user.signed_out_at)
-                    if user.signed_out_at
-                    else "",
                 }
                 for user in users
             ]
         ),
         hide_index=True,
         width="stretch",
+        column_config={
+            "Signed out everywhere": st.column_config.TextColumn(
+                help="When their sign-ins were last ended (Sign out, or Sign out everywhere "
+                "below): every sign-in from before then is refused."
+            ),
+            "First sign-in": st.column_config.TextColumn(
+                help="Done: their first sign-in bound this address to their account at the "
+                "identity provider, and only that account may use it."
+            ),
+        },
     )
 else:
     st.info("Nobody has been given access yet.")
@@ -145,9 +157,10 @@ if users:
         ending = st.selectbox(
             "User", [user.email for user in users], index=None, key="sign-out-user"
         )
+        sure = st.checkbox("Yes, end their sign-ins now", key="sign-out-sure")
         if st.form_submit_button("Sign out everywhere"):
-            if ending is None:
-                st.error("Choose the user.")
+            if ending is None or not sure:
+                st.error("Choose the user and tick the box to confirm.")
             else:
                 queries.sign_out(ending, actor(grant))
                 done(f"Signed {fmt.plain(ending)} out everywhere.")
@@ -169,7 +182,7 @@ with st.form("settings-form"):
     )
     low, high = SIGN_IN_HOURS_RANGE
     hours = st.number_input(
-        "Hours a sign-in lasts",
+        f"Hours a sign-in lasts ({low} to {high})",
         min_value=low,
         max_value=high,
         value=queries.sign_in_hours(),

@@ -154,7 +154,8 @@ with right:
             "highest",
         )
         + "Each dot is a newly qualified social worker, in their first (assessed and supported) "
-        "year, against the lower caseload they are protected to. Names are on the Team page.",
+        "year, against the lower caseload they are protected to."
+        + (" Names are on the Team page." if current_grant().sees_names else ""),
         chart_specs.asye_caseloads(asye, policy.caseload_limit("safeguarding", in_asye=True))
         if not asye.empty
         else None,
@@ -163,6 +164,9 @@ with right:
         "cases at the latest snapshot S, with their open cases and protected limit: their team's "
         f"threshold x {policy.asye_caseload_factor:g}.",
         height=max(330, 24 * asye["Team"].nunique() + 90) if not asye.empty else 330,
-        empty_message="No worker in their ASYE holds cases in this scope at this snapshot.",
+        empty_message="Every ASYE case holder here is in a team whose figures are suppressed "
+        "for you (see the note below), so none can be shown."
+        if asye_found.suppressed
+        else "No worker in their ASYE holds cases in this scope at this snapshot.",
     )
     suppressed_note(asye_found.suppressed, "ASYE case holders")

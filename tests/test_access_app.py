@@ -251,3 +251,17 @@ def test_an_administrator_changes_a_target_and_every_page_uses_it(small_org):
     app.switch_page("app_pages/overview.py").run()
     badges = "\n".join(m.value for m in app.markdown)
     assert "Target met (≤ 25%)" in badges
+
+
+def test_a_board_member_is_told_why_the_asye_chart_is_empty(small_org):
+    """Case holders at 31/03/2025: T1 4 (ASYE: Fay Ford), T2 none, T3 1 (ASYE: Kit King). For a
+    board member T3 is suppressed (1) and T1 with it (the organisation minus North would be
+    T3 otherwise; tests/test_suppression.py): no ASYE dot can be shown, and the page says why
+    rather than that there are none."""
+    app = signed_in(small_org, "caseloads", role="board", scopes=(), as_at="March 2025")
+    assert not app.exception
+    assert (
+        "Every ASYE case holder here is in a team whose figures are suppressed for you"
+        in page_text(app)
+    )
+    assert "Names are on the Team page" not in page_text(app)

@@ -111,7 +111,9 @@ def test_a_sign_in_lasts_the_chosen_hours_from_when_the_token_was_issued(admin):
             change_sign_in_hours(session, 48, by=ADMIN)
     with session_scope(admin) as session:
         hours = sign_in_hours(session)
+        changes = [e.detail for e in access_log(session) if e.scope == "Hours a sign-in lasts"]
     assert hours == 4
+    assert changes == ["10 -> 4"]  # the default, as it was in force
     late = token(issued=NOW - timedelta(hours=4, minutes=1))
     assert outcome(admin, late, hours=hours).refusal == Refusal.EXPIRED
 
@@ -180,14 +182,23 @@ def test_an_administrator_signs_someone_out_everywhere(small_org):
     mine = app_as(ADMIN, "access")
     mine.selectbox(key="sign-out-user").select(manager)
     next(b for b in mine.button if b.label == "Sign out everywhere").click().run()
+    assert mine.error[0].value == "Choose the user and tick the box to confirm."
+    theirs.run()
+    assert theirs.title[0].value == "Overview"  # nothing ended without the tick
+    mine.checkbox(key="sign-out-sure").check()
+    next(b for b in mine.button if b.label == "Sign out everywhere").click().run()
     assert shown_text(mine.success[0].value) == f"Signed {manager} out everywhere."
     theirs.run()
     assert "You have been signed out" in theirs.info[0].value
     assert not theirs.metric
 
 
-def test_an_unverified_address_sees_nothing(small_org):
+def test_an_unverified_address_sees_nothing_and_is_logged_once(small_org):
     give_access(small_org, ADMIN, "admin", EVERYWHERE)
     app = app_as("ADMIN@Council.Example", claims={"email_verified": False})
     assert "has not verified the e-mail address" in app.warning[0].value
     assert not app.metric and not app.dataframe and not app.selectbox
+    app.run()
+    with session_scope(small_org) as session:
+        refused = [(e.action, e.detail) for e in access_log(session) if "sign" in e.action]
+    assert refused == [("refused sign-in", "unverified e-mail")]

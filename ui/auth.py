@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from data_access.access.grants import ROLE_LABELS, Grant
-from data_access.access.sign_in import Refusal
+from data_access.access.sign_in import REFUSED_SIGN_IN, Refusal
 from ui import queries, server_guards
 from ui.format import plain
 
@@ -129,6 +129,7 @@ def _signed_in_grant() -> Grant:
     email = str(claims.get("email") or "an account with no e-mail address")
     outcome = queries.check_sign_in(claims)
     if outcome.grant is None:
+        _log_refusal_once(email, outcome.refusal)
         message, again = _REFUSALS[outcome.refusal]
         if again:
             _sign_in_page(message)
@@ -138,6 +139,15 @@ def _signed_in_grant() -> Grant:
     st.sidebar.markdown(f"Signed in as **{plain(str(name))}** ({ROLE_LABELS[grant.role]})")
     st.sidebar.button("Sign out", on_click=_sign_out, args=(grant.email,), key="sign-out")
     return grant
+
+
+def _log_refusal_once(email: str, refusal: Refusal) -> None:
+    """A refused sign-in is in the access log (an unverified address or a copied cookie is
+    worth an administrator's eye), once per browser session rather than on every run."""
+    logged = st.session_state.setdefault("_refusals_logged", set())
+    if (email, refusal) not in logged:
+        queries.log_access(email, REFUSED_SIGN_IN, email, str(refusal))
+        logged.add((email, refusal))
 
 
 def _sign_out(email: str) -> None:

@@ -128,5 +128,13 @@ def change_sign_in_hours(session: Session, hours: int, *, by: str) -> None:
     low, high = SIGN_IN_HOURS_RANGE
     if not low <= hours <= high:
         raise ValueError(f"{SETTING_LABELS[SIGN_IN_HOURS]} must be from {low} to {high}")
-    if hours != sign_in_hours(session):
-        change_setting(session, SIGN_IN_HOURS, str(hours), by=by)
+    old = sign_in_hours(session)
+    if hours != old:
+        row = session.get(Setting, SIGN_IN_HOURS)
+        if row is None:
+            session.add(Setting(key=SIGN_IN_HOURS, value=str(hours)))
+        else:
+            row.value = str(hours)
+            session.add(row)
+        # The log says what was in force before, the default included.
+        log_access(session, by, CHANGE_SETTINGS, SETTING_LABELS[SIGN_IN_HOURS], f"{old} -> {hours}")

@@ -48,6 +48,7 @@ SIGN_IN_HOURS_RANGE = (1, 24)
 #: Access-log actions.
 SIGN_OUT = "sign out"
 BIND_ACCOUNT = "bind account"
+REFUSED_SIGN_IN = "refused sign-in"
 
 
 @dataclass(frozen=True)
