@@ -18,6 +18,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -70,8 +71,24 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _prepare(url: str) -> None:
-    engine = db.make_engine(url)
+def auth_secrets(folder: Path, port: int, metadata_url: str) -> Path:
+    """A secrets file whose `[auth]` section points the dashboard on `port` at the provider
+    whose metadata is at `metadata_url` (a local mock: nothing is real)."""
+    secrets = folder / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+        'cookie_secret = "a-test-cookie-secret-of-enough-length-0123456789"\n'
+        'client_id = "workforce-dashboard"\n'
+        'client_secret = "not-a-real-secret"\n'
+        f'server_metadata_url = "{metadata_url}"\n'
+    )
+    return secrets
+
+
+def prepare_demo_with_benchmarks(engine) -> None:
+    """The demo organisation, the hand-made benchmark files (Birmingham, 330, chosen as our
+    authority) and the hand-made census return."""
     prepare_database(engine, load_demo_if_empty=True)
     benchmarks = load_benchmarks(
         *[
@@ -84,7 +101,6 @@ def _prepare(url: str) -> None:
     remember_our_authority("330", by="test", engine=engine)
     census = BENCHMARK_FILES / "census_return.xml"
     assert load_census(census.name, census.read_bytes(), engine=engine).loaded
-    engine.dispose()
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -115,15 +131,30 @@ def live_app(tmp_path_factory) -> Iterator[str]:
     require_browser()
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'browser.db'}"
-    _prepare(url)
-    with serve(folder, url) as base:
-        yield base
+    engine = db.make_engine(url)
+    prepare_demo_with_benchmarks(engine)
+    engine.dispose()
+    with serve(folder, url) as served:
+        yield served.base
+
+
+@dataclass(frozen=True)
+class Served:
+    """A running dashboard: its base URL and its process id."""
+
+    base: str
+    pid: int
+
+    def memory_mb(self, key: str = "VmRSS") -> float:
+        """The process's resident memory (VmRSS), or its peak (VmHWM), in MB."""
+        status = Path(f"/proc/{self.pid}/status").read_text().splitlines()
+        return int(next(line for line in status if line.startswith(f"{key}:")).split()[1]) / 1024
 
 
 @contextmanager
-def serve(folder: Path, url: str, *options: str, port: int | None = None) -> Iterator[str]:
-    """Run `streamlit run app.py` on `url` with extra command-line `options`; yield its base
-    URL, and stop it afterwards."""
+def serve(folder: Path, url: str, *options: str, port: int | None = None) -> Iterator[Served]:
+    """Run `streamlit run app.py` on `url` with extra command-line `options`; yield it once it
+    answers, and stop it afterwards."""
     port = port or free_port()
     log = (folder / "streamlit.log").open("w")
     server = subprocess.Popen(
@@ -159,7 +190,7 @@ def serve(folder: Path, url: str, *options: str, port: int | None = None) -> Ite
                     "streamlit did not start: " + (folder / "streamlit.log").read_text()[-2000:]
                 )
             time.sleep(0.5)
-        yield base
+        yield Served(base, server.pid)
     finally:
         server.terminate()
         try:

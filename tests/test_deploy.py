@@ -34,10 +34,11 @@ from pathlib import Path
 import httpx
 import pytest
 from browser_support import (
-    BENCHMARK_FILES,
     CHROMIUM,
     CHROMIUM_ARGS,
     PAGES,
+    auth_secrets,
+    prepare_demo_with_benchmarks,
     require_browser,
     settle,
 )
@@ -45,12 +46,8 @@ from conftest import EVERYWHERE, SMALL_ORG, give_access, read_folder_bytes
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from data_access.access.settings import remember_our_authority
 from data_access.core.db import schema_at_latest_revision
-from data_access.core.setup import prepare_database
 from data_access.ingest.importer import import_files
-from data_access.national.benchmarks import load_benchmarks
-from data_access.national.census import load_census
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -176,18 +173,7 @@ def signed_in_deployment(engine, tmp_path: Path, *, demo: bool = False):
     from oidc_provider_mock import User, run_server_in_thread
 
     if demo:
-        prepare_database(engine, load_demo_if_empty=True)
-        benchmarks = load_benchmarks(
-            *[
-                (name, (BENCHMARK_FILES / name).read_bytes())
-                for name in ("indicators.csv", "neighbours.csv")
-            ],
-            engine=engine,
-        )
-        assert benchmarks.loaded, benchmarks.problems
-        remember_our_authority("330", by="test", engine=engine)
-        census = BENCHMARK_FILES / "census_return.xml"
-        assert load_census(census.name, census.read_bytes(), engine=engine).loaded
+        prepare_demo_with_benchmarks(engine)
     else:
         assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
     for email, (_name, role) in USERS.items():
@@ -198,16 +184,8 @@ def signed_in_deployment(engine, tmp_path: Path, *, demo: bool = False):
     ]
     with run_server_in_thread(user_claims=users) as provider:
         proxy = free_port()
-        secrets = tmp_path / "secrets.toml"
-        secrets.write_text(
-            "[auth]\n"
-            f'redirect_uri = "http://localhost:{proxy}/oauth2callback"\n'
-            'cookie_secret = "a-test-cookie-secret-of-enough-length-0123456789"\n'
-            'client_id = "workforce-dashboard"\n'
-            'client_secret = "not-a-real-secret"\n'
-            f'server_metadata_url = "http://localhost:{provider.server_port}'
-            '/.well-known/openid-configuration"\n'
-        )
+        metadata = f"http://localhost:{provider.server_port}/.well-known/openid-configuration"
+        secrets = auth_secrets(tmp_path, proxy, metadata)
         with serving(engine, tmp_path, secrets, proxy=proxy) as running:
             # The browser's address must be the redirect_uri's: the sign-in cookies are
             # bound to that origin.

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 import streamlit as st
-from browser_support import free_port, require_browser, serve, settle
+from browser_support import auth_secrets, free_port, require_browser, serve, settle
 from streamlit_protocol import Tab
 
 from data_access.access.grants import DOWNLOAD_NAMES, access_log
@@ -98,36 +98,23 @@ def test_clearing_the_caches_is_refused_for_anyone_but_an_administrator(fresh_ca
 # --- against the running server ---------------------------------------------------------------
 
 
-def resident_mb(port: int) -> float:
-    """The resident memory of the server listening on `port`."""
-    found = subprocess.run(
-        ["pgrep", "-f", f"server.port={port}"], capture_output=True, text=True, check=True
-    ).stdout.split()
-    status = Path(f"/proc/{found[0]}/status").read_text()
-    return (
-        int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1])
-        / 1024
-    )
-
-
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
-    """(base URL, port, database URL) of the dashboard in demo mode."""
+    """The dashboard in demo mode, and its database's URL."""
     require_browser()
     folder = tmp_path_factory.mktemp("guards-demo")
     url = f"sqlite:///{folder / 'demo.db'}"
     engine = db.make_engine(url)
     prepare_database(engine, load_demo_if_empty=True)
     engine.dispose()
-    port = free_port()
-    with serve(folder, url, port=port) as base:
-        yield base, port, url
+    with serve(folder, url) as served:
+        yield served, url
 
 
 @pytest.fixture(scope="module")
 def sign_in_server(tmp_path_factory):
-    """(base URL, port) of the dashboard with sign-in configured: every visitor sees only the
-    sign-in page (the provider is never reached in these tests)."""
+    """The dashboard with sign-in configured: every visitor sees only the sign-in page (the
+    provider is never reached in these tests)."""
     require_browser()
     folder = tmp_path_factory.mktemp("guards-sign-in")
     url = f"sqlite:///{folder / 'signin.db'}"
@@ -135,29 +122,21 @@ def sign_in_server(tmp_path_factory):
     prepare_database(engine, load_demo_if_empty=True)
     engine.dispose()
     port = free_port()
-    secrets = folder / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
-        'cookie_secret = "a-test-cookie-secret-of-enough-length-0123456789"\n'
-        'client_id = "workforce-dashboard"\n'
-        'client_secret = "not-a-real-secret"\n'
-        'server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n'
-    )
-    with serve(folder, url, f"--secrets.files={secrets}", port=port) as base:
-        yield base, port
+    secrets = auth_secrets(folder, port, "http://127.0.0.1:9/.well-known/openid-configuration")
+    with serve(folder, url, f"--secrets.files={secrets}", port=port) as served:
+        yield served
 
 
 @pytest.mark.browser
 def test_before_sign_in_no_upload_is_taken_and_memory_stays_put(sign_in_server):
-    base, port = sign_in_server
-    with Tab(base) as tab:
+    server = sign_in_server
+    with Tab(server.base) as tab:
         assert "Sign in with your council account" in "\n".join(tab.texts)
-        before = resident_mb(port)
+        before = server.memory_mb()
         # The tester's attack: 25 files of 19 MB from a session that has only seen the sign-in
         # page (each was accepted, and the server grew by 476 MB).
         answers = [tab.upload(19 * MB, f"file-{n}") for n in range(25)]
-        grown = resident_mb(port) - before
+        grown = server.memory_mb() - before
     print(
         f"25 uploads of 19 MB before sign-in: {answers.count(403)} refused 403, the server "
         f"grew by {grown:.1f} MB"
@@ -168,7 +147,7 @@ def test_before_sign_in_no_upload_is_taken_and_memory_stays_put(sign_in_server):
 
 @pytest.mark.browser
 def test_only_a_data_officer_uploads_and_only_what_one_import_needs(demo_server):
-    base, _port, _url = demo_server
+    base = demo_server[0].base
     with Tab(base, "view_as=Director") as director:
         assert director.upload(1000, "one") == 403
     with Tab(base, "view_as=Data+officer") as officer:
@@ -181,7 +160,8 @@ def test_only_a_data_officer_uploads_and_only_what_one_import_needs(demo_server)
 
 @pytest.mark.browser
 def test_a_names_csv_is_made_when_pressed_served_once_and_logged(demo_server, browser):
-    base, _port, url = demo_server
+    served, url = demo_server
+    base = served.base
     context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(120_000)

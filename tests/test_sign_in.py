@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_support import free_port, require_browser, serve, settle
+from browser_support import auth_secrets, free_port, require_browser, serve, settle
 
 from data_access.access.grants import GrantScope, access_log, save_user
 from data_access.core import db
@@ -55,18 +55,10 @@ def signed_in_app(tmp_path_factory):
     ]
     with run_server_in_thread(user_claims=users) as provider:
         port = free_port()
-        secrets = folder / "secrets.toml"
-        secrets.write_text(
-            "[auth]\n"
-            f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
-            'cookie_secret = "a-test-cookie-secret-of-enough-length-0123456789"\n'
-            'client_id = "workforce-dashboard"\n'
-            'client_secret = "not-a-real-secret"\n'
-            f'server_metadata_url = "http://localhost:{provider.server_port}'
-            '/.well-known/openid-configuration"\n'
-        )
-        with serve(folder, url, f"--secrets.files={secrets}", port=port) as base:
-            yield base.replace("127.0.0.1", "localhost"), engine
+        metadata = f"http://localhost:{provider.server_port}/.well-known/openid-configuration"
+        secrets = auth_secrets(folder, port, metadata)
+        with serve(folder, url, f"--secrets.files={secrets}", port=port) as served:
+            yield served.base.replace("127.0.0.1", "localhost"), engine
     engine.dispose()
 
 

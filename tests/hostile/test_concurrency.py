@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser, serve
+from browser_support import require_browser, serve
 from conftest import SMALL_ORG, data_contents, read_folder_bytes, signed_in
 from sqlalchemy import select, text
 from sqlmodel import Session
@@ -110,14 +110,15 @@ MESSAGE_WITHIN_SECONDS = 15
 
 @pytest.mark.postgresql
 def test_a_locked_database_tells_every_waiting_reader_at_once_and_recovers_by_itself(
-    engine, tmp_path
+    engine, tmp_path, browser
 ):
     if engine.dialect.name != "postgresql":
         pytest.skip("the deployment's database is PostgreSQL")
     require_browser()
     prepare_database(engine, load_demo_if_empty=True)  # demo mode: pages open without sign-in
     url = engine.url.render_as_string(hide_password=False)
-    with serve(tmp_path, url, port=free_port()) as base:
+    with serve(tmp_path, url) as served:
+        base = served.base
         with Tab(base, "view_as=Director") as warm:  # the server has started and drawn a page
             assert not [text for text in warm.texts if "database" in text]
         blocker = db.make_engine(url)
@@ -138,7 +139,7 @@ def test_a_locked_database_tells_every_waiting_reader_at_once_and_recovers_by_it
                 assert len(told) == readers, waited
                 assert max(told) < MESSAGE_WITHIN_SECONDS, sorted(told)
             # A tab that stays open on the message...
-            with chromium_tab(f"{base}/stability?view_as=Director") as tab:
+            with opened(browser, f"{base}/stability?view_as=Director") as tab:
                 tab.get_by_text(TOLD).wait_for(timeout=MESSAGE_WITHIN_SECONDS * 1000)
                 connection.rollback()
                 # ... shows the page by itself once the lock has gone, without a reload.
@@ -159,14 +160,11 @@ def first_run(base: str, page: str) -> tuple[float, list[str]]:
 
 
 @contextmanager
-def chromium_tab(address: str):
-    """A Chromium tab open on `address` (Playwright of its own, so that this test does not need
-    the browser tests' demo server)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        tab = browser.new_page()
-        tab.goto(address)
+def opened(browser, address: str):
+    """A Chromium tab open on `address`, closed afterwards."""
+    tab = browser.new_page()
+    tab.goto(address)
+    try:
         yield tab
-        browser.close()
+    finally:
+        tab.close()
