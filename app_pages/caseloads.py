@@ -10,11 +10,19 @@ from data_access.indicators.metrics import METRICS
 from ui import chart_specs, queries
 from ui import format as fmt
 from ui.auth import current_grant
-from ui.charts import chart_block
+from ui.charts import TeamSearch, chart_block, searched
 from ui.filters import current
-from ui.layout import page_header, suppressed_note, team_search, teams_shown_note
+from ui.layout import page_header, suppressed_note, teams_shown_note
 from ui.period import choose_period
 from ui.tiles import headline_tiles
+
+
+def most_stretched_first(asye: pd.DataFrame) -> list[str]:
+    """The teams in the order the chart promises: the team whose most stretched ASYE worker
+    (open cases against their protected limit) is highest first."""
+    stretch = (asye["Open cases"] / asye["Protected limit"]).groupby(asye["Team"]).max()
+    return stretch.sort_values(ascending=False, kind="stable").index.tolist()
+
 
 filters = current()
 policy = queries.policy()
@@ -104,7 +112,7 @@ chart_block(
 
 left, right = st.columns(2)
 with left:
-    search = team_search("caseload-search", "those with the highest share over threshold")
+    search = searched("caseload-search")
     ranked = queries.most_over_threshold(as_at, scope, current_grant(), search)
     shown_rows, matching = ranked.rows, ranked.matching
     teams = pd.DataFrame(
@@ -128,10 +136,13 @@ with left:
         teams,
         metrics=("caseload_over_threshold_share",),
         height=max(330, 20 * len(teams) + 90),
+        search=TeamSearch(
+            "caseload-search", "those with the highest share over threshold", matching
+        ),
     )
     suppressed_note(ranked.suppressed, "case holders")
 with right:
-    asye_search = team_search("asye-search", "those whose most stretched ASYE worker is highest")
+    asye_search = searched("asye-search")
     asye_found = queries.asye_caseloads(as_at, scope, current_grant(), asye_search)
     asye = pd.DataFrame(
         [
@@ -156,7 +167,9 @@ with right:
         + "Each dot is a newly qualified social worker, in their first (assessed and supported) "
         "year, against the lower caseload they are protected to."
         + (" Names are on the Team page." if current_grant().sees_names else ""),
-        chart_specs.asye_caseloads(asye, policy.caseload_limit("safeguarding", in_asye=True))
+        chart_specs.asye_caseloads(
+            asye, policy.caseload_limit("safeguarding", in_asye=True), most_stretched_first(asye)
+        )
         if not asye.empty
         else None,
         asye,
@@ -164,6 +177,11 @@ with right:
         "cases at the latest snapshot S, with their open cases and protected limit: their team's "
         f"threshold x {policy.asye_caseload_factor:g}.",
         height=max(330, 24 * asye["Team"].nunique() + 90) if not asye.empty else 330,
+        search=TeamSearch(
+            "asye-search",
+            "those whose most stretched ASYE worker is highest",
+            asye_found.matching,
+        ),
         empty_message="Every ASYE case holder here is in a team whose figures are suppressed "
         "for you (see the note below), so none can be shown."
         if asye_found.suppressed

@@ -16,9 +16,9 @@ from data_access.indicators.survey import SURVEY_MIN_RESPONSES, survey_agreement
 from ui import chart_specs, queries
 from ui import format as fmt
 from ui.auth import current_grant
-from ui.charts import chart_block
+from ui.charts import TeamSearch, chart_block, searched
 from ui.filters import current
-from ui.layout import page_header, suppressed_note, team_search, teams_shown_note
+from ui.layout import page_header, suppressed_note, teams_shown_note
 from ui.period import choose_period
 
 filters = current()
@@ -38,30 +38,38 @@ if counts.eligible == 0:
     st.stop()
 tiles = st.columns(4)
 tiles[0].metric(
-    "Supervision in date",
+    "In date",
     f"{counts.in_date} of {counts.eligible}",
     help=METRICS["supervision_coverage"].summary,
     border=True,
 )
 tiles[1].metric(
-    "Due within 7 days",
-    counts.due_within_7_days,
-    help="In date now, but overdue within a week unless supervised.",
+    "Overdue",
+    counts.overdue,
+    help="Eligible workers whose latest held session is older than their required interval. "
+    "In date and overdue add up to every eligible worker.",
     border=True,
 )
 tiles[2].metric(
-    "Overdue",
-    counts.overdue,
-    help="Eligible workers whose latest held session is older than their required interval.",
+    "Due within 7 days",
+    counts.due_within_7_days,
+    help="Of those in date: overdue within a week unless supervised.",
     border=True,
 )
 tiles[3].metric(
     "Never supervised",
     counts.never_supervised,
-    help="Eligible workers with no held session recorded on or before this date.",
+    help="Eligible workers with no held session recorded on or before this date: new starters "
+    "whose first session is not due yet are in date, the others overdue.",
     border=True,
 )
-st.caption("The Team page lists who is overdue, team by team.")
+st.caption(
+    f"{counts.in_date} in date + {counts.overdue} overdue = {counts.eligible} social workers. "
+    f"Due within 7 days is part of the {counts.in_date} in date. Of the "
+    f"{counts.never_supervised} never supervised, {counts.never_supervised_overdue} are "
+    "overdue and the rest are new starters still in date. The Team page lists who, team by "
+    "team."
+)
 
 months = choose_period("supervision-period")
 
@@ -131,7 +139,7 @@ def metric_chart(
 
 metric_chart("Supervision in date", ("supervision_coverage",), y_title="% in date")
 
-search = team_search("heat-search", "those lowest in the latest month")
+search = searched("heat-search")
 ranked = queries.weakest_coverage(as_at, 12, scope, current_grant(), search)
 shown_rows, matching = ranked.rows, ranked.matching
 coverage_target = policy.targets["supervision_coverage"]
@@ -172,7 +180,8 @@ chart_block(
     else None,
     heat_table,
     metrics=("supervision_coverage",),
-    height=max(330, 24 * heat["Team"].nunique() + 110) if not heat.empty else 330,
+    height=max(330, 24 * heat["Team"].nunique() + 150) if not heat.empty else 330,
+    search=TeamSearch("heat-search", "those lowest in the latest month", matching),
 )
 suppressed_note(ranked.suppressed, "eligible workers")
 

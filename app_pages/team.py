@@ -38,6 +38,11 @@ ROLE_TEXT = {
     "service_manager": "Service manager",
 }
 
+
+def how_many(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
 filters = current()
 grant = current_grant()
 if not grant.sees_names:
@@ -108,7 +113,7 @@ if not queries.may_see_names(grant, scope.team_id):
 team_scope = f"team {scope.team_id} ({filters.team_name})"
 viewed = st.session_state.setdefault("_names_viewed", set())
 if (scope.team_id, as_at) not in viewed:
-    queries.log_access(actor(grant), VIEW_NAMES, team_scope, f"as at {as_at.isoformat()}")
+    queries.log_access(actor(grant), VIEW_NAMES, team_scope, f"as at {fmt.uk_date(as_at)}")
     viewed.add((scope.team_id, as_at))
 
 workers = sorted(
@@ -145,17 +150,31 @@ focus = st.pills(
     "worker with no supervision agreement recorded.",
 )
 shown = [w for w in workers if FOCUS[focus](w)]
-# What a manager acts on first comes first (and so is on screen on a phone): the supervision
-# status and when it is next due, then caseload; who they are (role, contract) last.
-table = pd.DataFrame(
+
+
+# What a manager acts on, in six columns that fit a laptop beside the sidebar and most of a
+# phone: who, their supervision status and when it is next due, and their caseload against
+# their own limit. Who they are (role, contract, FTE) and the dates behind the status follow
+# in a second table.
+OVER = "✗ Over"
+action = pd.DataFrame(
     [
         {
             "Name": w.display_name,
             "Supervision": STATUS_TEXT[w.status],
             "Next due": w.next_due,
-            "Open cases": w.open_cases,
+            "Cases": w.open_cases,
             "Limit": w.caseload_limit,
-            "Over limit": w.over_limit,
+            "Over limit": OVER if w.over_limit else "",
+        }
+        for w in shown
+    ],
+    columns=["Name", "Supervision", "Next due", "Cases", "Limit", "Over limit"],
+).astype({"Cases": "Int64", "Limit": "Float64"})
+details = pd.DataFrame(
+    [
+        {
+            "Name": w.display_name,
             "Last supervision": w.last_supervision,
             "Agreement": w.agreement_date,
             "ASYE": w.asye_stage,
@@ -165,52 +184,68 @@ table = pd.DataFrame(
         }
         for w in shown
     ],
-    columns=[
-        "Name", "Supervision", "Next due", "Open cases", "Limit", "Over limit",
-        "Last supervision", "Agreement", "ASYE", "Role", "Contract", "FTE",
-    ],
-).astype({"Open cases": "Int64", "Limit": "Float64"})  # fmt: skip
+    columns=["Name", "Last supervision", "Agreement", "ASYE", "Role", "Contract", "FTE"],
+)
 if shown:
     st.dataframe(
-        table,
+        action,
         hide_index=True,
         width="stretch",
         # The whole team at once: no scrolling inside the table for a team of normal size.
         height="content",
         column_config={
-            "Name": st.column_config.TextColumn("Name", pinned=True),
-            **uk_date_columns("Next due", "Last supervision", "Agreement"),
-            "Open cases": st.column_config.NumberColumn("Open cases", format="%d"),
+            "Name": st.column_config.TextColumn("Name", width="medium"),
+            "Supervision": st.column_config.TextColumn("Supervision", width="medium"),
+            **uk_date_columns("Next due"),
+            "Cases": st.column_config.NumberColumn(
+                "Cases", format="%d", width="small", help="Open cases at the latest count"
+            ),
             "Limit": st.column_config.NumberColumn(
                 "Limit",
                 format="%g",
+                width="small",
                 help="Their own caseload limit: the team's threshold, x "
                 f"{queries.policy().asye_caseload_factor:g} in the ASYE",
             ),
-            "Over limit": st.column_config.CheckboxColumn(
-                "Over limit", help="More open cases than their limit"
+            "Over limit": st.column_config.TextColumn(
+                "Over limit", width="small", help="More open cases than their own limit"
             ),
-            "FTE": st.column_config.NumberColumn("FTE", format="%g"),
         },
+    )
+    st.caption(
+        "Overdue first. Next due = latest held session (or start date) plus the required "
+        f"interval: {WEEKLY_INTERVAL_DAYS} days in the first {ASYE_WEEKLY_DAYS} days of the "
+        f"ASYE, {FORTNIGHTLY_INTERVAL_DAYS} days to {ASYE_FORTNIGHTLY_MONTHS} months, otherwise "
+        f"{MONTHLY_INTERVAL_DAYS} days. Click a heading to sort."
+    )
+    st.markdown("**Their supervision dates, ASYE, role and contract**")
+    st.dataframe(
+        details,
+        hide_index=True,
+        width="stretch",
+        height="content",
+        column_config={
+            **uk_date_columns("Last supervision", "Agreement"),
+            "FTE": st.column_config.NumberColumn("FTE", format="%g", width="small"),
+        },
+    )
+    st.caption(
+        "A blank date means nothing is recorded: no held session, or no supervision agreement."
     )
 else:
     st.info(f"No one in the team is in “{focus}” as at {fmt.uk_date(as_at)}.")
-st.caption(
-    "Overdue first. Next due = latest held session (or start date) plus the required "
-    f"interval: {WEEKLY_INTERVAL_DAYS} days in the first {ASYE_WEEKLY_DAYS} days of the ASYE, "
-    f"{FORTNIGHTLY_INTERVAL_DAYS} days to {ASYE_FORTNIGHTLY_MONTHS} months, otherwise "
-    f"{MONTHLY_INTERVAL_DAYS} days. “None” means nothing recorded: no held session, no "
-    "agreement, or no caseload snapshot. Click a heading to sort."
-)
+# One file with everything about the people shown, and the filter in its name and button.
+people_file = pd.concat([action, details.drop(columns="Name")], axis=1)
 csv_download(
-    table,
+    people_file,
     "People in post",
-    f"{slug(filters.team_name or 'team')}-{as_at.isoformat()}",
+    f"{slug(filters.team_name or 'team')}-{as_at.isoformat()}-{slug(focus)}",
+    label=f"Download CSV: {focus.lower()} ({how_many(len(shown))})",
     on_download=lambda: queries.log_access(
         actor(grant),
         DOWNLOAD_NAMES,
         team_scope,
-        f"people in post ({focus}), as at {as_at.isoformat()}",
+        f"people in post ({focus}), as at {fmt.uk_date(as_at)}",
     ),
 )
 
@@ -259,6 +294,6 @@ chart_block(
         actor(grant),
         DOWNLOAD_NAMES,
         team_scope,
-        f"supervision timeline of {chosen} to {as_at.isoformat()}",
+        f"supervision timeline of {chosen} to {fmt.uk_date(as_at)}",
     ),
 )

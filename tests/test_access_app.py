@@ -119,7 +119,7 @@ def test_names_views_are_logged_once_per_team_and_date(small_org):
             if e.action == "view names"
         ]
     assert views == [
-        ("tester@council.example", "view names", "team T1 (Alpha safeguarding)", "as at 2025-03-31")
+        ("tester@council.example", "view names", "team T1 (Alpha safeguarding)", "as at 31/03/2025")
     ]
 
 
@@ -216,6 +216,15 @@ def test_demo_mode_lets_anyone_view_as_each_role(engine, fresh_caches):
     assert [f for f in app.dataframe if "Name" in f.value.columns]
     app = app_as(None, "team", auth=False, view_as="Board member")
     assert "board members see figures only" in app.error[0].value
+    # A role the demo does not have is said, like any other bad part of a link.
+    app = app_as(None, auth=False, view_as="Mayor")
+    assert shown_text(app.warning[0].value) == (
+        "The link asked to view as “Mayor”, which is not one of the demo's roles (Director, "
+        "Board member, Team manager, Stonebridge, Data officer, Administrator). Showing the "
+        "Director's view: choose another under View as in the sidebar."
+    )
+    app.selectbox(key="view_as").select("Board member").run()
+    assert not app.warning
     # As soon as real data is imported, demo mode ends and sign-in is required.
     give_access(engine, "dcs@council.example", "leader", EVERYWHERE)
     files = {"vacancies.csv": b"team_id,as_at,vacant_fte\nT001,2026-10-31,1\n"}

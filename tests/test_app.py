@@ -152,12 +152,19 @@ def test_supervision_page(small_org):
     app = open_app("supervision", as_at="March 2025")
     assert app.title[0].value == "Supervision"
     assert tiles(app) == {
-        "Supervision in date": "5 of 8",
+        "In date": "5 of 8",
+        "Overdue": "3",  # S02 S03 S15
         # In date now but not a week later: S01, S06 (ASYE weekly), S11 (ASYE fortnightly).
         "Due within 7 days": "3",
-        "Overdue": "3",  # S02 S03 S15
         "Never supervised": "3",  # S03 S06 S15
     }
+    # How the tiles add up, in words: S03 and S15 never supervised and overdue, S06 a new
+    # starter (on D) still in date.
+    assert (
+        "5 in date + 3 overdue = 8 social workers. Due within 7 days is part of the 5 in date. "
+        "Of the 3 never supervised, 2 are overdue and the rest are new starters still in date."
+        in [caption.value for caption in app.caption][1]
+    )
     coverage = table(app, "Month")
     assert coverage.iloc[-1].tolist() == ["03/2025", 62.5]
     heat = table(app, "Team")
@@ -235,9 +242,9 @@ def test_team_page_lists_people_with_their_status(small_org):
         "Everyone (5)",
     ]
     people = table(app, "Name")
-    # What a manager acts on first: status, next due, then caseload.
-    assert list(people.columns[:6]) == [
-        "Name", "Supervision", "Next due", "Open cases", "Limit", "Over limit",
+    # What a manager acts on, in six columns: status, next due, then caseload.
+    assert list(people.columns) == [
+        "Name", "Supervision", "Next due", "Cases", "Limit", "Over limit",
     ]  # fmt: skip
     assert people["Name"].tolist() == [
         "Ben Baker",
@@ -255,14 +262,23 @@ def test_team_page_lists_people_with_their_status(small_org):
     ]
     # Numbers are numbers (they sort and sum), and the limit is each person's own.
     # Eve Eden has no caseload row at the snapshot: missing, not 0.
-    assert [None if pd.isna(v) else v for v in people["Open cases"]] == [10, 18, 20, 17, None]
+    assert [None if pd.isna(v) else v for v in people["Cases"]] == [10, 18, 20, 17, None]
     assert people["Limit"].tolist() == [18.0, 18.0, 18.0, 16.2, 18.0]
-    assert people["Over limit"].tolist() == [False, False, True, True, False]
-    assert str(people["Open cases"].dtype) == "Int64"
-    ann = people.set_index("Name").loc["Ann Archer"]
+    assert people["Over limit"].tolist() == ["", "", "✗ Over", "✗ Over", ""]
+    assert str(people["Cases"].dtype) == "Int64"
+    assert people.set_index("Name").loc["Ann Archer", "Next due"].isoformat() == "2025-03-31"
+    # Who they are and the dates behind the status, in the second table, same order.
+    details = next(f.value for f in app.dataframe if "Last supervision" in f.value.columns)
+    assert list(details.columns) == [
+        "Name", "Last supervision", "Agreement", "ASYE", "Role", "Contract", "FTE",
+    ]  # fmt: skip
+    assert details["Name"].tolist() == people["Name"].tolist()
+    ann = details.set_index("Name").loc["Ann Archer"]
     assert ann["Last supervision"].isoformat() == "2025-02-28"
-    assert ann["Next due"].isoformat() == "2025-03-31"
-    assert people.set_index("Name").loc["Fay Ford", "ASYE"] == ("ASYE month 1 (weekly supervision)")
+    assert details.set_index("Name").loc["Fay Ford", "ASYE"] == "ASYE month 1 (weekly supervision)"
+    assert [d.proto.label for d in app.get("download_button")][0] == (
+        "Download CSV: everyone (5 people)"
+    )
 
 
 def test_team_page_shows_everyone_over_their_limit_together(small_org):
@@ -270,20 +286,23 @@ def test_team_page_shows_everyone_over_their_limit_together(small_org):
     app.button_group(key="team-focus").set_value("Over caseload limit").run()
     people = table(app, "Name")
     assert people["Name"].tolist() == ["Ann Archer", "Fay Ford"]
-    assert people["Over limit"].tolist() == [True, True]
+    assert people["Over limit"].tolist() == ["✗ Over", "✗ Over"]
+    assert [d.proto.label for d in app.get("download_button")][0] == (
+        "Download CSV: over caseload limit (2 people)"
+    )
     app.button_group(key="team-focus").set_value("No agreement").run()
     assert table(app, "Name")["Name"].tolist() == ["Cat Cole", "Fay Ford"]
 
 
-def test_the_team_csv_keeps_numbers_as_numbers(small_org):
+def test_the_team_csv_keeps_numbers_as_numbers_and_dates_as_shown(small_org):
     app = open_app("team", team="Alpha safeguarding", as_at="March 2025")
     people = table(app, "Name")
     from data_access.reports.exports import csv_text
 
     lines = csv_text(people).decode().splitlines()
-    assert lines[0].startswith("Name,Supervision,Next due,Open cases,Limit,Over limit,")
-    ann = next(line for line in lines if line.startswith("Ann Archer"))
-    assert ",2025-03-31,20,18.0,True," in ann
+    assert lines[0] == "Name,Supervision,Next due,Cases,Limit,Over limit"
+    assert "Ann Archer,! Due within 7 days,31/03/2025,20,18,✗ Over" in lines
+    assert "Fay Ford,! Due within 7 days,07/04/2025,17,16.2,✗ Over" in lines
 
 
 def test_team_page_asks_for_a_team_and_sets_the_filter(small_org):
@@ -388,10 +407,10 @@ def test_accessibility_statement(small_org):
             "data. Showing Whole organisation as at April 2025 instead",
         ),
         (
-            # A real hub, but not in the area the link names.
+            # A real hub, but not in the area the link names: shown where it is.
             {"area": "South", "hub": "Hub A", "as_at": "March 2025"},
-            "The link asked for hub “Hub A”, which is not in the data. Showing South area as at "
-            "March 2025 instead",
+            "The link asked for Hub A in South area; it is in North area. Showing Hub A, North "
+            "area as at March 2025.",
         ),
     ],
     ids=["team", "area-and-month", "hub-outside-area"],

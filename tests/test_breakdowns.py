@@ -96,8 +96,14 @@ def test_coverage_by_team_suppresses_a_small_team_outside_the_grant(session):
 def test_status_counts_include_workers_never_supervised(session):
     counts = breakdowns.supervision_status_counts(session, D, Scope(team_id="T1"))
     # S06 has no session at all but is in date by the start rule, and due within 7 days.
+    # Never supervised: S03 (agency since 2024-06-01: overdue) and S06 (started on D: in date).
     assert counts == breakdowns.SupervisionStatusCounts(
-        eligible=4, in_date=2, due_within_7_days=2, overdue=2, never_supervised=2
+        eligible=4,
+        in_date=2,
+        due_within_7_days=2,
+        overdue=2,
+        never_supervised=2,
+        never_supervised_overdue=1,
     )
 
 

@@ -64,7 +64,7 @@ def test_builders_called_with_the_same_arguments_do_not_share_a_spec(fresh_cache
         }
     )
     distribution = chart_specs.caseload_distribution(frame, 16.2)
-    asye = chart_specs.asye_caseloads(frame, 16.2)
+    asye = chart_specs.asye_caseloads(frame, 16.2, ["Alpha", "Beta"])
     assert distribution["layer"][0]["mark"]["type"] == "bar"
     assert asye["layer"][0]["mark"]["type"] == "circle"
 
@@ -98,7 +98,13 @@ def test_legends_are_never_cut_short(fresh_caches):
             }
         )
     )
-    assert survey["encoding"]["color"]["legend"]["labelLimit"] == 0
+    legends = [
+        layer["encoding"][channel]["legend"]
+        for layer in layers_of(survey)
+        for channel in ("color", "shape")
+        if channel in layer["encoding"] and "legend" in layer["encoding"][channel]
+    ]
+    assert legends and all(legend["labelLimit"] == 0 for legend in legends)
     # A long question wraps onto lines of at most 60 characters.
     label = next(iter(survey["datasets"].values()))[0]["label"]
     assert "\n" in label and max(len(line) for line in label.split("\n")) <= 60
@@ -123,6 +129,7 @@ def test_a_vertical_limit_is_labelled_to_its_left_and_keeps_the_axis_title(fresh
             {"Team": ["A"], "Month of ASYE": [3], "Open cases": [17], "Protected limit": [16.2]}
         ),
         16.2,
+        ["A"],
     )
     label = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "text")
     assert (label["mark"]["align"], label["mark"]["dx"]) == ("right", -4)
@@ -165,3 +172,86 @@ def test_the_heat_map_shows_status_against_the_target_in_colour_blind_safe_colou
     # Not by colour alone: every cell is labelled with its value and a symbol.
     labels = [row["label"] for row in next(iter(spec["datasets"].values()))]
     assert labels == ["92.0✓", "87.5~", "60.0✗"]
+
+
+def test_starters_and_leavers_are_told_apart_by_a_zero_line_and_words(fresh_caches):
+    long = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2026-09-30", "2026-09-30", "2026-10-31"]),
+            "employment_type": ["permanent", "permanent", "agency"],
+            "movement": ["starters", "leavers", "leavers"],
+            "value": [3, 2, 1],
+            "signed": [3, -2, -1],
+        }
+    )
+    spec = chart_specs.movements(long)
+    layers = layers_of(spec)
+    rules = [layer for layer in layers if layer["mark"]["type"] == "rule"]
+    assert [spec["datasets"][rule["data"]["name"]] for rule in rules] == [[{"y": 0}]]
+    words = sorted(
+        (layer["mark"]["baseline"], row["text"], row["y"])
+        for layer in layers
+        if layer["mark"]["type"] == "text"
+        for row in spec["datasets"][layer["data"]["name"]]
+    )
+    # "Starters" just above the tallest month of starters (3), "Leavers" below the deepest (-2).
+    assert words == [("bottom", "Starters ▲", 3), ("top", "Leavers ▼", -2)]
+    bars = next(layer for layer in layers if layer["mark"]["type"] == "bar")
+    assert bars["encoding"]["y"]["axis"] == {"format": "d", "tickMinStep": 1}  # whole people
+
+
+def test_audit_grades_are_coloured_by_meaning_and_count_their_audits(fresh_caches):
+    grades = pd.DataFrame(
+        {
+            "quarter": pd.to_datetime(["2026-09-30", "2026-09-30"]),
+            "Grade": ["good", "requires improvement"],
+            "Audits": [1, 1],
+        }
+    )
+    order = ["outstanding", "good", "requires improvement", "inadequate"]
+    layers = layers_of(chart_specs.audit_grades(grades, order))
+    bars = next(layer for layer in layers if layer["mark"]["type"] == "bar")
+    scale = bars["encoding"]["color"]["scale"]
+    # Good is blue, requires improvement orange (it was green, and good orange).
+    assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
+        "outstanding": "#0072B2",
+        "good": "#56B4E9",
+        "requires improvement": "#E69F00",
+        "inadequate": "#D55E00",
+    }
+    totals = next(layer for layer in layers if layer["mark"]["type"] == "text")
+    assert totals["transform"][0] == {
+        "aggregate": [{"op": "sum", "field": "Audits", "as": "audits"}],
+        "groupby": ["quarter"],
+    }
+
+
+def test_the_heat_map_keeps_its_symbols_on_a_phone(fresh_caches):
+    heat = pd.DataFrame(
+        {
+            "Team": ["A"],
+            "month": pd.to_datetime(["2026-10-31"]),
+            "value": [92.0],
+            "eligible": [10],
+            "status": ["met"],
+        }
+    )
+    spec = chart_specs.coverage_heat(heat, {"met": "m", "close": "c", "missed": "x"})
+    text = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "text")
+    assert text["mark"]["text"] == {"expr": "width < 600 ? datum.symbol : datum.label"}
+    rows = next(iter(spec["datasets"].values()))
+    assert (rows[0]["symbol"], rows[0]["label"]) == ("✓", "92.0✓")
+
+
+def test_the_asye_chart_puts_teams_in_the_order_it_is_given(fresh_caches):
+    frame = pd.DataFrame(
+        {
+            "Team": ["Alpha", "Beta"],
+            "Month of ASYE": [3, 9],
+            "Open cases": [10, 17],
+            "Protected limit": [16.2, 16.2],
+        }
+    )
+    spec = chart_specs.asye_caseloads(frame, 16.2, ["Beta", "Alpha"])
+    points = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "circle")
+    assert points["encoding"]["y"]["sort"] == ["Beta", "Alpha"]

@@ -20,12 +20,31 @@ def test_text_a_spreadsheet_would_run_is_made_inert_and_numbers_stay_numbers():
     assert csv_text(table).decode("utf-8").splitlines() == [
         "Name,Open cases,Change,'=cmd|' /C calc'!A0",
         '"\'=HYPERLINK(""http://x"",""y"")",17,-1.5,a',
-        "'+1+2,-2,2.0,b",
-        "'@SUM(1+1),3,3.0,c",
-        "Ann,4,4.0,d",
-        "'-2,5,5.0,e",
-        ",6,6.0,f",
-        "'\tx,7,7.0,g",
+        "'+1+2,-2,2,b",
+        "'@SUM(1+1),3,3,c",
+        "Ann,4,4,d",
+        "'-2,5,5,e",
+        ",6,6,f",
+        "'\tx,7,7,g",
+    ]
+
+
+def test_values_are_written_as_the_pages_show_them():
+    from datetime import date, datetime
+
+    table = pd.DataFrame(
+        {
+            "Next due": [date(2025, 3, 31), None],
+            "Imported": [datetime(2026, 12, 1, 9, 5), None],
+            "Limit": [18.0, 16.2],
+            "Over limit": [True, False],
+            "Open cases": pd.array([20, None], dtype="Int64"),
+        }
+    )
+    assert csv_text(table).decode("utf-8").splitlines() == [
+        "Next due,Imported,Limit,Over limit,Open cases",
+        "31/03/2025,01/12/2026 09:05,18,yes,20",
+        ",,16.2,no,",
     ]
 
 

@@ -112,14 +112,34 @@ _REFUSALS = {
 }
 
 
+_VIEW_ASKED = "_view_as_asked"
+
+
 def _demo_grant() -> Grant:
     personas = queries.demo_personas()
     st.sidebar.info(
         "**Demo mode.** Made-up data. Choose whose view to see: each role sees what it "
         "would after signing in."
     )
+    # What the address asked for, before the box (bound to the address) replaces a role that
+    # does not exist with the first one.
+    st.session_state.setdefault(_VIEW_ASKED, st.query_params.get("view_as"))
     label = st.sidebar.selectbox("View as", list(personas), key="view_as", bind="query-params")
     return personas[label]
+
+
+def view_notice() -> str | None:
+    """In demo mode, what to tell someone whose link asked to view as a role the demo does not
+    have (shown beside the other link notices), until they choose a view."""
+    asked = st.session_state.get(_VIEW_ASKED)
+    personas = list(queries.demo_personas()) if asked else []
+    if not asked or asked in personas or st.session_state.get("view_as") != personas[0]:
+        return None
+    return (
+        f"The link asked to view as “{plain(asked)}”, which is not one of the demo's roles "
+        f"({plain(', '.join(personas))}). Showing the {plain(personas[0])}'s view: choose "
+        "another under View as in the sidebar."
+    )
 
 
 def _signed_in_grant() -> Grant:

@@ -53,19 +53,25 @@ def _month_axis(label_format: str = "%b %Y", angle: int = -40) -> alt.Axis:
     return alt.Axis(format=label_format, labelAngle=angle)
 
 
+#: An axis of people or cases: whole numbers only (a team of three would otherwise get ticks
+#: at 0.5, 1.5 and 2.5 people).
+COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
+
+
 trend = cached_chart(shared.trend_chart)
 
 
 @cached_chart
-def movements(long: pd.DataFrame) -> alt.Chart:
-    """Starters above zero and leavers below, per month, by contract (`month`,
-    `employment_type`, `movement`, `value`, `signed`)."""
-    return (
+def movements(long: pd.DataFrame) -> alt.LayerChart:
+    """Starters above the zero line and leavers below it, per month, by contract (`month`,
+    `employment_type`, `movement`, `value`, `signed`); the line and the two sides are
+    labelled, so that nobody reads a leaver as a starter."""
+    bars = (
         alt.Chart(long)
         .mark_bar()
         .encode(
             x=alt.X("yearmonth(month):O", title=None, axis=_month_axis()),
-            y=alt.Y("sum(signed):Q", title="Workers (leavers below 0)"),
+            y=alt.Y("sum(signed):Q", title="Workers: starters ▲ · leavers ▼", axis=COUNT_AXIS),
             color=alt.Color("employment_type:N", title=None, legend=alt.Legend(orient="bottom")),
             tooltip=[
                 alt.Tooltip("month:T", title="Month", format="%B %Y"),
@@ -74,8 +80,23 @@ def movements(long: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("value:Q", title="Workers"),
             ],
         )
-        .properties(height=260)
     )
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#1A1A1A").encode(y="y:Q")
+    top = long.loc[long["signed"] > 0].groupby("month")["signed"].sum().max()
+    bottom = long.loc[long["signed"] < 0].groupby("month")["signed"].sum().min()
+
+    def side(text: str, at: float, baseline: str) -> alt.Chart:
+        """A word at the left edge, above the tallest starters' bar or below the deepest
+        leavers' one."""
+        return (
+            alt.Chart(pd.DataFrame({"y": [at], "text": [text]}))
+            .mark_text(align="left", baseline=baseline, dx=4, fontWeight="bold", color="#1A1A1A")
+            .encode(x=alt.value(0), y="y:Q", text="text:N")
+        )
+
+    starters = side("Starters ▲", top if pd.notna(top) else 1, "bottom")
+    leavers = side("Leavers ▼", bottom if pd.notna(bottom) else -1, "top")
+    return alt.layer(bars, zero, starters, leavers).properties(height=260)
 
 
 @cached_chart
@@ -85,7 +106,7 @@ def leaving_reasons(reasons: pd.DataFrame) -> alt.Chart:
         alt.Chart(reasons)
         .mark_bar()
         .encode(
-            x=alt.X("Leavers:Q"),
+            x=alt.X("Leavers:Q", axis=COUNT_AXIS),
             y=alt.Y("Leaving reason:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
             tooltip=["Leaving reason", "Leavers", alt.Tooltip("FTE:Q", format=".1f")],
         )
@@ -100,7 +121,7 @@ def service_bands(bands: pd.DataFrame, band_order: Sequence[str]) -> alt.Chart:
         alt.Chart(bands)
         .mark_bar()
         .encode(
-            x=alt.X("sum(Workers):Q", title="Workers in post"),
+            x=alt.X("sum(Workers):Q", title="Workers in post", axis=COUNT_AXIS),
             y=alt.Y("Length of service:N", sort=list(band_order), title=None),
             color=alt.Color("Contract:N", legend=alt.Legend(orient="bottom")),
             tooltip=["Length of service", "Contract", "Workers"],
@@ -108,6 +129,9 @@ def service_bands(bands: pd.DataFrame, band_order: Sequence[str]) -> alt.Chart:
         .properties(height=200)
     )
 
+
+#: Below this width (pixels) a team-by-month chart is on a phone: shorter labels.
+NARROW = 600
 
 #: Status against target: Okabe-Ito blue, orange and vermillion, told apart with red-green
 #: colour blindness, and written in every cell as a symbol too (white text on blue, black on
@@ -127,15 +151,22 @@ def coverage_heat(heat: pd.DataFrame, legend: dict[str, str]) -> alt.LayerChart:
             f"{value:.1f}{fmt.STATUS_SYMBOL[status]}"
             for value, status in zip(heat["value"], heat["status"], strict=True)
         ],
+        symbol=heat["status"].map(fmt.STATUS_SYMBOL),
         band=heat["status"].map(legend),
     )
     base = alt.Chart(frame).encode(
-        x=alt.X("yearmonth(month):O", title=None, axis=_month_axis("%b %y", 0)),
+        x=alt.X(
+            "yearmonth(month):O",
+            title=None,
+            axis=alt.Axis(format="%b %y", labelAngle=alt.ExprRef(f"width < {NARROW} ? -90 : 0")),
+        ),
         y=alt.Y(
             "Team:N",
             title=None,
             sort=alt.EncodingSortField("value", op="mean", order="descending"),
-            axis=alt.Axis(labelLimit=260, labelOverlap=False),
+            axis=alt.Axis(
+                labelLimit=alt.ExprRef(f"width < {NARROW} ? 120 : 260"), labelOverlap=False
+            ),
         ),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
@@ -146,7 +177,8 @@ def coverage_heat(heat: pd.DataFrame, legend: dict[str, str]) -> alt.LayerChart:
                 domain=[legend[status] for status in statuses],
                 range=[STATUS_COLOURS[status] for status in statuses],
             ),
-            legend=alt.Legend(orient="bottom", labelLimit=0),
+            # One band a line: three side by side do not fit a phone.
+            legend=alt.Legend(orient="bottom", labelLimit=0, columns=1),
         ),
         tooltip=[
             "Team",
@@ -156,28 +188,39 @@ def coverage_heat(heat: pd.DataFrame, legend: dict[str, str]) -> alt.LayerChart:
             alt.Tooltip("eligible:Q", title="Eligible workers"),
         ],
     )
-    text = base.mark_text(fontSize=10).encode(
-        text="label:N",
+    # On a narrow screen a cell is too small for "87.5~": it keeps the symbol (the status is
+    # never colour alone) and the value is in the tooltip and the Table tab.
+    text = base.mark_text(
+        fontSize=10, text=alt.ExprRef(f"width < {NARROW} ? datum.symbol : datum.label")
+    ).encode(
         color=alt.condition(alt.datum.status == "met", alt.value("#FFFFFF"), alt.value("#000000")),
     )
     return (cells + text).properties(height=max(160, 24 * heat["Team"].nunique()))
 
 
+#: Audit grades coloured by what they mean: blues for the good grades (darker the better),
+#: orange and vermillion for the two that need action (Okabe-Ito, told apart with red-green
+#: colour blindness), in the order of `AUDIT_GRADES`.
+GRADE_COLOURS = ("#0072B2", "#56B4E9", "#E69F00", "#D55E00")
+
+
 @cached_chart
-def audit_grades(grades: pd.DataFrame, grade_order: Sequence[str]) -> alt.Chart:
-    """Each quarter's audits as shares by grade, stacked in `grade_order`."""
-    return (
+def audit_grades(grades: pd.DataFrame, grade_order: Sequence[str]) -> alt.LayerChart:
+    """Each quarter's audits as shares by grade, stacked in `grade_order` (best first), with
+    the number of audits above each bar: a 100% bar from two audits is not one from forty."""
+    x = alt.X("yearmonth(quarter):O", title="Quarter ending", axis=_month_axis(angle=0))
+    bars = (
         alt.Chart(grades)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(quarter):O", title="Quarter ending", axis=_month_axis(angle=0)),
+            x=x,
             y=alt.Y(
                 "Audits:Q", stack="normalize", title="Share of audits", axis=alt.Axis(format="%")
             ),
             color=alt.Color(
                 "Grade:N",
                 sort=list(grade_order),
-                scale=alt.Scale(domain=grade_order),
+                scale=alt.Scale(domain=list(grade_order), range=list(GRADE_COLOURS)),
                 legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
             ),
             order=alt.Order("grade_rank:Q"),
@@ -192,8 +235,15 @@ def audit_grades(grades: pd.DataFrame, grade_order: Sequence[str]) -> alt.Chart:
                 f"(datum.Grade == '{grade}') * {rank}" for rank, grade in enumerate(grade_order)
             )
         )
-        .properties(height=260)
     )
+    totals = (
+        alt.Chart(grades)
+        .transform_aggregate(audits="sum(Audits)", groupby=["quarter"])
+        .transform_calculate(label="datum.audits + (datum.audits == 1 ? ' audit' : ' audits')")
+        .mark_text(baseline="bottom", dy=-3, color="#1A1A1A")
+        .encode(x=x, y=alt.datum(1), text="label:N")
+    )
+    return alt.layer(bars, totals).properties(height=260)
 
 
 @cached_chart
@@ -204,7 +254,7 @@ def caseload_distribution(distribution: pd.DataFrame, threshold: float) -> alt.L
         .mark_bar()
         .encode(
             x=alt.X("Open cases:Q", title="Open cases", axis=alt.Axis(format="d")),
-            y=alt.Y("Case holders:Q"),
+            y=alt.Y("Case holders:Q", axis=COUNT_AXIS),
             tooltip=["Open cases", "Case holders", "Over their limit"],
         )
     )
@@ -229,14 +279,15 @@ def over_threshold_by_team(teams: pd.DataFrame) -> alt.Chart:
 
 
 @cached_chart
-def asye_caseloads(asye: pd.DataFrame, limit: float) -> alt.LayerChart:
-    """One dot per ASYE worker (open cases, by team) against the protected limit."""
+def asye_caseloads(asye: pd.DataFrame, limit: float, team_order: Sequence[str]) -> alt.LayerChart:
+    """One dot per ASYE worker (open cases, by team, teams in `team_order`) against the
+    protected limit."""
     points = (
         alt.Chart(asye)
         .mark_circle(size=80, opacity=0.8)
         .encode(
-            x=alt.X("Open cases:Q", scale=alt.Scale(zero=True)),
-            y=alt.Y("Team:N", title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("Open cases:Q", scale=alt.Scale(zero=True), axis=COUNT_AXIS),
+            y=alt.Y("Team:N", title=None, sort=list(team_order), axis=alt.Axis(labelLimit=260)),
             tooltip=["Team", "Month of ASYE", "Open cases", "Protected limit"],
         )
     )
@@ -347,38 +398,58 @@ def benchmark_ranking(
     return alt.layer(*layers)
 
 
+#: How the survey chart names whose figure a point is.
+SURVEY_BASIS = {"scope": "this part of the organisation", "organisation": "the whole organisation"}
+
+
 @cached_chart
-def survey_trend(points: pd.DataFrame) -> alt.Chart:
+def survey_trend(points: pd.DataFrame) -> alt.LayerChart:
     """The share agreeing with each survey question (`survey_date`, `question`, `share`,
-    `responses`), one line per question; a share not shown (too few responses) leaves a gap.
-    A long question wraps onto several legend lines rather than being cut short."""
+    `responses`, and `basis`: "scope", or "organisation" where the scope has no team results
+    and the whole organisation's figure stands in), one line per question; a share not shown
+    (too few responses) leaves a gap. Each point is shaped by whose figure it is, so a line
+    that mixes the two says so. A long question wraps onto several legend lines."""
     frame = points.assign(
-        label=points["question"].map(lambda text: "\n".join(textwrap.wrap(text, 60)))
+        label=points["question"].map(lambda text: "\n".join(textwrap.wrap(text, 60))),
+        whose=points.get("basis", pd.Series("scope", index=points.index)).map(SURVEY_BASIS),
     )
-    return (
+    x = alt.X("survey_date:T", title="Survey", axis=alt.Axis(format="%b %Y", tickCount="year"))
+    y = alt.Y("share:Q", title="% agreeing", scale=alt.Scale(domain=[0, 100]))
+    colour = alt.Color(
+        "label:N",
+        title=None,
+        legend=alt.Legend(
+            orient="bottom", columns=1, labelLimit=0, labelExpr="split(datum.label, '\\n')"
+        ),
+    )
+    lines = (
         alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=50))
+        .mark_line()
+        .encode(x=x, y=y, color=colour, strokeDash=alt.StrokeDash("label:N", legend=None))
+    )
+    dots = (
+        alt.Chart(frame)
+        .mark_point(size=60, filled=True)
         .encode(
-            x=alt.X(
-                "survey_date:T", title="Survey", axis=alt.Axis(format="%b %Y", tickCount="year")
+            x=x,
+            y=y,
+            color=colour,
+            shape=alt.Shape(
+                "whose:N",
+                title="Figures for",
+                scale=alt.Scale(domain=list(SURVEY_BASIS.values()), range=["circle", "triangle"]),
+                legend=alt.Legend(orient="bottom", labelLimit=0),
             ),
-            y=alt.Y("share:Q", title="% agreeing", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color(
-                "label:N",
-                title=None,
-                legend=alt.Legend(
-                    orient="bottom", columns=1, labelLimit=0, labelExpr="split(datum.label, '\\n')"
-                ),
-            ),
-            strokeDash=alt.StrokeDash("label:N", legend=None),
             tooltip=[
                 alt.Tooltip("survey_date:T", title="Survey", format="%B %Y"),
                 alt.Tooltip("question:N", title="Question"),
                 alt.Tooltip("share:Q", title="% agreeing", format=".1f"),
                 alt.Tooltip("responses:Q", title="Responses"),
+                alt.Tooltip("whose:N", title="Figures for"),
             ],
         )
     )
+    return alt.layer(lines, dots)
 
 
 @cached_chart

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
+from data_access.indicators.breakdowns import TEAMS_SHOWN
 from data_access.indicators.metrics import METRICS
 from data_access.reports.exports import csv_text
 from ui import format as fmt
@@ -22,6 +24,35 @@ from ui.chart_specs import Spec
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class TeamSearch:
+    """A box to find a team in a chart that shows at most TEAMS_SHOWN teams: drawn under the
+    chart's title (where it belongs), read before the chart is computed (`searched`)."""
+
+    key: str
+    #: Which teams the chart shows otherwise ("those lowest in the latest month").
+    which: str
+    #: Teams in scope that match: the box is offered only when the chart cannot show them all
+    #: (or a search is already typed).
+    matching: int
+
+    def draw(self) -> None:
+        if self.matching <= TEAMS_SHOWN and not searched(self.key):
+            return
+        st.text_input(
+            "Find a team in this chart",
+            key=self.key,
+            placeholder="part of a team's name",
+            help=f"The chart shows at most {TEAMS_SHOWN} teams: {self.which}, or those whose "
+            "name contains what you type here.",
+        )
+
+
+def searched(key: str) -> str:
+    """What the team search box `key` holds (read before the box is drawn under its title)."""
+    return str(st.session_state.get(key) or "")
 
 
 def chart_block(
@@ -35,18 +66,22 @@ def chart_block(
     height: int = 330,
     empty_message: str = "No data for this scope and date.",
     on_download: Callable[[], None] | None = None,
+    search: TeamSearch | None = None,
 ) -> None:
     """A titled chart (a spec from ui/chart_specs.py) with a "Table" tab and a CSV download.
 
     Under the title, `summary` says in plain words what the chart shows; the exact rules (the
     definitions of `metrics`, then `how`) wait behind "How it is calculated", for whoever
     needs them. `height` is the chart element's height in pixels, axes and legend included.
-    `on_download` marks a table that holds names (see `csv_download`).
+    `on_download` marks a table that holds names (see `csv_download`); `search` puts a box to
+    find a team under the title.
     """
     st.subheader(title)
     if summary:
         st.caption(summary)
     explain(metrics, how)
+    if search is not None:
+        search.draw()
     if table.empty or chart is None:
         st.info(empty_message)
         return
@@ -82,9 +117,10 @@ def csv_download(
     title: str,
     file_stem: str | None = None,
     *,
+    label: str = "Download CSV",
     on_download: Callable[[], None] | None = None,
 ) -> None:
-    """A "Download CSV" button for `table` (see `csv_text`).
+    """A download button (`label`) for `table` as CSV (see `csv_text`).
 
     The file is made only when the button is pressed (Streamlit's deferred download), so no
     file sits on the server waiting to be fetched. `on_download` marks a table that holds
@@ -97,7 +133,7 @@ def csv_download(
         return csv_text(table)
 
     st.download_button(
-        "Download CSV",
+        label,
         server_guards.register_names_download(make) if on_download else make,
         file_name=f"{file_stem or slug(title)}.csv",
         mime="text/csv",

@@ -56,11 +56,23 @@ def _keep_valid(key: str, options: list) -> None:
 LINK_KEYS = ("area", "hub", "team", "as_at")
 _ASKED = "_link_asked"
 _NOTICE = "_link_notice"
+_HUB_PLACED = "_link_hub_placed"
 
 
 def _link_notice(asked: dict[str, str], filters: Filters, labels: dict[str, str]) -> str | None:
-    """What to tell someone whose link named a place or month that is not in the data: what
-    it asked for, and what is shown instead. None when everything it named is shown."""
+    """What to tell someone whose link named a place or month that is not in the data (or a
+    real hub in the wrong area): what it asked for, and what is shown instead. None when
+    everything it named is shown."""
+    month = fmt.uk_month(filters.as_at) if filters.as_at else "no month"
+    if "hub" in asked and asked["hub"] == labels["hub"] and asked.get("area") not in (
+        None,
+        labels["area"],
+    ):
+        return (
+            f"The link asked for {fmt.plain(asked['hub'])} in {fmt.plain(asked['area'])} area; "
+            f"it is in {fmt.plain(labels['area'])} area. Showing "
+            f"{fmt.plain(filters.scope_label)} as at {month}."
+        )
     missing = [
         # What the address held is whatever someone typed: shown as text, never Markdown.
         f"{name} “{fmt.plain(asked[key])}”"
@@ -69,7 +81,6 @@ def _link_notice(asked: dict[str, str], filters: Filters, labels: dict[str, str]
     ]
     if not missing:
         return None
-    month = fmt.uk_month(filters.as_at) if filters.as_at else "no month"
     return (
         f"The link asked for {' and '.join(missing)}, which "
         + ("is" if len(missing) == 1 else "are")
@@ -99,6 +110,17 @@ def draw_filters() -> Filters:
             key: str(st.query_params[key]) for key in LINK_KEYS if key in st.query_params
         }
     st.sidebar.header("Show")
+    asked = st.session_state[_ASKED]
+    if "hub" in asked and not st.session_state.get(_HUB_PLACED):
+        st.session_state[_HUB_PLACED] = True
+        # A real hub named with the wrong area (or none): show the hub, in its own area.
+        home = next(iter(queries.teams(Scope(hub=asked["hub"]))), None)
+        if home is not None and asked.get("area") != home.area:
+            # The Area box takes its first value from the address it is bound to: correct
+            # the address and run again, before any box is drawn (the notice still quotes
+            # what the link asked for).
+            st.query_params["area"] = home.area
+            st.rerun()
     area_options = [ALL, *queries.area_names()]
     _keep_valid("area", area_options)
     area = st.sidebar.selectbox("Area", area_options, key="area", bind="query-params")
@@ -137,14 +159,13 @@ def draw_filters() -> Filters:
             help="Figures are as at the last day of the chosen month.",
         )
     filters = Filters(Scope(area, hub, team_id), as_at, chosen.team_name if chosen else None)
-    if first_run:
+    if _NOTICE not in st.session_state:  # the first run that drew the boxes
         shown = {
             "area": st.session_state.get("area", ALL),
             "hub": st.session_state.get("hub", ALL),
             "team": label or ALL,
             "as_at": fmt.uk_month(as_at) if as_at else "",
         }
-        asked = st.session_state[_ASKED]
         notice = _link_notice(asked, filters, shown)
         st.session_state[_NOTICE] = (notice, filters) if notice else None
     return filters

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from data_access.access.grants import SMALL_GROUP_MINIMUM, SUPPRESSED
-from data_access.indicators.breakdowns import IN_POST, TEAMS_SHOWN
+from data_access.indicators.breakdowns import IN_POST
 from ui import format as fmt
 from ui import queries
-from ui.auth import current_grant
+from ui.auth import current_grant, view_notice
 from ui.filters import Filters, link_notice
 
 SUPPRESSION_REASON = (
@@ -27,9 +27,9 @@ def page_header(
     when the scope's figures are suppressed for the user in any of the `populations` the page
     counts (people in post, case holders, workers eligible for supervision)."""
     st.title(title)
-    notice = link_notice(filters)
-    if notice:
-        st.warning(notice, icon=":material/link_off:")
+    for notice in (link_notice(filters), view_notice()):
+        if notice:
+            st.warning(notice, icon=":material/link_off:")
     if filters.as_at is None:
         st.info(
             "There is no data yet. Load the council's files with "
@@ -73,21 +73,11 @@ def grid(count: int, per_row: int) -> list:
     return cells[:count]
 
 
-def team_search(key: str, which: str) -> str:
-    """A box to find a team in a chart that shows at most TEAMS_SHOWN teams, `which` saying
-    which teams it shows otherwise ("the lowest in the latest month")."""
-    return st.text_input(
-        "Find a team in the chart below",
-        key=key,
-        placeholder="part of a team's name",
-        help=f"The chart shows at most {TEAMS_SHOWN} teams: {which}, or those whose name "
-        "contains what you type here.",
-    )
-
-
 def teams_shown_note(shown: int, matching: int, search: str, which: str) -> str:
     """The sentence a limited chart's definition starts with, when it leaves teams out."""
     if matching <= shown:
         return ""
     where = f" matching “{fmt.plain(search.strip())}”" if search.strip() else " in scope"
-    return f"The {shown} teams {which}, of {matching}{where}; find any other team above. "
+    return (
+        f"The {shown} teams {which}, of {matching}{where}; find any other team in the box below. "
+    )

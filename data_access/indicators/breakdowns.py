@@ -399,12 +399,16 @@ class SupervisionStatusCounts:
     due_within_7_days: int
     overdue: int
     never_supervised: int
+    #: Of the never supervised, those overdue (the others are new starters still in date:
+    #: their first session is not due yet).
+    never_supervised_overdue: int = 0
 
 
 def supervision_status_counts(
     session: Session, as_at: date, scope: Scope
 ) -> SupervisionStatusCounts:
-    """Eligible workers at D: in date, of those due within 7 days, overdue, never supervised.
+    """Eligible workers at D: in date (of those, due within 7 days) and overdue, which add up
+    to the eligible; and, across both, those never supervised (of those, overdue).
 
     "Due within 7 days" means in date at D but, with no further session, not in date at D + 7.
     """
@@ -419,13 +423,16 @@ def supervision_status_counts(
             count_where(in_date),
             count_where(and_(in_date, ~still_in_date)),
             count_where(latest.c.last_session.is_(None)),
+            count_where(and_(latest.c.last_session.is_(None), ~in_date)),
         )
         .select_from(Staff)
         .outerjoin(latest, latest.c.staff_id == Staff.staff_id)
         .where(*where_staff(as_at, scope, eligible_for_supervision()))
     )
-    eligible, ok, due_soon, never = (int(value) for value in session.execute(query).one())
-    return SupervisionStatusCounts(eligible, ok, due_soon, eligible - ok, never)
+    eligible, ok, due_soon, never, never_overdue = (
+        int(value) for value in session.execute(query).one()
+    )
+    return SupervisionStatusCounts(eligible, ok, due_soon, eligible - ok, never, never_overdue)
 
 
 @dataclass(frozen=True)

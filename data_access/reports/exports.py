@@ -9,6 +9,10 @@
 
 from __future__ import annotations
 
+import math
+from datetime import date, datetime
+
+import numpy
 import pandas as pd
 
 #: What a spreadsheet reads as the start of a formula.
@@ -42,13 +46,45 @@ def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     safe.columns = [inert(str(column)) for column in table.columns]
     for column in safe.columns:
         if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(inert)
+            # Element by element into objects: Series.map would turn an object column of
+            # whole numbers and decimals back into floats.
+            safe[column] = pd.Series(
+                [inert(value) for value in safe[column]], index=safe.index, dtype=object
+            )
     return safe
 
 
+def _as_read(value):
+    """A cell as a UK reader (and a UK spreadsheet) reads it: dates as 31/10/2026, yes/no for
+    true/false, a whole number without ".0"; anything else as it is."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool | numpy.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, float | numpy.floating) and float(value).is_integer():
+        return int(value)
+    return value
+
+
 def csv_text(table: pd.DataFrame) -> bytes:
-    """`table` as a UTF-8 CSV file (no index), safe to open in a spreadsheet."""
-    return spreadsheet_safe(table).to_csv(index=False).encode("utf-8")
+    """`table` as a UTF-8 CSV file (no index), safe to open in a spreadsheet, its values
+    written as the pages show them (UK dates, yes/no, whole numbers without ".0")."""
+    readable = pd.DataFrame(
+        {
+            # Built as objects, so that pandas does not turn 18 back into 18.0 in a column
+            # that also holds 16.2.
+            column: pd.Series([_as_read(value) for value in table[column]], dtype=object)
+            for column in table.columns
+        },
+        columns=table.columns,
+    )
+    return spreadsheet_safe(readable).to_csv(index=False).encode("utf-8")
 
 
 def printable(text: str) -> str:
