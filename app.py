@@ -27,9 +27,16 @@ st.set_page_config(
     # favicon from Google's font servers.
     page_icon=str(PROJECT_ROOT / "ui" / "icon.png"),
     layout="wide",
+    # Wide enough for the longest team name in the Team box (a box cannot wrap its text).
+    initial_sidebar_state=330,
 )
-# How the pages print (A4, without the sidebar and buttons): ui/print.css.
-st.html(f"<style>{(PROJECT_ROOT / 'ui' / 'print.css').read_text()}</style>")
+# How the pages print (A4, without the sidebar and buttons): ui/print.css; what only a phone
+# shows: ui/screen.css.
+st.html(
+    "<style>"
+    + "".join((PROJECT_ROOT / "ui" / name).read_text() for name in ("print.css", "screen.css"))
+    + "</style>"
+)
 
 
 #: How often a page that could not read the database tries again by itself.

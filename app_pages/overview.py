@@ -33,9 +33,10 @@ if all(figure.value is None for figure in figures):
 if scope.team_id and grant.sees_names and queries.may_see_names(grant, scope.team_id):
     st.page_link(
         "app_pages/team.py",
-        label="Your team's people: who is overdue for supervision, who is over their caseload "
-        "limit",
+        label="Your team's people",
         icon=":material/badge:",
+        help="Who is overdue for supervision, who is over their caseload limit, and whose "
+        "supervision agreement is missing.",
     )
 
 headline_tiles(figures, as_at)

@@ -66,9 +66,9 @@ tiles[3].metric(
 st.caption(
     f"{counts.in_date} in date + {counts.overdue} overdue = {counts.eligible} social workers. "
     f"Due within 7 days is part of the {counts.in_date} in date. Of the "
-    f"{counts.never_supervised} never supervised, {counts.never_supervised_overdue} are "
-    "overdue and the rest are new starters still in date. The Team page lists who, team by "
-    "team."
+    f"{counts.never_supervised} never supervised, {counts.never_supervised_overdue} "
+    f"{'is' if counts.never_supervised_overdue == 1 else 'are'} overdue and the rest are new "
+    "starters still in date. The Team page lists who, team by team."
 )
 
 months = choose_period("supervision-period")

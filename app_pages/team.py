@@ -193,22 +193,23 @@ if shown:
         width="stretch",
         # The whole team at once: no scrolling inside the table for a team of normal size.
         height="content",
+        # Widths in pixels: on a phone the name, status and next due fit the screen.
         column_config={
-            "Name": st.column_config.TextColumn("Name", width="medium"),
-            "Supervision": st.column_config.TextColumn("Supervision", width="medium"),
-            **uk_date_columns("Next due"),
+            "Name": st.column_config.TextColumn("Name", width=140),
+            "Supervision": st.column_config.TextColumn("Supervision", width=130),
+            "Next due": st.column_config.DateColumn("Next due", format="DD/MM/YYYY", width=90),
             "Cases": st.column_config.NumberColumn(
-                "Cases", format="%d", width="small", help="Open cases at the latest count"
+                "Cases", format="%d", width=60, help="Open cases at the latest count"
             ),
             "Limit": st.column_config.NumberColumn(
                 "Limit",
                 format="%g",
-                width="small",
+                width=60,
                 help="Their own caseload limit: the team's threshold, x "
                 f"{queries.policy().asye_caseload_factor:g} in the ASYE",
             ),
             "Over limit": st.column_config.TextColumn(
-                "Over limit", width="small", help="More open cases than their own limit"
+                "Over limit", width=80, help="More open cases than their own limit"
             ),
         },
     )
@@ -230,7 +231,8 @@ if shown:
         },
     )
     st.caption(
-        "A blank date means nothing is recorded: no held session, or no supervision agreement."
+        "“None” means nothing is recorded: no held session, no supervision agreement, or (in "
+        "the table above) no caseload count."
     )
 else:
     st.info(f"No one in the team is in “{focus}” as at {fmt.uk_date(as_at)}.")

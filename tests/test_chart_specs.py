@@ -197,7 +197,12 @@ def test_starters_and_leavers_are_told_apart_by_a_zero_line_and_words(fresh_cach
     # "Starters" just above the tallest month of starters (3), "Leavers" below the deepest (-2).
     assert words == [("bottom", "Starters ▲", 3), ("top", "Leavers ▼", -2)]
     bars = next(layer for layer in layers if layer["mark"]["type"] == "bar")
-    assert bars["encoding"]["y"]["axis"] == {"format": "d", "tickMinStep": 1}  # whole people
+    # Whole people, and two leavers are 2 (below the line), not -2.
+    assert bars["encoding"]["y"]["axis"] == {
+        "format": "d",
+        "tickMinStep": 1,
+        "labelExpr": "abs(datum.value)",
+    }
 
 
 def test_audit_grades_are_coloured_by_meaning_and_count_their_audits(fresh_caches):

@@ -71,7 +71,12 @@ def movements(long: pd.DataFrame) -> alt.LayerChart:
         .mark_bar()
         .encode(
             x=alt.X("yearmonth(month):O", title=None, axis=_month_axis()),
-            y=alt.Y("sum(signed):Q", title="Workers: starters ▲ · leavers ▼", axis=COUNT_AXIS),
+            y=alt.Y(
+                "sum(signed):Q",
+                title="Workers: starters ▲ · leavers ▼",
+                # Leavers are drawn below the line, but two leavers are 2, not -2.
+                axis=alt.Axis(format="d", tickMinStep=1, labelExpr="abs(datum.value)"),
+            ),
             color=alt.Color("employment_type:N", title=None, legend=alt.Legend(orient="bottom")),
             tooltip=[
                 alt.Tooltip("month:T", title="Month", format="%B %Y"),

@@ -78,14 +78,12 @@ _STATUS_STYLE = {
 }
 
 
-def status_badge(
-    status: str | None, target: float | None, better: str | None, unit: str
-) -> Badge | None:
-    """The badge for a figure's status against its target; None without a status."""
+def status_badge(status: str | None) -> Badge | None:
+    """The badge for a figure's status against its target (the target itself is written
+    beside it: a badge with both was cut short in a tile four to a row); None without one."""
     if status is None:
         return None
-    words, icon, color = _STATUS_STYLE[status]
-    return Badge(f"{words} ({target_text(target, better, unit)})", icon, color)
+    return Badge(*_STATUS_STYLE[status])
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=])")

@@ -43,6 +43,10 @@ def page_header(
         f"({fmt.plain(freshness.last_import_source)}), latest record dated "
         f"{fmt.uk_date(freshness.latest_data_date)}"
     )
+    st.html(
+        '<p class="phone-only">Choose the area, hub, team or month in the menu behind '
+        "<strong>»</strong> at the top left.</p>"
+    )
     st.markdown(purpose)
     if queries.scope_suppressed(filters.as_at, filters.scope, current_grant(), populations):
         st.info(

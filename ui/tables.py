@@ -10,7 +10,7 @@ from data_access.indicators.breakdowns import UnitFigures
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import Policy
 from ui import format as fmt
-from ui.charts import csv_download
+from ui.charts import csv_download, slug
 
 #: Column headings short enough for every headline column to fit the page at 1280 pixels
 #: without scrolling sideways; the full label and unit are in each heading's tooltip and the
@@ -35,6 +35,9 @@ SHORT_HEADINGS = {
     "audit_good_or_better_share": "Audits",
     "appraisal_share": "Appraisals",
 }
+
+#: The unit table's choice that shows every indicator at once.
+EVERY_INDICATOR = "Every indicator"
 
 # Symbols (fmt.STATUS_SYMBOL) as well as colours, so the flag survives colour blindness and
 # printing.
@@ -64,11 +67,21 @@ def _formatter(name: str, policy: Policy):
 def unit_table(
     title: str, units: list[UnitFigures], names: tuple[str, ...], policy: Policy
 ) -> None:
-    """A sortable table (one row per unit, one column per indicator) with a CSV download."""
+    """A sortable table (one row per unit, one column per indicator, or one chosen indicator,
+    which fits a phone) with a CSV download of every indicator."""
     st.subheader(title)
     if not units:
         st.info("There is nothing below this level to compare: choose a wider scope.")
         return
+    every = tuple(names)
+    chosen = st.selectbox(
+        "Indicators",
+        [EVERY_INDICATOR, *every],
+        format_func=lambda name: name if name == EVERY_INDICATOR else METRICS[name].label,
+        key=f"compare-{slug(title)}",
+        help="One indicator at a time fits a phone's screen without scrolling sideways.",
+    )
+    names = every if chosen == EVERY_INDICATOR else (chosen,)
     kind = units[0].unit.kind.capitalize()
     labels = {name: METRICS[name].label for name in names}
     frame = pd.DataFrame(
@@ -106,9 +119,16 @@ def unit_table(
             "a team's away by subtraction."
         )
     st.caption(note)
-    download = frame.copy()
-    for name in names:
-        download[f"{labels[name]} status"] = [unit.statuses[name] or "" for unit in units]
+    download = pd.DataFrame(
+        [
+            {
+                kind: frame[kind].iloc[position],
+                **{METRICS[n].label: unit.values[n] for n in every},
+                **{f"{METRICS[n].label} status": unit.statuses[n] or "" for n in every},
+            }
+            for position, unit in enumerate(units)
+        ]
+    )
     csv_download(download, title)
 
 

@@ -54,6 +54,13 @@ def headline_tiles(figures: list[HeadlineFigure], as_at: date, per_row: int = 4)
                     + (f", against the target of {item.target:g}" if item.target else "")
                     + ". The same figures are on the topic page.",
                 )
-            badge = fmt.status_badge(item.status, item.target, item.target_better, item.unit)
-            if badge:
-                st.badge(badge.text, icon=badge.icon, color=badge.color)
+            badge = fmt.status_badge(item.status)
+            target = fmt.target_text(item.target, item.target_better, item.unit)
+            if badge or target:
+                # The status and the target side by side (wrapping on a narrow tile): together
+                # in one badge they were cut short.
+                with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+                    if badge:
+                        st.badge(badge.text, icon=badge.icon, color=badge.color)
+                    if target:
+                        st.caption(f"target {target}")
