@@ -64,9 +64,11 @@ def _link_notice(asked: dict[str, str], filters: Filters, labels: dict[str, str]
     real hub in the wrong area): what it asked for, and what is shown instead. None when
     everything it named is shown."""
     month = fmt.uk_month(filters.as_at) if filters.as_at else "no month"
-    if "hub" in asked and asked["hub"] == labels["hub"] and asked.get("area") not in (
-        None,
-        labels["area"],
+    named_area = asked.get("area")
+    if (
+        "hub" in asked
+        and asked["hub"] == labels["hub"]
+        and named_area not in (None, labels["area"])
     ):
         return (
             f"The link asked for {fmt.plain(asked['hub'])} in {fmt.plain(asked['area'])} area; "
