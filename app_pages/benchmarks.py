@@ -1,5 +1,10 @@
 """Benchmarks: our published figures beside England, our region and our statistical neighbours,
-with our own internal figure for the same 30 September."""
+with our own internal figure for the same 30 September.
+
+In the demo, the figures are the demo's made-up ones (data_access/demo/national.py), and the
+page says so before anything else. Where something is missing, the page says what, and who can
+load it: a data officer or administrator is told what to upload where; anyone else, whom to
+ask."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import streamlit as st
 
 from data_access.access.settings import remember_our_authority
 from data_access.core.scope import Scope
+from data_access.demo.national import DEMO_LA_CODE, DEMO_LA_NAME, is_demo_benchmarks
 from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 from data_access.national.comparison import Published
 from ui import chart_specs, queries
@@ -34,23 +40,77 @@ def shown(published: Published | float | None, unit: str) -> str:
     return f"{published:.1f}%" if unit == "%" else f"{published:.1f}"
 
 
+#: Who loads what is missing, for those who may not: the same words everywhere on the page.
+ASK = (
+    "a data officer or an administrator of this dashboard loads {what} on the Data page: "
+    "ask one of them"
+)
+
+
+def missing(what_is_missing: str, *, loader: str, others: str, link: bool = False) -> None:
+    """An empty state: what is missing, then, by role, what to upload where (a data officer
+    or administrator, with a link to the Data page) or whom to ask (anyone else). In the demo,
+    which takes no uploads, it says so instead."""
+    if demo:
+        st.info(
+            f"{what_is_missing} The demo takes no uploads (see its Data page): its made-up "
+            "national figures and census return are for Demo City (600) only, and are loaded "
+            "with the demo when the dashboard starts (or by `python -m data_access init-db`)."
+        )
+    elif grant.may_use_data_page:
+        st.info(f"{what_is_missing} {loader}")
+        if link:
+            st.page_link(
+                "app_pages/data.py", label="Go to the Data page", icon=":material/upload_file:"
+            )
+    else:
+        st.info(f"{what_is_missing} {others}")
+
+
 st.title("National benchmarks")
+grant = current_grant()
+#: The database holds only the demo organisation, which takes no uploads.
+demo = queries.only_demo_data()
 source = queries.benchmark_source()
 if source is None:
-    st.info(
-        "No published benchmarks are loaded yet. On the **Data** page, upload the Department "
-        "for Education's *Children's social work workforce* indicators CSV and its statistical "
-        "neighbour model CSV, or run `python -m data_access import-benchmarks INDICATORS_CSV "
-        "--neighbours SN_CSV`."
+    missing(
+        "No published benchmarks are loaded yet, so there is nothing to compare with.",
+        loader="On the **Data** page, under *Published national benchmarks*, upload the "
+        "Department for Education's *Children's social work workforce* indicators CSV (all "
+        "authorities, 2017 onwards) and its statistical neighbour model CSV, both from "
+        "explore-education-statistics; or run `python -m data_access import-benchmarks "
+        "INDICATORS_CSV --neighbours SN_CSV`.",
+        others="They are the Department for Education's published files: "
+        + ASK.format(what="them")
+        + ".",
+        link=True,
     )
-    st.page_link("app_pages/data.py", label="Go to the Data page", icon=":material/upload_file:")
     st.stop()
 
-st.caption(
-    f"Published by the Department for Education (snapshot at 30 September each year) · loaded "
-    f"{fmt.uk_datetime(source.loaded_at)} from {source.indicators_file} · statistical "
-    f"neighbour model: {source.neighbours_file or 'none loaded'}"
-)
+made_up = is_demo_benchmarks(source.indicators_file, source.loaded_by)
+if made_up:
+    st.warning(
+        "**Made-up demo figures, not DfE's.** Everything on this page was made up by the demo "
+        "in the shape of the Department for Education's published files: England, six made-up "
+        "regions and 60 made-up authorities, 2017 to 2025. No real authority is among them. "
+        f"{DEMO_LA_NAME} ({DEMO_LA_CODE}) is the demo organisation: its figures for 2022 to "
+        "2025 and its census return come from the demo's own records, so they agree with the "
+        "other pages.",
+        icon=":material/science:",
+    )
+    st.caption(
+        f"Made up by the demo (not published by DfE) · loaded "
+        f"{fmt.uk_datetime(source.loaded_at)} · {fmt.plain(source.indicators_file)} · "
+        f"{fmt.plain(source.neighbours_file or 'no neighbour model')}"
+    )
+else:
+    st.caption(
+        f"Published by the Department for Education (snapshot at 30 September each year) · "
+        f"loaded {fmt.uk_datetime(source.loaded_at)} from {source.indicators_file} · "
+        f"statistical neighbour model: {source.neighbours_file or 'none loaded'}"
+    )
+#: Downloads say what they hold: a table of made-up figures must not pass for DfE's.
+DOWNLOAD_PREFIX = "Made-up demo " if made_up else ""
 st.markdown(
     "Is that good? Our published figures beside England, our region and the median of our "
     "10 statistical neighbours, where we rank among all authorities, how that has moved since "
@@ -66,7 +126,6 @@ saved = queries.saved_authority()
 saved_label = next((a.label for a in authorities if a.la_code == saved), None)
 years = queries.benchmark_years()
 
-grant = current_grant()
 left, right = st.columns([3, 1])
 choice = left.selectbox(
     "Our authority",
@@ -81,7 +140,17 @@ choice = left.selectbox(
 )
 year = right.selectbox("Year (30 September)", years, key="benchmark-year", bind="query-params")
 if choice is None:
-    st.info("Choose your authority above to see how it compares.")
+    if grant.may_administer:
+        st.info(
+            "Our authority has not been chosen yet. Choose it above to see how it compares: "
+            "your choice is remembered for everyone who uses this dashboard."
+        )
+    else:
+        st.info(
+            "Our authority has not been chosen yet. Choose it above to see how it compares, "
+            "for this visit; an administrator's choice is remembered for everyone, so ask your "
+            "administrator to choose it."
+        )
     st.stop()
 ours = by_label[choice]
 if ours.la_code != saved and grant.may_administer:
@@ -170,7 +239,7 @@ for name, item in result.indicators.items():
     )
 comparison_table = pd.DataFrame(rows)
 st.dataframe(comparison_table, hide_index=True, width="stretch")
-csv_download(comparison_table, f"Benchmarks {result.la_code} {year}")
+csv_download(comparison_table, f"{DOWNLOAD_PREFIX}Benchmarks {result.la_code} {year}")
 st.caption(
     "**Internal** figures are our own data for the whole organisation on the same 30 September, "
     "computed by this dashboard's definitions (see the other pages). They can differ from the "
@@ -185,9 +254,12 @@ stored = queries.census_return(ours.la_code)
 census = stored.figures if stored else None
 st.subheader("Our census return before submission")
 if census is None:
-    st.caption(
-        "Upload our CSWW census return (the XML sent to DfE) on the Data page to see here the "
-        "figures DfE will publish for us, before it is submitted."
+    missing(
+        f"No census return for {fmt.plain(ours.la_name)} is loaded, so the figures DfE will "
+        "publish for us cannot be shown before submission.",
+        loader="On the **Data** page, under *Our census return*, upload the CSWW census "
+        "return (the XML file sent to DfE), or run `python -m data_access census RETURN.xml`.",
+        others="It is the XML file sent to DfE each autumn: " + ASK.format(what="it") + ".",
     )
 else:
     latest = queries.benchmark_comparison(ours.la_code, years[0])
@@ -215,7 +287,7 @@ else:
     )
     census_table = pd.DataFrame(census_rows)
     st.dataframe(census_table, hide_index=True, width="stretch")
-    csv_download(census_table, f"Census return {census.year} figures")
+    csv_download(census_table, f"{DOWNLOAD_PREFIX}Census return {census.year} figures")
 
 st.subheader(f"Trends, {min(years)} to {max(years)}")
 points = queries.benchmark_trend(ours.la_code)
@@ -348,9 +420,14 @@ with st.expander("Our statistical neighbours"):
             hide_index=True,
         )
     else:
-        st.info(
-            "No statistical neighbour model is loaded for this authority: upload DfE's model "
-            "on the Data page to see the neighbours' median."
+        missing(
+            f"No statistical neighbour model is loaded for {fmt.plain(ours.la_name)}, so "
+            "there is no neighbours' median.",
+            loader="On the **Data** page, under *Published national benchmarks*, upload DfE's "
+            "statistical neighbour model CSV with the indicators CSV.",
+            others="It is one of the Department for Education's published files: "
+            + ASK.format(what="it")
+            + ".",
         )
 
 st.subheader("Definitions")

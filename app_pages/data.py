@@ -5,6 +5,11 @@ that upload, so that a rerun (a click on Import, a change of filter) neither che
 again nor records a refusal twice. A refused or failed check is recorded in the import history
 by the check itself, before the page draws anything: a browser that has left stops the page at
 its next drawing, and the attempt must still be in the history.
+
+The demo database takes no other data (data_access/demo/own_data.py): on it, uploads are checked
+as a new database of the council's own would take them, and nothing is imported or loaded; the
+page says why, at the top and at each button, and gives the commands that start a council's own
+database.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import streamlit as st
 
 from data_access.access.grants import DOWNLOAD_NAMES, VIEW_NAMES
 from data_access.core.problems import Problem
+from data_access.demo.own_data import DEMO_AGAIN, OWN_DATABASE_COMMANDS, check_as_new_database
 from data_access.ingest.importer import import_files, record_refusal
 from data_access.ingest.preview import check_upload
 from data_access.ingest.reading import MAX_FILE_BYTES, MEGABYTE
@@ -31,7 +37,7 @@ from data_access.national.benchmarks import (
 from data_access.national.census import FIGURE_LABELS, check_census, load_census
 from ui import format as fmt
 from ui import queries
-from ui.auth import actor, current_grant
+from ui.auth import actor, auth_configured, current_grant
 from ui.charts import csv_download
 from ui.filters import current
 from ui.layout import grid
@@ -109,20 +115,59 @@ def check_benchmark_upload(files: dict[str, bytes]) -> dict[str, Any]:
     return outcome
 
 
+#: What the demo says at each button that would write (see the top of the page for why).
+DEMO_NOT_HERE = (
+    "**{action} is off in the demo**, whose data everyone viewing it shares (see the top of "
+    "this page). {these} into a database of your own: {how}"
+)
+
+
+def demo_button(label: str, action: str, these: str, how: str) -> None:
+    """The button as it would be, switched off, with why and what to do instead beside it."""
+    st.button(label, type="primary", disabled=True, key=f"demo-{label}")
+    st.warning(DEMO_NOT_HERE.format(action=action, these=these, how=how))
+
+
 filters = current()
 grant = current_grant()
+#: The database holds only the demo organisation: nothing may be imported or loaded into it.
+demo = queries.only_demo_data()
 st.title("Data")
 if not grant.may_use_data_page:
     st.error(
         "The Data page is for data officers and administrators: your access "
-        f"({grant.role_label}) does not include it. Ask your administrator if you need it."
+        f"({grant.role_label}) does not include it. "
+        + (
+            "In the demo, choose **Data officer** or **Administrator** under *View as* in the "
+            "sidebar to see it."
+            if demo and not auth_configured()
+            else "Ask your administrator if you need it."
+        )
     )
     st.stop()
-st.markdown(
-    "Load the council's extracts: upload them, check what they would change, fix anything "
-    "wrong, then import. Nothing is written until you press **Import**, and then everything "
-    "is written at once or not at all."
-)
+if demo:
+    st.warning(
+        "**This is the demo: its data are made up, and everyone viewing it shares them, so "
+        "nothing can be imported or loaded here.** Your rows would be mixed into the demo's "
+        "figures, and, since real data needs sign-in, the dashboard would then show nothing "
+        "to anyone until sign-in is set up. You can still upload files below to **check** "
+        "them: they are checked as a new database of your own would take them (every row is "
+        "new, so send the files a file refers to, such as `teams.csv` with `staff.csv`), and "
+        "nothing is written.",
+        icon=":material/science:",
+    )
+    st.markdown(
+        "**To use your own data**, give it a database of its own and set up sign-in (the "
+        "README's *Loading real data* and *Sign-in and access* say more):"
+    )
+    st.code("\n".join(OWN_DATABASE_COMMANDS), language="bash")
+    st.caption(DEMO_AGAIN)
+else:
+    st.markdown(
+        "Load the council's extracts: upload them, check what they would change, fix anything "
+        "wrong, then import. Nothing is written until you press **Import**, and then "
+        "everything is written at once or not at all."
+    )
 
 with st.expander("How to prepare the files, and templates"):
     st.markdown(
@@ -165,7 +210,9 @@ if uploads:
     check = checked_once(
         "organisation",
         uploads,
-        lambda: check_upload(sources, source=upload_source, user=actor(grant)),
+        lambda: (check_as_new_database if demo else check_upload)(
+            sources, source=upload_source, user=actor(grant)
+        ),
     )
     if check.failed:
         st.error(
@@ -211,6 +258,13 @@ if uploads:
                 f"The first {len(check.problems):,} problems are listed; fix those (often one "
                 "cause, such as a wrong column, explains the rest) and upload again."
             )
+    elif check.importable and demo:
+        demo_button(
+            "Import",
+            "Import",
+            "These files pass every check, so they would import",
+            "`python -m data_access import FOLDER` with `DATABASE_URL` set, as above.",
+        )
     elif check.importable and st.button("Import", type="primary"):
         outcome = import_files(sources, source=upload_source, user=actor(grant))
         if outcome.loaded:
@@ -283,7 +337,16 @@ if benchmark_uploads:
                     else " No neighbour model in this upload: the one held (if any) is kept."
                 )
             )
-            if st.button("Load benchmarks", type="primary"):
+            if demo:
+                demo_button(
+                    "Load benchmarks",
+                    "Loading DfE's figures",
+                    "The demo's national figures are made up to agree with the demo "
+                    "organisation; load DfE's",
+                    "`python -m data_access import-benchmarks INDICATORS_CSV --neighbours "
+                    "SN_CSV` with `DATABASE_URL` set, as above.",
+                )
+            elif st.button("Load benchmarks", type="primary"):
                 loaded = load_benchmarks(indicators[0], model, user=actor(grant), source="upload")
                 if loaded.loaded:
                     queries.clear_all()
@@ -347,7 +410,15 @@ if census_upload is not None:
         )
         st.dataframe(census_table, hide_index=True)
         csv_download(census_table, "Census return figures")
-        if st.button("Save these figures", type="primary"):
+        if demo:
+            demo_button(
+                "Save these figures",
+                "Saving a census return",
+                "Its figures are a real authority's, before publication, and the demo shows "
+                "them to anyone without sign-in; save them",
+                "`python -m data_access census RETURN.xml` with `DATABASE_URL` set, as above.",
+            )
+        elif st.button("Save these figures", type="primary"):
             saved = load_census(census_upload.name, content, user=actor(grant), source="upload")
             if saved.loaded:
                 queries.clear_all()

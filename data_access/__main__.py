@@ -2,6 +2,12 @@
 
 Every command uses `DATABASE_URL` (default: the embedded SQLite file). Errors are printed as
 plain messages with a non-zero exit status, never as a traceback.
+
+Every command first prepares the database as the dashboard does when the dashboard would load
+the demo into it (the embedded SQLite file, or `WORKFORCE_LOAD_DEMO=1`): the schema, and the
+demo organisation in an empty database. So any command works as the first one run, and finds
+the same data as the dashboard. A database that holds only the demo takes no other data
+(`import`, `import-benchmarks` and `census` are refused: data_access/demo/own_data.py).
 """
 
 from __future__ import annotations
@@ -19,10 +25,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.access import grants as access
 from data_access.access import sign_in
-from data_access.core.config import database_url
+from data_access.core.config import (
+    DEFAULT_DATABASE_PATH,
+    database_url,
+    load_demo_into_empty_database,
+    using_default_database,
+)
 from data_access.core.db import init_db, schema_is_current, session_scope
 from data_access.core.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
-from data_access.demo.organisation import DemoNotLoaded, load_demo
+from data_access.core.setup import Prepared, SchemaNotReady, prepare_database
+from data_access.demo.organisation import DemoNotLoaded, holds_only_demo, load_demo
+from data_access.demo.own_data import demo_database_refusal
 from data_access.indicators.grid import compute_metrics
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.stored_parts import ensure_stored_parts
@@ -68,17 +81,56 @@ def _print_loaded(result: ImportResult, started: float) -> None:
     print(f"Loaded in one transaction in {time.perf_counter() - started:.1f} s.")
 
 
+def _where() -> str:
+    """The database, as messages name it (never a password)."""
+    return DEFAULT_DATABASE_PATH.name if using_default_database() else _safe_url()
+
+
+def _say_prepared(prepared: Prepared, started: float, stream=sys.stderr) -> None:
+    if prepared.months_stored:
+        print(f"Stored the figures' parts for {prepared.months_stored} month ends.", file=stream)
+    if prepared.demo_loaded:
+        print(
+            f"Loaded the demo organisation (made-up data, with made-up national figures) into "
+            f"the empty database {_where()} in {time.perf_counter() - started:.1f} s.",
+            file=stream,
+        )
+    elif prepared.demo_national_added:
+        print("Gave the demo its made-up national figures and census return.", file=stream)
+
+
+def _prepare(*, migrate: bool | None = None) -> Prepared:
+    try:
+        return prepare_database(load_demo_if_empty=True, migrate=migrate)
+    except SchemaNotReady as error:
+        raise CommandError(str(error)) from None
+
+
 def cmd_init_db(_args: argparse.Namespace) -> int:
-    init_db()
-    with session_scope() as session:
-        months = ensure_stored_parts(session)
+    started = time.perf_counter()
+    if load_demo_into_empty_database():
+        # As the dashboard's start: the schema, and the demo in an empty database.
+        prepared = _prepare(migrate=True)
+    else:
+        init_db()
+        with session_scope() as session:
+            prepared = Prepared(months_stored=ensure_stored_parts(session))
     print("Database schema is up to date.")
-    if months:
-        print(f"Stored the figures' parts for {months} month ends.")
+    _say_prepared(prepared, started, sys.stdout)
     return 0
 
 
+def _refuse_the_demo_database(command: list[str]) -> None:
+    """Stop here when the database holds only the demo (see data_access/demo/own_data.py)."""
+    if not schema_is_current():
+        return
+    with session_scope() as session:
+        if holds_only_demo(session):
+            raise CommandError(demo_database_refusal(command))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    _refuse_the_demo_database(["import", args.folder])
     started = time.perf_counter()
     folder = Path(args.folder)
     # The history shows the folder's name, never a server path.
@@ -123,6 +175,10 @@ def cmd_demo(_args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         return 1
     _print_loaded(result, started)
+    print(
+        "With made-up national figures and census return (never DfE's): "
+        "`python -m data_access benchmarks --la 600`."
+    )
     return 0
 
 
@@ -184,6 +240,10 @@ def _print_refusal(problems, warnings=()) -> int:
 
 
 def cmd_import_benchmarks(args: argparse.Namespace) -> int:
+    _refuse_the_demo_database(
+        ["import-benchmarks", args.indicators]
+        + (["--neighbours", args.neighbours] if args.neighbours else [])
+    )
     indicators = _read_file(args.indicators)
     neighbours = _read_file(args.neighbours) if args.neighbours else None
     init_db()
@@ -244,6 +304,7 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
 
 
 def cmd_census(args: argparse.Namespace) -> int:
+    _refuse_the_demo_database(["census", args.file])
     name, content = _read_file(args.file)
     init_db()
     result = load_census(name, content, user=args.user, source="command line")
@@ -516,6 +577,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     try:
+        if args.run not in (cmd_init_db, cmd_demo) and load_demo_into_empty_database():
+            started = time.perf_counter()
+            _say_prepared(_prepare(), started)
         return args.run(args)
     except CommandError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -3,8 +3,9 @@ on the hand-made files in tests/fixtures/benchmarks (expected values: see test_b
 
 from __future__ import annotations
 
+import demo_database
 import pyarrow as pa
-from conftest import SMALL_ORG, read_folder_bytes, signed_in
+from conftest import EVERYWHERE, SMALL_ORG, app_as, read_folder_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 from test_benchmarks import BENCHMARKS
 
@@ -19,15 +20,20 @@ from data_access.national.comparison import benchmark_years
 
 APP = str(PROJECT_ROOT / "app.py")
 PAGE = "app_pages/benchmarks.py"
+#: The demo database's fixtures (tests/demo_database.py).
+demo_template, demo_engine = demo_database.demo_template, demo_database.demo_engine
 
 
 def _file(name: str) -> tuple[str, bytes]:
     return name, (BENCHMARKS / name).read_bytes()
 
 
-def open_page(page: str = PAGE, **query: str) -> AppTest:
-    """`page`, signed in as an administrator (who may change our authority)."""
-    return signed_in(db.get_engine(), page.removeprefix("app_pages/").removesuffix(".py"), **query)
+def open_page(page: str = PAGE, *, role: str = "admin", **query: str) -> AppTest:
+    """`page`, signed in with `role` (default: an administrator, who may change our
+    authority)."""
+    name = page.removeprefix("app_pages/").removesuffix(".py")
+    scopes = () if role == "board" else EVERYWHERE  # board members never see names
+    return signed_in(db.get_engine(), name, role=role, scopes=scopes, **query)
 
 
 def frame_with(app: AppTest, column: str):
@@ -40,16 +46,40 @@ def loaded(engine) -> None:
     assert result.loaded
 
 
-def test_without_benchmarks_the_page_says_how_to_load_them(engine, fresh_caches):
-    app = open_page()
-    assert app.title[0].value == "National benchmarks"
-    assert "No published benchmarks are loaded yet" in app.info[0].value
+def page_links(app: AppTest) -> list[str]:
+    return [link.proto.label for link in app.get("page_link")]
+
+
+def test_without_benchmarks_the_page_says_what_is_missing_and_who_loads_it(engine, fresh_caches):
+    missing = "No published benchmarks are loaded yet, so there is nothing to compare with."
+    for role in ("data_officer", "admin"):  # told what to upload where
+        app = open_page(role=role)
+        assert app.title[0].value == "National benchmarks"
+        assert app.info[0].value == (
+            f"{missing} On the **Data** page, under *Published national benchmarks*, upload "
+            "the Department for Education's *Children's social work workforce* indicators CSV "
+            "(all authorities, 2017 onwards) and its statistical neighbour model CSV, both "
+            "from explore-education-statistics; or run `python -m data_access "
+            "import-benchmarks INDICATORS_CSV --neighbours SN_CSV`."
+        )
+        assert page_links(app) == ["Go to the Data page"]
+    for role in ("board", "leader", "manager"):  # told whom to ask, not sent to a closed page
+        app = open_page(role=role)
+        assert app.info[0].value == (
+            f"{missing} They are the Department for Education's published files: a data "
+            "officer or an administrator of this dashboard loads them on the Data page: ask "
+            "one of them."
+        )
+        assert page_links(app) == []
 
 
 def test_choosing_our_authority_shows_the_comparison_and_is_remembered(engine, fresh_caches):
     loaded(engine)
     app = open_page()
-    assert app.info[0].value == "Choose your authority above to see how it compares."
+    assert app.info[0].value == (
+        "Our authority has not been chosen yet. Choose it above to see how it compares: your "
+        "choice is remembered for everyone who uses this dashboard."
+    )
     app.selectbox(key="benchmark-authority").select("Birmingham (330)").run()
     assert not app.exception, app.exception
     tiles = {metric.label: metric.value for metric in app.metric}
@@ -185,3 +215,70 @@ def test_a_trend_breaks_at_a_year_with_no_published_number(engine, fresh_caches)
     # The year is there, with no value (dropping it would join the line across it).
     assert 2024 in birmingham and birmingham[2024] is None
     assert birmingham[2025] == 12.4
+
+
+def test_before_our_authority_is_chosen_others_are_told_to_ask_an_administrator(
+    engine, fresh_caches
+):
+    loaded(engine)
+    app = open_page(role="leader")
+    assert app.info[0].value == (
+        "Our authority has not been chosen yet. Choose it above to see how it compares, for "
+        "this visit; an administrator's choice is remembered for everyone, so ask your "
+        "administrator to choose it."
+    )
+
+
+def test_without_a_census_return_each_role_is_told_what_is_missing(engine, fresh_caches):
+    loaded(engine)
+    remember_our_authority("330", by="test", engine=engine)
+    missing = (
+        "No census return for Birmingham is loaded, so the figures DfE will publish for us "
+        "cannot be shown before submission."
+    )
+    officer = open_page(role="data_officer")
+    assert (
+        f"{missing} On the **Data** page, under *Our census return*, upload the CSWW census "
+        "return (the XML file sent to DfE), or run `python -m data_access census RETURN.xml`."
+    ) in [info.value for info in officer.info]
+    board = open_page(role="board")
+    assert (
+        f"{missing} It is the XML file sent to DfE each autumn: a data officer or an "
+        "administrator of this dashboard loads it on the Data page: ask one of them."
+    ) in [info.value for info in board.info]
+
+
+# --- the demo's made-up national figures (data_access/demo/national.py) ---------------------
+
+
+def test_the_demo_shows_the_page_working_with_made_up_figures_clearly_labelled(
+    demo_engine, fresh_caches
+):
+    app = app_as(None, "benchmarks", auth=False, view_as="Board member")
+    assert not app.exception, app.exception
+    assert app.warning[0].value.startswith("**Made-up demo figures, not DfE's.**")
+    assert app.caption[0].value.startswith("Made up by the demo (not published by DfE)")
+    assert app.selectbox(key="benchmark-authority").value == "Demo City (600)"
+    assert app.selectbox(key="benchmark-year").value == 2025
+    assert [metric.label for metric in app.metric] == [
+        "Turnover rate",
+        "Agency worker rate",
+        "Vacancy rate",
+        "Average caseload",
+        "Sickness absence rate",
+    ]
+    table = frame_with(app, "Ours, published 2025").set_index("Indicator")
+    # Demo City is the demo organisation: its "published" 2025 figures are its internal ones.
+    for indicator in ("Turnover rate", "Agency worker rate", "Vacancy rate", "Average caseload"):
+        published = table.loc[indicator, "Ours, published 2025"]
+        assert published == table.loc[indicator, "Ours, internal 30/09/2025"]
+    # Ranked among 60 authorities (fewer where a made-up "u" or "x" stands for a number),
+    # with a quartile band and the median of all 10 neighbours.
+    assert table.loc["Turnover rate", "Rank"].endswith(" of 60")
+    assert table.loc["Turnover rate", "Band"] in ("A", "B", "C", "D")
+    assert "with a value" not in table.loc["Turnover rate", "Neighbours' median"]
+    census = frame_with(app, "Census return 2026").set_index("Indicator")
+    assert census.loc["Sickness absence rate", "Census return 2026"].endswith("%")
+    ranked = frame_with(app, "Ours")
+    assert ranked.loc[ranked["Ours"] == "yes", "Authority"].tolist() == ["Demo City"]
+    assert len(ranked) == 60

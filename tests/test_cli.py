@@ -8,15 +8,20 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SMALL_ORG
+from conftest import FIXTURES, SMALL_ORG
 from test_metrics import TEAM_T1, WHOLE_ORGANISATION
 
+from data_access.core import config
 from data_access.core.config import PROJECT_ROOT
 from data_access.indicators.metrics import METRICS
 
+BENCHMARKS = FIXTURES / "benchmarks"
 
-def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url}
+
+def run_cli(
+    database_url: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "data_access", *args],
         cwd=PROJECT_ROOT,
@@ -142,3 +147,76 @@ def test_unreachable_database_is_a_clear_error():
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: database problem at postgresql+psycopg://nobody:***@")
+
+
+def test_the_demo_loads_into_an_empty_database_where_the_dashboard_would_load_it(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("WORKFORCE_LOAD_DEMO", raising=False)
+    assert config.load_demo_into_empty_database()  # the embedded file is the demo's
+    monkeypatch.setenv("DATABASE_URL", "postgresql://someone@somewhere/council")
+    assert not config.load_demo_into_empty_database()
+    monkeypatch.setenv("WORKFORCE_LOAD_DEMO", "1")
+    assert config.load_demo_into_empty_database()
+
+
+#: As with no DATABASE_URL (the embedded file), on a database of the test's own.
+AS_THE_DEFAULT_DATABASE = {"WORKFORCE_LOAD_DEMO": "1"}
+LOADED_THE_DEMO = (
+    "Loaded the demo organisation (made-up data, with made-up national figures) into the "
+    "empty database"
+)
+
+
+def test_init_db_loads_the_demo_as_the_dashboard_does_at_its_start(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    first = run_cli(url, "init-db", env=AS_THE_DEFAULT_DATABASE)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[0] == "Database schema is up to date."
+    assert first.stdout.splitlines()[1].startswith(LOADED_THE_DEMO)
+    again = run_cli(url, "init-db", env=AS_THE_DEFAULT_DATABASE)
+    assert again.stdout.strip() == "Database schema is up to date."
+
+
+def test_the_readme_s_board_pack_command_run_first_works_and_the_demo_takes_no_data(tmp_path):
+    """Issue 21: run before the dashboard's first start, the board pack found no tables; and an
+    import into the demo's database mixed real rows into the demo."""
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    out = tmp_path / "board-pack.pdf"
+    pack = run_cli(url, "board-pack", "--as-at", "2026-10-31", "--out", str(out),
+                   env=AS_THE_DEFAULT_DATABASE)  # fmt: skip
+    assert pack.returncode == 0, pack.stderr
+    assert pack.stderr.startswith(LOADED_THE_DEMO)
+    assert out.read_bytes().startswith(b"%PDF")
+
+    benchmarks = BENCHMARKS
+    refused = {
+        ("import", str(SMALL_ORG)): f"import {SMALL_ORG}",
+        ("import-benchmarks", str(benchmarks / "indicators.csv")): (
+            f"import-benchmarks {benchmarks / 'indicators.csv'}"
+        ),
+        ("census", str(benchmarks / "census_return.xml")): (
+            f"census {benchmarks / 'census_return.xml'}"
+        ),
+    }
+    for args, again in refused.items():
+        result = run_cli(url, *args, env=AS_THE_DEFAULT_DATABASE)
+        assert result.returncode == 1
+        assert result.stderr == (
+            "error: this database holds only the demo organisation (made-up data), and the "
+            "demo takes no other data: your rows would be mixed into the demo's figures and "
+            "demo mode would end for everyone using the dashboard. Use a database of your "
+            f"own, for example `DATABASE_URL=sqlite:///council.db python -m data_access "
+            f"{again}` (README: Loading real data); the demo stays as it is\n"
+        )
+    # Still the demo alone: its 62 teams, and the demo's own national figures.
+    scopes = run_cli(url, "scopes", env=AS_THE_DEFAULT_DATABASE)
+    assert scopes.stderr == ""  # prepared already: nothing loaded twice
+    assert len(scopes.stdout.splitlines()) == 62
+    demo_city = run_cli(url, "benchmarks", "--la", "600", "--json", env=AS_THE_DEFAULT_DATABASE)
+    assert json.loads(demo_city.stdout)["la_name"] == "Demo City"
+    birmingham = run_cli(url, "benchmarks", "--la", "330", env=AS_THE_DEFAULT_DATABASE)
+    assert birmingham.stderr == "error: no authority with old LA code 330 in the published file\n"
+    # Giving people access is not data: allowed (the README's sign-in trial does it).
+    user = run_cli(url, "users", "add", "me@council.example", "--role", "admin",
+                   env=AS_THE_DEFAULT_DATABASE)  # fmt: skip
+    assert user.returncode == 0, user.stderr

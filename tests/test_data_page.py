@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import demo_database
 import streamlit as st
-from conftest import FIXTURES, SMALL_ORG, data_contents, read_folder_bytes, shown_text, signed_in
-from sqlalchemy import select
+from conftest import (
+    FIXTURES,
+    SMALL_ORG,
+    app_as,
+    data_contents,
+    read_folder_bytes,
+    shown_text,
+    signed_in,
+)
+from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 from test_reading import workbook
 
 from data_access.core import db
 from data_access.core.config import PROJECT_ROOT
-from data_access.core.models import ImportLog
+from data_access.core.models import ImportLog, Team
 from data_access.ingest import preview, reading
 from data_access.ingest.importer import import_files
+from data_access.ingest.templates import template_csv
 
 APP = str(PROJECT_ROOT / "app.py")
 CSV = "text/csv"
+#: The demo database's fixtures (tests/demo_database.py).
+demo_template, demo_engine = demo_database.demo_template, demo_database.demo_engine
 
 
 def data_page(**query: str) -> AppTest:
@@ -230,3 +242,101 @@ def test_benchmark_files_that_are_not_recognised_are_a_recorded_refusal(engine, 
     assert history[["Outcome", "Kind", "Files"]].values.tolist() == [
         ["refused", "national benchmarks", "notes.csv"]
     ]
+
+
+# --- the demo database takes no other data (data_access/demo/own_data.py) -------------------
+
+
+def demo_data_page(view_as: str = "Data officer") -> AppTest:
+    """The Data page in demo mode (no sign-in configured), viewed as `view_as`."""
+    return app_as(None, "data", auth=False, view_as=view_as)
+
+
+def test_in_the_demo_the_templates_are_checked_but_never_imported(demo_engine, fresh_caches):
+    """Issue 21: the project's own templates, uploaded in the demo and 'imported', ended demo
+    mode for everyone and mixed 2 teams into the demo's 62. Now they are checked as a new
+    database would take them, Import is off and says why, and the demo is as it was."""
+    before = data_contents(demo_engine)
+    app = demo_data_page()
+    assert app.warning[0].value.startswith("**This is the demo: its data are made up")
+    assert "export DATABASE_URL=sqlite:///council.db" in app.code[0].value
+    assert "python -m data_access import path/to/folder" in app.code[0].value
+    templates = {name: template_csv(name) for name in ("teams.csv", "staff.csv")}
+    upload(app, templates)
+    summary = frame_with(app, "Kind").set_index("Kind")
+    # Two rows each, both new (as in a new database), nothing replaced.
+    assert summary.loc["teams.csv", ["Rows", "New", "Replacing"]].tolist() == [2, 2, 0]
+    assert summary.loc["staff.csv", ["Rows", "New", "Replacing"]].tolist() == [2, 2, 0]
+    assert not app.error
+    import_button = next(button for button in app.button if button.label == "Import")
+    assert import_button.disabled
+    assert any(warning.value.startswith("**Import is off in the demo**") for warning in app.warning)
+    app.run()  # and again: still nothing written
+    assert data_contents(demo_engine) == before
+    # Everyone still sees the demo, with its 62 teams; nobody is asked to sign in.
+    visitor = app_as(None, auth=False)
+    assert not [error for error in visitor.error if "Sign-in is required" in error.value]
+    assert "Demo mode." in visitor.sidebar.info[0].value
+    with db.session_scope(demo_engine) as session:
+        assert session.scalar(select(func.count()).select_from(Team)) == 62
+
+
+def test_in_the_demo_a_file_is_checked_against_a_new_database_and_a_refusal_recorded(
+    demo_engine, fresh_caches
+):
+    # T001 is a demo team; a council's new database has no teams, so a staff file on its own
+    # refers to an unknown team, and the page says so, as the council's first import would.
+    staff = b"staff_id,display_name,role,employment_type,fte,team_id,start_date\n"
+    staff += b"X1,Ann Example,social_worker,permanent,1,T001,2025-01-06\n"
+    app = demo_data_page()
+    upload(app, {"staff.csv": staff})
+    assert app.error[0].value.startswith("1 problem(s) found.")
+    problems = frame_with(app, "Value found")
+    assert problems.values.tolist() == [
+        [
+            "staff.csv",
+            2,
+            "team_id",
+            'unknown team_id "T001": not in teams.csv nor in the database',
+            "T001",
+        ]
+    ]
+    history = frame_with(app, "Outcome")
+    assert history[["Outcome", "Files", "By"]].values.tolist()[0] == [
+        "refused",
+        "staff.csv",
+        "demo: Data officer",
+    ]
+
+
+def test_in_the_demo_benchmarks_and_a_census_return_are_checked_but_not_loaded(
+    demo_engine, fresh_caches
+):
+    before = data_contents(demo_engine)
+    app = demo_data_page("Administrator")
+    files = [
+        (name, (FIXTURES / "benchmarks" / name).read_bytes(), CSV)
+        for name in ("indicators.csv", "neighbours.csv")
+    ]
+    app.file_uploader[1].set_value(files).run()
+    assert any("16 published rows, 2024 to 2025, 8 authorities" in m.value for m in app.markdown)
+    assert next(button for button in app.button if button.label == "Load benchmarks").disabled
+    assert any(
+        w.value.startswith("**Loading DfE's figures is off in the demo**") for w in app.warning
+    )
+    census = (FIXTURES / "benchmarks" / "census_return.xml").read_bytes()
+    app.file_uploader[2].set_value(("return.xml", census, "text/xml")).run()
+    assert next(button for button in app.button if button.label == "Save these figures").disabled
+    assert any(
+        w.value.startswith("**Saving a census return is off in the demo**") for w in app.warning
+    )
+    assert data_contents(demo_engine) == before
+
+
+def test_in_the_demo_a_role_without_the_data_page_is_told_how_to_see_it(demo_engine, fresh_caches):
+    app = demo_data_page("Board member")
+    assert app.error[0].value == (
+        "The Data page is for data officers and administrators: your access (Board member) "
+        "does not include it. In the demo, choose **Data officer** or **Administrator** under "
+        "*View as* in the sidebar to see it."
+    )

@@ -5,11 +5,31 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from collections import Counter
+from datetime import date
 
+from conftest import data_contents
 from test_cli import run_cli
 
-from data_access.demo.organisation import demo_files
+from data_access.core import db
+from data_access.core.db import session_scope
+from data_access.core.scope import Scope
+from data_access.demo.national import DEMO_LOADER, national_files
+from data_access.demo.organisation import (
+    DEMO_SOURCE,
+    SEED,
+    DemoBuilder,
+    demo_files,
+    load_demo,
+    load_demo_national_figures,
+)
+from data_access.indicators.metrics import METRICS
+from data_access.indicators.policy import DEFAULT_POLICY
+from data_access.ingest.importer import import_files
+from data_access.ingest.validation import validate
+from data_access.national.census import latest_census_return
+from data_access.national.comparison import comparison
 
 
 def _rows(files: dict[str, bytes], name: str) -> list[dict[str, str]]:
@@ -18,6 +38,80 @@ def _rows(files: dict[str, bytes], name: str) -> list[dict[str, str]]:
 
 def test_demo_files_are_deterministic():
     assert demo_files() == demo_files()
+    builder = DemoBuilder().build()
+    assert national_files(builder, SEED) == national_files(DemoBuilder().build(), SEED)
+
+
+def test_the_demo_files_pass_every_check_and_the_quick_load_reads_them_alike(engine):
+    """The first load writes the builder's rows without writing and reading the CSV
+    (data_access/demo/loading.py): they must be exactly what the import reads from the files,
+    and the files must pass every check of the import."""
+    builder = DemoBuilder().build()
+    with session_scope(engine) as session:
+        checked = validate(builder.files(), session)
+    assert list(checked.problems) == [] and checked.warnings == []
+    quick = builder.validation()
+    assert list(quick.files) == list(checked.files)
+    for name, parsed in checked.files.items():
+        rows = [(row.line, row.values) for row in quick.files[name].rows]
+        assert rows == [(row.line, row.values) for row in parsed.rows], name
+
+
+def _engine_on_a_copy(template, path):
+    shutil.copy(template, path)
+    return db.make_engine(f"sqlite:///{path}")
+
+
+def test_the_quick_load_makes_the_database_the_import_makes(sqlite_template, tmp_path):
+    quick = _engine_on_a_copy(sqlite_template, tmp_path / "quick.db")
+    imported = _engine_on_a_copy(sqlite_template, tmp_path / "imported.db")
+    try:
+        assert load_demo(quick).loaded
+        result = import_files(demo_files(), engine=imported, source=DEMO_SOURCE, user=DEMO_LOADER)
+        assert result.loaded
+        assert load_demo_national_figures(engine=imported)
+        different = {
+            table
+            for table, rows in data_contents(quick).items()
+            if rows != data_contents(imported)[table]
+        }
+        # Only the two tables that record when they were loaded.
+        assert different <= {"benchmark_source", "census_return"}
+    finally:
+        quick.dispose()
+        imported.dispose()
+
+
+def test_demo_city_s_figures_are_the_demo_organisation_s(sqlite_template, tmp_path):
+    """Demo City (600) is the demo organisation: its "published" figures for 2022 to 2025 and
+    its census return for 2026 are what the dashboard's own metrics give for those dates (two
+    ways to the same numbers: Python over the builder's rows, SQL over the loaded tables)."""
+    engine = _engine_on_a_copy(sqlite_template, tmp_path / "demo.db")
+    try:
+        assert load_demo(engine).loaded
+        with session_scope(engine) as session:
+
+            def internal(name: str, day: date) -> float | None:
+                return METRICS[name].compute(session, day, Scope(), DEFAULT_POLICY)
+
+            pairs = {
+                "turnover_rate_fte": "turnover_rate_fte",
+                "agency_rate_fte": "agency_rate_fte",
+                "vacancy_rate_fte": "vacancy_rate_fte",
+                "caseload_fte": "caseload_average",
+            }
+            for year in (2022, 2023, 2024, 2025):
+                published = comparison(session, "600", year)
+                for name, metric in pairs.items():
+                    value = published.indicators[name].la.value
+                    assert value == internal(metric, date(year, 9, 30)), (year, name)
+            census = latest_census_return(session, "600").figures
+            assert (census.year, census.reference_date) == (2026, date(2026, 9, 30))
+            for name, metric in pairs.items():
+                assert getattr(census, name) == internal(metric, date(2026, 9, 30)), name
+            assert census.inpost_fte == internal("fte_in_post", date(2026, 9, 30))
+    finally:
+        engine.dispose()
 
 
 def test_about_800_social_workers_in_post_at_the_latest_date():

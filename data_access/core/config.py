@@ -39,3 +39,10 @@ def migrate_at_start() -> bool:
 def using_default_database() -> bool:
     """True when no `DATABASE_URL` is set and the embedded SQLite file is in use."""
     return not os.environ.get("DATABASE_URL")
+
+
+def load_demo_into_empty_database() -> bool:
+    """Whether an empty database gets the demo organisation when it is prepared, by the
+    dashboard at its start or by any command of the command line: always for the embedded
+    SQLite file (the demo's), for a `DATABASE_URL` only with `WORKFORCE_LOAD_DEMO=1`."""
+    return using_default_database() or os.environ.get("WORKFORCE_LOAD_DEMO") == "1"
