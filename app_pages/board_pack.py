@@ -21,6 +21,52 @@ from ui.charts import slug
 from ui.filters import current
 
 STATUS_ICON = {"met": "✓", "close": "~", "missed": "✗", "na": "–"}
+SCORECARD_KEY = "board-scorecard"
+#: The scorecard's columns after the indicator (its row heading), in order; the short ones
+#: (all but the trajectory) never wrap on a wide screen.
+SCORECARD_COLUMNS = ("Value", "Target", "Status", "Year on year", "Trajectory")
+#: Narrower than this, each of the scorecard's rows is a card of labelled lines.
+STACK_BELOW_PX = 640
+
+
+def scorecard_style() -> str:
+    """The scorecard's CSS. On a wide screen the indicator and the trajectory wrap and the
+    short figures do not. Below STACK_BELOW_PX of width (a container query, so the sidebar's
+    width counts) each row becomes a card: the indicator as its heading, then each figure on its
+    own line after its column's name. The header row is then hidden from sight only, so that a
+    screen reader still has the table's headers."""
+    box = f".st-key-{SCORECARD_KEY}"
+    # The cell's text is in a Markdown container of its own, which sets its own white-space.
+    short = ", ".join(
+        f"{box} tbody td:nth-of-type({number}) *" for number in range(1, len(SCORECARD_COLUMNS))
+    )
+    labels = "\n".join(
+        f'  {box} tbody td:nth-of-type({number})::before {{ content: "{name}:"; '
+        "font-weight: 600; flex: none; }"
+        for number, name in enumerate(SCORECARD_COLUMNS, start=1)
+    )
+    return f"""<style>
+{box} {{ container-type: inline-size; }}
+{box} th *, {box} td * {{ white-space: normal; overflow-wrap: anywhere; }}
+{short} {{ white-space: nowrap; }}
+@container (max-width: {STACK_BELOW_PX - 1}px) {{
+  {box} table, {box} tbody, {box} tr, {box} th {{
+    display: block; width: auto !important; min-width: 0 !important;
+  }}
+  {box} thead {{
+    position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  }}
+  {box} tbody tr {{ border-bottom: 1px solid rgba(49, 51, 63, 0.2); padding: 0.5rem 0; }}
+  {box} tbody th {{ font-weight: 600; color: inherit; border: none; text-align: left; }}
+  {box} tbody td {{
+    display: flex; gap: 0.35em; width: auto !important; border: none;
+    text-align: left !important; padding-top: 0.1rem; padding-bottom: 0.1rem;
+  }}
+  {box} tbody td * {{ white-space: normal; }}
+{labels}
+}}
+</style>"""
+
 
 filters = current()
 grant = current_grant()
@@ -39,8 +85,8 @@ st.markdown(
     f"**{fmt.uk_date(filters.as_at)}**. A4 landscape PDF: a scorecard of every indicator against "
     "its target with its trajectory, a section per theme with trends, the units below and the "
     "teams furthest from target, the supervision standard and scrutiny recommendations, the "
-    "national comparison and the definitions. It holds no worker's name. Change the area, hub "
-    "or month in the sidebar."
+    "national comparison (in the whole organisation's pack) and the definitions in plain words. "
+    "It holds no worker's name. Change the area, hub or month in the sidebar."
 )
 if filters.scope.team_id:
     st.info(
@@ -67,36 +113,52 @@ st.download_button(
 )
 
 st.subheader("Scorecard")
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                "Indicator": row["label"],
-                "Value": row["value"],
-                "Target": row["target"],
-                "Status": f"{STATUS_ICON[row['status']]} {row['status_words']}",
-                "Year on year": row["change"],
-                "Trajectory": row["trajectory"],
-            }
-            for row in view_model(pack)["scorecard"]
-        ]
-    ),
-    hide_index=True,
-    width="stretch",
-    height="content",
-)
+# A static table whose cells wrap (st.dataframe never wraps a cell, and cut the trajectory off at
+# 1280 px), inside a container that lays each row out as a card when it is narrower than
+# STACK_BELOW_PX (a phone), so that nothing scrolls sideways. Every cell is our own wording,
+# escaped all the same since st.table reads Markdown.
+rows = view_model(pack)["scorecard"]
+with st.container(key=SCORECARD_KEY):
+    st.html(scorecard_style())
+    st.table(
+        pd.DataFrame(
+            [
+                {"Indicator": fmt.plain(row["label"])}
+                | {
+                    name: fmt.plain(text)
+                    for name, text in zip(
+                        SCORECARD_COLUMNS,
+                        (
+                            row["value"],
+                            row["target"],
+                            f"{STATUS_ICON[row['status']]} {row['status_words']}",
+                            row["change"],
+                            row["trajectory"],
+                        ),
+                        strict=True,
+                    )
+                }
+                for row in rows
+            ]
+        ).set_index("Indicator")
+    )
 st.caption(
-    "Trajectory: when the target would be reached at the pace of the last 6 months. "
+    "Year on year: the change on the same month a year earlier, and whether that is better or "
+    "worse. Trajectory: which way the figure moved in the last 6 months and, if towards the "
+    "target, when it would be reached at that pace. "
     + (
         f"National comparison: {fmt.plain(pack.national.comparison.la_name)}, 30 September "
         f"{pack.national.year}."
         if pack.national
-        else "National comparison: not in this pack (the DfE files are not loaded, our authority "
-        "is not chosen, or the pack is for part of the organisation)."
+        else f"National comparison: none in this pack. {fmt.plain(pack.national_missing)}"
     )
 )
 
 st.subheader(f"Commentary for {month}")
+# Only the sections this pack has: no national comparison box when the pack will have no
+# comparison to comment on (a pack for an area or hub, or no published figures to use).
+sections = pack.commentary_sections
+shown = {section: found for section, found in pack.commentary.items() if section in sections}
 if grant.may_write_commentary:
     st.caption(
         f"A short commentary per section, up to {MAX_COMMENTARY_CHARACTERS} characters each. "
@@ -111,7 +173,7 @@ if grant.may_write_commentary:
                 max_chars=MAX_COMMENTARY_CHARACTERS,
                 key=f"commentary-{section}-{scope_key(scope)}-{filters.as_at}",
             )
-            for section, title in COMMENTARY_SECTIONS.items()
+            for section, title in sections.items()
         }
         if st.form_submit_button("Save commentary", type="primary"):
             changed = [
@@ -132,12 +194,12 @@ if grant.may_write_commentary:
         st.success(st.session_state.pop("board-pack-saved"))
 else:
     st.caption("Leaders, data officers and administrators write the commentary.")
-for section, title in COMMENTARY_SECTIONS.items():
-    found = pack.commentary.get(section)
+for section, title in sections.items():
+    found = shown.get(section)
     if found:
         st.markdown(f"**{title}** ({fmt.plain(found.author)}, {fmt.uk_datetime(found.written_at)})")
         st.text(found.text)
-if not pack.commentary:
+if not shown:
     st.info(f"No commentary has been written for {month} yet.")
 
 if pack.earlier_commentary:

@@ -41,9 +41,15 @@ from data_access.indicators.summary import (
     latest_data_date,
 )
 from data_access.national.comparison import Comparison, benchmark_years, comparison
-from data_access.reports.commentary import Commentary, earlier_commentary, latest_commentary
+from data_access.reports.commentary import (
+    COMMENTARY_SECTIONS,
+    Commentary,
+    earlier_commentary,
+    latest_commentary,
+)
 
-#: The themes of the pack, each with its indicators (every indicator that has a target).
+#: The themes of the pack, each with its indicators: every indicator that has a target in
+#: data_access/indicators/policy.py, each once (tests/test_board_pack.py checks both).
 THEMES: dict[str, tuple[str, tuple[str, ...]]] = {
     "stability": (
         "Workforce stability",
@@ -52,9 +58,16 @@ THEMES: dict[str, tuple[str, tuple[str, ...]]] = {
     "supervision": (
         "Supervision",
         (
+            # How often and on what terms: supervision, its agreement, the yearly appraisal.
             "supervision_coverage",
             "supervision_agreement_share",
+            "agreement_within_3_months_share",
+            "appraisal_share",
+            # The supervisors' training.
             "supervisor_training_share",
+            "new_manager_training_share",
+            # What happens in supervision, and how good it is.
+            "supervision_duration_standard_share",
             "reflective_share",
             "childs_views_share",
             "audit_good_or_better_share",
@@ -69,11 +82,125 @@ THEME_KEY_INDICATOR = {
     "supervision": "supervision_coverage",
     "caseloads": "caseload_over_threshold_share",
 }
+#: What each standard and recommendation asks, in the pack's words, beside the indicator that
+#: measures it (the LGA's employer standard 5 and Coventry's scrutiny recommendations; the
+#: recommendation numbers are those in data_access/indicators/policy.py).
+SUPERVISION_STANDARDS: tuple[tuple[str, str], ...] = (
+    (
+        "Supervision at least monthly; weekly, then fortnightly, early in the ASYE (LGA)",
+        "supervision_coverage",
+    ),
+    ("A supervision agreement for everyone (Coventry)", "supervision_agreement_share"),
+    (
+        "The agreement within 3 months of starting (Coventry, recommendation 6)",
+        "agreement_within_3_months_share",
+    ),
+    (
+        "An appraisal every year alongside supervision (Coventry, recommendation 8)",
+        "appraisal_share",
+    ),
+    ("Recent supervision training for managers (Coventry)", "supervisor_training_share"),
+    (
+        "New managers trained within 6 months (Coventry, recommendation 3)",
+        "new_manager_training_share",
+    ),
+    (
+        "At least 1.5 hours of uninterrupted time a session (LGA)",
+        "supervision_duration_standard_share",
+    ),
+    ("Reflective supervision in every session (Coventry)", "reflective_share"),
+    ("Children's views discussed and recorded (Coventry)", "childs_views_share"),
+    ("Regular audits of supervision quality (Coventry)", "audit_good_or_better_share"),
+)
+#: Each indicator's exact definition in words, for the pack's appendix: the rule of its
+#: function in data_access/indicators/metrics.py (whose docstring names columns and writes
+#: windows as (D - 12 months, D]) said for a board. "The month end" is the pack's date.
+#: tests/test_board_pack.py checks every number in the rule is here and no column name is.
+PLAIN_DEFINITIONS = {
+    "agency_rate_fte": (
+        "The FTE of agency workers in post at the month end, divided by the FTE of agency and "
+        "permanent workers in post then, as a percentage."
+    ),
+    "turnover_rate_fte": (
+        "The FTE of permanent workers who left in the 12 months to the month end, divided by the "
+        "permanent FTE in post at the month end, as a percentage. Someone who leaves on the "
+        "month end counts as a leaver and is not in post."
+    ),
+    "vacancy_rate_fte": (
+        "Vacant FTE divided by vacant FTE plus the permanent FTE in post at the month end, as a "
+        "percentage. Vacant FTE adds up each team's latest vacancy figure dated on or before the "
+        "month end (a team with none adds 0)."
+    ),
+    "stability_index": (
+        "Of the permanent workers in post at the month end (counting people, not FTE), the "
+        "share who were also in post 12 months earlier."
+    ),
+    "caseload_average": (
+        "At the latest caseload snapshot on or before the month end (the same snapshot for every "
+        "part of the organisation): the open cases of the workers holding more than 0 cases, "
+        "divided by those workers' FTE."
+    ),
+    "caseload_over_threshold_share": (
+        "Of the workers holding cases at that snapshot, the share with more open cases than their "
+        "limit: the caseload threshold for their type of team (set by the organisation; 18 unless "
+        "changed), times 0.9 for a worker in the first 12 months of their ASYE (assessed and "
+        "supported year in employment)."
+    ),
+    "supervision_coverage": (
+        "Of the social workers, senior practitioners and advanced practitioners in post at the "
+        "month end (permanent or agency), the share whose supervision is in date: their latest "
+        "supervision session held on or before the month end is no more than their required "
+        "interval before it, or they started less than that interval before it. The interval is "
+        "7 days in the first 42 days of their ASYE, 14 days until 6 months after it started, and "
+        "31 days otherwise."
+    ),
+    "supervision_agreement_share": (
+        "Of the same workers, the share with a supervision agreement dated on or before the "
+        "month end."
+    ),
+    "agreement_within_3_months_share": (
+        "Of those workers who started at least 3 months before the month end, the share whose "
+        "supervision agreement is dated no later than 3 months after they started."
+    ),
+    "appraisal_share": (
+        "Of the permanent social workers, senior practitioners and advanced practitioners in "
+        "post at the month end who started at least 12 months before it, the share with an "
+        "appraisal dated in the 12 months to the month end."
+    ),
+    "supervisor_training_share": (
+        "Of the team managers in post at the month end, the share whose latest supervision "
+        "training is dated in the 24 months to the month end (the length of that window is set "
+        "by the organisation)."
+    ),
+    "new_manager_training_share": (
+        "Of the team managers in post at the month end who started at least 6 but less than 12 "
+        "months before it, the share whose supervision training is dated no later than 6 months "
+        "after they started."
+    ),
+    "supervision_duration_standard_share": (
+        "Of the supervision sessions held in the 3 months to the month end whose length is "
+        "recorded, the share lasting at least 90 minutes (the LGA standard of 1.5 hours). "
+        "Sessions with no recorded length are left out."
+    ),
+    "reflective_share": (
+        "Of the supervision sessions held in the 3 months to the month end, the share recorded "
+        "as reflective."
+    ),
+    "childs_views_share": (
+        "Of the supervision sessions held in the 3 months to the month end, the share in which "
+        "the child's views were recorded."
+    ),
+    "audit_good_or_better_share": (
+        "Of the audits of supervision records dated in the 12 months to the month end, the share "
+        "graded outstanding or good."
+    ),
+}
 #: How many months of trend the pack shows, and how many months set the trajectory's pace.
 TREND_MONTHS = 24
 TRAJECTORY_MONTHS = 6
-#: Beyond this many months, a trajectory is "more than 10 years at this pace".
-TRAJECTORY_HORIZON_MONTHS = 120
+#: Beyond this many months, a trajectory is "too slow": a date further off than the length of
+#: an improvement plan is no forecast a board can act on.
+TRAJECTORY_HORIZON_MONTHS = 36
 #: How many teams the pack lists as furthest from target, per theme.
 FURTHEST_TEAMS = 5
 #: The pack is made with no names: every team is outside its grant.
@@ -87,10 +214,13 @@ class NoPack(ValueError):
 
 @dataclass(frozen=True)
 class Trajectory:
-    status: str  # "met", "on course", "not on this trend", "no data", "too little history"
-    #: Change per month over the last TRAJECTORY_MONTHS months.
-    pace: float | None = None
-    #: The month end by which the target would be reached at that pace.
+    #: "met", "on course", "too slow", "moving away", "no change", "no data" or
+    #: "too little history".
+    status: str
+    #: The change over the last TRAJECTORY_MONTHS months (one decimal place); None for "met",
+    #: "no data" and "too little history".
+    change: float | None = None
+    #: The month end by which the target would be reached at that pace ("on course" only).
     reached_by: date | None = None
     #: Whole months from D to `reached_by`.
     months: int | None = None
@@ -99,15 +229,15 @@ class Trajectory:
 def trajectory(
     history: list[tuple[date, MetricValue]], target: Target, months: int = TRAJECTORY_MONTHS
 ) -> Trajectory:
-    """When the target would be reached at the pace of the last 6 months.
-
-    The pace is the change over the last 6 months divided by 6 (per month). A target already met
-    is "met". Otherwise, if the pace moves towards the target, the months needed are the gap to
-    the target divided by the pace, rounded up, and the target would be reached by the month
-    end that many months after D ("on course"); no change, or a change away from the target, is
-    "not on this trend", and so is a target more than 10 years away at that pace. With no value
-    at D it is "no data"; with no value 6 months before D, "too little history".
-    """
+    """When the target would be reached at the pace of the last 6 months. The pace is the
+    change over the last 6 months divided by 6 (a change per month). A target already met is
+    "met". A figure that moved towards the target over those 6 months (down where lower is
+    better, up where higher is better) is "on course" when the gap to the target divided by
+    the pace, rounded up to whole months, is at most 3 years: the target would be reached by
+    the month end that many months after the pack's month end; further off than that, it is
+    "too slow". A figure that moved away from the target is "moving away", and one that did
+    not change is "no change". With no figure at the pack's month end it is "no data"; with
+    none 6 months earlier, "too little history"."""
     values = dict(history)
     now_day = history[-1][0] if history else None
     now = values.get(now_day) if now_day else None
@@ -118,14 +248,16 @@ def trajectory(
     then = values.get(month_end(add_months(now_day, -months)))
     if then is None:
         return Trajectory("too little history")
-    pace = round((now - then) / months, 2)
-    towards = pace < 0 if target.better == "lower" else pace > 0
-    if not towards:
-        return Trajectory("not on this trend", pace)
-    needed = math.ceil(abs(now - target.value) / abs((now - then) / months) - 1e-9)
+    # Figures have one decimal place, so their difference is too (less float noise).
+    change = round_one_decimal(now - then)
+    if change == 0:
+        return Trajectory("no change", 0.0)
+    if (change > 0) == (target.better == "lower"):
+        return Trajectory("moving away", change)
+    needed = math.ceil(abs(now - target.value) / (abs(change) / months) - 1e-9)
     if needed > TRAJECTORY_HORIZON_MONTHS:
-        return Trajectory("not on this trend", pace)
-    return Trajectory("on course", pace, month_end(add_months(now_day, needed)), needed)
+        return Trajectory("too slow", change)
+    return Trajectory("on course", change, month_end(add_months(now_day, needed)), needed)
 
 
 @dataclass(frozen=True)
@@ -155,6 +287,59 @@ class NationalSection:
     year: int
 
 
+#: Where the pieces of the national comparison come from, and who can put each right.
+CHOOSE_AUTHORITY = "on the National benchmarks page"
+DFE_FILES = "DfE's published files"
+PART_OF_ORGANISATION = (
+    "Published figures are for the whole authority, so the national comparison is in the whole "
+    "organisation's pack only."
+)
+
+
+def _load(files: str) -> str:
+    return (
+        f"a data officer or an administrator loads {files} on the Data page (Published "
+        "national benchmarks)"
+    )
+
+
+def national_section(
+    session: Session, as_at: date, scope: Scope
+) -> tuple[NationalSection | None, str | None]:
+    """The pack's national comparison, or None with the one reason there is none and who can
+    put it right: a pack for part of the organisation, no published figures loaded, our
+    authority not chosen, no published year whose 30 September is on or before D, or no
+    figures for our authority in that year."""
+    if not scope.is_whole_organisation:
+        return None, PART_OF_ORGANISATION
+    years = benchmark_years(session)
+    our_code = setting(session, OUR_AUTHORITY)
+    choose = f'an administrator chooses our authority ("Our authority") {CHOOSE_AUTHORITY}'
+    if not years:
+        then = f"; then {choose}" if not our_code else ""
+        return None, (
+            "The Department for Education's published workforce figures are not loaded: "
+            f"{_load(DFE_FILES)}{then}."
+        )
+    if not our_code:
+        return None, f"The published figures are loaded, but our authority is not chosen: {choose}."
+    usable = [year for year in years if date(year, 9, 30) <= as_at]
+    if not usable:
+        return None, (
+            f"The published figures loaded start at 30 September {min(years)}, after "
+            f"{as_at:%d/%m/%Y}: {_load('published files with earlier years')}."
+        )
+    year = max(usable)  # the latest published year whose 30 September is on or before D
+    found = comparison(session, our_code, year)
+    if found is None:
+        return None, (
+            f"The published figures for 30 September {year} have no row for the authority "
+            f"chosen as ours (code {our_code}): an administrator checks the choice "
+            f"{CHOOSE_AUTHORITY}, or {_load('the complete published files')}."
+        )
+    return NationalSection(found, year), None
+
+
 @dataclass
 class BoardPack:
     organisation: str
@@ -172,6 +357,8 @@ class BoardPack:
     supervision_counts: SupervisionStatusCounts
     audit_grades: list[GradeCount]
     national: NationalSection | None
+    #: Why there is no national comparison, and who can put that right (None when there is).
+    national_missing: str | None
     commentary: dict[str, Commentary]
     earlier_commentary: list[Commentary] = field(default_factory=list)
 
@@ -182,6 +369,16 @@ class BoardPack:
     @property
     def childs_views_baseline(self) -> float:
         return CHILDS_VIEWS_BASELINE
+
+    @property
+    def commentary_sections(self) -> dict[str, str]:
+        """The sections of this pack that take commentary, in the pack's order: the national
+        comparison's only when the pack has one to comment on."""
+        return {
+            section: title
+            for section, title in COMMENTARY_SECTIONS.items()
+            if section != "national" or self.national is not None
+        }
 
 
 def describe_scope(scope: Scope) -> str:
@@ -273,14 +470,7 @@ def assemble_board_pack(
         for key, (title, names) in THEMES.items()
     ]
     quarter_ends = months_ending(as_at, 12)[2::3]
-    national = None
-    our_code = setting(session, OUR_AUTHORITY)
-    if our_code and scope.is_whole_organisation:
-        # The latest published year whose 30 September is on or before D.
-        years = [year for year in benchmark_years(session) if date(year, 9, 30) <= as_at]
-        if years:
-            found = comparison(session, our_code, max(years))
-            national = NationalSection(found, max(years)) if found else None
+    national, national_missing = national_section(session, as_at, scope)
     return BoardPack(
         organisation=setting(session, ORGANISATION_NAME) or DEFAULT_ORGANISATION_NAME,
         scope=scope,
@@ -300,6 +490,7 @@ def assemble_board_pack(
         supervision_counts=supervision_status_counts(session, as_at, scope),
         audit_grades=audit_grades_by_quarter(session, quarter_ends, scope),
         national=national,
+        national_missing=national_missing,
         commentary=latest_commentary(session, as_at, scope),
         earlier_commentary=earlier_commentary(session, as_at, scope, limit=3),
     )

@@ -3,15 +3,60 @@ Streamlit) and the board pack (exported to SVG with vl-convert), so that a chart
 means the same on the screen and on paper.
 
 Lines that mark a target or reference are dashed and labelled, so they never depend on colour
-alone. Percentage axes are fixed (0-100 for shares, 0-50 for rates).
+alone. A trend's value axis is either fixed (0-100 for shares, 0-50 for rates: the pages'
+default, so that charts of the same kind compare side by side) or chosen by `value_axis`, the
+one written rule the board pack uses and any page may pass to `trend_chart` as `y_domain`.
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Iterable
 
 import altair as alt
 import pandas as pd
 
 MONTH_AXIS = alt.Axis(format="%b %Y", labelAngle=-40, title=None, tickCount="month")
+
+#: `value_axis`: the whole steps an axis is rounded out to, and the least height it has, by the
+#: metric's unit (percentage points, cases); any other unit gets steps of 1 and no least height.
+AXIS_STEP = {"%": 5.0, "cases": 1.0}
+AXIS_MIN_SPAN = {"%": 10.0, "cases": 4.0}
+
+
+def value_axis(
+    values: Iterable[float | None], references: Iterable[float] = (), unit: str = "%"
+) -> tuple[float, float]:
+    """A trend's value axis covers every value and every dashed line (target or baseline) on
+    the chart; starts at 0 whenever that at most doubles its height; is at least 10 percentage
+    points (or 4 cases) high, widened evenly about the middle, so that a change of a point or
+    two does not look like a cliff; and is rounded out to whole steps of 5 points (or 1 case).
+    A percentage axis stays within 0 to 100, and no axis goes below 0."""
+    points = [
+        float(value)
+        for value in (*values, *references)
+        if value is not None and not (isinstance(value, float) and math.isnan(value))
+    ]
+    step = AXIS_STEP.get(unit, 1.0)
+    least = AXIS_MIN_SPAN.get(unit, 0.0)
+    top_limit = 100.0 if unit == "%" else math.inf
+    if not points:
+        return (0.0, top_limit if unit == "%" else step)
+    low, high = min(points), max(points)
+    if low <= high - low:  # starting at 0 at most doubles the height
+        low = 0.0
+    if high - low < least:  # widen about the middle to the least height
+        middle = (low + high) / 2
+        low, high = middle - least / 2, middle + least / 2
+    # Keep the height inside 0 (no figure here is negative) and, for percentages, 100.
+    if high > top_limit:
+        low, high = low - (high - top_limit), top_limit
+    if low < 0:
+        low, high = 0.0, high - low
+    # Round out to whole steps (rounding first, so that 90.00000001 stays 90).
+    low = math.floor(round(low / step, 6)) * step
+    high = math.ceil(round(high / step, 6)) * step
+    return (max(low, 0.0), min(high, top_limit))
 
 
 def rule(
@@ -21,15 +66,24 @@ def rule(
     *,
     title: str | None = None,
     label_below: bool = False,
+    label_outside: bool = False,
 ) -> alt.LayerChart:
-    """A dashed, labelled line at `value` (a target or reference). The label sits inside the
-    plot so that it is never cut off at the edge: above a horizontal line (below it when
-    `label_below`, for a line at the top of the axis), and to the left of a vertical line,
-    at the top. `title` is the axis title of the chart it is drawn on (without it, a layered
-    axis would be titled after the rule's own field too: "Open cases, value")."""
+    """A dashed, labelled line at `value` (a target or reference). By default the label sits
+    inside the plot so that it is never cut off at the edge: above a horizontal line (below it
+    when `label_below`, for a line at the top of the axis), and to the left of a vertical line,
+    at the top. With `label_outside`, a horizontal line's label sits just right of the plot,
+    level with the line, where no data line can run through it (the board pack's small
+    charts). `title` is the axis title of the chart it is drawn on (without it, a layered axis
+    would be titled after the rule's own field too: "Open cases, value")."""
     frame = pd.DataFrame({"value": [value], "label": [label]})
     base = alt.Chart(frame)
-    if axis == "y":
+    if axis == "y" and label_outside:
+        position = alt.Y("value:Q", title=title)
+        line = base.mark_rule(strokeDash=[6, 4], color="#333333").encode(y=position)
+        text = base.mark_text(align="left", baseline="middle", dx=4, color="#333333").encode(
+            y=position, text="label:N", x=alt.value("width")
+        )
+    elif axis == "y":
         position = alt.Y("value:Q", title=title)
         line = base.mark_rule(strokeDash=[6, 4], color="#333333").encode(y=position)
         text = base.mark_text(
@@ -54,16 +108,28 @@ def trend_chart(
     y_title: str,
     percent: bool = True,
     y_max: float = 100,
+    y_domain: tuple[float, float] | None = None,
     rules: list[tuple[float, str]] = (),
     height: int = 260,
     legend: bool = True,
+    labels_outside: bool = False,
 ) -> alt.LayerChart:
     """Lines of `value` by `month`, one per `series`, with optional target/reference lines.
 
-    Percentages use a fixed 0 to `y_max` axis (100 for shares, 50 for rates such as agency
+    The value axis is `y_domain` when given (the board pack passes `value_axis`); otherwise
+    percentages use a fixed 0 to `y_max` axis (100 for shares, 50 for rates such as agency
     and turnover) so that charts of the same kind can be compared side by side.
+    `labels_outside` puts the lines' labels right of the plot (see `rule`).
     """
-    scale = alt.Scale(domain=[0, y_max], clamp=False) if percent else alt.Scale(zero=True)
+    if y_domain is not None:
+        scale = alt.Scale(domain=list(y_domain), nice=False, zero=False)
+        bottom, top = y_domain
+    elif percent:
+        scale = alt.Scale(domain=[0, y_max], clamp=False)
+        bottom, top = 0, y_max
+    else:
+        scale = alt.Scale(zero=True)
+        bottom = top = None
     lines = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=25))
@@ -85,22 +151,39 @@ def trend_chart(
         )
     )
     layers = [lines] + [
-        rule(value, label, title=y_title, label_below=percent and value >= 0.9 * y_max)
+        rule(
+            value,
+            label,
+            title=y_title,
+            # A line in the top tenth of a fixed axis is labelled below it.
+            label_below=top is not None and value >= bottom + 0.9 * (top - bottom),
+            label_outside=labels_outside,
+        )
         for value, label in rules
     ]
     return alt.layer(*layers).properties(height=height)
 
 
 def sparkline(
-    frame: pd.DataFrame, target: float | None, *, width: int | str = 150, height: int = 28
+    frame: pd.DataFrame,
+    target: float | None,
+    *,
+    width: int | str = 150,
+    height: int = 28,
+    y_domain: tuple[float, float] | None = None,
 ) -> alt.LayerChart:
     """A small line of `value` by `month` with no axes, and the target as a dashed line (so a
-    reader sees at a glance which side of it the trend runs)."""
-    values = [v for v in frame["value"] if v is not None and not pd.isna(v)]
-    low = min([*values, *([target] if target is not None else [])], default=0)
-    high = max([*values, *([target] if target is not None else [])], default=1)
-    margin = (high - low) * 0.1 or 1
-    scale = alt.Scale(domain=[low - margin, high + margin])
+    reader sees at a glance which side of it the trend runs). Its height spans `y_domain` when
+    given (the board pack passes its trend chart's `value_axis`, so that the two agree);
+    otherwise the values and the target with a tenth to spare."""
+    if y_domain is not None:
+        scale = alt.Scale(domain=list(y_domain), nice=False, zero=False)
+    else:
+        values = [v for v in frame["value"] if v is not None and not pd.isna(v)]
+        low = min([*values, *([target] if target is not None else [])], default=0)
+        high = max([*values, *([target] if target is not None else [])], default=1)
+        margin = (high - low) * 0.1 or 1
+        scale = alt.Scale(domain=[low - margin, high + margin])
     line = (
         alt.Chart(frame)
         .mark_line(color="#0072B2", strokeWidth=2)

@@ -26,23 +26,27 @@ from sqlmodel import Session
 from data_access.access.settings import organisation_policy
 from data_access.core.scope import Scope
 from data_access.indicators.metrics import METRICS, MetricValue
+from data_access.indicators.summary import HeadlineFigure
 from data_access.national.catalogue import BENCHMARK_INDICATORS
 from data_access.reports.board_pack import (
     PACK_INDICATORS,
+    PLAIN_DEFINITIONS,
+    SUPERVISION_STANDARDS,
     THEME_KEY_INDICATOR,
-    THEMES,
+    TRAJECTORY_HORIZON_MONTHS,
     TRAJECTORY_MONTHS,
     BoardPack,
     Trajectory,
     assemble_board_pack,
     trajectory,
 )
-from data_access.reports.charts import sparkline, trend_chart
+from data_access.reports.charts import sparkline, trend_chart, value_axis
 from data_access.reports.commentary import COMMENTARY_SECTIONS
 
 TEMPLATE = Path(__file__).with_name("board_pack.typ")
-#: The trajectory's definition, from the one place it is written.
+#: The trajectory's rule and the charts' axis rule, from the one place each is written.
 TRAJECTORY_RULE = " ".join(inspect.getdoc(trajectory).split())
+AXIS_RULE = " ".join(inspect.getdoc(value_axis).split())
 STATUS_WORDS = {"met": "Met", "close": "Close", "missed": "Missed", None: "No data"}
 QUARTILE_MEANING = "A is the best quarter of authorities, D the worst"
 
@@ -63,33 +67,42 @@ def _target(name: str, pack: BoardPack) -> str:
     return f"{sign} {_value(target.value, METRICS[name].unit)}"
 
 
-def _change(value: float | None, unit: str) -> str:
+def _change(value: float | None, unit: str, direction: str | None) -> str:
+    """The change on a year earlier and what it means for the target: "+1.0 pts, worse"."""
     if value is None:
         return "no data"
-    points = "pts" if unit == "%" else ("cases" if unit == "cases" else "")
-    return f"{value:+.1f} {points}".strip()
+    if direction == "same":
+        return "no change"
+    amount = f"{value:+.1f}" + {"%": " pts", "cases": " cases"}.get(unit, "")
+    return f"{amount}, {direction}" if direction else amount
 
 
-def trajectory_text(result: Trajectory, unit: str) -> str:
-    """The trajectory in words, for the scorecard and the theme sections."""
-    per_month = (
-        f"{abs(result.pace):.2f}{' pts' if unit == '%' else ''} a month"
-        if result.pace is not None
-        else ""
-    )
+def _amount(change: float, unit: str) -> str:
+    """A change's size in words: "0.1 points", "2.0 cases"."""
+    return f"{abs(change):.1f}" + {"%": " points", "cases": " cases"}.get(unit, "")
+
+
+def trajectory_text(result: Trajectory, unit: str, better: str) -> str:
+    """The trajectory in words a board reads without the rule beside it: which way the
+    figure moved over the last 6 months, whether that is towards the target, and when the
+    target would be reached at that pace ("Down 3.0 points in 6 months, towards the target:
+    reached by September 2025 at this pace")."""
+    span = f"in {TRAJECTORY_MONTHS} months"
     if result.status == "met":
         return "Target met"
-    if result.status == "on course":
-        return f"Target reached by {result.reached_by:%B %Y} at {per_month}"
-    if result.status == "not on this trend":
-        return (
-            f"Not on this trend ({'moving away' if result.pace else 'no change'}"
-            + (f", {per_month}" if result.pace else "")
-            + ")"
-        )
+    if result.status == "no data":
+        return "No data"
     if result.status == "too little history":
-        return f"Too little history (needs {TRAJECTORY_MONTHS} months)"
-    return "No data"
+        return f"Too little history to say (needs {TRAJECTORY_MONTHS} months)"
+    if result.status == "no change":
+        return f"No change {span}: not moving towards the target"
+    moved = f"{'Up' if result.change > 0 else 'Down'} {_amount(result.change, unit)} {span}"
+    if result.status == "moving away":
+        return f"{moved}: moving away from the target ({better} is better)"
+    if result.status == "too slow":
+        years = TRAJECTORY_HORIZON_MONTHS // 12
+        return f"{moved}, towards the target but slowly: more than {years} years away at this pace"
+    return f"{moved}, towards the target: reached by {result.reached_by:%B %Y} at this pace"
 
 
 def trend_description(
@@ -109,7 +122,9 @@ def trend_description(
 
 
 def _svg(chart: alt.TopLevelMixin) -> str:
-    return vl_convert.vegalite_to_svg(chart.to_dict())
+    # Not validated against the Vega-Lite schema again here: that took a third of the time of
+    # the pack's 32 charts, and tests/test_board_pack.py validates the same specifications.
+    return vl_convert.vegalite_to_svg(chart.to_dict(validate=False))
 
 
 def _frame(history: list, series: str) -> pd.DataFrame:
@@ -119,24 +134,43 @@ def _frame(history: list, series: str) -> pd.DataFrame:
     return frame.assign(month=pd.to_datetime(frame["month"]))
 
 
+def pack_charts(figure: HeadlineFigure, target: float) -> tuple[alt.TopLevelMixin, ...]:
+    """An indicator's sparkline and trend chart, both on the value axis `value_axis` chooses
+    for its 24 months and its target; the target line's label sits right of the plot, clear of
+    the data."""
+    frame = _frame(figure.history, figure.label)
+    axis = value_axis(frame["value"], [target], figure.unit)
+    spark = sparkline(frame, target, y_domain=axis)
+    percent = figure.unit == "%"
+    trend = trend_chart(
+        frame,
+        # The chart's title above it names the indicator; the axis says only the unit.
+        y_title="%" if percent else "cases per FTE",
+        percent=percent,
+        y_domain=axis,
+        # The title above the chart gives the target's value; the line's label need only say
+        # what the line is, leaving the chart its width.
+        rules=[(target, "target")],
+        legend=False,
+        labels_outside=True,
+    ).properties(width=170, height=70)
+    # Every chart the same size on the page, so that the charts in a row line up: the value
+    # axis is always as wide (its labels are "5" or "100"), and it has a few values on it
+    # (Vega shows only two on an axis this short).
+    return spark, trend.configure_axisY(tickCount=3, minExtent=24, maxExtent=24)
+
+
 def _charts(pack: BoardPack, folder: Path) -> None:
     """Write every chart as an SVG: a sparkline and a trend chart per indicator."""
     for figure in pack.figures:
-        target = pack.policy.targets[figure.name]
-        frame = _frame(figure.history, figure.label)
-        (folder / f"spark-{figure.name}.svg").write_text(_svg(sparkline(frame, target.value)))
-        percent = figure.unit == "%"
-        chart = trend_chart(
-            frame,
-            # The chart's title above it names the indicator; the axis says only the unit.
-            y_title="%" if percent else "cases per FTE",
-            percent=percent,
-            y_max=50 if percent and target.better == "lower" else 100,
-            rules=[(target.value, f"target {_target(figure.name, pack)}")],
-            height=100,
-            legend=False,
-        ).properties(width=230)
-        (folder / f"trend-{figure.name}.svg").write_text(_svg(chart))
+        spark, trend = pack_charts(figure, pack.policy.targets[figure.name].value)
+        (folder / f"spark-{figure.name}.svg").write_text(_svg(spark))
+        (folder / f"trend-{figure.name}.svg").write_text(_svg(trend))
+
+
+#: Commentary longer than this may run over a page break (a theme then starts lower on a page,
+#: with its charts after the commentary); a shorter one is kept with its theme's first charts.
+LONG_COMMENTARY_CHARACTERS = 600
 
 
 def _commentary(pack: BoardPack, section: str) -> dict | None:
@@ -146,6 +180,7 @@ def _commentary(pack: BoardPack, section: str) -> dict | None:
     return {
         "text": found.text,
         "by": f"{found.author}, {found.written_at:%d/%m/%Y %H:%M} (UTC)",
+        "long": len(found.text) > LONG_COMMENTARY_CHARACTERS,
     }
 
 
@@ -164,15 +199,15 @@ def view_model(pack: BoardPack) -> dict:
             "target": target_text,
             "status": figure.status or "na",
             "status_words": STATUS_WORDS[figure.status],
-            "change": _change(figure.change, unit),
-            "change_direction": figure.change_direction or "",
-            "trajectory": trajectory_text(pack.trajectories[name], unit),
+            "change": _change(figure.change, unit, figure.change_direction),
+            "trajectory": trajectory_text(
+                pack.trajectories[name], unit, pack.policy.targets[name].better
+            ),
             "alt": trend_description(
                 figure.label, figure.history, unit, target_text, figure.status
             ),
             "spark_alt": "The last 24 months: "
             + trend_description(figure.label, figure.history, unit, target_text, figure.status),
-            "definition": METRICS[name].definition,
         }
 
     units_kind = pack.units[0].unit.kind if pack.units else None
@@ -266,6 +301,10 @@ def view_model(pack: BoardPack) -> dict:
         else "none",
         "units_kind": {"area": "Areas", "hub": "Hubs", "team": "Teams"}.get(units_kind, ""),
         "units_where": "the organisation" if pack.scope.is_whole_organisation else pack.scope_label,
+        # Names are shown as stored: the whole organisation is ours to word, a place is not.
+        "scope_phrase": "the whole organisation"
+        if pack.scope.is_whole_organisation
+        else pack.scope_label,
         "scorecard": [indicator(name) for name in PACK_INDICATORS],
         "summary_commentary": _commentary(pack, "summary"),
         "themes": themes,
@@ -287,10 +326,15 @@ def view_model(pack: BoardPack) -> dict:
                 }
                 for quarter, found in grades.items()
             ],
-            # The supervision theme's indicators are the standard's and the recommendations'.
-            "standards": [indicator(name) for name in THEMES["supervision"][1]],
+            "standards": [
+                {"asks": asks, **indicator(name)} for asks, name in SUPERVISION_STANDARDS
+            ],
         },
+        # A pack for part of the organisation has no national section (published figures are
+        # for the whole authority); the whole organisation's says why it has no comparison.
+        "national_section": pack.scope.is_whole_organisation,
         "national": national,
+        "national_missing": pack.national_missing,
         "earlier": [
             {
                 "month": f"{item.month:%B %Y}",
@@ -301,10 +345,15 @@ def view_model(pack: BoardPack) -> dict:
             for item in pack.earlier_commentary
         ],
         "definitions": [
-            {"label": METRICS[name].label, "text": METRICS[name].definition}
+            {
+                "label": METRICS[name].label,
+                "summary": METRICS[name].summary,
+                "exact": PLAIN_DEFINITIONS[name],
+            }
             for name in PACK_INDICATORS
         ],
         "trajectory_rule": TRAJECTORY_RULE,
+        "axis_rule": AXIS_RULE,
     }
 
 
