@@ -20,9 +20,8 @@ on this machine; sessions take the e-mail addresses in turn, and each must then 
 signed-in dashboard ("Signed in as" in the sidebar), else it counts as an error. The time the
 flow took is the **sign-in**; the first load is timed from the new websocket.
 
-The proxy marks Streamlit's cookies `Secure`, and an HTTP client (httpx) keeps such cookies
-but never sends them over plain http (a browser does, to http://localhost): so each session
-keeps the dashboard's cookies itself and sends them in a Cookie header of its own.
+Each session is a `streamlit_client.Tab` (the protocol client the tests use too), which keeps
+the dashboard's cookies itself: the proxy marks them `Secure`.
 
 For each level it prints the errors (a session that failed to connect, timed out, could not
 sign in, or whose page showed an error or an exception), the sign-in, first-load and
@@ -39,24 +38,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import re
 import statistics
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
 
 import httpx
 import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit_client import SignInError, Tab, is_loopback
 
 MAX_SESSIONS = 200
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 #: What the sidebar says once someone has signed in (ui/auth.py).
 SIGNED_IN = "Signed in as"
 
@@ -71,193 +64,17 @@ class Outcome:
     texts: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Run:
-    """What one script run sent back: the widgets it drew (label -> (id, options)) and any
-    error or exception shown."""
-
-    widgets: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    #: Every Markdown text, caption and heading drawn.
-    texts: list[str] = field(default_factory=list)
-    #: Where the server sent the browser (st.login's /auth/login address), if it did.
-    redirect: str | None = None
-
-
-class SignInError(Exception):
-    """A step of the sign-in flow did not go as a browser's would."""
-
-
-def is_loopback(url: str) -> bool:
-    return urlparse(url).hostname in LOOPBACK
-
-
-class Session:
-    """One browser tab, as far as the server can tell."""
-
-    def __init__(self, base: str, timeout: float) -> None:
-        self.base = base.rstrip("/")
-        self.timeout = timeout
-        self.http = httpx.AsyncClient(base_url=self.base, timeout=timeout)
-        #: The dashboard's cookies (name -> value, as set), sent by hand: see the docstring.
-        self.cookies: dict[str, str] = {}
-        self.socket = None
-        #: The server's id for this tab's session (from its first run).
-        self.session_id = ""
-
-    async def get(self, path: str) -> httpx.Response:
-        """A request to the dashboard with this tab's cookies; keeps what it sets."""
-        answer = await self.http.get(path, headers={"Cookie": self.cookie_header()})
-        self.keep_cookies(answer)
-        return answer
-
-    def cookie_header(self) -> str:
-        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-
-    def keep_cookies(self, answer: httpx.Response) -> None:
-        for header in answer.headers.get_list("set-cookie"):
-            pair, _, attributes = header.partition(";")
-            name, _, value = pair.strip().partition("=")
-            if _expired(attributes):
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
-        # httpx's own jar must not add a second copy of any of them.
-        self.http.cookies.clear()
-
-    async def open(self) -> None:
-        """Load the page as a browser does, then open the websocket with the cookies."""
-        page = await self.get("/")
-        page.raise_for_status()
-        # The page's script asks for the health check first; its answer sets the XSRF cookie
-        # that the websocket must echo as its second subprotocol.
-        (await self.get("/_stcore/health")).raise_for_status()
-        xsrf = self.cookies.get("_streamlit_xsrf", "")
-        url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
-        self.socket = await websockets.connect(
-            url,
-            subprotocols=["streamlit", xsrf] if xsrf else ["streamlit"],
-            additional_headers={"Cookie": self.cookie_header(), "Origin": self.base},
-            max_size=None,
-            open_timeout=self.timeout,
-        )
-
-    async def run(self, widget_states=()) -> Run:
-        """Ask for a run of the Overview with `widget_states`; read until it finishes."""
-        message = BackMsg()
-        state = message.rerun_script
-        state.query_string = ""
-        state.page_name = ""
-        state.context_info.timezone = "Europe/London"
-        state.context_info.locale = "en-GB"
-        state.context_info.url = self.base + "/"
-        state.widget_states.widgets.extend(widget_states)
-        await self.socket.send(message.SerializeToString())
-        run = Run()
-        async with asyncio.timeout(self.timeout):
-            while True:
-                reply = ForwardMsg()
-                reply.ParseFromString(await self.socket.recv())
-                kind = reply.WhichOneof("type")
-                if kind == "delta":
-                    self._note(reply, run)
-                elif kind == "new_session":
-                    self.session_id = reply.new_session.initialize.session_id
-                elif kind == "auth_redirect":
-                    run.redirect = reply.auth_redirect.url
-                elif kind == "script_finished":
-                    return run
-
-    @staticmethod
-    def _note(reply: ForwardMsg, run: Run) -> None:
-        if reply.delta.WhichOneof("type") != "new_element":
-            return
-        element = reply.delta.new_element
-        kind = element.WhichOneof("type")
-        if kind == "exception":
-            run.errors.append(f"exception: {element.exception.message[:120]}")
-        elif kind == "alert" and element.alert.format == element.alert.ERROR:
-            run.errors.append(f"error shown: {element.alert.body[:120]}")
-        elif kind == "markdown":
-            run.texts.append(element.markdown.body)
-        elif kind == "heading":
-            run.texts.append(element.heading.body)
-        elif kind == "selectbox":
-            run.widgets[element.selectbox.label] = (
-                element.selectbox.id,
-                list(element.selectbox.options),
-            )
-        elif kind == "button":
-            run.widgets[element.button.label] = (element.button.id, [])
-
-    async def sign_in(self, email: str) -> None:
-        """The OpenID Connect redirect flow, as a browser makes it; ends with the sign-in
-        cookies kept and a websocket opened with them."""
-        await self.open()
-        page = await self.run()
-        button = page.widgets.get("Sign in")
-        if button is None:
-            raise SignInError("the dashboard did not show the sign-in page")
-        pressed = await self.run([WidgetState(id=button[0], trigger_value=True)])
-        if pressed.redirect is None:
-            raise SignInError("pressing Sign in did not redirect to the login route")
-        await self.socket.close()
-        self.socket = None
-
-        login = await self.get(urljoin(self.base + "/", pressed.redirect))
-        authorize = _redirected(login, "the login route")
-        if not is_loopback(authorize):
-            raise SignInError(f"the identity provider is not on this machine: {authorize}")
-        async with httpx.AsyncClient(timeout=self.timeout) as provider:
-            form = await provider.get(authorize)
-            if form.status_code != 200 or 'method="post"' not in form.text:
-                raise SignInError(f"no authorisation form at the provider ({form.status_code})")
-            # The form posts back to its own address, with the chosen user as `sub`.
-            chosen = await provider.post(authorize, data={"sub": email})
-            callback = _redirected(chosen, "the provider's authorisation form")
-        if urlparse(callback).netloc != urlparse(self.base).netloc:
-            raise SignInError(
-                f"the provider sends the browser to {callback.split('?')[0]}, not to "
-                f"{self.base}: run with --url matching the redirect_uri in [auth]"
-            )
-        signed_in = await self.get(callback)
-        if not 300 <= signed_in.status_code < 400 or "_streamlit_user" not in self.cookies:
-            raise SignInError(f"the callback set no sign-in cookie ({signed_in.status_code})")
-        await self.open()
-
-    async def close(self) -> None:
-        if self.socket is not None:
-            await self.socket.close()
-        await self.http.aclose()
-
-
-def _redirected(answer: httpx.Response, step: str) -> str:
-    if not 300 <= answer.status_code < 400 or "location" not in answer.headers:
-        raise SignInError(f"{step} answered {answer.status_code}, not a redirect")
-    return urljoin(str(answer.url), answer.headers["location"])
-
-
-def _expired(attributes: str) -> bool:
-    """Whether a Set-Cookie's attributes delete the cookie (Max-Age=0 or a past Expires)."""
-    if match := re.search(r"max-age=(-?\d+)", attributes, flags=re.IGNORECASE):
-        return int(match[1]) <= 0
-    if match := re.search(r"expires=([^;]+)", attributes, flags=re.IGNORECASE):
-        with contextlib.suppress(TypeError, ValueError):
-            return parsedate_to_datetime(match[1].strip()) <= datetime.now(UTC)
-    return False
-
-
 async def one_session(
     base: str, timeout: float, ran: asyncio.Queue, hold: asyncio.Event, email: str | None = None
 ) -> Outcome:
     """(Sign in,) open, run the Overview, switch the area; then stay connected until `hold`
     is set."""
     outcome = Outcome()
-    session = Session(base, timeout)
+    session = Tab(base, timeout=timeout)
     try:
         started = time.perf_counter()
         if email is None:
-            await session.open()
+            await session.connect()
         else:
             await session.sign_in(email)
             outcome.sign_in = time.perf_counter() - started

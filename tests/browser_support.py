@@ -34,6 +34,12 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = PROJECT_ROOT / "screenshots"
 BENCHMARK_FILES = Path(__file__).parent / "fixtures" / "benchmarks"
+#: How long a page may take to run and draw, or to do anything else a test waits for. Quiet,
+#: the slowest first visit (the server's first run of a page) settles in about 9 s; a loaded
+#: machine may take ten times as long, and a wait that passes costs nothing more.
+DEADLINE_MS = 180_000
+#: The line under each page's title that says what it shows: scope, date, data freshness.
+HEADER = '[data-testid="stCaptionContainer"]'
 #: Every page: URL path, title (h1), whether it draws charts, and the query that opens it with
 #: something to show (the demo runs in demo mode: "view_as" picks whose view; the default is
 #: the director, who may see every name but has no Data or Access page).
@@ -177,7 +183,7 @@ def serve(folder: Path, url: str, *options: str, port: int | None = None) -> Ite
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + DEADLINE_MS / 1000
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
@@ -216,23 +222,105 @@ def page(browser):
     # only as tall as the window.
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     tab = context.new_page()
-    tab.set_default_timeout(60_000)
+    tab.set_default_timeout(DEADLINE_MS)
     yield tab
     context.close()
 
 
-def settle(page) -> None:
-    """Wait until the app has finished running the script and drawing."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    page.wait_for_selector("h1")
-    # Charts draw after the script ends; give them a moment, then check it stays finished.
-    page.wait_for_timeout(1500)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+#: What a page still has to draw, as a list of strings (empty when everything is drawn):
+#: Streamlit's script still running, no title yet, a lazily loaded element still showing its
+#: skeleton placeholder, an element of an earlier run not yet replaced, a chart in view not
+#: yet drawn by Vega, a data frame in view whose grid has not drawn its rows. Elements in a
+#: closed tab or expander are left out: Chromium draws them only when they are opened.
+_PENDING = """() => {
+  const pending = [];
+  const all = (selector) => [...document.querySelectorAll(selector)];
+  const shown = (selector) => all(selector).filter((element) => element.checkVisibility());
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = app ? app.getAttribute('data-test-script-state') : 'not started';
+  if (state !== 'notRunning') pending.push(`script ${state}`);
+  if (!document.querySelector('h1')) pending.push('no title');
+  const skeletons = all('[data-testid="stSkeleton"]').length;
+  if (skeletons) pending.push(`${skeletons} skeleton placeholders`);
+  const stale = all('[data-stale="true"]').length;
+  if (stale) pending.push(`${stale} elements of an earlier run`);
+  const charts = shown('[data-testid="stVegaLiteChart"]')
+    .filter((chart) => !chart.querySelector('svg.marks .mark-group, canvas')).length;
+  if (charts) pending.push(`${charts} charts not drawn`);
+  const grids = shown('[data-testid="stDataFrame"]')
+    .filter((frame) => !frame.querySelector('[data-testid="data-grid-canvas"] [role="row"]'))
+    .length;
+  if (grids) pending.push(`${grids} data frames without rows`);
+  return pending;
+}"""
+
+
+def _wait_until_nothing_pending(page, what: str) -> None:
+    """Wait (checking on every animation frame) until `_PENDING` is empty; on the deadline,
+    fail saying what was still pending."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(f"() => ({_PENDING})().length === 0", timeout=DEADLINE_MS)
+    except PlaywrightTimeout:
+        pending = page.evaluate(_PENDING)
+        raise AssertionError(
+            f"{what}: not within {DEADLINE_MS // 1000} s at {page.url}: still {pending}"
+        ) from None
+
+
+def settle(page, new_run=None) -> None:
+    """Wait until the page's script has run to the end and everything it drew is drawn (see
+    `_PENDING`).
+
+    After a navigation the page is a fresh document, whose script state starts as "initial",
+    so "notRunning" means its first run has ended. After an action that reruns the page in
+    the same document (a filter changed, a page link followed), the old run's "notRunning"
+    is still shown until the server's first message of the new run arrives, and the address
+    changes before that: pass `new_run`, a locator for something only the new run draws (the
+    header naming the new choice), and the wait starts once it is visible."""
+    if new_run is not None:
+        new_run.wait_for(timeout=DEADLINE_MS)
+    _wait_until_nothing_pending(page, "the page did not finish running and drawing")
+
+
+def drawn(page) -> None:
+    """Wait until everything in view is drawn, after something shown without a rerun (a tab
+    opened: its data frame draws its grid once it is visible)."""
+    _wait_until_nothing_pending(page, "the page did not finish drawing")
 
 
 def open_page(page, base: str, path: str = "", query: str = "") -> None:
     page.goto(f"{base}/{path}{'?' + query if query else ''}")
     settle(page)
+
+
+#: True once the page's layout has stayed the same for `frames` animation frames in a row:
+#: its height, and the place and size of every chart and data frame. Checked on every frame,
+#: so a loaded machine, which draws frames more slowly, is given proportionally longer.
+_LAYOUT_STABLE = """(frames) => {
+  const boxes = [...document.querySelectorAll(
+    '[data-testid="stMain"], [data-testid="stVegaLiteChart"], [data-testid="stDataFrame"]'
+  )].map((element) => {
+    const box = element.getBoundingClientRect();
+    return [box.x, box.y, box.width, box.height].map(Math.round);
+  });
+  const layout = JSON.stringify([document.documentElement.scrollHeight, boxes]);
+  const seen = window.__testLayout;
+  const same = seen && seen.layout === layout ? seen.frames + 1 : 0;
+  window.__testLayout = { layout, frames: same };
+  return same >= frames;
+}"""
+
+
+def _resize(page, height: int) -> None:
+    """Make the window `height` pixels tall and wait until the page has laid itself out again
+    and drawn what came into view."""
+    page.set_viewport_size({"width": 1366, "height": height})
+    page.wait_for_function(f"() => window.innerHeight === {height}", timeout=DEADLINE_MS)
+    page.evaluate("() => { window.__testLayout = undefined; }")
+    page.wait_for_function(_LAYOUT_STABLE, arg=5, timeout=DEADLINE_MS)
+    drawn(page)
 
 
 def screenshot(page, name: str) -> Path:
@@ -242,9 +330,8 @@ def screenshot(page, name: str) -> Path:
         "() => Math.max(...[...document.querySelectorAll('section, [data-testid=stMain], "
         "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), 900)"
     )
-    page.set_viewport_size({"width": 1366, "height": min(int(height) + 120, 12000)})
-    page.wait_for_timeout(1200)
+    _resize(page, min(int(height) + 120, 12000))
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
+    page.screenshot(path=str(path), full_page=True, timeout=DEADLINE_MS)
+    _resize(page, 900)
     return path

@@ -11,7 +11,15 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser_support import PAGES, open_page, screenshot, settle
+from browser_support import (
+    DEADLINE_MS,
+    HEADER,
+    PAGES,
+    drawn,
+    open_page,
+    screenshot,
+    settle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -47,15 +55,16 @@ def test_every_page_draws_its_title_figures_and_charts(page, live_app, name):
 
 
 def choose(page, label: str, option: str, key: str) -> None:
-    """Pick `option` in the sidebar selectbox called `label`, as a mouse user does, and wait
-    for the address to hold it under `key`."""
+    """Pick `option` in the sidebar selectbox called `label`, as a mouse user does, wait for
+    the address to hold it under `key`, then for the page to have been run again for it and
+    drawn (its header names the option: Area "East" gives "East area")."""
     box = page.get_by_role("combobox", name=label, exact=True)
     box.click()
     if not page.get_by_role("listbox").is_visible():
         box.press("ArrowDown")  # the click scrolled the sidebar, which closes the list
     page.get_by_role("option", name=option, exact=True).click()
     page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get(key) == [option])
-    settle(page)
+    settle(page, new_run=page.locator(HEADER).first.filter(has_text=option))
 
 
 def shown_view(page) -> dict:
@@ -65,13 +74,13 @@ def shown_view(page) -> dict:
         tables = page.get_by_role("tab", name="Table")
         if tables.count():
             tables.first.click()
-            page.locator('[role="gridcell"]').first.wait_for(state="attached")
+            drawn(page)
     return {
         "filters": {
             label: page.get_by_role("combobox", name=label, exact=True).input_value()
             for label in ("Area", "Hub", "Team", "As at (month end)")
         },
-        "header": page.locator('[data-testid="stCaptionContainer"]').first.inner_text(),
+        "header": page.locator(HEADER).first.inner_text(),
         "figures": page.locator('[data-testid="stMetricValue"]').all_inner_texts()
         + page.locator('[role="gridcell"]').all_inner_texts()[:60],
     }
@@ -133,7 +142,7 @@ def test_a_shared_link_with_a_date_opens_that_month(page, live_app):
 
 def test_the_board_pack_downloads_as_a_pdf(page, live_app, tmp_path):
     open_page(page, live_app, "board_pack", "area=East")
-    with page.expect_download(timeout=120_000) as download:
+    with page.expect_download(timeout=DEADLINE_MS) as download:
         page.get_by_role("button", name="Download the board pack (PDF)").click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
@@ -185,6 +194,8 @@ def test_no_page_makes_the_browser_fetch_anything_from_elsewhere(page, live_app)
 
 
 def test_the_team_table_shows_the_whole_team_with_no_inner_scroll(page, live_app):
+    from playwright.sync_api import expect
+
     open_page(page, live_app, "team", "view_as=Team+manager%2C+Stonebridge")
     table = page.locator('[data-testid="stDataFrame"]').first
     table.wait_for()
@@ -193,8 +204,8 @@ def test_the_team_table_shows_the_whole_team_with_no_inner_scroll(page, live_app
     everyone = page.get_by_role("radio", name=re.compile(r"^Everyone \(\d+\)$"))
     people = int(re.search(r"\d+", everyone.inner_text()).group())
     assert people > 10  # more than the 10 rows Streamlit shows by default
-    rows = table.locator('[role="row"]')
-    assert rows.count() == people + 1  # with the heading row
+    # The grid draws its rows (with the heading row) once it has been laid out.
+    expect(table.locator('[role="row"]')).to_have_count(people + 1, timeout=DEADLINE_MS)
     box = table.bounding_box()
     assert box and box["height"] >= 35 * (people + 1)
 

@@ -51,8 +51,9 @@ from data_access.ingest.importer import import_files
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from load_test import SIGNED_IN, Run, Session, level  # noqa: E402
+from load_test import SIGNED_IN, level  # noqa: E402
 from serve import NGINX, UPLOAD_BURST, UPLOAD_REQUEST_BYTES  # noqa: E402
+from streamlit_client import Run, Tab  # noqa: E402
 
 pytestmark = pytest.mark.postgresql
 
@@ -229,11 +230,10 @@ def open_and_run(base: str, cookies: dict[str, str] | None = None) -> Run:
     """A new session through the proxy (with `cookies` to begin with): the Overview's run."""
 
     async def go() -> Run:
-        session = Session(base, timeout=90)
+        session = Tab(base, timeout=90)
         session.cookies.update(cookies or {})
         try:
-            await session.open()
-            return await session.run()
+            return await session.open()
         finally:
             await session.close()
 
@@ -523,14 +523,14 @@ def test_uploads_too_large_or_too_fast_are_refused_by_nginx(deployment):
     assert all(line.endswith("upstream=-") for line in refused), refused
 
 
-class DownloadingSession(Session):
+class DownloadingSession(Tab):
     """A session that also notes the download buttons a run draws and asks for their files."""
 
     downloads: list[str]
 
     @staticmethod
     def _note(reply: ForwardMsg, run: Run) -> None:
-        Session._note(reply, run)
+        Tab._note(reply, run)
         element = reply.delta.new_element
         if reply.delta.WhichOneof("type") == "new_element" and element.HasField("download_button"):
             button = element.download_button
@@ -622,7 +622,7 @@ def test_downloads_need_the_sign_in_cookie_and_stay_out_of_the_log(engine, tmp_p
         assert all('"GET /media/(not logged)" ' in line for line in media_lines), media_lines
 
 
-async def favicon_url(session: Session) -> str:
+async def favicon_url(session: Tab) -> str:
     """The favicon's address, as the page's configuration gives it to the browser."""
     message = BackMsg()
     state = message.rerun_script

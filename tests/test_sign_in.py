@@ -12,7 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_support import auth_secrets, free_port, require_browser, serve, settle
+from browser_support import (
+    DEADLINE_MS,
+    auth_secrets,
+    free_port,
+    require_browser,
+    serve,
+    settle,
+)
 
 from data_access.access.grants import GrantScope, access_log, save_user
 from data_access.core import db
@@ -67,7 +74,7 @@ def tab(signed_in_app, browser):
     """A fresh browser context (no cookies: nobody signed in) in the session's Chromium."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(DEADLINE_MS)
     yield page
     context.close()
 
@@ -105,7 +112,9 @@ def test_a_team_manager_signs_in_sees_their_team_and_no_other_names(tab, signed_
     shot(tab, "manager-overview")
 
     tab.get_by_role("link", name="Your team's people").click()
-    settle(tab)
+    # The link reruns the app in the same document: the wait starts once the new page's
+    # title is drawn.
+    settle(tab, new_run=tab.get_by_role("heading", level=1, name="Team", exact=True))
     assert tab.locator("h1").first.inner_text() == "Team"
     names = tab.locator('[data-testid="stDataFrame"]').first
     names.wait_for()
@@ -145,12 +154,14 @@ def test_a_team_manager_signs_in_sees_their_team_and_no_other_names(tab, signed_
     tab.get_by_role("button", name="Sign out").click()
     tab.get_by_role("button", name="End session").click()
     tab.wait_for_selector("text=Sign in with your council account")
+    settle(tab)
     assert tab.locator('[data-testid="stMetricValue"]').count() == 0
 
     # ... and uses them afterwards: signed out all the same, and no names.
     other = tab.context.browser.new_context(viewport={"width": 1366, "height": 900})
     other.add_cookies(copied)
     thief = other.new_page()
+    thief.set_default_timeout(DEADLINE_MS)
     for path in ("", f"team?team={HOME_TEAM}"):
         thief.goto(f"{base}/{path}")
         settle(thief)

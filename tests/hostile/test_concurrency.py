@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
 from browser_support import require_browser, serve
 from conftest import SMALL_ORG, data_contents, read_folder_bytes, signed_in
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlmodel import Session
 from streamlit_protocol import Tab
 
@@ -48,17 +49,85 @@ def test_an_import_while_another_runs_is_refused_plainly_and_changes_nothing(eng
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="upload: b").loaded
 
 
-def test_an_import_waits_for_one_that_finishes_soon(engine, monkeypatch):
-    monkeypatch.setattr(importer, "IMPORT_LOCK_WAIT_SECONDS", 5)
-    running = Session(engine)
-    take_import_lock(running)
-    releaser = threading.Timer(0.5, running.rollback)
-    releaser.start()
+#: How an import asks for the import lock (`take_import_lock`), and waits for it.
+LOCK_STATEMENTS = ("pg_advisory_xact_lock", "UPDATE setting SET value = value WHERE 1 = 0")
+#: A deadline for what the import-waits test waits on, never reached when all is well: a loaded
+#: machine may take ten times as long as a quiet one, and a wait that passes costs nothing.
+WAITS_SECONDS = 120
+
+
+@contextmanager
+def told_when_an_import_waits(engine) -> Iterator[threading.Event]:
+    """An event set once an import has started to wait for the import lock.
+
+    SQLite: SQLite itself says so. A trace callback is put on the connection for the lock
+    statement; SQLite calls it as the statement starts, just before it asks for the write lock
+    and waits on its busy timeout (the statement is in SQLite's hands, not still in Python's).
+    PostgreSQL: once the statement has been sent, the server lists the import's advisory lock
+    in pg_locks as asked for and not granted."""
+    waiting = threading.Event()
+    postgresql = engine.dialect.name == "postgresql"
+    traced = []  # the SQLite connections given the trace callback
+
+    def trace(statement: str) -> None:
+        if any(lock in statement for lock in LOCK_STATEMENTS):
+            waiting.set()
+
+    def sent(_connection, cursor, statement, *_args) -> None:
+        if not any(lock in statement for lock in LOCK_STATEMENTS):
+            return
+        if postgresql:
+            threading.Thread(target=_set_when_not_granted, args=(engine, waiting)).start()
+        else:
+            cursor.connection.set_trace_callback(trace)
+            traced.append(cursor.connection)
+
+    event.listen(engine, "before_cursor_execute", sent)
     try:
-        result = import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="upload: b")
+        yield waiting
     finally:
-        releaser.join()
-        running.close()
+        event.remove(engine, "before_cursor_execute", sent)
+        for connection in traced:
+            connection.set_trace_callback(None)
+
+
+def _set_when_not_granted(engine, waiting: threading.Event) -> None:
+    """Set `waiting` once PostgreSQL shows an advisory lock asked for and not yet granted."""
+    deadline = time.monotonic() + WAITS_SECONDS
+    with engine.connect() as connection:
+        while time.monotonic() < deadline:  # a polling loop with a deadline
+            asked = connection.execute(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            ).scalar()
+            connection.rollback()  # each look at pg_locks sees it afresh
+            if asked:
+                waiting.set()
+                return
+            time.sleep(0.05)
+
+
+def test_an_import_waits_for_one_that_finishes_soon(engine, monkeypatch):
+    # Long enough for any machine to release the first import once the second is waiting.
+    monkeypatch.setattr(importer, "IMPORT_LOCK_WAIT_SECONDS", WAITS_SECONDS)
+    running = Session(engine)
+    take_import_lock(running)  # the first import, still running
+    told = []
+
+    def finish_once_the_next_waits(waiting: threading.Event) -> None:
+        # The first import ends only once the second is known to wait for it (never on a
+        # timer, which a loaded machine can overrun either way).
+        told.append(waiting.wait(WAITS_SECONDS))
+        running.rollback()
+
+    with told_when_an_import_waits(engine) as waiting:
+        finisher = threading.Thread(target=finish_once_the_next_waits, args=(waiting,))
+        finisher.start()
+        try:
+            result = import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="upload: b")
+        finally:
+            finisher.join()
+            running.close()
+    assert told == [True], "the second import never waited for the lock"
     assert result.loaded, result.problems
     assert outcomes(engine) == ["loaded"]
 

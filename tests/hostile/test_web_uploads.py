@@ -20,18 +20,20 @@ from pathlib import Path
 
 import pytest
 import upload_shapes
-from browser_support import Served, serve
+from browser_support import Served, auth_secrets, free_port, serve
+from conftest import EVERYWHERE, give_access
 from sqlalchemy import select
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
-from streamlit_protocol import AsyncTab, run_async
+from streamlit_protocol import AsyncTab, Run, run_async
 from upload_shapes import SERVER_REST_MB, UPLOAD_MEMORY_BOUND_MB
 
 from data_access.core import db
 from data_access.core.models import ImportLog
 from data_access.core.setup import prepare_database
+from data_access.ingest.importer import import_files
 
-DATA_OFFICER = "view_as=Data+officer"
+OFFICER = "dee.data@council.example"
 #: Demo staff and teams, which the valid shapes refer to on this server.
 DEMO_STAFF = [f"S{n:05d}" for n in range(1, 16)]
 DEMO_TEAMS = [f"T{n:03d}" for n in range(1, 4)]
@@ -39,14 +41,11 @@ DEMO_TEAMS = [f"T{n:03d}" for n in range(1, 4)]
 
 @dataclass
 class Server:
-    """The running dashboard and its database."""
+    """The running dashboard, its database and the address a browser uses."""
 
     served: Served
     url: str
-
-    @property
-    def base(self) -> str:
-        return self.served.base
+    base: str
 
     def status(self, key: str) -> float:
         return self.served.memory_mb(key)
@@ -68,29 +67,50 @@ def demo_database(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def server(demo_database, tmp_path_factory) -> Iterator[Server]:
-    """`streamlit run app.py` on a copy of the demo database (an import of the council's
-    data ends demo mode, so each test has a server of its own), after a first reader has
-    opened the Overview: the server then holds what it holds before any upload (its caches
-    of the organisation's figures)."""
+    """`streamlit run app.py` on a council's own database (a copy of the demo's rows with an
+    import of its own, so not the demo: the demo database takes no uploads) with sign-in set
+    up against a local identity provider, where a data officer may sign in; each test has a
+    server of its own. A first reader has opened the Overview: the server then holds what it
+    holds before any upload (its caches of the organisation's figures)."""
+    from oidc_provider_mock import User, run_server_in_thread
+
     folder = tmp_path_factory.mktemp("web")
     shutil.copy(demo_database, folder / "web.db")
     url = f"sqlite:///{folder / 'web.db'}"
-    with serve(folder, url) as served:
-        run_async(_warm(served.base))
-        yield Server(served, url)
+    engine = db.make_engine(url)
+    council = {"vacancies.csv": b"team_id,as_at,vacant_fte\nT001,2026-10-31,1\n"}
+    assert import_files(council, engine=engine, source="upload: vacancies.csv").loaded
+    give_access(engine, OFFICER, "data_officer", EVERYWHERE)
+    engine.dispose()
+    officer = User(sub=OFFICER, claims={"email": OFFICER, "email_verified": True})
+    with run_server_in_thread(user_claims=[officer]) as provider:
+        port = free_port()
+        metadata = f"http://localhost:{provider.server_port}/.well-known/openid-configuration"
+        secrets = auth_secrets(folder, port, metadata)
+        with serve(folder, url, f"--secrets.files={secrets}", port=port) as served:
+            # The sign-in cookies are bound to the redirect address's host.
+            base = served.base.replace("127.0.0.1", "localhost")
+            run_async(_warm(base))
+            yield Server(served, url, base)
+
+
+async def signed_in(tab: AsyncTab) -> Run:
+    """Sign the tab in as the data officer; its page's first signed-in run."""
+    await tab.sign_in(OFFICER)
+    return await tab.run()
 
 
 async def _warm(base: str) -> None:
-    tab = AsyncTab(base, DATA_OFFICER)
+    tab = AsyncTab(base)
     try:
-        await tab.open()
+        await signed_in(tab)
     finally:
         await tab.close()
 
 
 def data_page(base: str) -> AsyncTab:
-    """A tab on the Data page, as a data officer."""
-    return AsyncTab(base, DATA_OFFICER, page="data")
+    """A tab on the Data page (to be signed in)."""
+    return AsyncTab(base, page="data")
 
 
 def outcomes(server: Server, source: str) -> list[str]:
@@ -116,14 +136,15 @@ def test_the_server_checks_and_imports_an_upload_at_the_limits_under_500_mb(
     async def check_then_import() -> tuple[float, float]:
         tab = data_page(server.base)
         try:
-            first = await tab.open()
-            uploader = first.widgets["Files to import (.csv, .xlsx or .zip)"]
+            first = await signed_in(tab)
+            uploader = first.widgets["Files to import (.csv, .xlsx or .zip)"][0]
             server.reset_peak()
             resting = server.status("VmRSS")
             await tab.upload(tmp_path)
             checked = await tab.run([tab.uploaded(uploader)])
-            assert not any("problem(s) found" in text for text in checked.texts), checked.texts
-            press = WidgetState(id=checked.widgets["Import"], trigger_value=True)
+            refused = [text for text in checked.texts if "Nothing can be imported" in text]
+            assert not refused, checked.texts
+            press = WidgetState(id=checked.widgets["Import"][0], trigger_value=True)
             await tab.run([tab.uploaded(uploader), press], until_settled=True)
             return resting, server.status("VmHWM")
         finally:
@@ -147,9 +168,9 @@ def test_a_check_whose_browser_leaves_is_still_recorded(server, tmp_path):
     async def upload_then_leave() -> None:
         tab = data_page(server.base)
         try:
-            first = await tab.open()
+            first = await signed_in(tab)
             await tab.upload(tmp_path)
-            uploader = first.widgets["Files to import (.csv, .xlsx or .zip)"]
+            uploader = first.widgets["Files to import (.csv, .xlsx or .zip)"][0]
             await tab.send([tab.uploaded(uploader)])
             async with asyncio.timeout(60):  # until the server says the check is running
                 while True:
