@@ -188,8 +188,9 @@ def internal_text(name: str) -> str:
     return shown(internal.values[name], indicator.unit)
 
 
+# Three to a row: five side by side cut the names and the comparison with England short.
 for cell, (name, item) in zip(
-    grid(len(result.indicators), 5), result.indicators.items(), strict=True
+    grid(len(result.indicators), 3), result.indicators.items(), strict=True
 ):
     indicator = BENCHMARK_INDICATORS[name]
     england = item.england.value

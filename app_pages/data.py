@@ -50,6 +50,8 @@ CHECKED = "data-checked-uploads"
 LAST_IMPORT = "data-last-import"
 #: The upload boxes' limit, in the megabytes they count: the importer's own per-file limit.
 UPLOAD_LIMIT_MB = MAX_FILE_BYTES // MEGABYTE
+#: Pixels per row of a problems table: three lines of text, so a problem's message wraps.
+PROBLEM_ROW_HEIGHT = 64
 
 
 def problems_table(problems, title: str) -> None:
@@ -66,7 +68,19 @@ def problems_table(problems, title: str) -> None:
             for problem in problems
         ]
     )
-    st.dataframe(frame, hide_index=True)
+    # Taller rows wrap a long problem onto a second and third line instead of cutting it off.
+    st.dataframe(
+        frame,
+        hide_index=True,
+        row_height=PROBLEM_ROW_HEIGHT,
+        column_config={
+            "File": st.column_config.TextColumn(width="small"),
+            "Line or row": st.column_config.NumberColumn(width="small", format="%d"),
+            "Column or element": st.column_config.TextColumn(width="small"),
+            "Problem": st.column_config.TextColumn(width="large"),
+            "Value found": st.column_config.TextColumn(width="small"),
+        },
+    )
     csv_download(frame, title)
 
 
@@ -160,8 +174,8 @@ if demo:
         "**To use your own data**, give it a database of its own and set up sign-in (the "
         "README's *Loading real data* and *Sign-in and access* say more):"
     )
-    st.code("\n".join(OWN_DATABASE_COMMANDS), language="bash")
-    st.caption(DEMO_AGAIN)
+    st.code("\n".join(OWN_DATABASE_COMMANDS), language=None, wrap_lines=True)
+    st.markdown(DEMO_AGAIN)
 else:
     st.markdown(
         "Load the council's extracts: upload them, check what they would change, fix anything "
@@ -224,6 +238,9 @@ if uploads:
         st.warning(fmt.plain(str(warning)))
     if check.summary:
         st.markdown("**What the files hold**")
+        # What importing would add or replace is known only once nothing is wrong: until
+        # then those columns are left out rather than shown empty.
+        counted = all(item.added is not None for item in check.summary)
         st.dataframe(
             pd.DataFrame(
                 [
@@ -231,9 +248,15 @@ if uploads:
                         "File": item.label,
                         "Kind": item.kind,
                         "Rows": item.rows,
-                        "New": item.added,
-                        "Replacing": item.replaced,
-                        "Unchanged": item.unchanged,
+                        **(
+                            {
+                                "New": item.added,
+                                "Replacing": item.replaced,
+                                "Unchanged": item.unchanged,
+                            }
+                            if counted
+                            else {}
+                        ),
                         "From": item.first_date,
                         "To": item.last_date,
                     }
@@ -243,14 +266,17 @@ if uploads:
             hide_index=True,
             column_config=uk_date_columns("From", "To"),
         )
+        if not counted:
+            st.caption("What importing would add or replace is shown once nothing is wrong.")
         for label, rows in check.previews:
             with st.expander(f"Preview: {fmt.plain(label)} (first 10 rows)"):
                 st.dataframe(pd.DataFrame(rows), hide_index=True)
 
     if check.problems:
         st.error(
-            f"{check.problem_count:,} problem(s) found. Nothing can be imported until they are "
-            "fixed: correct the files and upload them again."
+            f"{fmt.counted(check.problem_count, 'problem')} found. Nothing can be imported until "
+            f"{'it is' if check.problem_count == 1 else 'they are'} fixed: correct the files "
+            "and upload them again."
         )
         problems_table(check.problems, "Import problems")
         if check.problem_count > len(check.problems):
@@ -312,7 +338,8 @@ if benchmark_uploads:
             "`geographic_level`) and at most one neighbour model (with `old_la_code` and "
             "`SN_1`). "
             + (f"Not recognised: {fmt.plain_list(unknown)}. " if unknown else "")
-            + f"Recognised: {len(indicators)} indicators file(s), {len(models)} model(s)."
+            + f"Recognised: {fmt.counted(len(indicators), 'indicators file')}, "
+            + f"{fmt.counted(len(models), 'neighbour model')}."
         )
     else:
         model = models[0] if models else None
@@ -321,8 +348,8 @@ if benchmark_uploads:
             st.warning(fmt.plain(str(warning)))
         if checked.problems:
             st.error(
-                f"{len(checked.problems)} problem(s) found; nothing can be loaded until they "
-                "are fixed."
+                f"{fmt.counted(len(checked.problems), 'problem')} found; nothing can be loaded "
+                "until they are fixed."
             )
             problems_table(checked.problems, "Benchmark problems")
         else:
@@ -387,8 +414,8 @@ if census_upload is not None:
         )
     elif census.problems:
         st.error(
-            f"{census.problem_count:,} problem(s) found in the return; fix them in the system "
-            "that produced it and upload it again."
+            f"{fmt.counted(census.problem_count, 'problem')} found in the return; fix them in "
+            "the system that produced it and upload it again."
         )
         problems_table(census.problems, "Census return problems")
     else:
@@ -458,6 +485,11 @@ if history:
             ]
         ),
         hide_index=True,
+        # Counts as the reader's locale writes them (1,204,000), never as bare digits.
+        column_config={
+            column: st.column_config.NumberColumn(format="localized")
+            for column in ("Added", "Replaced", "Unchanged", "Problems")
+        },
     )
 else:
     st.info("Nothing has been imported yet.")
@@ -481,10 +513,10 @@ st.dataframe(
     hide_index=True,
     column_config=uk_date_columns("Latest date"),
 )
-cells = st.columns(len(checks))
-for cell, check in zip(cells, checks, strict=True):
-    cell.metric(check.name, check.count, help=check.explanation, border=True)
-quality_scope = f"{filters.scope_label}, as at {filters.as_at.isoformat()}"
+# One line per check, count first: their names are too long for tiles side by side.
+for check in checks:
+    st.markdown(f"**{check.count:,}** · {fmt.plain(check.name)}", help=check.explanation)
+quality_scope = f"{filters.scope_label}, as at {fmt.uk_date(filters.as_at)}"
 for check in checks:
     if not check.count:
         continue

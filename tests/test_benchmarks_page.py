@@ -174,7 +174,7 @@ def test_data_page_loads_benchmarks_and_a_census_return(engine, fresh_caches):
 
     bad = (BENCHMARKS / "census_return.xml").read_bytes().replace(b"<FTE>0.8", b"<FTE>lots")
     app.file_uploader[2].set_value([("return.xml", bad, "text/xml")]).run()
-    assert app.error[0].value.startswith("1 problem(s) found in the return")
+    assert app.error[0].value.startswith("1 problem found in the return")
     problems = frame_with(app, "Column or element")
     assert problems.values.tolist() == [
         ["return.xml", None, "CSWWWorker 3 (SWENo SW3) FTE", "not a number", "lots"]

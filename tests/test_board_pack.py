@@ -8,9 +8,11 @@ import re
 from datetime import UTC, date, datetime
 from io import BytesIO
 
+import demo_database
 import pytest
 from conftest import SMALL_ORG, add_beta_support, read_folder_bytes
 from pypdf import PdfReader
+from sqlmodel import Session
 from test_metrics import HUB_A, WHOLE_ORGANISATION
 
 from data_access.__main__ import main
@@ -46,6 +48,9 @@ D = date(2025, 3, 31)
 LEADER = Grant("dcs@council.example", "leader")
 LOWER = Target(15.0, "lower", 3.0)
 HIGHER = Target(90.0, "higher", 5.0)
+
+
+demo_template, demo_engine = demo_database.demo_template, demo_database.demo_engine
 
 
 def months(*values):
@@ -514,6 +519,10 @@ def test_the_pack_compares_with_the_published_figures_when_loaded(session, engin
     # The latest year whose 30 September is on or before 31/03/2025 is 2024. Birmingham 2024
     # in the hand-made indicators file: turnover 12.9 (England 13.9), agency u, vacancy 26.6.
     found = text[text.index("Birmingham, 30 September 2024") :]
+    assert found.startswith(
+        "Birmingham, 30 September 2024, as published by the Department for Education, beside "
+        "England"
+    )
     assert "Turnover rate 12.9 13.9" in found
     assert "Agency worker rate u 16.2" in found  # the suppression code, never 0
     assert "Vacancy rate 26.6 17.3" in found
@@ -527,3 +536,15 @@ def test_the_pack_compares_with_the_published_figures_when_loaded(session, engin
         "Published figures are for the whole authority, so the national comparison is in the "
         "whole organisation's pack only." in pdf_text(pdf)
     )
+
+
+def test_the_demo_s_pack_says_its_national_figures_are_made_up(demo_engine):
+    # The demo comes with made-up national figures and Demo City chosen as our authority.
+    with Session(demo_engine) as demo:
+        text = pdf_text(board_pack_pdf(demo, date(2026, 10, 31), Scope(), produced_by="test"))
+    found = text[text.rindex("National comparison") :]
+    assert (
+        "Demo City, 30 September 2025, made up by the demo in the shape of the Department for "
+        "Education's published figures (no real authority is among them), beside England"
+    ) in found
+    assert "as published by" not in found

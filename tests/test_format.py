@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from ui import format as fmt
 
 
@@ -43,3 +45,18 @@ def test_status_badges_never_rely_on_colour_alone():
     # The target is written beside the badge, in words a reader says.
     assert fmt.target_text(18.0, "lower", "cases") == "≤ 18 cases"
     assert fmt.target_text(90.0, "higher", "%") == "≥ 90%"
+
+
+@pytest.mark.parametrize(
+    ("number", "thing", "things", "expected"),
+    [
+        (1, "problem", None, "1 problem"),
+        (0, "problem", None, "0 problems"),
+        (1204, "problem", None, "1,204 problems"),
+        (2, "neighbour model", None, "2 neighbour models"),
+        (3, "child", "children", "3 children"),
+        (1, "child", "children", "1 child"),
+    ],
+)
+def test_a_count_has_separators_and_the_right_plural(number, thing, things, expected):
+    assert fmt.counted(number, thing, things) == expected

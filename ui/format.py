@@ -107,6 +107,12 @@ def plain(text: str) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", unlinked).replace("\n", " ")
 
 
+def counted(number: int, thing: str, things: str | None = None) -> str:
+    """`number` of `thing`, with thousands separators and the right plural:
+    "1 problem", "1,204 problems", "0 teams" (`things` where adding "s" is wrong)."""
+    return f"{number:,} {thing if number == 1 else things or thing + 's'}"
+
+
 def plain_list(texts: Iterable[str]) -> str:
     """Names from data (file names, team names) as one comma-separated, escaped phrase."""
     return ", ".join(plain(text) for text in texts)

@@ -62,7 +62,8 @@ def suppressed_note(team_names: list[str], people: str) -> None:
     """Say which teams a chart or table leaves out as suppressed, and why."""
     if team_names:
         st.caption(
-            f"Suppressed ({SUPPRESSED}) for {len(team_names)} team(s) whose names your access "
+            f"Suppressed ({SUPPRESSED}) for {fmt.counted(len(team_names), 'team')} whose names "
+            "your access "
             f"does not cover: those with fewer than {SMALL_GROUP_MINIMUM} {people}, and as "
             "many others as keep their figures from being worked out by subtraction: "
             + ", ".join(fmt.plain(name) for name in team_names)

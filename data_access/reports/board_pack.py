@@ -18,6 +18,7 @@ from data_access.access.grants import SMALL_GROUP_MINIMUM, Grant
 from data_access.access.settings import ORGANISATION_NAME, OUR_AUTHORITY, setting
 from data_access.core.dates import add_months, month_end
 from data_access.core.scope import Scope, TeamChoice, UnknownScope, resolve_scope, teams_in_scope
+from data_access.demo.national import is_demo_benchmarks
 from data_access.indicators.breakdowns import (
     IN_POST,
     GradeCount,
@@ -40,7 +41,12 @@ from data_access.indicators.summary import (
     headline_figures,
     latest_data_date,
 )
-from data_access.national.comparison import Comparison, benchmark_years, comparison
+from data_access.national.comparison import (
+    Comparison,
+    benchmark_source,
+    benchmark_years,
+    comparison,
+)
 from data_access.reports.commentary import (
     COMMENTARY_SECTIONS,
     Commentary,
@@ -285,6 +291,8 @@ class NationalSection:
     #: Our own figures for the same 30 September are on the Benchmarks page; the pack shows
     #: the published figures only.
     year: int
+    #: True when the figures are the demo's made-up ones, not DfE's (the pack says so).
+    made_up: bool = False
 
 
 #: Where the pieces of the national comparison come from, and who can put each right.
@@ -337,7 +345,9 @@ def national_section(
             f"chosen as ours (code {our_code}): an administrator checks the choice "
             f"{CHOOSE_AUTHORITY}, or {_load('the complete published files')}."
         )
-    return NationalSection(found, year), None
+    source = benchmark_source(session)
+    made_up = source is not None and is_demo_benchmarks(source.indicators_file, source.loaded_by)
+    return NationalSection(found, year, made_up), None
 
 
 @dataclass

@@ -260,20 +260,24 @@ def view_model(pack: BoardPack) -> dict:
 
         def published(item) -> str:
             if item.value is not None:
-                return f"{item.value:g}"
+                return f"{item.value:.1f}"  # as DfE publishes them: 16.0, never 16
             return item.status or "–"
 
         national = {
             "authority": found.la_name,
             "region": found.region_name or "region",
             "year": str(found.year),
+            "source": "made up by the demo in the shape of the Department for Education's "
+            "published figures (no real authority is among them)"
+            if pack.national.made_up
+            else "as published by the Department for Education",
             "rows": [
                 {
                     "label": BENCHMARK_INDICATORS[name].label,
                     "ours": published(item.la),
                     "england": published(item.england),
                     "region": published(item.region),
-                    "neighbours": f"{item.neighbours_median:g}"
+                    "neighbours": f"{item.neighbours_median:.1f}"
                     if item.neighbours_median is not None
                     else "–",
                     "rank": f"{item.rank} of {item.of}" if item.rank else "–",
