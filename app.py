@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from data_access.access.grants import Grant
 from data_access.core.config import PROJECT_ROOT, using_default_database
 from data_access.core.db import DatabaseUnavailable, health_of
-from data_access.core.setup import SchemaNotReady, prepare_database
+from data_access.setup import SchemaNotReady, prepare_database
 from ui import auth, server_guards
 from ui.filters import draw_filters, open_on_home_team, remember
 

@@ -15,11 +15,11 @@ from data_access.access.grants import (
     AccessError,
     GrantScope,
 )
-from data_access.access.settings import ACCESSIBILITY_CONTACT, MAX_SETTING_LENGTH, ORGANISATION_NAME
 from data_access.access.sign_in import DEFAULT_SIGN_IN_HOURS, SIGN_IN_HOURS_RANGE
 from data_access.core.scope import Scope
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import DEFAULT_POLICY
+from data_access.settings import ACCESSIBILITY_CONTACT, MAX_SETTING_LENGTH, ORGANISATION_NAME
 from ui import format as fmt
 from ui import queries
 from ui.auth import actor, auth_configured, current_grant

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_access.access.settings import ACCESSIBILITY_CONTACT
+from data_access.settings import ACCESSIBILITY_CONTACT
 from ui import queries
 from ui.format import plain
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_access.access.settings import remember_our_authority
 from data_access.core.scope import Scope
 from data_access.demo.national import DEMO_LA_CODE, DEMO_LA_NAME, is_demo_benchmarks
 from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 from data_access.national.comparison import Published
+from data_access.settings import remember_our_authority
 from ui import chart_specs, queries
 from ui import format as fmt
 from ui.auth import actor, current_grant

@@ -11,7 +11,7 @@ import streamlit as st
 from data_access.core.models import AUDIT_GRADES
 from data_access.indicators.breakdowns import ELIGIBLE, IN_POST
 from data_access.indicators.metrics import METRICS
-from data_access.indicators.policy import CHILDS_VIEWS_BASELINE
+from data_access.indicators.policy import CHILDS_VIEWS_BASELINE, DUE_SOON_DAYS, SupervisionStatus
 from data_access.indicators.survey import SURVEY_MIN_RESPONSES, survey_agreement_share
 from ui import chart_specs, queries
 from ui import format as fmt
@@ -51,9 +51,9 @@ tiles[1].metric(
     border=True,
 )
 tiles[2].metric(
-    "Due within 7 days",
-    counts.due_within_7_days,
-    help="Of those in date: overdue within a week unless supervised.",
+    SupervisionStatus.DUE_SOON.label,
+    counts.due_soon,
+    help=f"Of those in date: overdue within {DUE_SOON_DAYS} days unless supervised.",
     border=True,
 )
 tiles[3].metric(
@@ -65,7 +65,7 @@ tiles[3].metric(
 )
 st.caption(
     f"{counts.in_date} in date + {counts.overdue} overdue = {counts.eligible} social workers. "
-    f"Due within 7 days is part of the {counts.in_date} in date. Of the "
+    f"{SupervisionStatus.DUE_SOON.label} is part of the {counts.in_date} in date. Of the "
     f"{counts.never_supervised} never supervised, {counts.never_supervised_overdue} "
     f"{'is' if counts.never_supervised_overdue == 1 else 'are'} overdue and the rest are new "
     "starters still in date. The Team page lists who, team by team."

@@ -14,6 +14,7 @@ from data_access.indicators.policy import (
     FORTNIGHTLY_INTERVAL_DAYS,
     MONTHLY_INTERVAL_DAYS,
     WEEKLY_INTERVAL_DAYS,
+    SupervisionStatus,
 )
 from ui import chart_specs, queries
 from ui import format as fmt
@@ -23,13 +24,17 @@ from ui.filters import current, team_labels
 from ui.layout import page_header
 from ui.tables import uk_date_columns
 
-STATUS_TEXT = {
-    "overdue": "✗ Overdue",
-    "due within 7 days": "! Due within 7 days",
-    "in date": "✓ In date",
-    "not required": "– Not required",
+#: What an empty cell shows (no next due date for someone not supervised): never "None".
+NOTHING = "–"
+#: Each status with a symbol, so that it reads without colour; most urgent first.
+STATUS_MARK = {
+    SupervisionStatus.OVERDUE: "✗",
+    SupervisionStatus.DUE_SOON: "!",
+    SupervisionStatus.IN_DATE: "✓",
+    SupervisionStatus.NOT_REQUIRED: "–",
 }
-STATUS_ORDER = {"overdue": 0, "due within 7 days": 1, "in date": 2, "not required": 3}
+STATUS_TEXT = {status: f"{mark} {status.label}" for status, mark in STATUS_MARK.items()}
+STATUS_ORDER = {status: order for order, status in enumerate(STATUS_MARK)}
 ROLE_TEXT = {
     "social_worker": "Social worker",
     "senior_practitioner": "Senior practitioner",
@@ -126,14 +131,16 @@ if not workers:
     )
     st.stop()
 
-eligible = [w for w in workers if w.status != "not required"]
+eligible = [w for w in workers if w.status != SupervisionStatus.NOT_REQUIRED]
 #: What a manager acts on, each a filter of the table showing how many it holds: the counts
 #: and the filter in one row, which stays short on a phone.
 FOCUS = {
-    "Overdue": lambda w: w.status == "overdue",
-    "Due within 7 days": lambda w: w.status == "due within 7 days",
+    "Overdue": lambda w: w.status == SupervisionStatus.OVERDUE,
+    SupervisionStatus.DUE_SOON.label: lambda w: w.status == SupervisionStatus.DUE_SOON,
     "Over caseload limit": lambda w: w.over_limit,
-    "No agreement": lambda w: w.status != "not required" and w.agreement_date is None,
+    "No agreement": lambda w: (
+        w.status != SupervisionStatus.NOT_REQUIRED and w.agreement_date is None
+    ),
     "Everyone": lambda w: True,
 }
 counts = {label: sum(1 for w in workers if test(w)) for label, test in FOCUS.items()}
@@ -191,6 +198,7 @@ if shown:
         action,
         hide_index=True,
         width="stretch",
+        placeholder=NOTHING,
         # The whole team at once: no scrolling inside the table for a team of normal size.
         height="content",
         # Widths in pixels: on a phone the name, status and next due fit the screen.
@@ -224,6 +232,7 @@ if shown:
         details,
         hide_index=True,
         width="stretch",
+        placeholder=NOTHING,
         height="content",
         column_config={
             **uk_date_columns("Last supervision", "Agreement"),

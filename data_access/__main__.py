@@ -31,14 +31,17 @@ from data_access.core.config import (
     load_demo_into_empty_database,
     using_default_database,
 )
-from data_access.core.db import init_db, schema_is_current, session_scope
+from data_access.core.db import (
+    init_db,
+    schema_at_latest_revision,
+    schema_is_current,
+    session_scope,
+)
 from data_access.core.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
-from data_access.core.setup import Prepared, SchemaNotReady, prepare_database
 from data_access.demo.organisation import DemoNotLoaded, holds_only_demo, load_demo
 from data_access.demo.own_data import demo_database_refusal
 from data_access.indicators.grid import compute_metrics
 from data_access.indicators.metrics import METRICS
-from data_access.indicators.stored_parts import ensure_stored_parts
 from data_access.ingest.bulk_import import import_folder, is_streamable
 from data_access.ingest.importer import ImportResult, import_files
 from data_access.ingest.parsing import InvalidValue, parse_date
@@ -49,6 +52,12 @@ from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_COD
 from data_access.national.census import load_census
 from data_access.national.comparison import benchmark_years, comparison, find_authority
 from data_access.reports.exports import inert, printable
+from data_access.setup import (
+    Prepared,
+    SchemaNotReady,
+    bring_stored_values_up_to_date,
+    prepare_database,
+)
 
 
 class CommandError(Exception):
@@ -87,6 +96,13 @@ def _where() -> str:
 
 
 def _say_prepared(prepared: Prepared, started: float, stream=sys.stderr) -> None:
+    if prepared.rules_changed:
+        print(
+            "The rules changed since the stored figures were derived ("
+            + "; ".join(prepared.rules_changed)
+            + "): every staff row's derived dates and every stored month end were rebuilt.",
+            file=stream,
+        )
     if prepared.months_stored:
         print(f"Stored the figures' parts for {prepared.months_stored} month ends.", file=stream)
     if prepared.demo_loaded:
@@ -113,8 +129,7 @@ def cmd_init_db(_args: argparse.Namespace) -> int:
         prepared = _prepare(migrate=True)
     else:
         init_db()
-        with session_scope() as session:
-            prepared = Prepared(months_stored=ensure_stored_parts(session))
+        prepared = bring_stored_values_up_to_date()
     print("Database schema is up to date.")
     _say_prepared(prepared, started, sys.stdout)
     return 0
@@ -577,9 +592,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        if args.run not in (cmd_init_db, cmd_demo) and load_demo_into_empty_database():
+        if args.run not in (cmd_init_db, cmd_demo):
             started = time.perf_counter()
-            _say_prepared(_prepare(), started)
+            if load_demo_into_empty_database():
+                _say_prepared(_prepare(), started)
+            elif schema_is_current() and schema_at_latest_revision():
+                # No figure is read from values stored under other rules (stored_parts.py).
+                _say_prepared(bring_stored_values_up_to_date(), started)
         return args.run(args)
     except CommandError as error:
         print(f"error: {error}", file=sys.stderr)

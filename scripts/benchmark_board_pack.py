@@ -23,14 +23,14 @@ sys.path.insert(0, str(ROOT))
 
 from pypdf import PdfReader  # noqa: E402
 
-from data_access.access.settings import organisation_policy  # noqa: E402
 from data_access.core.db import session_scope  # noqa: E402
 from data_access.core.scope import Scope  # noqa: E402
-from data_access.core.setup import prepare_database  # noqa: E402
 from data_access.indicators.summary import latest_complete_month_end  # noqa: E402
 from data_access.ingest.parsing import parse_date  # noqa: E402
 from data_access.reports.board_pack import assemble_board_pack  # noqa: E402
 from data_access.reports.pdf import render_pdf  # noqa: E402
+from data_access.settings import organisation_policy  # noqa: E402
+from data_access.setup import prepare_database  # noqa: E402
 
 
 def main() -> None:

@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from data_access.core.config import PROJECT_ROOT, database_url  # noqa: E402
 from data_access.core.db import session_scope  # noqa: E402
 from data_access.core.scope import Scope  # noqa: E402
-from data_access.core.setup import prepare_database  # noqa: E402
 from data_access.indicators.grid import compute_metrics  # noqa: E402
+from data_access.setup import prepare_database  # noqa: E402
 
 
 def _time(function, repeat: int) -> list[float]:

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from data_access.core.setup import prepare_database  # noqa: E402
+from data_access.setup import prepare_database  # noqa: E402
 
 PAGES = ("overview", "stability", "supervision", "caseloads", "team")
 
@@ -79,7 +79,7 @@ def main() -> None:
     print(f"scope: {args.area or 'whole organisation'}; team page: {args.team}")
     pages = PAGES
     if args.benchmarks_la:
-        from data_access.access.settings import remember_our_authority
+        from data_access.settings import remember_our_authority
 
         remember_our_authority(args.benchmarks_la, by="benchmark script")
         pages = (*PAGES, "benchmarks")

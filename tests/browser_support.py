@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from data_access.access.settings import remember_our_authority
 from data_access.core import db
 from data_access.core.config import PROJECT_ROOT
-from data_access.core.setup import prepare_database
 from data_access.national.benchmarks import load_benchmarks
 from data_access.national.census import load_census
+from data_access.settings import remember_our_authority
+from data_access.setup import prepare_database
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.core import db
-from data_access.core.setup import prepare_database
+from data_access.setup import prepare_database
 
 
 @pytest.fixture(scope="session")

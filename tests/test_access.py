@@ -28,13 +28,13 @@ from data_access.access.grants import (
     remove_user,
     save_user,
 )
-from data_access.access.settings import ACCESSIBILITY_CONTACT, change_setting, setting
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope
 from data_access.demo.organisation import DEMO_SOURCE, holds_only_demo
 from data_access.indicators import breakdowns, roster
 from data_access.ingest.history import import_history, public_source
 from data_access.ingest.importer import import_files
+from data_access.settings import ACCESSIBILITY_CONTACT, change_setting, setting
 
 D = date(2025, 3, 31)
 EVERYWHERE = GrantScope("organisation", WHOLE_ORGANISATION_NAME)
@@ -313,7 +313,7 @@ def test_users_command_line(session, capsys):
 
 
 def test_organisation_targets_override_the_defaults_and_are_logged(session):
-    from data_access.access.settings import change_target, organisation_policy
+    from data_access.settings import change_target, organisation_policy
 
     assert organisation_policy(session).targets["agency_rate_fte"].value == 15.0
     change_target(session, "agency_rate_fte", 20.0, by="a@x.example")

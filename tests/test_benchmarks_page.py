@@ -9,7 +9,6 @@ from conftest import EVERYWHERE, SMALL_ORG, app_as, read_folder_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 from test_benchmarks import BENCHMARKS
 
-from data_access.access.settings import remember_our_authority
 from data_access.core import db
 from data_access.core.config import PROJECT_ROOT
 from data_access.core.db import session_scope
@@ -17,6 +16,7 @@ from data_access.ingest.importer import import_files
 from data_access.national.benchmarks import load_benchmarks
 from data_access.national.census import load_census
 from data_access.national.comparison import benchmark_years
+from data_access.settings import remember_our_authority
 
 APP = str(PROJECT_ROOT / "app.py")
 PAGE = "app_pages/benchmarks.py"

@@ -71,8 +71,8 @@ def test_a_leader_previews_writes_commentary_and_can_download(small_org):
 def test_the_national_box_is_offered_only_when_the_pack_has_a_comparison(small_org):
     from test_benchmarks import BENCHMARKS
 
-    from data_access.access.settings import remember_our_authority
     from data_access.national.benchmarks import load_benchmarks
+    from data_access.settings import remember_our_authority
 
     files = [
         (name, (BENCHMARKS / name).read_bytes()) for name in ("indicators.csv", "neighbours.csv")

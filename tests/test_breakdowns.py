@@ -100,7 +100,7 @@ def test_status_counts_include_workers_never_supervised(session):
     assert counts == breakdowns.SupervisionStatusCounts(
         eligible=4,
         in_date=2,
-        due_within_7_days=2,
+        due_soon=2,
         overdue=2,
         never_supervised=2,
         never_supervised_overdue=1,

@@ -213,8 +213,8 @@ def test_a_database_from_before_the_stored_parts_gets_them_at_start(engine):
     from sqlalchemy import delete
 
     from data_access.core.models import Setting, team_month_parts
-    from data_access.core.setup import prepare_database
     from data_access.indicators.grid import STORED_RANGE_KEY
+    from data_access.setup import prepare_database
 
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
     with session_scope(engine) as session:

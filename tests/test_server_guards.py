@@ -30,7 +30,7 @@ from streamlit_protocol import Tab
 from data_access.access.grants import DOWNLOAD_NAMES, access_log
 from data_access.core import db
 from data_access.core.config import PROJECT_ROOT
-from data_access.core.setup import prepare_database
+from data_access.setup import prepare_database
 from ui import server_guards
 
 MB = 1024 * 1024

@@ -23,7 +23,7 @@ from browser_support import (
 
 from data_access.access.grants import GrantScope, access_log, save_user
 from data_access.core import db
-from data_access.core.setup import prepare_database
+from data_access.setup import prepare_database
 
 pytestmark = pytest.mark.browser
 

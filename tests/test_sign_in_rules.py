@@ -18,7 +18,6 @@ from conftest import (
 )
 
 from data_access.access.grants import access_log, remove_user
-from data_access.access.settings import change_sign_in_hours, sign_in_hours
 from data_access.access.sign_in import (
     DEFAULT_SIGN_IN_HOURS,
     Identity,
@@ -29,6 +28,7 @@ from data_access.access.sign_in import (
 )
 from data_access.core.db import session_scope
 from data_access.ingest.importer import import_files
+from data_access.settings import change_sign_in_hours, sign_in_hours
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 ISSUER = "https://login.example/tenant/v2.0"

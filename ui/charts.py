@@ -94,7 +94,7 @@ def chart_block(
             alt=f"{title}. {summary} The same figures are in the Table tab.",
         )
     with table_tab:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", placeholder="–")
         csv_download(table, title, on_download=on_download)
 
 

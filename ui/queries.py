@@ -15,11 +15,6 @@ import streamlit as st
 from data_access.access import grants as access
 from data_access.access import sign_in
 from data_access.access.grants import Grant
-from data_access.access.settings import change_setting as _change_setting
-from data_access.access.settings import change_sign_in_hours as _change_sign_in_hours
-from data_access.access.settings import change_target as _change_target
-from data_access.access.settings import organisation_policy, our_authority, setting
-from data_access.access.settings import sign_in_hours as _sign_in_hours
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope, TeamChoice, teams_in_scope
 from data_access.core.scope import area_names as _area_names
@@ -37,6 +32,11 @@ from data_access.national.census import StoredCensusReturn, latest_census_return
 from data_access.reports.board_pack import BoardPack, assemble_board_pack
 from data_access.reports.commentary import save_commentary as _save_commentary
 from data_access.reports.pdf import render_pdf
+from data_access.settings import change_setting as _change_setting
+from data_access.settings import change_sign_in_hours as _change_sign_in_hours
+from data_access.settings import change_target as _change_target
+from data_access.settings import organisation_policy, our_authority, setting
+from data_access.settings import sign_in_hours as _sign_in_hours
 
 TTL_SECONDS = 600
 #: Calls that return worker names take the user's `Grant` as an argument, so it is part of the

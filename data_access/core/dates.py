@@ -30,3 +30,10 @@ def month_ends(first: date, last: date) -> list[date]:
         ends.append(current)
         current = month_end(current + timedelta(days=1))
     return ends
+
+
+def whole_months(start: date, day: date) -> int:
+    """Whole calendar months from `start` to `day` (31 January to 28 February is one; to
+    27 February, none)."""
+    months = (day.year - start.year) * 12 + day.month - start.month
+    return months - 1 if add_months(start, months) > day else months

@@ -242,6 +242,17 @@ class Setting(SQLModel, table=True):
     value: str = Field(max_length=500)
 
 
+class StoredRule(SQLModel, table=True):
+    """A rule the stored values (the parts in `team_month_parts`, the staff rows' derived
+    dates) were derived under, with its value then; written only by
+    data_access/indicators/stored_parts.py, which rebuilds them when the code's rules differ."""
+
+    __tablename__ = "stored_rule"
+
+    name: str = Field(primary_key=True, max_length=200)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+
+
 class CensusFigures(SQLModel):
     """The figures DfE publishes, computed from one CSWW census return (XML) before
     submission: names as in the published indicators file, so the two sit side by side. The

@@ -4,7 +4,7 @@ The demo is a hundred thousand rows that are the same every time (`DemoBuilder`,
 same rows), and a test shows that its files pass every check of the import. So the first load
 skips what only an upload needs: writing the rows out as CSV, reading them back and checking
 them, and comparing each row with a table that is known to be empty. It keeps what makes the
-rows the import's own: the same records (`importer._records`: hubs and areas made from the
+rows the import's own: the same records (`importer.table_records`: hubs and areas made from the
 team file, the ASYE and start deadlines worked out for each worker), the same lock, and the
 same last step (`finish_load`: the stored parts of every figure, planner statistics, the
 import history), all in one transaction. A test checks that the result is the same database
@@ -26,9 +26,9 @@ from data_access.core.models import Team
 from data_access.ingest.importer import (
     FileLoadCount,
     ImportResult,
-    _ensure_hubs,
-    _records,
+    ensure_hubs,
     finish_load,
+    table_records,
     take_import_lock,
 )
 from data_access.ingest.specs import FILE_SPECS, TEAMS
@@ -52,8 +52,8 @@ def load_into_empty_database(
             if parsed is None or not parsed.rows:
                 continue
             if spec is TEAMS:
-                hub_ids = _ensure_hubs(session, parsed)
-            records = _records(parsed, hub_ids)
+                hub_ids = ensure_hubs(session, parsed)
+            records = table_records(parsed, hub_ids)
             # Core's executemany, not the ORM's bulk insert: a third of the time, and nothing
             # here needs the ORM (no defaults, no relationships, the keys are the rows' own).
             session.connection().execute(insert(spec.model.__table__), records)

@@ -31,7 +31,6 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from data_access.access.grants import WHOLE_ORGANISATION_NAME, Grant, GrantScope
-from data_access.access.settings import our_authority, remember_our_authority
 from data_access.core.dates import add_months, month_ends
 from data_access.core.db import session_scope
 from data_access.core.models import BenchmarkSource, CensusReturn, ImportLog, Team
@@ -54,6 +53,7 @@ from data_access.ingest.specs import (
 from data_access.ingest.validation import ParsedFile, ParsedRow, Validation
 from data_access.national.benchmarks import load_benchmarks
 from data_access.national.census import load_census
+from data_access.settings import our_authority, remember_our_authority
 
 DEMO_SOURCE = "demo organisation"
 HISTORY_START = date(2021, 11, 1)

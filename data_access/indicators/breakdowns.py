@@ -21,7 +21,7 @@ from data_access.access.grants import (
     visible_team_ids,
 )
 from data_access.access.suppression import Place, Suppression, complementary_suppression
-from data_access.core.dates import add_months, month_end
+from data_access.core.dates import add_months, month_end, whole_months
 from data_access.core.models import (
     CaseloadSnapshot,
     Staff,
@@ -396,7 +396,8 @@ def weakest_teams(
 class SupervisionStatusCounts:
     eligible: int
     in_date: int
-    due_within_7_days: int
+    #: Of those in date, those due within DUE_SOON_DAYS days (`SupervisionStatus.DUE_SOON`).
+    due_soon: int
     overdue: int
     never_supervised: int
     #: Of the never supervised, those overdue (the others are new starters still in date:
@@ -407,10 +408,11 @@ class SupervisionStatusCounts:
 def supervision_status_counts(
     session: Session, as_at: date, scope: Scope
 ) -> SupervisionStatusCounts:
-    """Eligible workers at D: in date (of those, due within 7 days) and overdue, which add up
-    to the eligible; and, across both, those never supervised (of those, overdue).
+    """Eligible workers at D: in date (of those, due soon) and overdue, which add up to the
+    eligible; and, across both, those never supervised (of those, overdue).
 
-    "Due within 7 days" means in date at D but, with no further session, not in date at D + 7.
+    "Due soon" (`SupervisionStatus.DUE_SOON`) means in date at D but,
+    with no further session, not in date at D + DUE_SOON_DAYS.
     """
     latest = latest_held_sessions(as_at, scope)
     in_date = supervision_in_date(as_at, latest.c.last_session)
@@ -625,7 +627,7 @@ def asye_caseloads(
     }
     return AsyeCaseloads(
         [
-            AsyeCaseload(team, _whole_months(start, snapshot), int(cases), float(limit))
+            AsyeCaseload(team, whole_months(start, snapshot), int(cases), float(limit))
             for team_id, team, start, cases, limit in found
             if team_id not in hidden
         ],
@@ -647,8 +649,3 @@ def most_stretched_asye_teams(
     order = sorted(stretch, key=lambda team: (-stretch[team], team))
     shown = set(order[:count])
     return [row for row in rows if row.team_name in shown], len(order)
-
-
-def _whole_months(start: date, day: date) -> int:
-    months = (day.year - start.year) * 12 + day.month - start.month
-    return months - 1 if add_months(start, months) > day else months

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Literal
 
 from data_access.core.dates import add_months
@@ -42,6 +43,23 @@ FORTNIGHTLY_INTERVAL_DAYS = 14
 MONTHLY_INTERVAL_DAYS = 31
 #: "Due soon": in date now, but not in date this many days from now with no further session.
 DUE_SOON_DAYS = 7
+
+
+class SupervisionStatus(StrEnum):
+    """A worker's supervision at D, in the words the pages, the CSV and the pack use (the
+    "due soon" words follow `DUE_SOON_DAYS`)."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = f"due within {DUE_SOON_DAYS} days"
+    IN_DATE = "in date"
+    NOT_REQUIRED = "not required"
+
+    @property
+    def label(self) -> str:
+        """The status as a heading or a button says it: "Overdue", "In date"."""
+        return self.value[0].upper() + self.value[1:]
+
+
 #: The LGA standard: at least 1.5 hours of uninterrupted supervision a session.
 SUPERVISION_STANDARD_MINUTES = 90
 #: Coventry's scrutiny recommendations: a supervision agreement for every member of staff
@@ -99,6 +117,32 @@ def required_interval_days(asye_start: date | None, day: date) -> int:
         if day < phases.fortnightly_until:
             return FORTNIGHTLY_INTERVAL_DAYS
     return MONTHLY_INTERVAL_DAYS
+
+
+#: The staff row's columns derived from the rules above (see `derived_staff_dates`).
+DERIVED_STAFF_COLUMNS = (
+    "asye_weekly_until",
+    "asye_fortnightly_until",
+    "asye_end_date",
+    "agreement_due_date",
+    "training_due_date",
+)
+
+
+def derived_staff_dates(start: date | None, asye_start: date | None) -> dict[str, date | None]:
+    """The dates stored on a staff row that follow from its start and ASYE start by the rules
+    above (`asye_phases`, `start_deadlines`), keyed by `DERIVED_STAFF_COLUMNS`. Written by
+    every import, and rewritten for every row when a rule changes (see
+    data_access/indicators/stored_parts.py)."""
+    phases = asye_phases(asye_start) if asye_start else None
+    deadlines = start_deadlines(start) if start else None
+    return {
+        "asye_weekly_until": phases.weekly_until if phases else None,
+        "asye_fortnightly_until": phases.fortnightly_until if phases else None,
+        "asye_end_date": phases.ends if phases else None,
+        "agreement_due_date": deadlines.agreement_due if deadlines else None,
+        "training_due_date": deadlines.training_due if deadlines else None,
+    }
 
 
 def over_limit(open_cases: int | None, limit: float | None) -> bool:

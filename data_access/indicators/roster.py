@@ -14,6 +14,7 @@ from sqlalchemy import case, literal, select
 from sqlmodel import Session
 
 from data_access.access.grants import Grant
+from data_access.core.dates import whole_months
 from data_access.core.models import (
     CaseloadSnapshot,
     Staff,
@@ -21,7 +22,6 @@ from data_access.core.models import (
     Team,
 )
 from data_access.core.scope import Scope
-from data_access.indicators.breakdowns import _whole_months
 from data_access.indicators.metrics import (
     caseload_limit,
     in_post,
@@ -37,6 +37,7 @@ from data_access.indicators.policy import (
     SUPERVISION_ELIGIBLE_ROLES,
     WEEKLY_INTERVAL_DAYS,
     Policy,
+    SupervisionStatus,
     asye_phases,
     required_interval_days,
 )
@@ -56,7 +57,7 @@ class WorkerRow:
     caseload_limit: float | None
     last_supervision: date | None
     next_due: date | None
-    status: str  # "in date", "due within 7 days", "overdue" or "not required"
+    status: SupervisionStatus
     agreement_date: date | None
 
     @property
@@ -68,7 +69,7 @@ class WorkerRow:
 def _asye_stage(start: date | None, day: date) -> str:
     if start is None or start > day or asye_phases(start).ends <= day:
         return ""
-    month = f"ASYE month {_whole_months(start, day) + 1}"
+    month = f"ASYE month {whole_months(start, day) + 1}"
     interval = required_interval_days(start, day)
     if interval == WEEKLY_INTERVAL_DAYS:
         return f"{month} (weekly supervision)"
@@ -125,15 +126,15 @@ def team_workers(
         interval = as_at - oldest_in_date
         anchor = max(day for day in (last, staff.start_date) if day is not None)
         if not eligible:
-            status, next_due = "not required", None
+            status, next_due = SupervisionStatus.NOT_REQUIRED, None
         else:
             next_due = anchor + interval
             if not in_date:
-                status = "overdue"
+                status = SupervisionStatus.OVERDUE
             elif not still_in_date:
-                status = "due within 7 days"
+                status = SupervisionStatus.DUE_SOON
             else:
-                status = "in date"
+                status = SupervisionStatus.IN_DATE
         agreement = staff.supervision_agreement_date
         rows.append(
             WorkerRow(

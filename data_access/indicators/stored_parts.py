@@ -11,13 +11,26 @@ reader sees the old tables with the old parts or the new with the new, never a m
 definition looks back from the month end (in post on D, sessions in the 3 months to D, the
 latest snapshot on or before D...), so a row dated X can only change month ends on or after
 X: an import recomputes those, plus any month end the range gains, and leaves the rest.
+
+The stored values follow from rules as well as records: the parts from the definitions in
+data_access/indicators/grid.py and the rules in data_access/indicators/policy.py, and the
+staff rows' derived dates (`policy.derived_staff_dates`) from the ASYE phases and the start
+deadlines. So the table `stored_rule` records the rules they were derived under
+(`current_rules`: every rule constant's value and a fingerprint of both files' code). When
+the code's rules differ from those recorded (a rule or a definition edited, a new release),
+the next preparation of the database (the dashboard's start, `init-db`, any command) or import
+rewrites every staff row's derived dates and rebuilds every stored month end: no migration is
+needed for a rule change, and no figure is ever read from parts stored under other rules.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 from datetime import date
+from functools import cache
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlmodel import Session
 
 from data_access.core.dates import add_months, month_end, month_ends
@@ -25,13 +38,20 @@ from data_access.core.db import allow_long_statements
 from data_access.core.models import (
     PART_NAMES,
     Setting,
+    Staff,
+    StoredRule,
     Team,
     hub_month_parts,
     team_month_parts,
 )
 from data_access.core.scope import Scope
+from data_access.indicators import grid, policy
 from data_access.indicators.grid import STORED_RANGE_KEY, computed_parts_grid, stored_range
-from data_access.indicators.policy import DEFAULT_POLICY
+from data_access.indicators.policy import (
+    DEFAULT_POLICY,
+    DERIVED_STAFF_COLUMNS,
+    derived_staff_dates,
+)
 from data_access.indicators.summary import earliest_data_date, latest_data_date
 
 #: How many month ends before the earliest dated record are stored: a 24-month trend ending
@@ -40,6 +60,47 @@ STORED_MONTHS_BEFORE = 24
 #: Month ends computed per statement batch while refreshing (bounds memory at any size).
 _MONTHS_PER_BATCH = 12
 _ROWS_PER_INSERT = 5_000
+#: The entry of `current_rules` standing for the code of the definitions.
+DEFINITIONS = "definitions (indicators/grid.py, indicators/policy.py)"
+
+
+@cache
+def current_rules() -> dict[str, str]:
+    """The rules the code derives stored values under: every rule constant of
+    data_access/indicators/policy.py (its upper-case names: intervals, phases, windows,
+    standards, roles) with its value, the default policy's caseload and training rules, and a
+    fingerprint of the code of both modules that define the parts (so that an edited
+    definition counts as a changed rule too; an edit to a comment there costs one rebuild)."""
+    rules = {
+        name: repr(value)
+        for name, value in sorted(vars(policy).items())
+        if name.isupper() and isinstance(value, int | float | str | tuple)
+    }
+    rules["DEFAULT_POLICY.parts_rules()"] = repr(DEFAULT_POLICY.parts_rules())
+    code = "\n".join(inspect.getsource(module) for module in (grid, policy))
+    rules[DEFINITIONS] = hashlib.sha256(code.encode()).hexdigest()[:16]
+    return rules
+
+
+def _stored_rules(session: Session) -> dict[str, str] | None:
+    rows = session.execute(select(StoredRule.name, StoredRule.value)).all()
+    return {name: value for name, value in rows} or None
+
+
+def changed_rules(session: Session) -> list[str]:
+    """How the code's rules differ from those the stored values were derived under, one
+    phrase per rule ("MONTHLY_INTERVAL_DAYS 31 -> 28"); empty when they agree, or when nothing
+    is stored yet."""
+    stored = _stored_rules(session)
+    if stored is None:
+        return [] if stored_range(session) is None else ["not recorded (stored before rules were)"]
+    now = current_rules()
+    changed = []
+    for name in sorted(set(stored) | set(now)):
+        before, after = stored.get(name, "none"), now.get(name, "none")
+        if before != after:
+            changed.append(name if name == DEFINITIONS else f"{name} {before} -> {after}")
+    return changed
 
 
 def wanted_range(session: Session) -> tuple[date, date] | None:
@@ -53,8 +114,13 @@ def wanted_range(session: Session) -> tuple[date, date] | None:
 def refresh_stored_parts(session: Session, changed_from: date | None) -> int:
     """Bring `team_month_parts` up to date after rows dated `changed_from` or later were added
     or replaced (None: no dated change, only the range may move); the caller owns the
-    transaction. Returns how many month ends were recomputed."""
+    transaction. Under rules other than those recorded, every staff row's derived dates are
+    rewritten and every month end is recomputed. Returns how many month ends were recomputed."""
     allow_long_statements(session)
+    if changed_rules(session):
+        rederive_staff_dates(session)
+        _write_range(session, None)  # nothing held is trusted: every month end is rebuilt
+    _write_rules(session)
     wanted = wanted_range(session)
     held = stored_range(session)
     if wanted is None:
@@ -85,10 +151,41 @@ def refresh_stored_parts(session: Session, changed_from: date | None) -> int:
 
 
 def ensure_stored_parts(session: Session) -> int:
-    """Fill the table if it was never built (a database from before it existed)."""
-    if stored_range(session) is not None:
+    """Fill the table if it was never built (a database from before it existed), and rebuild
+    it, with the staff rows' derived dates, if the rules have changed since it was."""
+    if stored_range(session) is not None and not changed_rules(session):
         return 0
     return refresh_stored_parts(session, None)
+
+
+def stored_values_are_current(session: Session) -> bool:
+    """True when nothing needs building: the parts are stored (or there is nothing to store)
+    under the code's rules."""
+    if changed_rules(session):
+        return False
+    return stored_range(session) is not None or wanted_range(session) is None
+
+
+def rederive_staff_dates(session: Session) -> int:
+    """Rewrite the rule-derived dates of every staff row whose stored ones differ from what
+    the rules give now (`policy.derived_staff_dates`); returns how many rows changed."""
+    columns = [getattr(Staff, name) for name in DERIVED_STAFF_COLUMNS]
+    rows = session.execute(
+        select(Staff.staff_id, Staff.start_date, Staff.asye_start_date, *columns)
+    ).all()
+    changed = []
+    for staff_id, start, asye_start, *stored in rows:
+        now = derived_staff_dates(start, asye_start)
+        if [now[name] for name in DERIVED_STAFF_COLUMNS] != list(stored):
+            changed.append({"key": staff_id, **{f"new_{k}": v for k, v in now.items()}})
+    statement = (
+        update(Staff.__table__)
+        .where(Staff.__table__.c.staff_id == bindparam("key"))
+        .values({name: bindparam(f"new_{name}") for name in DERIVED_STAFF_COLUMNS})
+    )
+    for start in range(0, len(changed), _ROWS_PER_INSERT):
+        session.execute(statement, changed[start : start + _ROWS_PER_INSERT])
+    return len(changed)
 
 
 def _recompute(session: Session, days: list[date]) -> None:
@@ -112,6 +209,16 @@ def _recompute(session: Session, days: list[date]) -> None:
             .where(parts.month_end.in_(days))
             .group_by(parts.month_end, Team.hub_id),
         )
+    )
+
+
+def _write_rules(session: Session) -> None:
+    if _stored_rules(session) == current_rules():
+        return
+    session.execute(delete(StoredRule))
+    session.execute(
+        insert(StoredRule),
+        [{"name": name, "value": value} for name, value in current_rules().items()],
     )
 
 

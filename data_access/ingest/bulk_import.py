@@ -37,34 +37,33 @@ from data_access.ingest.importer import (
     FileLoadCount,
     ImportBusy,
     ImportResult,
-    _earliest_change,
-    _ensure_hubs,
-    _records,
-    _upsert,
+    earliest_change,
+    ensure_hubs,
     finish_load,
     record_failure,
     record_refusal,
+    table_records,
     take_import_lock,
+    upsert_records,
 )
 from data_access.ingest.reading import Table, is_utf16, misencoded_lines
 from data_access.ingest.specs import FILE_SPECS, STAFF, TEAMS, FileSpec, recognise
 from data_access.ingest.validation import (
-    _ROW_CHECKS,
+    MAX_KEPT_PROBLEMS,
+    ROW_CHECKS,
     ParsedFile,
     Validation,
-    _check_duplicate_keys,
-    _check_header,
-    _check_hubs,
-    _check_references,
-    _is_total_row,
-    _parse_records,
+    check_duplicate_keys,
+    check_header,
+    check_hubs,
+    check_references,
+    is_total_row,
     nothing_to_import,
+    parse_records,
 )
 
 #: Rows checked and written at a time.
 CHUNK_ROWS = 20_000
-#: Problems kept for the report; beyond this they are only counted.
-MAX_KEPT_PROBLEMS = 1_000
 _SNIFF_BYTES = 1 << 20
 
 
@@ -142,7 +141,7 @@ class _Streamer:
             return
         header_line, header = first
         names = [cell.strip().lower() for cell in header]
-        positions = _check_header(parsed_header, header_line, names, validation)
+        positions = check_header(parsed_header, header_line, names, validation)
         if positions is None:
             return
         first_seen: dict[tuple, int] = {}
@@ -162,7 +161,7 @@ class _Streamer:
                 total = self._chunk(spec, label, positions, len(header), chunk, first_seen, total)
                 rows_seen += len(chunk)
                 chunk = [tail]
-        if chunk and _is_total_row(chunk[-1][1]):
+        if chunk and is_total_row(chunk[-1][1]):
             line, _ = chunk.pop()
             validation.warnings.append(parsed_header.problem(line, None, "a total row, skipped"))
         if chunk:
@@ -187,17 +186,17 @@ class _Streamer:
     ) -> FileLoadCount:
         validation = self.validation
         parsed = ParsedFile(spec, label)
-        _parse_records(parsed, positions, width, chunk, validation)
-        _check_duplicate_keys(parsed, validation, first_seen)
-        row_check = _ROW_CHECKS.get(spec.name)
+        parse_records(parsed, positions, width, chunk, validation)
+        check_duplicate_keys(parsed, validation, first_seen)
+        row_check = ROW_CHECKS.get(spec.name)
         if row_check:
             for row in parsed.rows:
                 row_check(parsed, row, validation)
         # The references of this chunk only: earlier files are in known_ids already.
         validation.files = {spec.name: parsed}
         if spec is TEAMS:
-            _check_hubs(parsed, self.session, validation)
-        _check_references(validation, self.session, self.known_ids)
+            check_hubs(parsed, self.session, validation)
+        check_references(validation, self.session, self.known_ids)
         if spec in (TEAMS, STAFF):
             self.known_ids.setdefault(spec.name, set()).update(
                 row.values[spec.key[0]] for row in parsed.rows
@@ -206,8 +205,8 @@ class _Streamer:
         if not validation.ok:
             return total
         if spec is TEAMS:
-            self.hub_ids = _ensure_hubs(self.session, parsed)
-        records = _records(parsed, self.hub_ids)
+            self.hub_ids = ensure_hubs(self.session, parsed)
+        records = table_records(parsed, self.hub_ids)
         if not records:
             return total
         if self.empty:
@@ -215,7 +214,7 @@ class _Streamer:
         elif self.bulk:
             count = _upsert_bulk(self.session, spec, records)
         else:
-            count = _upsert(self.session, spec, records)
+            count = upsert_records(self.session, spec, records)
         days = [day for day in (total.changed_from, count.changed_from) if day is not None]
         return replace(
             total,
@@ -257,7 +256,7 @@ def _insert_new(
 def _upsert_bulk(session: Session, spec: FileSpec, records: list[dict[str, Any]]) -> FileLoadCount:
     """PostgreSQL: COPY the chunk into a staging table, then insert new rows and replace
     changed ones in one statement each; the counts and the earliest changed date as
-    `importer._upsert` gives them."""
+    `importer.upsert_records` gives them."""
     table = spec.model.__tablename__
     stage = f"stage_{table}"
     columns = list(records[0])
@@ -290,7 +289,7 @@ def _upsert_bulk(session: Session, spec: FileSpec, records: list[dict[str, Any]]
     existing = {tuple(row[name] for name in spec.key): row for row in old_rows}
     replaced = [by_key[key] for key in existing]
     added_dates = [{spec.period: earliest_new}] if earliest_new is not None else []
-    changed_from = _earliest_change(session, spec, added_dates, replaced, existing)
+    changed_from = earliest_change(session, spec, added_dates, replaced, existing)
     assignments = ", ".join(
         f'"{name}" = EXCLUDED."{name}"' for name in columns if name not in key_of
     )

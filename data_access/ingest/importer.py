@@ -30,7 +30,7 @@ from data_access.core.models import (
     SupervisionSession,
 )
 from data_access.core.problems import Problem
-from data_access.indicators.policy import asye_phases, start_deadlines
+from data_access.indicators.policy import derived_staff_dates
 from data_access.indicators.stored_parts import refresh_stored_parts
 from data_access.ingest.history import log_import
 from data_access.ingest.reading import MEGABYTE, return_memory
@@ -42,7 +42,13 @@ from data_access.ingest.specs import (
     TEAMS,
     FileSpec,
 )
-from data_access.ingest.validation import _CHUNK, ParsedFile, ProblemList, Validation, validate
+from data_access.ingest.validation import (
+    KEYS_PER_STATEMENT,
+    ParsedFile,
+    ProblemList,
+    Validation,
+    validate,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +128,7 @@ def take_import_lock(session: Session) -> None:
     allow_long_statements(session)
 
 
-def _ensure_hubs(session: Session, parsed: ParsedFile) -> dict[str, int]:
+def ensure_hubs(session: Session, parsed: ParsedFile) -> dict[str, int]:
     """Create missing areas and hubs (moving a hub whose area changed); hub name -> id."""
     areas = {name: area_id for area_id, name in session.execute(select(Area.id, Area.name))}
     hubs = {
@@ -151,20 +157,10 @@ def _ensure_hubs(session: Session, parsed: ParsedFile) -> dict[str, int]:
 
 
 def _staff_record(values: dict[str, Any]) -> dict[str, Any]:
-    record = dict(values)
-    asye_start: date | None = values["asye_start_date"]
-    phases = asye_phases(asye_start) if asye_start else None
-    record["asye_weekly_until"] = phases.weekly_until if phases else None
-    record["asye_fortnightly_until"] = phases.fortnightly_until if phases else None
-    record["asye_end_date"] = phases.ends if phases else None
-    start: date | None = values["start_date"]
-    deadlines = start_deadlines(start) if start else None
-    record["agreement_due_date"] = deadlines.agreement_due if deadlines else None
-    record["training_due_date"] = deadlines.training_due if deadlines else None
-    return record
+    return {**values, **derived_staff_dates(values["start_date"], values["asye_start_date"])}
 
 
-def _records(parsed: ParsedFile, hub_ids: dict[str, int]) -> list[dict[str, Any]]:
+def table_records(parsed: ParsedFile, hub_ids: dict[str, int]) -> list[dict[str, Any]]:
     spec = parsed.spec
     if spec is TEAMS:
         return [
@@ -193,8 +189,8 @@ def _compare(
     columns = list(records[0])
     key_columns = [getattr(model, name) for name in spec.key]
     existing: dict[tuple, dict[str, Any]] = {}
-    for start in range(0, len(records), _CHUNK):
-        chunk = records[start : start + _CHUNK]
+    for start in range(0, len(records), KEYS_PER_STATEMENT):
+        chunk = records[start : start + KEYS_PER_STATEMENT]
         keys = [tuple(record[name] for name in spec.key) for record in chunk]
         # One IN per key column (a superset of the chunk's keys, matched exactly below): both
         # databases answer it from the primary key's index, where SQLite scans the whole
@@ -217,7 +213,7 @@ def _compare(
             to_insert.append(record)
         elif stored != record:
             to_update.append(record)
-    return to_insert, to_update, _earliest_change(session, spec, to_insert, to_update, existing)
+    return to_insert, to_update, earliest_change(session, spec, to_insert, to_update, existing)
 
 
 def _write(
@@ -232,7 +228,9 @@ def _write(
         session.execute(update(spec.model), to_update)
 
 
-def _upsert(session: Session, spec: FileSpec, records: list[dict[str, Any]]) -> FileLoadCount:
+def upsert_records(
+    session: Session, spec: FileSpec, records: list[dict[str, Any]]
+) -> FileLoadCount:
     """Insert new rows, replace changed rows with the same key, leave identical rows alone."""
     to_insert, to_update, changed_from = _compare(session, spec, records)
     _write(session, spec, to_insert, to_update)
@@ -245,7 +243,7 @@ def _upsert(session: Session, spec: FileSpec, records: list[dict[str, Any]]) -> 
     )
 
 
-def _earliest_change(
+def earliest_change(
     session: Session,
     spec: FileSpec,
     to_insert: list[dict[str, Any]],
@@ -268,8 +266,8 @@ def _earliest_change(
             (SupervisionAudit.audit_date, SupervisionAudit.staff_id),
             (Appraisal.appraisal_date, Appraisal.staff_id),
         ):
-            for start in range(0, len(ids), _CHUNK):
-                chunk = ids[start : start + _CHUNK]
+            for start in range(0, len(ids), KEYS_PER_STATEMENT):
+                chunk = ids[start : start + KEYS_PER_STATEMENT]
                 found = session.execute(
                     select(func.min(column)).where(staff_column.in_(chunk))
                 ).scalar()
@@ -304,7 +302,7 @@ def load(
         if parsed is None:
             continue
         if spec is TEAMS:
-            hub_ids = _ensure_hubs(session, parsed)
+            hub_ids = ensure_hubs(session, parsed)
         counts.append(_load_file(session, spec, parsed, hub_ids))
         session.flush()
     finish_load(session, counts, source=source, user=user, refresh_parts=refresh_parts)
@@ -324,7 +322,9 @@ def _load_file(
     actions = bytearray(len(rows))
     changes: list[date] = []
     for start in range(0, len(rows), LOAD_CHUNK_ROWS):
-        records = _records(replace(parsed, rows=rows[start : start + LOAD_CHUNK_ROWS]), hub_ids)
+        records = table_records(
+            replace(parsed, rows=rows[start : start + LOAD_CHUNK_ROWS]), hub_ids
+        )
         to_insert, to_update, changed_from = _compare(session, spec, records)
         inserted, updated = {id(record) for record in to_insert}, {id(r) for r in to_update}
         for offset, record in enumerate(records):
@@ -335,7 +335,9 @@ def _load_file(
         if changed_from is not None:
             changes.append(changed_from)
     for start in range(0, len(rows), LOAD_CHUNK_ROWS):
-        records = _records(replace(parsed, rows=rows[start : start + LOAD_CHUNK_ROWS]), hub_ids)
+        records = table_records(
+            replace(parsed, rows=rows[start : start + LOAD_CHUNK_ROWS]), hub_ids
+        )
         chosen = list(zip(records, actions[start : start + LOAD_CHUNK_ROWS], strict=True))
         _write(
             session,

@@ -190,7 +190,7 @@ STAFF_SURVEY = FileSpec(
     StaffSurveyResult,
     (
         ColumnSpec("survey_date", parse_date),
-        # Blank: the organisation's own figure (see _check_survey and importer._records).
+        # Blank: the organisation's own figure (see _check_survey and importer.table_records).
         ColumnSpec("team_id", value_required=False),
         ColumnSpec("question"),
         ColumnSpec("responses", whole_number_range(1, 1_000_000)),

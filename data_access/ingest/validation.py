@@ -37,7 +37,8 @@ _TOTAL_WORDS = ("total", "grand total", "totals")
 
 PROBLEM_LIST_CAP = 100
 
-_CHUNK = 500
+#: Keys looked up in the database per statement (well under every engine's parameter limit).
+KEYS_PER_STATEMENT = 500
 
 
 #: Problems kept for the report; beyond this they are only counted (a file where every value
@@ -122,13 +123,13 @@ def _parse_table(spec: FileSpec, table: Table, validation: Validation) -> Parsed
         validation.problems.append(parsed.problem(1, None, "the file is empty"))
         return None
     # A total row at the bottom (as spreadsheets add) is not data.
-    while len(records) > 1 and records[-1][1] and _is_total_row(records[-1][1]):
+    while len(records) > 1 and records[-1][1] and is_total_row(records[-1][1]):
         line, _ = records.pop()
         validation.warnings.append(parsed.problem(line, None, "a total row, skipped"))
 
     header_line, header = records[0]
     names = [cell.strip().lower() for cell in header]
-    positions = _check_header(parsed, header_line, names, validation)
+    positions = check_header(parsed, header_line, names, validation)
     if positions is None:
         return None
     if len(records) == 1:
@@ -137,11 +138,11 @@ def _parse_table(spec: FileSpec, table: Table, validation: Validation) -> Parsed
         )
         return None
 
-    _parse_records(parsed, positions, len(header), records[1:], validation)
+    parse_records(parsed, positions, len(header), records[1:], validation)
     return parsed
 
 
-def _parse_records(
+def parse_records(
     parsed: ParsedFile,
     positions: dict[str, int],
     width: int,
@@ -202,12 +203,12 @@ def _parse_records(
         parsed.rows.append(row)
 
 
-def _is_total_row(cells: list[str]) -> bool:
+def is_total_row(cells: list[str]) -> bool:
     first = next((cell.strip().lower() for cell in cells if cell.strip()), "")
     return first.rstrip(":") in _TOTAL_WORDS
 
 
-def _check_header(
+def check_header(
     parsed: ParsedFile, line: int, names: list[str], validation: Validation
 ) -> dict[str, int] | None:
     spec = parsed.spec
@@ -235,7 +236,7 @@ def _check_header(
     return positions if ok else None
 
 
-def _check_duplicate_keys(
+def check_duplicate_keys(
     parsed: ParsedFile, validation: Validation, first_seen: dict[tuple, int] | None = None
 ) -> None:
     """Each key once in a file. A streamed import passes `first_seen` (key -> line) so that
@@ -302,7 +303,7 @@ def _check_survey(parsed: ParsedFile, row: ParsedRow, validation: Validation) ->
         )
 
 
-def _check_hubs(parsed: ParsedFile, session: Session, validation: Validation) -> None:
+def check_hubs(parsed: ParsedFile, session: Session, validation: Validation) -> None:
     """A hub belongs to one area: within the file, and (with a warning) against the database."""
     hub_area: dict[str, tuple[str, int]] = {}
     for row in parsed.rows:
@@ -344,13 +345,13 @@ def _existing_ids(session: Session, spec: FileSpec, ids: set[str]) -> set[str]:
     key_column = getattr(spec.model, spec.key[0])
     found: set[str] = set()
     wanted = sorted(ids)
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
+    for start in range(0, len(wanted), KEYS_PER_STATEMENT):
+        chunk = wanted[start : start + KEYS_PER_STATEMENT]
         found.update(session.execute(select(key_column).where(key_column.in_(chunk))).scalars())
     return found
 
 
-def _check_references(
+def check_references(
     validation: Validation,
     session: Session,
     known_ids: dict[str, set[str]] | None = None,
@@ -390,7 +391,7 @@ def _check_references(
                 )
 
 
-_ROW_CHECKS: dict[str, Callable[[ParsedFile, ParsedRow, Validation], None]] = {
+ROW_CHECKS: dict[str, Callable[[ParsedFile, ParsedRow, Validation], None]] = {
     STAFF.name: _check_staff,
     SESSIONS.name: _check_session,
     STAFF_SURVEY.name: _check_survey,
@@ -450,16 +451,16 @@ def validate(sources: Mapping[str, bytes], session: Session) -> Validation:
         if parsed is None:
             continue
         validation.files[spec.name] = parsed
-        _check_duplicate_keys(parsed, validation)
-        row_check = _ROW_CHECKS.get(spec.name)
+        check_duplicate_keys(parsed, validation)
+        row_check = ROW_CHECKS.get(spec.name)
         if row_check:
             for row in parsed.rows:
                 row_check(parsed, row, validation)
     if not validation.files and not validation.problems:
         validation.problems.append(nothing_to_import())
     if TEAMS.name in validation.files:
-        _check_hubs(validation.files[TEAMS.name], session, validation)
-    _check_references(validation, session)
+        check_hubs(validation.files[TEAMS.name], session, validation)
+    check_references(validation, session)
     validation.problems.sort(
         key=lambda problem: (order.get(problem.file, -1), problem.file, problem.line or 0)
     )

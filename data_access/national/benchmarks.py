@@ -23,7 +23,7 @@ from data_access.national.published_files import (
     BenchmarkLoadResult,
     NeighbourRow,
     PublishedRow,
-    _authority_members,
+    authority_members,
     read_indicators,
     read_neighbours,
 )
@@ -39,7 +39,7 @@ def _read_files(
     neighbour_rows = read_neighbours(*neighbours, result) if neighbours else None
     members = []
     if not result.problems:
-        members = _authority_members(rows)
+        members = authority_members(rows)
         result.rows = len(rows)
         result.authorities = len({member["la_code"] for member in members})
         result.years = (min(row.year for row in rows), max(row.year for row in rows))

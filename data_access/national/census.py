@@ -36,7 +36,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,6 +59,7 @@ from data_access.ingest.reading import (
     MAX_TAG_BYTES,
     long_tag_at,
     megabytes,
+    reading_clock,
     return_memory,
 )
 from data_access.ingest.validation import ProblemList
@@ -259,7 +259,7 @@ def _parts(name: str, content: bytes) -> Iterator[tuple[str, ElementTree.Element
     # Text arrives in blocks of up to 8 KB rather than line by line: a text of millions of
     # short lines would otherwise be millions of pieces before it is joined.
     parser.parser.buffer_text = True
-    deadline = time.monotonic() + MAX_READ_SECONDS
+    deadline = reading_clock() + MAX_READ_SECONDS
     root: ElementTree.Element | None = None
     depth = elements = in_part = 0
     try:
@@ -293,7 +293,7 @@ def _parts(name: str, content: bytes) -> Iterator[tuple[str, ElementTree.Element
                     f"one element of the return holds more than {MAX_PART_ELEMENTS:,} "
                     "elements, many times a worker record's: it was not read further",
                 )
-            if elements % 1000 == 0 and time.monotonic() > deadline:
+            if elements % 1000 == 0 and reading_clock() > deadline:
                 raise _refusal(
                     name,
                     parser.parser.CurrentLineNumber,

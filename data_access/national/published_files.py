@@ -308,7 +308,7 @@ def read_neighbours(name: str, content: bytes, result: BenchmarkLoadResult) -> l
     return rows
 
 
-def _authority_members(rows: list[PublishedRow]) -> list[dict]:
+def authority_members(rows: list[PublishedRow]) -> list[dict]:
     """benchmark_authority records: each code's own row, else the joint return it is in."""
     own: dict[tuple[int, str], tuple[PublishedRow, str]] = {}
     joint: dict[tuple[int, str], tuple[PublishedRow, str]] = {}

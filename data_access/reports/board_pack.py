@@ -15,7 +15,6 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from data_access.access.grants import SMALL_GROUP_MINIMUM, Grant
-from data_access.access.settings import ORGANISATION_NAME, OUR_AUTHORITY, setting
 from data_access.core.dates import add_months, month_end
 from data_access.core.scope import Scope, TeamChoice, UnknownScope, resolve_scope, teams_in_scope
 from data_access.demo.national import is_demo_benchmarks
@@ -32,7 +31,22 @@ from data_access.indicators.breakdowns import (
 )
 from data_access.indicators.grid import PartsGrid, metric_from_parts, parts_grid
 from data_access.indicators.metrics import MetricValue, round_one_decimal
-from data_access.indicators.policy import CHILDS_VIEWS_BASELINE, Policy, Target
+from data_access.indicators.policy import (
+    AGREEMENT_WITHIN_MONTHS,
+    APPRAISAL_INTERVAL_MONTHS,
+    ASYE_FORTNIGHTLY_MONTHS,
+    ASYE_MONTHS,
+    ASYE_WEEKLY_DAYS,
+    CHILDS_VIEWS_BASELINE,
+    DEFAULT_POLICY,
+    FORTNIGHTLY_INTERVAL_DAYS,
+    MONTHLY_INTERVAL_DAYS,
+    NEW_MANAGER_TRAINING_MONTHS,
+    SUPERVISION_STANDARD_MINUTES,
+    WEEKLY_INTERVAL_DAYS,
+    Policy,
+    Target,
+)
 from data_access.indicators.summary import (
     Freshness,
     HeadlineFigure,
@@ -53,6 +67,7 @@ from data_access.reports.commentary import (
     earlier_commentary,
     latest_commentary,
 )
+from data_access.settings import ORGANISATION_NAME, OUR_AUTHORITY, setting
 
 #: The themes of the pack, each with its indicators: every indicator that has a target in
 #: data_access/indicators/policy.py, each once (tests/test_board_pack.py checks both).
@@ -118,6 +133,8 @@ SUPERVISION_STANDARDS: tuple[tuple[str, str], ...] = (
     ("Children's views discussed and recorded (Coventry)", "childs_views_share"),
     ("Regular audits of supervision quality (Coventry)", "audit_good_or_better_share"),
 )
+#: The caseload threshold of a team type the organisation has not changed.
+_DEFAULT_THRESHOLD = max(DEFAULT_POLICY.caseload_thresholds.values())
 #: Each indicator's exact definition in words, for the pack's appendix: the rule of its
 #: function in data_access/indicators/metrics.py (whose docstring names columns and writes
 #: windows as (D - 12 months, D]) said for a board. "The month end" is the pack's date.
@@ -148,44 +165,50 @@ PLAIN_DEFINITIONS = {
     ),
     "caseload_over_threshold_share": (
         "Of the workers holding cases at that snapshot, the share with more open cases than their "
-        "limit: the caseload threshold for their type of team (set by the organisation; 18 unless "
-        "changed), times 0.9 for a worker in the first 12 months of their ASYE (assessed and "
-        "supported year in employment)."
+        "limit: the caseload threshold for their type of team (set by the organisation; "
+        f"{_DEFAULT_THRESHOLD:g} unless changed), times {DEFAULT_POLICY.asye_caseload_factor:g} "
+        f"for a worker in the first {ASYE_MONTHS} months of their ASYE (assessed and supported "
+        "year in employment)."
     ),
     "supervision_coverage": (
         "Of the social workers, senior practitioners and advanced practitioners in post at the "
         "month end (permanent or agency), the share whose supervision is in date: their latest "
         "supervision session held on or before the month end is no more than their required "
         "interval before it, or they started less than that interval before it. The interval is "
-        "7 days in the first 42 days of their ASYE, 14 days until 6 months after it started, and "
-        "31 days otherwise."
+        f"{WEEKLY_INTERVAL_DAYS} days in the first {ASYE_WEEKLY_DAYS} days of their ASYE, "
+        f"{FORTNIGHTLY_INTERVAL_DAYS} days until {ASYE_FORTNIGHTLY_MONTHS} months after it "
+        f"started, and {MONTHLY_INTERVAL_DAYS} days otherwise."
     ),
     "supervision_agreement_share": (
         "Of the same workers, the share with a supervision agreement dated on or before the "
         "month end."
     ),
     "agreement_within_3_months_share": (
-        "Of those workers who started at least 3 months before the month end, the share whose "
-        "supervision agreement is dated no later than 3 months after they started."
+        f"Of those workers who started at least {AGREEMENT_WITHIN_MONTHS} months before the "
+        "month end, the share whose supervision agreement is dated no later than "
+        f"{AGREEMENT_WITHIN_MONTHS} months after they started."
     ),
     "appraisal_share": (
         "Of the permanent social workers, senior practitioners and advanced practitioners in "
-        "post at the month end who started at least 12 months before it, the share with an "
-        "appraisal dated in the 12 months to the month end."
+        f"post at the month end who started at least {APPRAISAL_INTERVAL_MONTHS} months before "
+        f"it, the share with an appraisal dated in the {APPRAISAL_INTERVAL_MONTHS} months to the "
+        "month end."
     ),
     "supervisor_training_share": (
         "Of the team managers in post at the month end, the share whose latest supervision "
-        "training is dated in the 24 months to the month end (the length of that window is set "
-        "by the organisation)."
+        f"training is dated in the {DEFAULT_POLICY.supervisor_training_window_months} months to "
+        "the month end (the length of that window is set by the organisation)."
     ),
     "new_manager_training_share": (
-        "Of the team managers in post at the month end who started at least 6 but less than 12 "
-        "months before it, the share whose supervision training is dated no later than 6 months "
-        "after they started."
+        "Of the team managers in post at the month end who started at least "
+        f"{NEW_MANAGER_TRAINING_MONTHS} but less than 12 months before it, the share whose "
+        f"supervision training is dated no later than {NEW_MANAGER_TRAINING_MONTHS} months after "
+        "they started."
     ),
     "supervision_duration_standard_share": (
         "Of the supervision sessions held in the 3 months to the month end whose length is "
-        "recorded, the share lasting at least 90 minutes (the LGA standard of 1.5 hours). "
+        f"recorded, the share lasting at least {SUPERVISION_STANDARD_MINUTES} minutes (the LGA "
+        f"standard of {SUPERVISION_STANDARD_MINUTES / 60:g} hours). "
         "Sessions with no recorded length are left out."
     ),
     "reflective_share": (

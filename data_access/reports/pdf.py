@@ -23,9 +23,9 @@ import typst
 import vl_convert
 from sqlmodel import Session
 
-from data_access.access.settings import organisation_policy
 from data_access.core.scope import Scope
 from data_access.indicators.metrics import METRICS, MetricValue
+from data_access.indicators.policy import SupervisionStatus
 from data_access.indicators.summary import HeadlineFigure
 from data_access.national.catalogue import BENCHMARK_INDICATORS
 from data_access.reports.board_pack import (
@@ -42,6 +42,7 @@ from data_access.reports.board_pack import (
 )
 from data_access.reports.charts import sparkline, trend_chart, value_axis
 from data_access.reports.commentary import COMMENTARY_SECTIONS
+from data_access.settings import organisation_policy
 
 TEMPLATE = Path(__file__).with_name("board_pack.typ")
 #: The trajectory's rule and the charts' axis rule, from the one place each is written.
@@ -315,7 +316,8 @@ def view_model(pack: BoardPack) -> dict:
         "supervision": {
             "eligible": str(counts.eligible),
             "in_date": str(counts.in_date),
-            "due": str(counts.due_within_7_days),
+            "due": str(counts.due_soon),
+            "due_words": SupervisionStatus.DUE_SOON.value,
             "overdue": str(counts.overdue),
             "never": str(counts.never_supervised),
             "childs_views": _value(figures["childs_views_share"].value, "%"),

@@ -18,9 +18,9 @@ from streamlit_protocol import Tab
 from data_access.core import db
 from data_access.core.db import session_scope
 from data_access.core.models import ImportLog
-from data_access.core.setup import prepare_database
 from data_access.ingest import importer
 from data_access.ingest.importer import ANOTHER_IMPORT_RUNNING, import_files, take_import_lock
+from data_access.setup import prepare_database
 
 
 @pytest.fixture

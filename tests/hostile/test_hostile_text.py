@@ -14,9 +14,9 @@ from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 from test_benchmarks import BENCHMARKS
 
-from data_access.access.settings import remember_our_authority
 from data_access.ingest.importer import import_files
 from data_access.national.benchmarks import load_benchmarks
+from data_access.settings import remember_our_authority
 
 
 def hostile(tag: str) -> str:

@@ -33,12 +33,14 @@ from data_access.core.db import session_scope
 from data_access.core.models import ImportLog
 from data_access.ingest import reading
 from data_access.ingest.importer import import_files
-from data_access.ingest.reading import MAX_FILE_BYTES, MAX_LINES
+from data_access.ingest.reading import MAX_FILE_BYTES, MAX_LINES, MAX_READ_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
-#: A check and an import each read for at most MAX_READ_SECONDS; validating and writing the
-#: rows adds to that. The slowest legitimate upload here takes about 35 s on a loaded machine.
-SECONDS_BOUND = 90
+#: The work an upload may cost, in processor seconds of the process doing it (what the
+#: budget counts; a loaded machine stretches the wall clock, not this): a check and an import
+#: each read for at most MAX_READ_SECONDS, and validating and writing the rows adds to that.
+#: The slowest legitimate upload here used about 40 s on the slowest machine seen.
+CPU_SECONDS_BOUND = 2 * MAX_READ_SECONDS + 30
 
 # The peak is read from VmHWM, which starts afresh when the child execs (getrusage's maxrss
 # would include the test process's own memory at the fork).
@@ -59,6 +61,7 @@ from data_access.national.census import check_census, load_census
 
 rest = status("VmRSS")
 started = time.monotonic()
+used = time.process_time()
 # The upload: the server holds the files' bytes from here on.
 sources = {path.name: path.read_bytes() for path in sorted(Path(sys.argv[1]).iterdir())}
 if all(name.endswith(".xml") for name in sources):
@@ -80,6 +83,7 @@ print(json.dumps({
     "peak_mb": round(status("VmHWM")),
     "grown_mb": round(status("VmHWM") - rest),
     "seconds": round(time.monotonic() - started, 1),
+    "cpu_seconds": round(time.process_time() - used, 1),
 }))
 """
 
@@ -124,7 +128,7 @@ def attempts(engine) -> list[str]:
 
 def assert_bounded(outcome: dict) -> None:
     assert SERVER_REST_MB + outcome["grown_mb"] < UPLOAD_MEMORY_BOUND_MB, outcome
-    assert outcome["seconds"] < SECONDS_BOUND, outcome
+    assert outcome["cpu_seconds"] < CPU_SECONDS_BOUND, outcome
 
 
 def assert_refused(outcome: dict, engine, before, *expected: str) -> None:

@@ -30,8 +30,8 @@ from upload_shapes import SERVER_REST_MB, UPLOAD_MEMORY_BOUND_MB
 
 from data_access.core import db
 from data_access.core.models import ImportLog
-from data_access.core.setup import prepare_database
 from data_access.ingest.importer import import_files
+from data_access.setup import prepare_database
 
 OFFICER = "dee.data@council.example"
 #: Demo staff and teams, which the valid shapes refer to on this server.
