@@ -20,7 +20,7 @@ from ui.auth import actor, current_grant
 from ui.charts import slug
 from ui.filters import current
 
-STATUS_ICON = {"met": "✓", "close": "~", "missed": "✗", "na": "–"}
+STATUS_ICON = {**fmt.STATUS_SYMBOL, "na": "–"}
 SCORECARD_KEY = "board-scorecard"
 #: The scorecard's columns after the indicator (its row heading), in order; the short ones
 #: (all but the trajectory) never wrap on a wide screen.

@@ -7,6 +7,7 @@ import streamlit as st
 
 from data_access.indicators.breakdowns import CASE_HOLDERS, IN_POST
 from data_access.indicators.metrics import METRICS
+from data_access.indicators.policy import ASYE_MONTHS
 from ui import chart_specs, queries
 from ui import format as fmt
 from ui.auth import current_grant
@@ -167,13 +168,10 @@ with right:
         + "Each dot is a newly qualified social worker, in their first (assessed and supported) "
         "year, against the lower caseload they are protected to."
         + (" Names are on the Team page." if current_grant().sees_names else ""),
-        chart_specs.asye_caseloads(
-            asye, policy.caseload_limit("safeguarding", in_asye=True), most_stretched_first(asye)
-        )
-        if not asye.empty
-        else None,
+        chart_specs.asye_caseloads(asye, most_stretched_first(asye)) if not asye.empty else None,
         asye,
-        how="Workers in their ASYE (asye_start_date <= S < asye_start_date + 12 months) holding "
+        how=f"Workers in their ASYE (asye_start_date <= S < asye_start_date + {ASYE_MONTHS} "
+        "months) holding "
         "cases at the latest snapshot S, with their open cases and protected limit: their team's "
         f"threshold x {policy.asye_caseload_factor:g}.",
         height=max(330, 24 * asye["Team"].nunique() + 90) if not asye.empty else 330,

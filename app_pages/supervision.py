@@ -11,7 +11,12 @@ import streamlit as st
 from data_access.core.models import AUDIT_GRADES
 from data_access.indicators.breakdowns import ELIGIBLE, IN_POST
 from data_access.indicators.metrics import METRICS
-from data_access.indicators.policy import CHILDS_VIEWS_BASELINE, DUE_SOON_DAYS, SupervisionStatus
+from data_access.indicators.policy import (
+    CHILDS_VIEWS_BASELINE,
+    DUE_SOON_DAYS,
+    SupervisionStatus,
+    TargetStatus,
+)
 from data_access.indicators.survey import SURVEY_MIN_RESPONSES, survey_agreement_share
 from ui import chart_specs, queries
 from ui import format as fmt
@@ -165,9 +170,9 @@ heat_table = (
 )
 goal, margin = coverage_target.value, coverage_target.close_margin
 bands = {
-    "met": f"{fmt.STATUS_SYMBOL['met']} met: {goal:g}% or more",
-    "close": f"{fmt.STATUS_SYMBOL['close']} close: {goal - margin:g}% to {goal:g}%",
-    "missed": f"{fmt.STATUS_SYMBOL['missed']} missed: under {goal - margin:g}%",
+    TargetStatus.MET: f"{TargetStatus.MET.symbol} met: {goal:g}% or more",
+    TargetStatus.CLOSE: f"{TargetStatus.CLOSE.symbol} close: {goal - margin:g}% to {goal:g}%",
+    TargetStatus.MISSED: f"{TargetStatus.MISSED.symbol} missed: under {goal - margin:g}%",
 }
 shown_teams = heat["Team"].nunique() if not heat.empty else 0
 chart_block(

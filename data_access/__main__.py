@@ -425,6 +425,16 @@ def cmd_access_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_write_docs(_args: argparse.Namespace) -> int:
+    from data_access.core.config import PROJECT_ROOT
+    from data_access.reports.definitions import write_metric_sections
+
+    path = PROJECT_ROOT / "docs" / "metrics.md"
+    changed = write_metric_sections(path)
+    print(f"{path}: {'metric sections rewritten' if changed else 'already up to date'}")
+    return 0
+
+
 def cmd_board_pack(args: argparse.Namespace) -> int:
     # Imported here: the PDF engine and chart exporter load only for this command.
     from data_access.reports.board_pack import NoPack
@@ -571,6 +581,11 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--by", default=user, help="named on the cover as who produced it")
     pack.set_defaults(run=cmd_board_pack)
 
+    commands.add_parser(
+        "write-docs",
+        help="rewrite the metric sections of docs/metrics.md from the metric declarations",
+    ).set_defaults(run=cmd_write_docs)
+
     log = commands.add_parser(
         "access-log", help="the access log as CSV: views and downloads of names, every change"
     )
@@ -592,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        if args.run not in (cmd_init_db, cmd_demo):
+        if args.run not in (cmd_init_db, cmd_demo, cmd_write_docs):
             started = time.perf_counter()
             if load_demo_into_empty_database():
                 _say_prepared(_prepare(), started)

@@ -29,7 +29,6 @@ from test_cli import run_cli
 from data_access.core.db import session_scope
 from data_access.core.models import ImportLog, StatisticalNeighbour
 from data_access.core.scope import Scope
-from data_access.indicators.metrics import reference_metrics
 from data_access.ingest.importer import import_files
 from data_access.national.benchmarks import load_benchmarks
 from data_access.national.comparison import (
@@ -322,18 +321,24 @@ def test_a_new_load_replaces_the_old_and_keeps_the_neighbour_model(engine, loade
         assert comparison(session, "330", 2025).as_json() == BIRMINGHAM_2025
 
 
-def test_internal_figures_are_the_foundation_metrics_at_30_september(engine):
+def test_internal_figures_are_our_metrics_at_30_september(engine):
+    """Worked by hand on tests/fixtures/small_org at 2024-09-30. In post: S01 1, S02 0.5,
+    S04 0.8, S05 1, S08 1, S12 1, S13 0.6 permanent (5.9 FTE); S03 1, S09 1, S10 0.5 agency
+    (2.5 FTE)."""
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine).loaded
     with session_scope(engine) as session:
         ours = internal_figures(session, 2024, Scope())
-        metrics = reference_metrics(session, date(2024, 9, 30), Scope())
         before_our_data = internal_figures(session, 2019, Scope())
     assert ours.as_at == date(2024, 9, 30)
     assert ours.values == {
-        "turnover_rate_fte": metrics["turnover_rate_fte"],
-        "agency_rate_fte": metrics["agency_rate_fte"],
-        "vacancy_rate_fte": metrics["vacancy_rate_fte"],
-        "caseload_fte": metrics["caseload_average"],
+        # Permanent leavers in (2023-09-30, 2024-09-30]: S07 (1 FTE, 2024-03-31). 1 / 5.9
+        "turnover_rate_fte": 16.9,
+        # 2.5 / (2.5 + 5.9) = 29.76
+        "agency_rate_fte": 29.8,
+        # The first vacancies rows are dated 2024-12-31 and 2025: 0 / 5.9
+        "vacancy_rate_fte": 0.0,
+        # The first caseload snapshot is 2025-02-28: none on or before the date.
+        "caseload_fte": None,
         "absence_rate_fte": None,  # we hold no sickness data
     }
     assert before_our_data.values is None

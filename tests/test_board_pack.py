@@ -20,7 +20,8 @@ from data_access.access.grants import Grant, GrantScope, access_log
 from data_access.core.config import PROJECT_ROOT
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope
-from data_access.indicators.metrics import METRICS, reference_metrics
+from data_access.indicators.grid import compute_metrics
+from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import DEFAULT_POLICY, Target
 from data_access.indicators.summary import HeadlineFigure
 from data_access.ingest.importer import import_files
@@ -323,7 +324,7 @@ def test_the_pack_shows_the_metrics_the_commentary_and_no_name(session, engine, 
         produced_at=datetime(2025, 4, 5, tzinfo=UTC),
     )
     text = pdf_text(pdf)
-    computed = reference_metrics(session, D, scope)
+    computed = compute_metrics(session, D, scope)
     start = text.index("Every indicator with a target")
     scorecard = text[start : text.index("Workforce stability", start)]
     for name in PACK_INDICATORS:

@@ -64,7 +64,7 @@ def test_builders_called_with_the_same_arguments_do_not_share_a_spec(fresh_cache
         }
     )
     distribution = chart_specs.caseload_distribution(frame, 16.2)
-    asye = chart_specs.asye_caseloads(frame, 16.2, ["Alpha", "Beta"])
+    asye = chart_specs.asye_caseloads(frame, ["Alpha", "Beta"])
     assert distribution["layer"][0]["mark"]["type"] == "bar"
     assert asye["layer"][0]["mark"]["type"] == "circle"
 
@@ -128,7 +128,6 @@ def test_a_vertical_limit_is_labelled_to_its_left_and_keeps_the_axis_title(fresh
         pd.DataFrame(
             {"Team": ["A"], "Month of ASYE": [3], "Open cases": [17], "Protected limit": [16.2]}
         ),
-        16.2,
         ["A"],
     )
     label = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "text")
@@ -257,6 +256,28 @@ def test_the_asye_chart_puts_teams_in_the_order_it_is_given(fresh_caches):
             "Protected limit": [16.2, 16.2],
         }
     )
-    spec = chart_specs.asye_caseloads(frame, 16.2, ["Beta", "Alpha"])
+    spec = chart_specs.asye_caseloads(frame, ["Beta", "Alpha"])
     points = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "circle")
     assert points["encoding"]["y"]["sort"] == ["Beta", "Alpha"]
+
+
+def test_the_asye_chart_marks_each_team_s_own_limit_when_team_types_differ(fresh_caches):
+    """A safeguarding team's ASYE limit (18 x 0.9) is not a front door team's (say 12 x 0.9):
+    each row gets its own mark, at its own value, instead of one line for everyone."""
+    frame = pd.DataFrame(
+        {
+            "Team": ["Alpha", "Beta", "Beta"],
+            "Month of ASYE": [3, 9, 4],
+            "Open cases": [10, 17, 5],
+            "Protected limit": [16.2, 10.8, 10.8],
+        }
+    )
+    spec = chart_specs.asye_caseloads(frame, ["Beta", "Alpha"])
+    kinds = [layer["mark"]["type"] for layer in layers_of(spec)]
+    assert "rule" not in kinds
+    ticks = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "tick")
+    rows = spec["datasets"][ticks["data"]["name"]]
+    assert sorted((row["Team"], row["Protected limit"]) for row in rows) == [
+        ("Alpha", 16.2),
+        ("Beta", 10.8),
+    ]

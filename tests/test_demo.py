@@ -24,7 +24,7 @@ from data_access.demo.organisation import (
     load_demo,
     load_demo_national_figures,
 )
-from data_access.indicators.metrics import METRICS
+from data_access.indicators.grid import compute_metrics
 from data_access.indicators.policy import DEFAULT_POLICY
 from data_access.ingest.importer import import_files
 from data_access.ingest.validation import validate
@@ -92,7 +92,7 @@ def test_demo_city_s_figures_are_the_demo_organisation_s(sqlite_template, tmp_pa
         with session_scope(engine) as session:
 
             def internal(name: str, day: date) -> float | None:
-                return METRICS[name].compute(session, day, Scope(), DEFAULT_POLICY)
+                return compute_metrics(session, day, Scope(), DEFAULT_POLICY, names=[name])[name]
 
             pairs = {
                 "turnover_rate_fte": "turnover_rate_fte",

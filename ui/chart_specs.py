@@ -23,6 +23,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from data_access.indicators.policy import TargetStatus
 from data_access.reports import charts as shared
 from ui import format as fmt
 
@@ -141,7 +142,11 @@ NARROW = 600
 #: Status against target: Okabe-Ito blue, orange and vermillion, told apart with red-green
 #: colour blindness, and written in every cell as a symbol too (white text on blue, black on
 #: the others: each at least 4.5:1).
-STATUS_COLOURS = {"met": "#0072B2", "close": "#E69F00", "missed": "#D55E00"}
+STATUS_COLOURS = {
+    TargetStatus.MET: "#0072B2",
+    TargetStatus.CLOSE: "#E69F00",
+    TargetStatus.MISSED: "#D55E00",
+}
 
 
 @cached_chart
@@ -284,9 +289,10 @@ def over_threshold_by_team(teams: pd.DataFrame) -> alt.Chart:
 
 
 @cached_chart
-def asye_caseloads(asye: pd.DataFrame, limit: float, team_order: Sequence[str]) -> alt.LayerChart:
-    """One dot per ASYE worker (open cases, by team, teams in `team_order`) against the
-    protected limit."""
+def asye_caseloads(asye: pd.DataFrame, team_order: Sequence[str]) -> alt.LayerChart:
+    """One dot per ASYE worker (open cases, by team, teams in `team_order`) against their
+    protected limit, which follows the team type: one labelled line when every team shown has
+    the same limit, otherwise a dark bar on each team's row at its own limit."""
     points = (
         alt.Chart(asye)
         .mark_circle(size=80, opacity=0.8)
@@ -296,9 +302,21 @@ def asye_caseloads(asye: pd.DataFrame, limit: float, team_order: Sequence[str]) 
             tooltip=["Team", "Month of ASYE", "Open cases", "Protected limit"],
         )
     )
-    return (
-        points + shared.rule(limit, f"protected limit {limit:g}", axis="x", title="Open cases")
-    ).properties(height=max(140, 22 * asye["Team"].nunique()))
+    limits = asye["Protected limit"].unique()
+    if len(limits) == 1:
+        limit = float(limits[0])
+        marks = shared.rule(limit, f"protected limit {limit:g}", axis="x", title="Open cases")
+    else:
+        marks = (
+            alt.Chart(asye.groupby("Team", as_index=False)["Protected limit"].max())
+            .mark_tick(color="#333333", thickness=3, size=18)
+            .encode(
+                x=alt.X("Protected limit:Q", title="Open cases"),
+                y=alt.Y("Team:N", sort=list(team_order)),
+                tooltip=["Team", "Protected limit"],
+            )
+        )
+    return (points + marks).properties(height=max(140, 22 * asye["Team"].nunique()))
 
 
 @cached_chart

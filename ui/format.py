@@ -9,11 +9,13 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from data_access.indicators.metrics import MetricValue
+from data_access.indicators.policy import TargetStatus
 
 NO_DATA = "no data"
 #: A figure's status against its target as a symbol, so that it never rests on colour alone
 #: (tables, the heat map, printing).
-STATUS_SYMBOL = {"met": "✓", "close": "~", "missed": "✗", None: ""}
+STATUS_SYMBOL: dict[str | None, str] = {status: status.symbol for status in TargetStatus}
+STATUS_SYMBOL[None] = ""
 UK_TIME = ZoneInfo("Europe/London")
 
 
@@ -72,9 +74,9 @@ class Badge:
 
 # Each status has its own icon and words, so colour is never the only signal.
 _STATUS_STYLE = {
-    "met": ("Target met", ":material/check_circle:", "green"),
-    "close": ("Close to target", ":material/error:", "orange"),
-    "missed": ("Target missed", ":material/cancel:", "red"),
+    TargetStatus.MET: (TargetStatus.MET.label, ":material/check_circle:", "green"),
+    TargetStatus.CLOSE: (TargetStatus.CLOSE.label, ":material/error:", "orange"),
+    TargetStatus.MISSED: (TargetStatus.MISSED.label, ":material/cancel:", "red"),
 }
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 from data_access.access.grants import SMALL_GROUP_MINIMUM, SUPPRESSED
 from data_access.indicators.breakdowns import UnitFigures
 from data_access.indicators.metrics import METRICS
-from data_access.indicators.policy import Policy
+from data_access.indicators.policy import Policy, TargetStatus
 from ui import format as fmt
 from ui.charts import csv_download, slug
 
@@ -42,9 +42,9 @@ EVERY_INDICATOR = "Every indicator"
 # Symbols (fmt.STATUS_SYMBOL) as well as colours, so the flag survives colour blindness and
 # printing.
 STATUS_BACKGROUND = {
-    "met": "background-color: #d9f0e3",
-    "close": "background-color: #fdebc8",
-    "missed": "background-color: #f9d4d0",
+    TargetStatus.MET: "background-color: #d9f0e3",
+    TargetStatus.CLOSE: "background-color: #fdebc8",
+    TargetStatus.MISSED: "background-color: #f9d4d0",
     None: "",
 }
 

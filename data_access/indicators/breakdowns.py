@@ -29,9 +29,7 @@ from data_access.core.models import (
     Team,
 )
 from data_access.core.scope import Scope, teams_in_scope
-from data_access.indicators.grid import metric_from_parts, parts_grid, parts_needed, parts_totals
-from data_access.indicators.metrics import (
-    MetricValue,
+from data_access.indicators.conditions import (
     case_holders,
     caseload_limit,
     count_where,
@@ -39,11 +37,11 @@ from data_access.indicators.metrics import (
     in_asye,
     latest_held_sessions,
     latest_snapshot_date,
-    percentage,
-    round_one_decimal,
     supervision_in_date,
     where_staff,
 )
+from data_access.indicators.grid import metric_from_parts, parts_grid, parts_needed, parts_totals
+from data_access.indicators.metrics import MetricValue, percentage, round_one_decimal
 from data_access.indicators.policy import (
     DEFAULT_POLICY,
     DUE_SOON_DAYS,
@@ -533,40 +531,19 @@ def caseloads_by_team(
 
     A team is suppressed when the suppression of case holders for `grant` covers it (fewer
     than SMALL_GROUP_MINIMUM outside the names it covers, or a complement)."""
-    snapshot = latest_snapshot_date(session, as_at)
     teams = teams_in_scope(session, scope)
     hidden = suppression(session, as_at, grant, CASE_HOLDERS).teams
-    found: dict[str, tuple[int, int, float, int]] = {}
-    if snapshot is not None:
-        over = CaseloadSnapshot.open_cases > caseload_limit(snapshot, policy)
-        query = case_holders(
-            snapshot,
-            scope,
-            Staff.team_id,
-            func.count(),
-            func.sum(CaseloadSnapshot.open_cases),
-            func.sum(Staff.fte),
-            count_where(over),
-        ).group_by(Staff.team_id)
-        found = {
-            team_id: (int(n), int(cases), float(fte), int(o))
-            for team_id, n, cases, fte, o in session.execute(query)
-        }
+    shown = ("caseload_average", "caseload_over_threshold_share")
+    grid = parts_grid(session, [as_at], scope, policy, names=("holders", *parts_needed(shown)))
     rows = []
     for team in teams:
-        holders, cases, fte, over_count = found.get(team.team_id, (0, 0, 0.0, 0))
+        parts = grid.total(as_at, [team.team_id])
+        holders = int(parts["holders"])
         if team.team_id in hidden:
             rows.append(TeamCaseloads(team.team_id, team.team_name, holders, None, None, True))
             continue
-        rows.append(
-            TeamCaseloads(
-                team.team_id,
-                team.team_name,
-                holders,
-                round_one_decimal(cases / fte) if fte else None,
-                percentage(over_count, holders),
-            )
-        )
+        values = [metric_from_parts(name, parts) for name in shown]
+        rows.append(TeamCaseloads(team.team_id, team.team_name, holders, *values))
     return rows
 
 

@@ -1,19 +1,17 @@
-"""Every metric for many dates and many teams at once: the set-based path.
+"""The engine: every metric for many dates and many teams at once, from its declaration.
 
-Each metric in `data_access.indicators.metrics` is a ratio of additive parts (FTE sums and
-counts). The parts of every team at a month end are stored by every import in
-`team_month_parts` (data_access/indicators/stored_parts.py); any other date, or a policy with
-other caseload rules, is computed from the recorded tables in seven statements, whatever the
-number of dates or teams: the snapshot dates, then one each for staff in post, leavers,
-vacancies, caseloads, recent sessions and audits. Any scope's figure is then the ratio of its
-teams' summed parts, so a 24-month trend, a row of sparklines or a table of 150 units costs
-about as much as a single date.
+Each metric in `data_access.indicators.metrics` is declared as parts (a count or a sum over
+one fact, with a filter) and how they combine. This module turns the declarations into SQL:
+for any list of dates, one statement per fact (staff in post, leavers, vacancies, case
+holders, recent sessions, audits) computes every part of every team at every date, plus one
+for the caseload snapshot dates, whatever the number of dates or teams. Every import stores the
+parts of every team at each month end (`team_month_parts`, data_access/indicators/
+stored_parts.py), so a month end is read rather than computed. Any scope's figure is then
+`Metric.value` of its teams' summed parts, so a 24-month trend, a row of sparklines or a table
+of 150 units costs about as much as a single date.
 
-The definitions are those of `data_access.indicators.metrics` (the single-date path, which
-stays the reference); `tests/test_grid.py` proves the stored, computed and single-date paths
-agree on every month end of the hand-made organisation and of the demo. Dates are passed to
-SQL as literal rows (D, D - 12 months, ... computed in Python), so the same SQL runs on SQLite
-and PostgreSQL.
+Dates are passed to SQL as literal rows (D and every `metrics.BOUNDS` date, computed in
+Python), so the same SQL runs on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -22,256 +20,65 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from typing import Any
 
-from sqlalchemy import Date, and_, exists, func, literal, or_, select, union_all
+from sqlalchemy import Date, case, func, literal, select, union_all
 from sqlmodel import Session
 
-from data_access.core.dates import add_months, month_end
+from data_access.core.dates import month_end
 from data_access.core.models import (
     PART_NAMES,
-    Appraisal,
     CaseloadSnapshot,
     Setting,
-    Staff,
-    SupervisionAudit,
-    SupervisionSession,
-    Team,
-    Vacancy,
     hub_month_parts,
     team_month_parts,
 )
 from data_access.core.scope import WHOLE_ORGANISATION, Scope
 from data_access.indicators.metrics import (
+    BOUNDS,
+    FACTS,
     METRICS,
+    PARTS,
+    Fact,
     MetricValue,
-    caseload_limit,
-    count_where,
-    cutoff_by_phase,
-    in_post,
-    percentage,
-    round_one_decimal,
-    sum_fte_where,
+    Part,
+    Parts,
+    parts_needed,
 )
-from data_access.indicators.policy import (
-    AGREEMENT_WITHIN_MONTHS,
-    APPRAISAL_INTERVAL_MONTHS,
-    DEFAULT_POLICY,
-    FORTNIGHTLY_INTERVAL_DAYS,
-    MONTHLY_INTERVAL_DAYS,
-    NEW_MANAGER_TRAINING_MONTHS,
-    SUPERVISION_ELIGIBLE_ROLES,
-    SUPERVISION_STANDARD_MINUTES,
-    WEEKLY_INTERVAL_DAYS,
-    Policy,
-)
-
-Parts = dict[str, float]
+from data_access.indicators.policy import DEFAULT_POLICY, Policy
 
 
-def _dates_table(session: Session, days: list[date], policy: Policy):
-    """One literal row per date D with every bound the definitions use, and S, the caseload
-    snapshot used for D (the latest snapshot_date <= D anywhere in the data)."""
+def _dates_table(session: Session, days: list[date], policy: Policy) -> Any:
+    """One literal row per date D with every bound the declarations use (`metrics.BOUNDS`),
+    and S, the caseload snapshot used for D (the latest snapshot_date <= D anywhere)."""
     snapshots = sorted(session.execute(select(CaseloadSnapshot.snapshot_date).distinct()).scalars())
     rows = []
     for day in days:
         position = bisect.bisect_right(snapshots, day)
-        snapshot = snapshots[position - 1] if position else None
-        values = {
-            "d": day,
-            "d_year": add_months(day, -12),
-            "d_quarter": add_months(day, -3),
-            "d_training": add_months(day, -policy.supervisor_training_window_months),
-            "d_appraisal": add_months(day, -APPRAISAL_INTERVAL_MONTHS),
-            "d_agreement": add_months(day, -AGREEMENT_WITHIN_MONTHS),
-            "d_new_manager": add_months(day, -NEW_MANAGER_TRAINING_MONTHS),
-            "d_weekly": day - timedelta(days=WEEKLY_INTERVAL_DAYS),
-            "d_fortnightly": day - timedelta(days=FORTNIGHTLY_INTERVAL_DAYS),
-            "d_monthly": day - timedelta(days=MONTHLY_INTERVAL_DAYS),
-            "snapshot": snapshot,
-        }
+        values = {bound.name: bound.of(day, policy) for bound in BOUNDS}
+        values["snapshot"] = snapshots[position - 1] if position else None
         rows.append(select(*(literal(v, Date).label(k) for k, v in values.items())))
     return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("dates")
 
 
-def _scoped(query, scope: Scope):
-    condition = scope.contains_team(Staff.team_id)
-    return query if condition is None else query.where(condition)
+def _measure(part: Part, dates: Any, policy: Policy) -> Any:
+    """The aggregate that computes `part` over its fact's rows."""
+    condition = part.where(dates, policy) if part.where is not None else None
+    if part.sums is None:
+        return func.count() if condition is None else func.sum(case((condition, 1), else_=0))
+    summed = part.sums if condition is None else case((condition, part.sums), else_=0)
+    return func.coalesce(func.sum(summed), 0)
 
 
-def _staff_parts(dates, scope: Scope):
-    permanent = Staff.employment_type == "permanent"
-    eligible = Staff.role.in_(SUPERVISION_ELIGIBLE_ROLES)
-    cutoff = cutoff_by_phase(dates.c.d, dates.c.d_weekly, dates.c.d_fortnightly, dates.c.d_monthly)
-    # In date: a held session in [cutoff, D] (so the latest held session on or before D is at
-    # most the interval before D), or a start fewer than the interval's days before D.
-    supervised = exists().where(
-        SupervisionSession.staff_id == Staff.staff_id,
-        SupervisionSession.status == "held",
-        SupervisionSession.session_date >= cutoff,
-        SupervisionSession.session_date <= dates.c.d,
-    )
-    manager = Staff.role == "team_manager"
-    appraisal_due = and_(permanent, eligible, Staff.start_date <= dates.c.d_appraisal)
-    appraised = exists().where(
-        Appraisal.staff_id == Staff.staff_id,
-        Appraisal.appraisal_date > dates.c.d_appraisal,
-        Appraisal.appraisal_date <= dates.c.d,
-    )
-    new_manager = and_(
-        manager, Staff.start_date > dates.c.d_year, Staff.start_date <= dates.c.d_new_manager
-    )
-    agreement_due = and_(eligible, Staff.start_date <= dates.c.d_agreement)
-    query = (
-        select(
-            dates.c.d,
-            Staff.team_id,
-            func.count(),
-            sum_fte_where(permanent),
-            sum_fte_where(Staff.employment_type == "agency"),
-            count_where(permanent),
-            count_where(and_(permanent, Staff.start_date <= dates.c.d_year)),
-            count_where(eligible),
-            count_where(and_(eligible, or_(supervised, Staff.start_date > cutoff))),
-            count_where(and_(eligible, Staff.supervision_agreement_date <= dates.c.d)),
-            count_where(manager),
-            count_where(
-                and_(
-                    manager,
-                    Staff.supervision_training_date > dates.c.d_training,
-                    Staff.supervision_training_date <= dates.c.d,
-                )
-            ),
-            count_where(appraisal_due),
-            count_where(and_(appraisal_due, appraised)),
-            count_where(new_manager),
-            count_where(
-                and_(new_manager, Staff.supervision_training_date <= Staff.training_due_date)
-            ),
-            count_where(agreement_due),
-            count_where(
-                and_(agreement_due, Staff.supervision_agreement_date <= Staff.agreement_due_date)
-            ),
-        )
-        .select_from(dates)
-        .join(Staff, in_post(dates.c.d))
-        .group_by(dates.c.d, Staff.team_id)
-    )
-    names = (
-        "headcount", "permanent_fte", "agency_fte", "permanent_count", "permanent_stayed",
-        "eligible", "in_date", "agreed", "managers", "trained", "appraisal_due", "appraised",
-        "new_managers", "new_managers_trained", "agreement_due", "agreed_in_time",
-    )  # fmt: skip
-    return _scoped(query, scope), names
-
-
-def _leaver_parts(dates, scope: Scope):
-    query = (
-        select(dates.c.d, Staff.team_id, func.coalesce(func.sum(Staff.fte), 0.0))
-        .select_from(dates)
-        .join(
-            Staff,
-            and_(
-                Staff.employment_type == "permanent",
-                Staff.end_date > dates.c.d_year,
-                Staff.end_date <= dates.c.d,
-            ),
-        )
-        .group_by(dates.c.d, Staff.team_id)
-    )
-    return _scoped(query, scope), ("leavers_fte",)
-
-
-def _vacancy_parts(dates, scope: Scope):
-    later = Vacancy.__table__.alias("later")
-    newer_row = exists().where(
-        later.c.team_id == Vacancy.team_id,
-        later.c.as_at > Vacancy.as_at,
-        later.c.as_at <= dates.c.d,
-    )
-    query = (
-        select(dates.c.d, Vacancy.team_id, func.coalesce(func.sum(Vacancy.vacant_fte), 0.0))
-        .select_from(dates)
-        .join(Vacancy, Vacancy.as_at <= dates.c.d)
-        .where(~newer_row)
-        .group_by(dates.c.d, Vacancy.team_id)
-    )
-    condition = scope.contains_team(Vacancy.team_id)
-    return (query if condition is None else query.where(condition)), ("vacant_fte",)
-
-
-def _caseload_parts(dates, scope: Scope, policy: Policy):
-    over = CaseloadSnapshot.open_cases > caseload_limit(dates.c.snapshot, policy)
-    query = (
-        select(
-            dates.c.d,
-            Staff.team_id,
-            func.count(),
-            func.coalesce(func.sum(CaseloadSnapshot.open_cases), 0),
-            func.coalesce(func.sum(Staff.fte), 0.0),
-            count_where(over),
-        )
-        .select_from(dates)
-        .join(
-            CaseloadSnapshot,
-            and_(
-                CaseloadSnapshot.snapshot_date == dates.c.snapshot,
-                CaseloadSnapshot.open_cases > 0,
-            ),
-        )
-        .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
-        .join(Team, Team.team_id == Staff.team_id)
-        .group_by(dates.c.d, Staff.team_id)
-    )
-    return _scoped(query, scope), ("holders", "cases", "holders_fte", "over")
-
-
-def _session_parts(dates, scope: Scope):
-    query = (
-        select(
-            dates.c.d,
-            Staff.team_id,
-            func.count(),
-            count_where(SupervisionSession.reflective.is_(True)),
-            count_where(SupervisionSession.childs_views_recorded.is_(True)),
-            count_where(SupervisionSession.duration_minutes.is_not(None)),
-            count_where(SupervisionSession.duration_minutes >= SUPERVISION_STANDARD_MINUTES),
-        )
-        .select_from(dates)
-        .join(
-            SupervisionSession,
-            and_(
-                SupervisionSession.status == "held",
-                SupervisionSession.session_date > dates.c.d_quarter,
-                SupervisionSession.session_date <= dates.c.d,
-            ),
-        )
-        .join(Staff, Staff.staff_id == SupervisionSession.staff_id)
-        .group_by(dates.c.d, Staff.team_id)
-    )
-    return _scoped(query, scope), ("held", "reflective", "views", "timed_sessions", "long_sessions")
-
-
-def _audit_parts(dates, scope: Scope):
-    query = (
-        select(
-            dates.c.d,
-            Staff.team_id,
-            func.count(),
-            count_where(SupervisionAudit.grade.in_(("outstanding", "good"))),
-        )
-        .select_from(dates)
-        .join(
-            SupervisionAudit,
-            and_(
-                SupervisionAudit.audit_date > dates.c.d_year,
-                SupervisionAudit.audit_date <= dates.c.d,
-            ),
-        )
-        .join(Staff, Staff.staff_id == SupervisionAudit.staff_id)
-        .group_by(dates.c.d, Staff.team_id)
-    )
-    return _scoped(query, scope), ("audits", "good")
+def _fact_query(fact: Fact, parts: list[Part], dates: Any, scope: Scope, policy: Policy) -> Any:
+    """One statement: every part of `fact` for each date and each team in `scope`."""
+    query = select(dates.c.d, fact.team, *(_measure(part, dates, policy) for part in parts))
+    query = fact.rows(query, dates)
+    condition = scope.contains_team(fact.team)
+    if condition is not None:
+        query = query.where(condition)
+    return query.group_by(dates.c.d, fact.team)
 
 
 @dataclass(frozen=True)
@@ -294,27 +101,32 @@ class PartsGrid:
 
 
 def computed_parts_grid(
-    session: Session, days: list[date], scope: Scope, policy: Policy
+    session: Session,
+    days: list[date],
+    scope: Scope,
+    policy: Policy,
+    *,
+    names: Iterable[str] = PART_NAMES,
 ) -> PartsGrid:
-    """Every metric's parts for each date in `days` and each team in `scope`, computed from the
-    recorded tables: seven statements (the snapshot dates, then one per family of parts)."""
+    """The parts `names` (default: all) for each date in `days` and each team in `scope`,
+    computed from the recorded tables: one statement for the snapshot dates, then one per
+    fact that holds any of them."""
     days = sorted(set(days))
     if not days:
         return PartsGrid((), {})
+    wanted = set(names)
     dates = _dates_table(session, days, policy)
     by_day: dict[date, dict[str, Parts]] = defaultdict(lambda: defaultdict(dict))
-    for query, names in (
-        _staff_parts(dates, scope),
-        _leaver_parts(dates, scope),
-        _vacancy_parts(dates, scope),
-        _caseload_parts(dates, scope, policy),
-        _session_parts(dates, scope),
-        _audit_parts(dates, scope),
-    ):
-        for day, team_id, *values in session.execute(query):
+    for fact in FACTS:
+        parts = [part for part in PARTS.values() if part.fact is fact and part.name in wanted]
+        if not parts:
+            continue
+        for day, team_id, *values in session.execute(
+            _fact_query(fact, parts, dates, scope, policy)
+        ):
             cell = by_day[_as_date(day)][team_id]
-            for name, value in zip(names, values, strict=True):
-                cell[name] = float(value or 0)
+            for part, value in zip(parts, values, strict=True):
+                cell[part.name] = float(value or 0)
     return PartsGrid(tuple(days), {day: dict(teams) for day, teams in by_day.items()})
 
 
@@ -384,7 +196,7 @@ def parts_grid(
         for day, team_id, *values in session.execute(query):
             by_day.setdefault(_as_date(day), {})[team_id] = dict(zip(names, values, strict=True))
     if rest:
-        by_day.update(computed_parts_grid(session, rest, scope, policy).by_day)
+        by_day.update(computed_parts_grid(session, rest, scope, policy, names=names).by_day)
     return PartsGrid(tuple(days), by_day)
 
 
@@ -418,61 +230,19 @@ def parts_totals(
                 {name: float(value) for name, value in zip(names, values, strict=True)}
             )
     if rest:
-        grid = computed_parts_grid(session, rest, scope, policy)
+        grid = computed_parts_grid(session, rest, scope, policy, names=names)
         totals.update({day: grid.total(day) for day in rest})
     return totals
 
 
-def _as_date(value) -> date:
+def _as_date(value: Any) -> date:
     """SQLite hands back literal dates as text."""
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-#: The parts each metric is a ratio of (what `metric_from_parts` reads).
-PARTS_OF: dict[str, tuple[str, ...]] = {
-    "headcount": ("headcount",),
-    "fte_in_post": ("permanent_fte",),
-    "agency_rate_fte": ("agency_fte", "permanent_fte"),
-    "turnover_rate_fte": ("leavers_fte", "permanent_fte"),
-    "vacancy_rate_fte": ("vacant_fte", "permanent_fte"),
-    "stability_index": ("permanent_stayed", "permanent_count"),
-    "caseload_average": ("cases", "holders_fte"),
-    "caseload_over_threshold_share": ("over", "holders"),
-    "supervision_coverage": ("in_date", "eligible"),
-    "supervision_agreement_share": ("agreed", "eligible"),
-    "supervisor_training_share": ("trained", "managers"),
-    "reflective_share": ("reflective", "held"),
-    "childs_views_share": ("views", "held"),
-    "audit_good_or_better_share": ("good", "audits"),
-    "supervision_duration_standard_share": ("long_sessions", "timed_sessions"),
-    "appraisal_share": ("appraised", "appraisal_due"),
-    "new_manager_training_share": ("new_managers_trained", "new_managers"),
-    "agreement_within_3_months_share": ("agreed_in_time", "agreement_due"),
-}
-
-
-def parts_needed(metrics: Iterable[str]) -> tuple[str, ...]:
-    """The parts the named metrics need, in PART_NAMES order."""
-    wanted = {part for name in metrics for part in PARTS_OF[name]}
-    return tuple(part for part in PART_NAMES if part in wanted)
-
-
 def metric_from_parts(name: str, parts: Parts) -> MetricValue:
-    """A metric's value from its summed parts: the same ratios as data_access.indicators.metrics."""
-    p = parts
-    if name == "headcount":
-        return int(p["headcount"])
-    if name == "fte_in_post":
-        return round_one_decimal(p["permanent_fte"])
-    if name == "agency_rate_fte":
-        return percentage(p["agency_fte"], p["agency_fte"] + p["permanent_fte"])
-    if name == "vacancy_rate_fte":
-        return percentage(p["vacant_fte"], p["vacant_fte"] + p["permanent_fte"])
-    if name == "caseload_average":
-        return round_one_decimal(p["cases"] / p["holders_fte"]) if p["holders_fte"] else None
-    # Every other metric is a plain share: its first part over its second, x 100.
-    numerator, denominator = PARTS_OF[name]
-    return percentage(p[numerator], p[denominator])
+    """A metric's value from its parts summed over a scope's teams (`Metric.value`)."""
+    return METRICS[name].value(parts)
 
 
 def compute_metrics(
@@ -480,9 +250,11 @@ def compute_metrics(
     as_at: date,
     scope: Scope = WHOLE_ORGANISATION,
     policy: Policy = DEFAULT_POLICY,
+    *,
+    names: Iterable[str] | None = None,
 ) -> dict[str, MetricValue]:
-    """Every metric for one date and scope, keyed by metric name: the ratios of the scope's
-    summed parts (one statement at a stored month end). Equal to each metric's own definition,
-    `metrics.reference_metrics` (tests/test_grid.py, tests/test_metrics.py)."""
-    parts = parts_totals(session, [as_at], scope, policy)[as_at]
-    return {name: metric_from_parts(name, parts) for name in METRICS}
+    """Every metric (or those in `names`) for one date and scope, keyed by metric name: the
+    ratios of the scope's summed parts (one statement at a stored month end)."""
+    chosen = list(METRICS) if names is None else list(names)
+    parts = parts_totals(session, [as_at], scope, policy, names=parts_needed(chosen))[as_at]
+    return {name: METRICS[name].value(parts) for name in chosen}

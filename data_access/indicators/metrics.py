@@ -1,6 +1,17 @@
-"""The workforce metrics, each defined once, computed by SQL aggregation.
+"""The workforce metrics, each declared once.
 
-Every metric is "as at" a date D over a `Scope`. Common terms:
+A metric is a declaration (`Metric`): its name, label and unit; a numerator and a denominator
+made of **parts**; whether lower or higher is better and its default target; one sentence in
+plain words; and its exact definition. A part (`Part`) is one measure (a count of rows, or a
+sum of a column) over one **fact** (`Fact`: the rows of a recorded table that a month end D
+looks at, such as the workers in post at D or the held sessions in the 3 months to D), with a
+filter. Nothing else defines a metric: the engine in data_access/indicators/grid.py turns the
+parts into SQL (one statement per fact, for one date, a trend of any length or a table of any
+number of units), every import stores the parts per team and month end, a scope's figure is
+its teams' summed parts combined by `Metric.value`, and the metric sections of
+docs/metrics.md are written from these declarations (`python -m data_access write-docs`).
+
+Common terms, for every metric "as at" a date D over a `Scope`:
 
 - A worker belongs to the scope of their `team_id`.
 - A worker is *in post at D* when `start_date <= D` and (`end_date` is empty or `end_date > D`).
@@ -8,21 +19,19 @@ Every metric is "as at" a date D over a `Scope`. Common terms:
 - Percentages are 0-100, results are rounded to one decimal place (halves away from zero),
   and a metric whose denominator is zero is null.
 
-Date bounds (D minus 12 months, D minus 31 days...) are computed in Python and passed to SQL as
-parameters, so the same SQL runs on SQLite and PostgreSQL. The docstring of each metric
-function is its definition; `docs/metrics.md` repeats it and a test keeps the two in step.
+The independent check is by hand: tests/test_metrics.py holds every metric's value worked out
+on paper for a small organisation, and shares no code with the engine.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Select, and_, exists, or_
 
 from data_access.core.dates import add_months
 from data_access.core.models import (
@@ -34,21 +43,35 @@ from data_access.core.models import (
     Team,
     Vacancy,
 )
-from data_access.core.scope import WHOLE_ORGANISATION, Scope
+from data_access.indicators.conditions import (
+    agency,
+    caseload_limit,
+    cutoff_by_phase,
+    eligible_for_supervision,
+    in_post,
+    permanent,
+    team_manager,
+)
 from data_access.indicators.policy import (
     AGREEMENT_WITHIN_MONTHS,
     APPRAISAL_INTERVAL_MONTHS,
-    DEFAULT_POLICY,
+    ASYE_FORTNIGHTLY_MONTHS,
+    ASYE_MONTHS,
+    ASYE_WEEKLY_DAYS,
     FORTNIGHTLY_INTERVAL_DAYS,
     MONTHLY_INTERVAL_DAYS,
     NEW_MANAGER_TRAINING_MONTHS,
-    SUPERVISION_ELIGIBLE_ROLES,
     SUPERVISION_STANDARD_MINUTES,
     WEEKLY_INTERVAL_DAYS,
+    Direction,
     Policy,
+    Target,
 )
 
 MetricValue = float | int | None
+Unit = Literal["count", "fte", "%", "cases"]
+#: The columns of the engine's dates table (one row per date D), as the declarations see them.
+Dates = Any
 
 
 def round_one_decimal(value: float) -> float:
@@ -63,624 +86,786 @@ def percentage(numerator: float | None, denominator: float | None) -> float | No
     return round_one_decimal(100 * (numerator or 0) / denominator)
 
 
-# --- building blocks -----------------------------------------------------------------------
+# --- the dates each D looks back to -------------------------------------------------------------
 
 
-def in_post(as_at: date | ColumnElement[date]) -> ColumnElement[bool]:
-    """Staff in post at `as_at` (a date, or a date column of the grid in
-    data_access/indicators/grid.py): started on or before it, and not yet left."""
-    return and_(
-        Staff.start_date <= as_at,
-        or_(Staff.end_date.is_(None), Staff.end_date > as_at),
+@dataclass(frozen=True)
+class Bound:
+    """A date computed from D (in Python: calendar arithmetic differs between databases), a
+    column of the engine's dates table."""
+
+    name: str
+    text: str
+    of: Callable[[date, Policy], date]
+
+
+BOUNDS: tuple[Bound, ...] = (
+    Bound("d", "D", lambda day, policy: day),
+    Bound("d_year", "D - 12 months", lambda day, policy: add_months(day, -12)),
+    Bound("d_quarter", "D - 3 months", lambda day, policy: add_months(day, -3)),
+    Bound(
+        "d_training",
+        "D - the training window (24 months by default, a policy setting)",
+        lambda day, policy: add_months(day, -policy.supervisor_training_window_months),
+    ),
+    Bound(
+        "d_appraisal",
+        f"D - {APPRAISAL_INTERVAL_MONTHS} months",
+        lambda day, policy: add_months(day, -APPRAISAL_INTERVAL_MONTHS),
+    ),
+    Bound(
+        "d_agreement",
+        f"D - {AGREEMENT_WITHIN_MONTHS} months",
+        lambda day, policy: add_months(day, -AGREEMENT_WITHIN_MONTHS),
+    ),
+    Bound(
+        "d_new_manager",
+        f"D - {NEW_MANAGER_TRAINING_MONTHS} months",
+        lambda day, policy: add_months(day, -NEW_MANAGER_TRAINING_MONTHS),
+    ),
+    Bound(
+        "d_weekly",
+        f"D - {WEEKLY_INTERVAL_DAYS} days",
+        lambda day, policy: day - timedelta(days=WEEKLY_INTERVAL_DAYS),
+    ),
+    Bound(
+        "d_fortnightly",
+        f"D - {FORTNIGHTLY_INTERVAL_DAYS} days",
+        lambda day, policy: day - timedelta(days=FORTNIGHTLY_INTERVAL_DAYS),
+    ),
+    Bound(
+        "d_monthly",
+        f"D - {MONTHLY_INTERVAL_DAYS} days",
+        lambda day, policy: day - timedelta(days=MONTHLY_INTERVAL_DAYS),
+    ),
+)
+#: The dates table also has `snapshot`: S, the latest caseload snapshot_date <= D anywhere in
+#: the data (the same S for every scope, so that every part of the organisation is compared on
+#: the same snapshot).
+SNAPSHOT_TEXT = "S, the latest caseload snapshot_date <= D anywhere in the data"
+
+
+# --- facts: the rows a month end looks at ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """The rows of one recorded table that D looks at, each belonging to a team (`team`).
+    `rows` adds the FROM and JOIN clauses to a query whose columns the engine chose."""
+
+    name: str
+    text: str
+    team: Any
+    rows: Callable[[Select[Any], Any], Select[Any]]
+
+
+def _newer_vacancy_row(dates: Any) -> ColumnElement[bool]:
+    later = Vacancy.__table__.alias("later")
+    return exists().where(
+        later.c.team_id == Vacancy.team_id,
+        later.c.as_at > Vacancy.as_at,
+        later.c.as_at <= dates.c.d,
     )
 
 
-def where_staff(as_at: date | None, scope: Scope, *conditions) -> list[ColumnElement[bool]]:
-    clauses = list(conditions)
-    if as_at is not None:
-        clauses.append(in_post(as_at))
-    scope_condition = scope.contains_team(Staff.team_id)
-    if scope_condition is not None:
-        clauses.append(scope_condition)
-    return clauses
-
-
-def sum_fte_where(condition: ColumnElement[bool]):
-    return func.coalesce(func.sum(case((condition, Staff.fte), else_=0.0)), 0.0)
-
-
-def count_where(condition: ColumnElement[bool]):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _permanent():
-    return Staff.employment_type == "permanent"
-
-
-def _permanent_fte_in_post(session: Session, as_at: date, scope: Scope) -> float:
-    query = select(func.coalesce(func.sum(Staff.fte), 0.0)).where(
-        *where_staff(as_at, scope, _permanent())
-    )
-    return float(session.execute(query).scalar_one())
-
-
-# --- workforce stability -------------------------------------------------------------------
-
-
-def headcount(session: Session, as_at: date, scope: Scope, policy: Policy) -> int:
-    """Number of workers in post at D, in any role, permanent or agency."""
-    query = select(func.count()).select_from(Staff).where(*where_staff(as_at, scope))
-    return int(session.execute(query).scalar_one())
-
-
-def fte_in_post(session: Session, as_at: date, scope: Scope, policy: Policy) -> float:
-    """Total FTE of permanent (employed, non-agency) workers in post at D."""
-    return round_one_decimal(_permanent_fte_in_post(session, as_at, scope))
-
-
-def agency_rate_fte(session: Session, as_at: date, scope: Scope, policy: Policy) -> float | None:
-    """Agency FTE in post at D / (agency FTE + permanent FTE in post at D) x 100."""
-    query = select(
-        sum_fte_where(Staff.employment_type == "agency"),
-        sum_fte_where(_permanent()),
-    ).where(*where_staff(as_at, scope))
-    agency, permanent = session.execute(query).one()
-    return percentage(agency, agency + permanent)
-
-
-def turnover_rate_fte(session: Session, as_at: date, scope: Scope, policy: Policy) -> float | None:
-    """FTE of permanent workers whose end_date is in (D - 12 months, D] / permanent FTE in
-    post at D x 100. A worker leaving on D counts as a leaver and is not in post at D."""
-    year_before = add_months(as_at, -12)
-    leavers_query = select(func.coalesce(func.sum(Staff.fte), 0.0)).where(
-        *where_staff(
-            None, scope, _permanent(), Staff.end_date > year_before, Staff.end_date <= as_at
+STAFF_IN_POST = Fact(
+    "staff_in_post",
+    "the workers in post at D (staff rows with start_date <= D and no end_date or one after D)",
+    Staff.team_id,
+    lambda query, dates: query.select_from(dates).join(Staff, in_post(dates.c.d)),
+)
+LEAVERS = Fact(
+    "leavers",
+    "the workers whose end_date is in (D - 12 months, D]",
+    Staff.team_id,
+    lambda query, dates: query.select_from(dates).join(
+        Staff, and_(Staff.end_date > dates.c.d_year, Staff.end_date <= dates.c.d)
+    ),
+)
+LATEST_VACANCIES = Fact(
+    "latest_vacancies",
+    "each team's latest vacancies row with as_at <= D (a team with none has no row)",
+    Vacancy.team_id,
+    lambda query, dates: (
+        query.select_from(dates)
+        .join(Vacancy, Vacancy.as_at <= dates.c.d)
+        .where(~_newer_vacancy_row(dates))
+    ),
+)
+CASE_HOLDERS = Fact(
+    "case_holders",
+    f"the case holders at {SNAPSHOT_TEXT}: the caseload rows dated S with open_cases > 0",
+    Staff.team_id,
+    lambda query, dates: (
+        query.select_from(dates)
+        .join(
+            CaseloadSnapshot,
+            and_(
+                CaseloadSnapshot.snapshot_date == dates.c.snapshot,
+                CaseloadSnapshot.open_cases > 0,
+            ),
         )
-    )
-    leavers = float(session.execute(leavers_query).scalar_one())
-    return percentage(leavers, _permanent_fte_in_post(session, as_at, scope))
-
-
-def vacant_fte(session: Session, as_at: date, scope: Scope) -> float:
-    """Sum over the teams in scope of each team's latest vacant_fte with as_at <= D."""
-    latest = select(Vacancy.team_id, func.max(Vacancy.as_at).label("latest")).where(
-        Vacancy.as_at <= as_at
-    )
-    scope_condition = scope.contains_team(Vacancy.team_id)
-    if scope_condition is not None:
-        latest = latest.where(scope_condition)
-    latest = latest.group_by(Vacancy.team_id).subquery()
-    query = select(func.coalesce(func.sum(Vacancy.vacant_fte), 0.0)).join(
-        latest,
-        and_(Vacancy.team_id == latest.c.team_id, Vacancy.as_at == latest.c.latest),
-    )
-    return float(session.execute(query).scalar_one())
-
-
-def vacancy_rate_fte(session: Session, as_at: date, scope: Scope, policy: Policy) -> float | None:
-    """Vacant FTE / (vacant FTE + permanent FTE in post at D) x 100, where vacant FTE sums,
-    for each team in scope, its latest vacancies row with as_at <= D (a team with none adds 0)."""
-    vacant = vacant_fte(session, as_at, scope)
-    return percentage(vacant, vacant + _permanent_fte_in_post(session, as_at, scope))
-
-
-def stability_index(session: Session, as_at: date, scope: Scope, policy: Policy) -> float | None:
-    """Of the permanent workers in post at D (by headcount), the share who were also in post
-    at D - 12 months, x 100."""
-    year_before = add_months(as_at, -12)
-    query = select(func.count(), count_where(Staff.start_date <= year_before)).where(
-        *where_staff(as_at, scope, _permanent())
-    )
-    permanent, stayed = session.execute(query).one()
-    return percentage(stayed, permanent)
-
-
-# --- caseloads -----------------------------------------------------------------------------
-
-
-def latest_snapshot_date(session: Session, as_at: date) -> date | None:
-    """The caseload snapshot used for D: the latest snapshot_date <= D anywhere in the data."""
-    query = select(func.max(CaseloadSnapshot.snapshot_date)).where(
-        CaseloadSnapshot.snapshot_date <= as_at
-    )
-    return session.execute(query).scalar()
-
-
-def in_asye(on: date | ColumnElement[date]) -> ColumnElement[bool]:
-    return and_(Staff.asye_start_date <= on, Staff.asye_end_date > on)
-
-
-def caseload_limit(snapshot: date, policy: Policy):
-    """SQL expression: the caseload limit of each case holder at `snapshot`."""
-    branches = []
-    for team_type in policy.caseload_thresholds:
-        branches.append(
-            (
-                and_(Team.team_type == team_type, in_asye(snapshot)),
-                literal(policy.caseload_limit(team_type, in_asye=True)),
-            )
-        )
-        branches.append(
-            (Team.team_type == team_type, literal(policy.caseload_limit(team_type, False)))
-        )
-    default = policy.caseload_limit("other", in_asye=False)
-    return case(*branches, else_=literal(default))
-
-
-def case_holders(snapshot: date, scope: Scope, *columns) -> Select:
-    """SELECT `columns` over the case holders at `snapshot`: the in-scope caseload rows dated
-    `snapshot` with open_cases > 0, joined to their staff and team rows."""
-    return (
-        select(*columns)
-        .select_from(CaseloadSnapshot)
         .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
         .join(Team, Team.team_id == Staff.team_id)
-        .where(
-            CaseloadSnapshot.snapshot_date == snapshot,
-            CaseloadSnapshot.open_cases > 0,
-            *where_staff(None, scope),
+    ),
+)
+RECENT_SESSIONS = Fact(
+    "recent_sessions",
+    "the held supervision sessions dated in (D - 3 months, D] (cancelled ones are not held)",
+    Staff.team_id,
+    lambda query, dates: (
+        query.select_from(dates)
+        .join(
+            SupervisionSession,
+            and_(
+                SupervisionSession.status == "held",
+                SupervisionSession.session_date > dates.c.d_quarter,
+                SupervisionSession.session_date <= dates.c.d,
+            ),
         )
-    )
-
-
-def _case_holder_totals(
-    session: Session, as_at: date, scope: Scope, policy: Policy
-) -> tuple[int, int, float, int]:
-    """(case holders, open cases, their FTE, how many are over their limit) at the snapshot."""
-    snapshot = latest_snapshot_date(session, as_at)
-    if snapshot is None:
-        return 0, 0, 0.0, 0
-    query = case_holders(
-        snapshot,
-        scope,
-        func.count(),
-        func.coalesce(func.sum(CaseloadSnapshot.open_cases), 0),
-        func.coalesce(func.sum(Staff.fte), 0.0),
-        count_where(CaseloadSnapshot.open_cases > caseload_limit(snapshot, policy)),
-    )
-    holders, cases, fte, over = session.execute(query).one()
-    return int(holders), int(cases), float(fte), int(over)
-
-
-def caseload_average(session: Session, as_at: date, scope: Scope, policy: Policy) -> float | None:
-    """At S, the latest snapshot_date <= D anywhere in the data: case holders are the in-scope
-    rows at S with open_cases > 0; the metric is their open cases / their FTE."""
-    _, cases, fte, _ = _case_holder_totals(session, as_at, scope, policy)
-    if not fte:
-        return None
-    return round_one_decimal(cases / fte)
-
-
-def caseload_over_threshold_share(
-    session: Session, as_at: date, scope: Scope, policy: Policy
-) -> float | None:
-    """Of the case holders at S (as for caseload_average), the share whose open_cases is above
-    their limit, x 100. The limit is the caseload threshold of their team type (a policy
-    setting, default 18), times 0.9 for a worker in their ASYE at S
-    (asye_start_date <= S < asye_start_date + 12 months)."""
-    holders, _, _, over = _case_holder_totals(session, as_at, scope, policy)
-    return percentage(over, holders)
-
-
-# --- supervision ---------------------------------------------------------------------------
-
-
-def interval_cutoff(as_at: date) -> ColumnElement[date]:
-    """SQL expression: D minus each worker's required supervision interval, which is 7 days
-    in the first 42 days after asye_start_date, 14 days until 6 months after it, otherwise 31.
-    A held session on or after this date is in date."""
-    return cutoff_by_phase(
-        as_at,
-        as_at - timedelta(days=WEEKLY_INTERVAL_DAYS),
-        as_at - timedelta(days=FORTNIGHTLY_INTERVAL_DAYS),
-        as_at - timedelta(days=MONTHLY_INTERVAL_DAYS),
-    )
-
-
-def cutoff_by_phase(on, weekly, fortnightly, monthly) -> ColumnElement[date]:
-    """SQL expression: of the three cutoffs, the one for each worker's supervision phase at
-    `on` (a date, or a date column of the grid in data_access/indicators/grid.py): `weekly` in
-    the ASYE's weekly phase, `fortnightly` in its fortnightly phase, otherwise `monthly`."""
-    started_asye = Staff.asye_start_date <= on
-    return case(
-        (and_(started_asye, Staff.asye_weekly_until > on), weekly),
-        (and_(started_asye, Staff.asye_fortnightly_until > on), fortnightly),
-        else_=monthly,
-    )
-
-
-def latest_held_sessions(as_at: date, scope: Scope):
-    """Subquery: each in-scope supervisee's latest held session date on or before `as_at`."""
-    query = (
-        select(
-            SupervisionSession.staff_id,
-            func.max(SupervisionSession.session_date).label("last_session"),
-        )
-        .where(SupervisionSession.status == "held", SupervisionSession.session_date <= as_at)
-        .group_by(SupervisionSession.staff_id)
-    )
-    scope_condition = scope.contains_team(Staff.team_id)
-    if scope_condition is not None:
-        query = query.join(Staff, Staff.staff_id == SupervisionSession.staff_id).where(
-            scope_condition
-        )
-    return query.subquery()
-
-
-def eligible_for_supervision() -> ColumnElement[bool]:
-    return Staff.role.in_(SUPERVISION_ELIGIBLE_ROLES)
-
-
-def supervision_in_date(as_at: date, last_session) -> ColumnElement[bool]:
-    """SQL condition: the worker's supervision is in date at `as_at`."""
-    cutoff = interval_cutoff(as_at)
-    # Never NULL: with no session at all, `last_session >= cutoff` alone would be NULL, and
-    # NOT (NULL OR false) is NULL too, which would drop such workers from negated counts.
-    supervised_recently = and_(last_session.is_not(None), last_session >= cutoff)
-    return or_(supervised_recently, Staff.start_date > cutoff)
-
-
-def _supervision_totals(session: Session, as_at: date, scope: Scope) -> tuple[int, int, int]:
-    """(eligible workers, those in date, those with an agreement) at D."""
-    latest = latest_held_sessions(as_at, scope)
-    query = (
-        select(
-            func.count(),
-            count_where(supervision_in_date(as_at, latest.c.last_session)),
-            count_where(Staff.supervision_agreement_date <= as_at),
-        )
-        .select_from(Staff)
-        .outerjoin(latest, latest.c.staff_id == Staff.staff_id)
-        .where(*where_staff(as_at, scope, eligible_for_supervision()))
-    )
-    eligible, in_date, agreed = session.execute(query).one()
-    return int(eligible), int(in_date), int(agreed)
-
-
-def supervision_coverage(
-    session: Session, as_at: date, scope: Scope, policy: Policy
-) -> float | None:
-    """Of the eligible workers (social workers, senior practitioners and advanced practitioners
-    in post at D, permanent or agency), the share in date x 100. A worker is in date when their
-    latest held session on or before D is at most their required interval before D, or when
-    they started fewer than that many days before D. The interval is 7 days in the first 42
-    days after asye_start_date, 14 days until 6 months after it, otherwise 31 days."""
-    eligible, in_date, _ = _supervision_totals(session, as_at, scope)
-    return percentage(in_date, eligible)
-
-
-def supervision_agreement_share(
-    session: Session, as_at: date, scope: Scope, policy: Policy
-) -> float | None:
-    """Of the eligible workers at D, the share whose supervision_agreement_date is on or
-    before D, x 100."""
-    eligible, _, agreed = _supervision_totals(session, as_at, scope)
-    return percentage(agreed, eligible)
-
-
-def supervisor_training_share(
-    session: Session, as_at: date, scope: Scope, policy: Policy
-) -> float | None:
-    """Of the team managers in post at D, the share whose supervision_training_date is in
-    (D - 24 months, D], x 100 (the window is a policy setting)."""
-    window_start = add_months(as_at, -policy.supervisor_training_window_months)
-    trained = and_(
-        Staff.supervision_training_date > window_start,
-        Staff.supervision_training_date <= as_at,
-    )
-    query = select(func.count(), count_where(trained)).where(
-        *where_staff(as_at, scope, Staff.role == "team_manager")
-    )
-    managers, recent = session.execute(query).one()
-    return percentage(recent, managers)
-
-
-def _recent_session_totals(
-    session: Session, as_at: date, scope: Scope
-) -> tuple[int, int, int, int, int]:
-    """(held sessions, reflective, with child's views, with a duration, lasting the standard)
-    of in-scope supervisees in (D - 3 months, D]."""
-    query = (
-        select(
-            func.count(),
-            count_where(SupervisionSession.reflective.is_(True)),
-            count_where(SupervisionSession.childs_views_recorded.is_(True)),
-            count_where(SupervisionSession.duration_minutes.is_not(None)),
-            count_where(SupervisionSession.duration_minutes >= SUPERVISION_STANDARD_MINUTES),
-        )
-        .select_from(SupervisionSession)
         .join(Staff, Staff.staff_id == SupervisionSession.staff_id)
-        .where(
-            SupervisionSession.status == "held",
-            SupervisionSession.session_date > add_months(as_at, -3),
-            SupervisionSession.session_date <= as_at,
-            *where_staff(None, scope),
+    ),
+)
+RECENT_AUDITS = Fact(
+    "recent_audits",
+    "the supervision audits dated in (D - 12 months, D]",
+    Staff.team_id,
+    lambda query, dates: (
+        query.select_from(dates)
+        .join(
+            SupervisionAudit,
+            and_(
+                SupervisionAudit.audit_date > dates.c.d_year,
+                SupervisionAudit.audit_date <= dates.c.d,
+            ),
         )
-    )
-    held, reflective, views, timed, long_enough = session.execute(query).one()
-    return int(held), int(reflective), int(views), int(timed), int(long_enough)
-
-
-def reflective_share(session: Session, as_at: date, scope: Scope, policy: Policy) -> float | None:
-    """Of the held sessions of in-scope supervisees dated in (D - 3 months, D], the share
-    marked reflective, x 100."""
-    held, reflective, *_ = _recent_session_totals(session, as_at, scope)
-    return percentage(reflective, held)
-
-
-def childs_views_share(session: Session, as_at: date, scope: Scope, policy: Policy) -> float | None:
-    """Of the held sessions of in-scope supervisees dated in (D - 3 months, D], the share with
-    the child's views recorded, x 100."""
-    held, _, views, *_ = _recent_session_totals(session, as_at, scope)
-    return percentage(views, held)
-
-
-def supervision_duration_standard_share(
-    session: Session, as_at: date, scope: Scope, policy: Policy
-) -> float | None:
-    """Of the held sessions of in-scope supervisees dated in (D - 3 months, D] with a
-    duration_minutes, the share lasting at least 90 minutes (the LGA standard of 1.5 hours of
-    supervision), x 100. Sessions with no duration are left out of both parts."""
-    *_, timed, long_enough = _recent_session_totals(session, as_at, scope)
-    return percentage(long_enough, timed)
-
-
-def appraisal_share(session: Session, as_at: date, scope: Scope, policy: Policy) -> float | None:
-    """Of the permanent eligible workers in post at D whose start_date is on or before
-    D - 12 months, the share with an appraisal dated in (D - 12 months, D], x 100."""
-    year_before = add_months(as_at, -APPRAISAL_INTERVAL_MONTHS)
-    appraised = (
-        select(Appraisal.appraisal_id)
-        .where(
-            Appraisal.staff_id == Staff.staff_id,
-            Appraisal.appraisal_date > year_before,
-            Appraisal.appraisal_date <= as_at,
-        )
-        .exists()
-    )
-    query = select(func.count(), count_where(appraised)).where(
-        *where_staff(
-            as_at, scope, _permanent(), eligible_for_supervision(), Staff.start_date <= year_before
-        )
-    )
-    due, done = session.execute(query).one()
-    return percentage(done, due)
-
-
-def new_manager_training_share(
-    session: Session, as_at: date, scope: Scope, policy: Policy
-) -> float | None:
-    """Of the team managers in post at D whose start_date is in (D - 12 months, D - 6 months],
-    the share whose supervision_training_date is on or before start_date + 6 months, x 100."""
-    query = select(
-        func.count(), count_where(Staff.supervision_training_date <= Staff.training_due_date)
-    ).where(
-        *where_staff(
-            as_at,
-            scope,
-            Staff.role == "team_manager",
-            Staff.start_date > add_months(as_at, -12),
-            Staff.start_date <= add_months(as_at, -NEW_MANAGER_TRAINING_MONTHS),
-        )
-    )
-    new_managers, trained = session.execute(query).one()
-    return percentage(trained, new_managers)
-
-
-def agreement_within_3_months_share(
-    session: Session, as_at: date, scope: Scope, policy: Policy
-) -> float | None:
-    """Of the eligible workers in post at D whose start_date is on or before D - 3 months, the
-    share whose supervision_agreement_date is on or before start_date + 3 months, x 100."""
-    query = select(
-        func.count(), count_where(Staff.supervision_agreement_date <= Staff.agreement_due_date)
-    ).where(
-        *where_staff(
-            as_at,
-            scope,
-            eligible_for_supervision(),
-            Staff.start_date <= add_months(as_at, -AGREEMENT_WITHIN_MONTHS),
-        )
-    )
-    due, in_time = session.execute(query).one()
-    return percentage(in_time, due)
-
-
-def audit_good_or_better_share(
-    session: Session, as_at: date, scope: Scope, policy: Policy
-) -> float | None:
-    """Of the supervision audits of in-scope supervisees dated in (D - 12 months, D], the share
-    graded outstanding or good, x 100."""
-    query = (
-        select(
-            func.count(),
-            count_where(SupervisionAudit.grade.in_(("outstanding", "good"))),
-        )
-        .select_from(SupervisionAudit)
         .join(Staff, Staff.staff_id == SupervisionAudit.staff_id)
-        .where(
-            SupervisionAudit.audit_date > add_months(as_at, -12),
-            SupervisionAudit.audit_date <= as_at,
-            *where_staff(None, scope),
-        )
+    ),
+)
+FACTS: tuple[Fact, ...] = (
+    STAFF_IN_POST,
+    LEAVERS,
+    LATEST_VACANCIES,
+    CASE_HOLDERS,
+    RECENT_SESSIONS,
+    RECENT_AUDITS,
+)
+
+
+# --- parts: measures over a fact ------------------------------------------------------------------
+
+Condition = Callable[[Any, Policy], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class Part:
+    """An additive measure over one fact: how many of its rows pass `where` (`sums` None), or
+    the sum of the column `sums` over them; `where` None takes every row. `text` says the
+    same in words, for the written definitions."""
+
+    name: str
+    fact: Fact
+    text: str
+    where: Condition | None = None
+    sums: Any = None
+
+
+def _in_date(dates: Any, policy: Policy) -> ColumnElement[bool]:
+    """Eligible and in date: a held session in [cutoff, D] (so the latest held session on or
+    before D is at most the interval before D), or a start fewer than the interval's days
+    before D."""
+    c = dates.c
+    cutoff = cutoff_by_phase(c.d, c.d_weekly, c.d_fortnightly, c.d_monthly)
+    supervised = exists().where(
+        SupervisionSession.staff_id == Staff.staff_id,
+        SupervisionSession.status == "held",
+        SupervisionSession.session_date >= cutoff,
+        SupervisionSession.session_date <= c.d,
     )
-    audits, good = session.execute(query).one()
-    return percentage(good, audits)
+    return and_(eligible_for_supervision(), or_(supervised, Staff.start_date > cutoff))
 
 
-# --- the registry --------------------------------------------------------------------------
+def _appraisal_due(dates: Any, policy: Policy) -> ColumnElement[bool]:
+    return and_(permanent(), eligible_for_supervision(), Staff.start_date <= dates.c.d_appraisal)
 
-MetricFunction = Callable[[Session, date, Scope, Policy], MetricValue]
+
+def _appraised(dates: Any, policy: Policy) -> ColumnElement[bool]:
+    done = exists().where(
+        Appraisal.staff_id == Staff.staff_id,
+        Appraisal.appraisal_date > dates.c.d_appraisal,
+        Appraisal.appraisal_date <= dates.c.d,
+    )
+    return and_(_appraisal_due(dates, policy), done)
+
+
+def _new_manager(dates: Any, policy: Policy) -> ColumnElement[bool]:
+    c = dates.c
+    return and_(team_manager(), Staff.start_date > c.d_year, Staff.start_date <= c.d_new_manager)
+
+
+def _agreement_due(dates: Any, policy: Policy) -> ColumnElement[bool]:
+    return and_(eligible_for_supervision(), Staff.start_date <= dates.c.d_agreement)
+
+
+IN_POST = "in post at D"
+ELIGIBLE = "eligible workers (social workers, senior and advanced practitioners) " + IN_POST
+HEADCOUNT = Part("headcount", STAFF_IN_POST, "the workers " + IN_POST)
+PERMANENT_FTE = Part(
+    "permanent_fte",
+    STAFF_IN_POST,
+    "the FTE of the permanent workers " + IN_POST,
+    lambda d, p: permanent(),
+    Staff.fte,
+)
+AGENCY_FTE = Part(
+    "agency_fte",
+    STAFF_IN_POST,
+    "the FTE of the agency workers " + IN_POST,
+    lambda d, p: agency(),
+    Staff.fte,
+)
+PERMANENT_COUNT = Part(
+    "permanent_count", STAFF_IN_POST, "the permanent workers " + IN_POST, lambda d, p: permanent()
+)
+PERMANENT_STAYED = Part(
+    "permanent_stayed",
+    STAFF_IN_POST,
+    "the permanent workers in post at D whose start_date is on or before D - 12 months",
+    lambda d, p: and_(permanent(), Staff.start_date <= d.c.d_year),
+)
+ELIGIBLE_COUNT = Part(
+    "eligible", STAFF_IN_POST, "the " + ELIGIBLE, lambda d, p: eligible_for_supervision()
+)
+IN_DATE = Part(
+    "in_date",
+    STAFF_IN_POST,
+    "the eligible workers in date: a held session on or after D minus their required "
+    "interval (and on or before D), or a start_date after D minus that interval",
+    _in_date,
+)
+AGREED = Part(
+    "agreed",
+    STAFF_IN_POST,
+    "the eligible workers whose supervision_agreement_date is on or before D",
+    lambda d, p: and_(eligible_for_supervision(), Staff.supervision_agreement_date <= d.c.d),
+)
+MANAGERS = Part(
+    "managers", STAFF_IN_POST, "the team managers " + IN_POST, lambda d, p: team_manager()
+)
+TRAINED = Part(
+    "trained",
+    STAFF_IN_POST,
+    "the team managers whose supervision_training_date is in (D - the training window, D]",
+    lambda d, p: and_(
+        team_manager(),
+        Staff.supervision_training_date > d.c.d_training,
+        Staff.supervision_training_date <= d.c.d,
+    ),
+)
+APPRAISAL_DUE = Part(
+    "appraisal_due",
+    STAFF_IN_POST,
+    f"the permanent eligible workers whose start_date is on or before D - "
+    f"{APPRAISAL_INTERVAL_MONTHS} months",
+    _appraisal_due,
+)
+APPRAISED = Part(
+    "appraised",
+    STAFF_IN_POST,
+    f"of those, the ones with an appraisal dated in (D - {APPRAISAL_INTERVAL_MONTHS} months, D]",
+    _appraised,
+)
+NEW_MANAGERS = Part(
+    "new_managers",
+    STAFF_IN_POST,
+    f"the team managers whose start_date is in (D - 12 months, D - "
+    f"{NEW_MANAGER_TRAINING_MONTHS} months]",
+    _new_manager,
+)
+NEW_MANAGERS_TRAINED = Part(
+    "new_managers_trained",
+    STAFF_IN_POST,
+    f"of those, the ones whose supervision_training_date is on or before start_date + "
+    f"{NEW_MANAGER_TRAINING_MONTHS} months (stored at import as training_due_date)",
+    lambda d, p: and_(
+        _new_manager(d, p), Staff.supervision_training_date <= Staff.training_due_date
+    ),
+)
+AGREEMENT_DUE = Part(
+    "agreement_due",
+    STAFF_IN_POST,
+    f"the eligible workers whose start_date is on or before D - {AGREEMENT_WITHIN_MONTHS} months",
+    _agreement_due,
+)
+AGREED_IN_TIME = Part(
+    "agreed_in_time",
+    STAFF_IN_POST,
+    f"of those, the ones whose supervision_agreement_date is on or before start_date + "
+    f"{AGREEMENT_WITHIN_MONTHS} months (stored at import as agreement_due_date)",
+    lambda d, p: and_(
+        _agreement_due(d, p), Staff.supervision_agreement_date <= Staff.agreement_due_date
+    ),
+)
+LEAVERS_FTE = Part(
+    "leavers_fte", LEAVERS, "the FTE of the permanent leavers", lambda d, p: permanent(), Staff.fte
+)
+VACANT_FTE = Part(
+    "vacant_fte", LATEST_VACANCIES, "the sum of their vacant_fte", sums=Vacancy.vacant_fte
+)
+HOLDERS = Part("holders", CASE_HOLDERS, "the case holders")
+CASES = Part("cases", CASE_HOLDERS, "the sum of their open_cases", sums=CaseloadSnapshot.open_cases)
+HOLDERS_FTE = Part("holders_fte", CASE_HOLDERS, "the sum of their FTE", sums=Staff.fte)
+OVER = Part(
+    "over",
+    CASE_HOLDERS,
+    "the case holders whose open_cases is above their limit: the caseload threshold of their "
+    f"team type (a policy setting, default 18), times the ASYE factor (default 0.9) while in "
+    f"their ASYE at S (asye_start_date <= S < asye_start_date + {ASYE_MONTHS} months)",
+    lambda d, p: CaseloadSnapshot.open_cases > caseload_limit(d.c.snapshot, p),
+)
+HELD = Part("held", RECENT_SESSIONS, "the held sessions")
+REFLECTIVE = Part(
+    "reflective",
+    RECENT_SESSIONS,
+    "the sessions marked reflective",
+    lambda d, p: SupervisionSession.reflective.is_(True),
+)
+VIEWS = Part(
+    "views",
+    RECENT_SESSIONS,
+    "the sessions with the child's views recorded",
+    lambda d, p: SupervisionSession.childs_views_recorded.is_(True),
+)
+TIMED_SESSIONS = Part(
+    "timed_sessions",
+    RECENT_SESSIONS,
+    "the sessions with a duration_minutes",
+    lambda d, p: SupervisionSession.duration_minutes.is_not(None),
+)
+LONG_SESSIONS = Part(
+    "long_sessions",
+    RECENT_SESSIONS,
+    f"the sessions lasting at least {SUPERVISION_STANDARD_MINUTES} minutes",
+    lambda d, p: SupervisionSession.duration_minutes >= SUPERVISION_STANDARD_MINUTES,
+)
+AUDITS = Part("audits", RECENT_AUDITS, "the audits")
+GOOD = Part(
+    "good",
+    RECENT_AUDITS,
+    "the audits graded outstanding or good",
+    lambda d, p: SupervisionAudit.grade.in_(("outstanding", "good")),
+)
+
+PARTS: dict[str, Part] = {
+    part.name: part
+    for part in (
+        HEADCOUNT, PERMANENT_FTE, AGENCY_FTE, PERMANENT_COUNT, PERMANENT_STAYED, ELIGIBLE_COUNT,
+        IN_DATE, AGREED, MANAGERS, TRAINED, LEAVERS_FTE, VACANT_FTE, HOLDERS, CASES, HOLDERS_FTE,
+        OVER, HELD, REFLECTIVE, VIEWS, TIMED_SESSIONS, LONG_SESSIONS, AUDITS, GOOD,
+        APPRAISAL_DUE, APPRAISED, NEW_MANAGERS, NEW_MANAGERS_TRAINED, AGREEMENT_DUE,
+        AGREED_IN_TIME,
+    )
+}  # fmt: skip
+
+
+# --- metrics --------------------------------------------------------------------------------
+
+Parts = dict[str, float]
 
 
 @dataclass(frozen=True)
 class Metric:
-    """A metric as the dashboard shows it: its name, label, unit, what it means in plain
-    words, and its exact definition."""
+    """One metric, declared once: everything the engine, the pages, the pack and the written
+    definitions know about it.
+
+    The value is `numerator` when there is no denominator (a count, or a total to one decimal
+    place); otherwise `numerator / (sum of the denominator's parts)`, x 100 for a percentage,
+    to one decimal place, and null when that sum is 0."""
 
     name: str
+    family: Literal["Workforce stability", "Caseloads", "Supervision"]
     label: str
-    unit: str  # "count", "fte", "%" or "cases"
-    compute: MetricFunction
+    unit: Unit
+    numerator: Part
+    denominator: tuple[Part, ...]
     #: One plain-English sentence for a director; the exact rule is `definition`.
     summary: str
+    #: The exact rule in words (what the parts compute, said once for a reader).
+    definition: str
+    #: Whether a lower or a higher value is better (None: neither, as for a headcount).
+    better: Direction | None = None
+    #: The default target and how far on the wrong side of it still counts as "close" (an
+    #: administrator can change the value on the Access page).
+    target: float | None = None
+    close_margin: float = 0.0
+    #: Where the rule comes from and what to know when reading it.
+    notes: str = ""
 
     @property
-    def definition(self) -> str:
-        """The metric's definition: its function's docstring, on one line."""
-        return " ".join(inspect.getdoc(self.compute).split())
+    def parts(self) -> tuple[Part, ...]:
+        return (self.numerator, *self.denominator)
 
+    @property
+    def default_target(self) -> Target | None:
+        if self.target is None or self.better is None:
+            return None
+        return Target(self.target, self.better, self.close_margin)
+
+    def value(self, parts: Parts) -> MetricValue:
+        """The metric from its parts summed over a scope's teams."""
+        top = parts[self.numerator.name]
+        if not self.denominator:
+            return int(top) if self.unit == "count" else round_one_decimal(top)
+        bottom = sum(parts[part.name] for part in self.denominator)
+        if not bottom:
+            return None
+        scale = 100 if self.unit == "%" else 1
+        return round_one_decimal(scale * top / bottom)
+
+    def formula(self) -> str:
+        """The combination of the parts, as written in docs/metrics.md."""
+        top = self.numerator.name
+        if not self.denominator:
+            return top
+        names = [part.name for part in self.denominator]
+        bottom = names[0] if len(names) == 1 else "(" + " + ".join(names) + ")"
+        return f"{top} / {bottom}" + (" x 100" if self.unit == "%" else "")
+
+
+LOWER = Direction.LOWER
+HIGHER = Direction.HIGHER
+#: "the share ... x 100" of the eligible workers, as most supervision definitions begin.
+_OF_ELIGIBLE = (
+    "Of the eligible workers (social workers, senior practitioners and advanced practitioners "
+    "in post at D, permanent or agency)"
+)
 
 METRICS: dict[str, Metric] = {
     metric.name: metric
     for metric in (
         Metric(
             "headcount",
+            "Workforce stability",
             "Headcount in post",
             "count",
-            headcount,
+            HEADCOUNT,
+            (),
             "How many people work here on the date, in any role, employed or agency.",
+            "Number of workers in post at D, in any role, permanent or agency.",
         ),
         Metric(
             "fte_in_post",
+            "Workforce stability",
             "Permanent FTE in post",
             "fte",
-            fte_in_post,
+            PERMANENT_FTE,
+            (),
             "How many full-time posts the council's own (not agency) staff fill.",
+            "Total FTE of permanent (employed, non-agency) workers in post at D.",
         ),
         Metric(
             "agency_rate_fte",
+            "Workforce stability",
             "Agency rate (FTE)",
             "%",
-            agency_rate_fte,
+            AGENCY_FTE,
+            (AGENCY_FTE, PERMANENT_FTE),
             "Of all the working time in post, the share that agency workers provide.",
+            "Agency FTE in post at D / (agency FTE + permanent FTE in post at D) x 100.",
+            LOWER,
+            15.0,
+            3.0,
+            "The target is Birmingham's stated aim (down from about a third to 15%). England, "
+            "30 September 2025: 13.0%.",
         ),
         Metric(
             "turnover_rate_fte",
+            "Workforce stability",
             "Turnover, last 12 months (FTE)",
             "%",
-            turnover_rate_fte,
+            LEAVERS_FTE,
+            (PERMANENT_FTE,),
             "How much of the permanent workforce left in the past year, against its size now.",
+            "FTE of permanent workers whose end_date is in (D - 12 months, D] / permanent FTE "
+            "in post at D x 100. A worker leaving on D counts as a leaver and is not in post "
+            "at D.",
+            LOWER,
+            12.0,
+            2.0,
+            "This follows the DfE census definition (leavers in the year / FTE in post at the "
+            "end of it, employed staff only). England, 30 September 2025: 11.8%.",
         ),
         Metric(
             "vacancy_rate_fte",
+            "Workforce stability",
             "Vacancy rate (FTE)",
             "%",
-            vacancy_rate_fte,
+            VACANT_FTE,
+            (VACANT_FTE, PERMANENT_FTE),
             "Of all permanent posts, the share not filled by a permanent worker.",
+            "Vacant FTE / (vacant FTE + permanent FTE in post at D) x 100, where vacant FTE "
+            "sums, for each team in scope, its latest vacancies row with as_at <= D (a team "
+            "with none adds 0).",
+            LOWER,
+            15.0,
+            3.0,
+            "A vacancy is a funded post not filled by a permanent worker, whether or not an "
+            "agency worker covers it (the DfE definition). England, 30 September 2025: 14.2%.",
         ),
         Metric(
             "stability_index",
+            "Workforce stability",
             "Stability index",
             "%",
-            stability_index,
+            PERMANENT_STAYED,
+            (PERMANENT_COUNT,),
             "Of today's permanent staff, the share who were already here a year ago.",
+            "Of the permanent workers in post at D (by headcount), the share who were also in "
+            "post at D - 12 months, x 100.",
+            HIGHER,
+            85.0,
+            5.0,
         ),
         Metric(
             "caseload_average",
+            "Caseloads",
             "Average caseload",
             "cases",
-            caseload_average,
+            CASES,
+            (HOLDERS_FTE,),
             "The average number of open cases a full-time case-holding worker holds.",
+            "At S, the latest snapshot_date <= D anywhere in the data: case holders are the "
+            "in-scope rows at S with open_cases > 0; the metric is their open cases / their "
+            "FTE.",
+            LOWER,
+            18.0,
+            2.0,
+            "S is taken across the whole data, not per scope, so that every part of the "
+            "organisation is compared on the same snapshot. Case holders include agency "
+            "workers, as in the DfE definition (England, 30 September 2025: 15.2 cases per "
+            "case-holding FTE). The count ignores complexity.",
         ),
         Metric(
             "caseload_over_threshold_share",
+            "Caseloads",
             "Case holders over threshold",
             "%",
-            caseload_over_threshold_share,
-            "Of the workers holding cases, the share holding more than the limit for their team "
-            "(a lower limit for newly qualified workers).",
+            OVER,
+            (HOLDERS,),
+            "Of the workers holding cases, the share holding more than the limit for their "
+            "team (a lower limit for newly qualified workers).",
+            "Of the case holders at S (as for caseload_average), the share whose open_cases is "
+            "above their limit, x 100. The limit is the caseload threshold of their team type "
+            "(a policy setting, default 18), times 0.9 for a worker in their ASYE at S "
+            f"(asye_start_date <= S < asye_start_date + {ASYE_MONTHS} months).",
+            LOWER,
+            10.0,
+            5.0,
+            '"Above" is strict: 18 cases against a limit of 18 is not over. The comparison '
+            "is on open cases, not cases per FTE.",
         ),
         Metric(
             "supervision_coverage",
+            "Supervision",
             "Supervision in date",
             "%",
-            supervision_coverage,
+            IN_DATE,
+            (ELIGIBLE_COUNT,),
             "Of the social workers, the share supervised recently enough: within a month, or "
             "more often in their first year after qualifying.",
+            f"{_OF_ELIGIBLE}, the share in date x 100. A worker is in date when their latest "
+            "held session on or before D is at most their required interval before D, or when "
+            "they started fewer than that many days before D. The interval is "
+            f"{WEEKLY_INTERVAL_DAYS} days in the first {ASYE_WEEKLY_DAYS} days after "
+            f"asye_start_date, {FORTNIGHTLY_INTERVAL_DAYS} days until "
+            f"{ASYE_FORTNIGHTLY_MONTHS} months after it, otherwise {MONTHLY_INTERVAL_DAYS} "
+            "days.",
+            HIGHER,
+            90.0,
+            5.0,
+            f"Exactly: the interval is {WEEKLY_INTERVAL_DAYS} days when `asye_start_date <= D "
+            f"< asye_start_date + {ASYE_WEEKLY_DAYS} days`, {FORTNIGHTLY_INTERVAL_DAYS} days "
+            f"when `asye_start_date + {ASYE_WEEKLY_DAYS} days <= D < asye_start_date + "
+            f"{ASYE_FORTNIGHTLY_MONTHS} months`, otherwise {MONTHLY_INTERVAL_DAYS} days "
+            "(including when there is no ASYE, or it starts after D). Cancelled sessions do "
+            "not count. This follows the LGA employer standard 5 (weekly for the first six "
+            "weeks of the ASYE, fortnightly to six months, then at least monthly). The "
+            'target: Birmingham reached "up to 88%" monthly supervision; we ask for 90%.',
         ),
         Metric(
             "supervision_agreement_share",
+            "Supervision",
             "Supervision agreements in place",
             "%",
-            supervision_agreement_share,
+            AGREED,
+            (ELIGIBLE_COUNT,),
             "Of the social workers, the share with a supervision agreement in place.",
+            "Of the eligible workers at D, the share whose supervision_agreement_date is on "
+            "or before D, x 100.",
+            HIGHER,
+            95.0,
+            5.0,
+            "Coventry: every worker to have a supervision agreement.",
         ),
         Metric(
             "agreement_within_3_months_share",
-            "Agreements made within 3 months of starting",
+            "Supervision",
+            f"Agreements made within {AGREEMENT_WITHIN_MONTHS} months of starting",
             "%",
-            agreement_within_3_months_share,
+            AGREED_IN_TIME,
+            (AGREEMENT_DUE,),
             "Of the social workers here three months or more, the share whose supervision "
             "agreement was made within three months of starting.",
+            "Of the eligible workers in post at D whose start_date is on or before D - "
+            f"{AGREEMENT_WITHIN_MONTHS} months, the share whose supervision_agreement_date is "
+            f"on or before start_date + {AGREEMENT_WITHIN_MONTHS} months, x 100.",
+            HIGHER,
+            95.0,
+            5.0,
+            "Coventry's scrutiny report asks for an agreement for every member of staff within "
+            "3 months (recommendation 6). An agreement dated before the start (signed at "
+            "offer) counts as in time. start_date + 3 months is stored on the staff row at "
+            "import (`agreement_due_date`).",
         ),
         Metric(
             "supervisor_training_share",
+            "Supervision",
             "Managers with recent supervision training",
             "%",
-            supervisor_training_share,
+            TRAINED,
+            (MANAGERS,),
             "Of the team managers, the share trained in supervision in the past two years.",
+            "Of the team managers in post at D, the share whose supervision_training_date is "
+            "in (D - 24 months, D], x 100 (the window is a policy setting).",
+            HIGHER,
+            90.0,
+            10.0,
+            "Only the latest training date is held per person, so a look back to an earlier D "
+            "does not see a course that person had taken before a later one.",
         ),
         Metric(
             "new_manager_training_share",
-            "New managers trained within 6 months",
+            "Supervision",
+            f"New managers trained within {NEW_MANAGER_TRAINING_MONTHS} months",
             "%",
-            new_manager_training_share,
+            NEW_MANAGERS_TRAINED,
+            (NEW_MANAGERS,),
             "Of the team managers who started six to twelve months ago, the share trained in "
             "supervision within six months of starting.",
+            "Of the team managers in post at D whose start_date is in (D - 12 months, D - "
+            f"{NEW_MANAGER_TRAINING_MONTHS} months], the share whose supervision_training_date "
+            f"is on or before start_date + {NEW_MANAGER_TRAINING_MONTHS} months, x 100.",
+            HIGHER,
+            100.0,
+            10.0,
+            "Coventry's scrutiny report asks for supervision training for new managers within "
+            "6 months (recommendation 3). Only managers whose 6 months have run out are "
+            "counted, and only those who started in the last year, so the figure follows "
+            "recent appointments. Training dated before the start counts. start_date + 6 "
+            "months is stored on the staff row at import (`training_due_date`).",
         ),
         Metric(
             "reflective_share",
+            "Supervision",
             "Reflective supervision",
             "%",
-            reflective_share,
+            REFLECTIVE,
+            (HELD,),
             "Of the supervision sessions in the past three months, the share recorded as "
             "reflective.",
+            "Of the held sessions of in-scope supervisees dated in (D - 3 months, D], the "
+            "share marked reflective, x 100.",
+            HIGHER,
+            80.0,
+            10.0,
         ),
         Metric(
             "childs_views_share",
+            "Supervision",
             "Child's views recorded",
             "%",
-            childs_views_share,
+            VIEWS,
+            (HELD,),
             "Of the supervision sessions in the past three months, the share that recorded the "
             "child's views.",
+            "Of the held sessions of in-scope supervisees dated in (D - 3 months, D], the "
+            "share with the child's views recorded, x 100.",
+            HIGHER,
+            75.0,
+            10.0,
+            "Coventry's 2015 staff survey found only 42% of staff used children's views in "
+            "supervision: a useful reference line.",
         ),
         Metric(
             "supervision_duration_standard_share",
+            "Supervision",
             "Sessions of 1.5 hours or more",
             "%",
-            supervision_duration_standard_share,
+            LONG_SESSIONS,
+            (TIMED_SESSIONS,),
             "Of the supervision sessions in the past three months, the share lasting at least "
             "an hour and a half.",
+            "Of the held sessions of in-scope supervisees dated in (D - 3 months, D] with a "
+            "duration_minutes, the share lasting at least "
+            f"{SUPERVISION_STANDARD_MINUTES} minutes (the LGA standard of 1.5 hours of "
+            "supervision), x 100. Sessions with no duration are left out of both parts.",
+            HIGHER,
+            80.0,
+            10.0,
+            "The import requires a duration on every held session, so sessions without one "
+            "only come from data loaded before that rule. Exactly 90 minutes meets the "
+            "standard.",
         ),
         Metric(
             "audit_good_or_better_share",
+            "Supervision",
             "Audits good or outstanding",
             "%",
-            audit_good_or_better_share,
+            GOOD,
+            (AUDITS,),
             "Of the supervision records audited in the past year, the share graded good or "
             "outstanding.",
+            "Of the supervision audits of in-scope supervisees dated in (D - 12 months, D], "
+            "the share graded outstanding or good, x 100.",
+            HIGHER,
+            70.0,
+            10.0,
         ),
         Metric(
             "appraisal_share",
+            "Supervision",
             "Annual appraisals up to date",
             "%",
-            appraisal_share,
+            APPRAISED,
+            (APPRAISAL_DUE,),
             "Of the permanent social workers here a year or more, the share appraised in the "
             "past year.",
+            "Of the permanent eligible workers in post at D whose start_date is on or before "
+            f"D - {APPRAISAL_INTERVAL_MONTHS} months, the share with an appraisal dated in "
+            f"(D - {APPRAISAL_INTERVAL_MONTHS} months, D], x 100.",
+            HIGHER,
+            95.0,
+            10.0,
+            "Coventry's scrutiny report asks for annual appraisals alongside monthly "
+            "supervision (recommendation 8). Agency workers are appraised by their agency and "
+            "are not counted; nor is anyone in their first year. Appraisals come from the "
+            'optional `appraisals.csv`: with none loaded, the figure is 0%, not "no data", '
+            "once anyone is due.",
         ),
     )
 }
 
 
-def reference_metrics(
-    session: Session,
-    as_at: date,
-    scope: Scope = WHOLE_ORGANISATION,
-    policy: Policy = DEFAULT_POLICY,
-) -> dict[str, MetricValue]:
-    """Every metric for one date and scope, keyed by metric name, each by its own definition
-    above (a statement or two per metric, straight from the recorded tables): the reference
-    that the set-based path (`grid.compute_metrics`, which the dashboard and the command line
-    use) is tested against."""
-    return {name: metric.compute(session, as_at, scope, policy) for name, metric in METRICS.items()}
+def default_targets() -> dict[str, Target]:
+    """Every declared metric's default target, keyed by metric name."""
+    return {
+        name: target
+        for name, metric in METRICS.items()
+        if (target := metric.default_target) is not None
+    }
+
+
+def parts_needed(metrics: Any) -> tuple[str, ...]:
+    """The parts the named metrics need, in declaration order."""
+    wanted = {part.name for name in metrics for part in METRICS[name].parts}
+    return tuple(name for name in PARTS if name in wanted)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Literal
 
 from data_access.core.dates import add_months
 
@@ -25,7 +24,43 @@ TEAM_TYPES = (
     "other",
 )
 
-Direction = Literal["lower", "higher"]
+
+class Direction(StrEnum):
+    """Whether a lower or a higher value of a metric is better."""
+
+    LOWER = "lower"
+    HIGHER = "higher"
+
+
+class TargetStatus(StrEnum):
+    """A value against its target: on the right side (met), within the target's "close"
+    margin on the wrong side (close), or further away (missed)."""
+
+    MET = "met"
+    CLOSE = "close"
+    MISSED = "missed"
+
+    @property
+    def label(self) -> str:
+        """How a page or the pack names it: "Target met", "Close to target", "Target missed"."""
+        return _STATUS_WORDS[self][0]
+
+    @property
+    def word(self) -> str:
+        """One word for a table cell: "Met", "Close", "Missed"."""
+        return _STATUS_WORDS[self][1]
+
+    @property
+    def symbol(self) -> str:
+        """A symbol, so that a status never rests on colour alone: ✓, ~, ✗."""
+        return _STATUS_WORDS[self][2]
+
+
+_STATUS_WORDS = {
+    TargetStatus.MET: ("Target met", "Met", "✓"),
+    TargetStatus.CLOSE: ("Close to target", "Close", "~"),
+    TargetStatus.MISSED: ("Target missed", "Missed", "✗"),
+}
 
 # --- Supervision (LGA Standards for employers of social workers, standard 5) -------------------
 
@@ -161,23 +196,24 @@ class Target:
     """A target for one metric: `value` and whether lower or higher is better.
 
     `close_margin` is how far (in the metric's units) on the wrong side of the target still
-    counts as "close" rather than "missed".
+    counts as "close" rather than "missed". The defaults are declared with each metric
+    (data_access/indicators/metrics.py).
     """
 
     value: float
     better: Direction
     close_margin: float
 
-    def status(self, actual: float | None) -> str | None:
-        """'met', 'close' or 'missed' for `actual`; None when there is no value."""
+    def status(self, actual: float | None) -> TargetStatus | None:
+        """Met, close or missed for `actual`; None when there is no value."""
         if actual is None:
             return None
-        gap = actual - self.value if self.better == "lower" else self.value - actual
+        gap = actual - self.value if self.better == Direction.LOWER else self.value - actual
         if gap <= 0:
-            return "met"
+            return TargetStatus.MET
         if gap <= self.close_margin:
-            return "close"
-        return "missed"
+            return TargetStatus.CLOSE
+        return TargetStatus.MISSED
 
 
 def _default_thresholds() -> dict[str, float]:
@@ -185,32 +221,10 @@ def _default_thresholds() -> dict[str, float]:
 
 
 def _default_targets() -> dict[str, Target]:
-    return {
-        # Birmingham's stated aim: agency staff down from about a third to 15%.
-        "agency_rate_fte": Target(15.0, "lower", 3.0),
-        # England 2025: turnover 11.8%, vacancy 14.2% (DfE census).
-        "turnover_rate_fte": Target(12.0, "lower", 2.0),
-        "vacancy_rate_fte": Target(15.0, "lower", 3.0),
-        "stability_index": Target(85.0, "higher", 5.0),
-        # Birmingham reached "up to 88%" monthly supervision; we ask for 90%.
-        "supervision_coverage": Target(90.0, "higher", 5.0),
-        # Coventry: every worker to have a supervision agreement.
-        "supervision_agreement_share": Target(95.0, "higher", 5.0),
-        "supervisor_training_share": Target(90.0, "higher", 10.0),
-        # Coventry's scrutiny recommendations 3, 6 and 8: every new manager trained within 6
-        # months, every worker's agreement within 3 months, an appraisal every year.
-        "new_manager_training_share": Target(100.0, "higher", 10.0),
-        "agreement_within_3_months_share": Target(95.0, "higher", 5.0),
-        "appraisal_share": Target(95.0, "higher", 10.0),
-        # The LGA standard asks for at least 1.5 hours a session.
-        "supervision_duration_standard_share": Target(80.0, "higher", 10.0),
-        "reflective_share": Target(80.0, "higher", 10.0),
-        # Coventry's 2015 starting point was 42%.
-        "childs_views_share": Target(75.0, "higher", 10.0),
-        "audit_good_or_better_share": Target(70.0, "higher", 10.0),
-        "caseload_average": Target(18.0, "lower", 2.0),
-        "caseload_over_threshold_share": Target(10.0, "lower", 5.0),
-    }
+    # The defaults are part of each metric's declaration, which builds on the rules above.
+    from data_access.indicators.metrics import default_targets
+
+    return default_targets()
 
 
 @dataclass(frozen=True)
@@ -250,4 +264,10 @@ class Policy:
         return round(threshold * self.asye_caseload_factor, 6) if in_asye else threshold
 
 
-DEFAULT_POLICY = Policy()
+def __getattr__(name: str) -> Policy:
+    """`DEFAULT_POLICY`, the policy with every default, made on first use: its targets come
+    from the metric declarations, which are built on the rules of this module."""
+    if name == "DEFAULT_POLICY":
+        default = globals().setdefault("DEFAULT_POLICY", Policy())
+        return default
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,7 +21,7 @@ from data_access.core.models import (
     Vacancy,
 )
 from data_access.core.scope import Scope
-from data_access.indicators.metrics import (
+from data_access.indicators.conditions import (
     eligible_for_supervision,
     latest_snapshot_date,
     where_staff,

@@ -22,7 +22,7 @@ from data_access.core.models import (
     Team,
 )
 from data_access.core.scope import Scope
-from data_access.indicators.metrics import (
+from data_access.indicators.conditions import (
     caseload_limit,
     in_post,
     interval_cutoff,

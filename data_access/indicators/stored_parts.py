@@ -13,10 +13,11 @@ latest snapshot on or before D...), so a row dated X can only change month ends 
 X: an import recomputes those, plus any month end the range gains, and leaves the rest.
 
 The stored values follow from rules as well as records: the parts from the definitions in
-data_access/indicators/grid.py and the rules in data_access/indicators/policy.py, and the
+data_access/indicators/metrics.py (built on conditions.py, computed by grid.py) and the rules
+in data_access/indicators/policy.py, and the
 staff rows' derived dates (`policy.derived_staff_dates`) from the ASYE phases and the start
 deadlines. So the table `stored_rule` records the rules they were derived under
-(`current_rules`: every rule constant's value and a fingerprint of both files' code). When
+(`current_rules`: every rule constant's value and a fingerprint of those files' code). When
 the code's rules differ from those recorded (a rule or a definition edited, a new release),
 the next preparation of the database (the dashboard's start, `init-db`, any command) or import
 rewrites every staff row's derived dates and rebuilds every stored month end: no migration is
@@ -45,7 +46,7 @@ from data_access.core.models import (
     team_month_parts,
 )
 from data_access.core.scope import Scope
-from data_access.indicators import grid, policy
+from data_access.indicators import conditions, grid, metrics, policy
 from data_access.indicators.grid import STORED_RANGE_KEY, computed_parts_grid, stored_range
 from data_access.indicators.policy import (
     DEFAULT_POLICY,
@@ -61,7 +62,7 @@ STORED_MONTHS_BEFORE = 24
 _MONTHS_PER_BATCH = 12
 _ROWS_PER_INSERT = 5_000
 #: The entry of `current_rules` standing for the code of the definitions.
-DEFINITIONS = "definitions (indicators/grid.py, indicators/policy.py)"
+DEFINITIONS = "definitions (indicators/metrics.py, conditions.py, grid.py, policy.py)"
 
 
 @cache
@@ -69,7 +70,7 @@ def current_rules() -> dict[str, str]:
     """The rules the code derives stored values under: every rule constant of
     data_access/indicators/policy.py (its upper-case names: intervals, phases, windows,
     standards, roles) with its value, the default policy's caseload and training rules, and a
-    fingerprint of the code of both modules that define the parts (so that an edited
+    fingerprint of the code of the modules that define the parts (so that an edited
     definition counts as a changed rule too; an edit to a comment there costs one rebuild)."""
     rules = {
         name: repr(value)
@@ -77,7 +78,7 @@ def current_rules() -> dict[str, str]:
         if name.isupper() and isinstance(value, int | float | str | tuple)
     }
     rules["DEFAULT_POLICY.parts_rules()"] = repr(DEFAULT_POLICY.parts_rules())
-    code = "\n".join(inspect.getsource(module) for module in (grid, policy))
+    code = "\n".join(inspect.getsource(module) for module in (metrics, conditions, grid, policy))
     rules[DEFINITIONS] = hashlib.sha256(code.encode()).hexdigest()[:16]
     return rules
 

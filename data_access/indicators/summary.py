@@ -20,7 +20,7 @@ from data_access.core.models import (
 from data_access.core.scope import Scope
 from data_access.indicators.grid import metric_from_parts, parts_needed, parts_totals
 from data_access.indicators.metrics import METRICS, MetricValue, round_one_decimal
-from data_access.indicators.policy import DEFAULT_POLICY, Policy
+from data_access.indicators.policy import DEFAULT_POLICY, Policy, TargetStatus
 
 #: The indicators on the headline tiles, in the order a director reads them.
 HEADLINE_METRICS = (
@@ -172,9 +172,7 @@ def _described(figure: HeadlineFigure) -> str:
 
     verb = "rose" if figure.change > 0 else "fell"
     judgement = "an improvement" if figure.change_direction == "better" else "a deterioration"
-    target = {"met": "target met", "close": "close to target", "missed": "target missed"}.get(
-        figure.status or "", ""
-    )
+    target = TargetStatus(figure.status).label.lower() if figure.status else ""
     return (
         f"{figure.label} {verb} from {shown(figure.year_earlier)} to {shown(figure.value)} "
         f"over the year: {judgement}" + (f" ({target})." if target else ".")

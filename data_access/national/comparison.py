@@ -36,6 +36,7 @@ from data_access.core.models import (
     StatisticalNeighbour,
 )
 from data_access.core.scope import Scope
+from data_access.indicators.grid import compute_metrics
 from data_access.indicators.metrics import METRICS, round_one_decimal
 from data_access.indicators.policy import DEFAULT_POLICY, Policy
 from data_access.indicators.summary import earliest_data_date, latest_data_date
@@ -501,8 +502,13 @@ def internal_figures(
     first, last = earliest_data_date(session), latest_data_date(session)
     if first is None or not first <= as_at <= last:
         return InternalFigures(as_at, None)
-    values = {}
-    for name, indicator in BENCHMARK_INDICATORS.items():
-        metric = METRICS.get(indicator.internal_metric) if indicator.internal_metric else None
-        values[name] = metric.compute(session, as_at, scope, policy) if metric else None
-    return InternalFigures(as_at, values)
+    ours = {
+        name: indicator.internal_metric
+        for name, indicator in BENCHMARK_INDICATORS.items()
+        if indicator.internal_metric in METRICS
+    }
+    figures = compute_metrics(session, as_at, scope, policy, names=set(ours.values()))
+    return InternalFigures(
+        as_at,
+        {name: figures[ours[name]] if name in ours else None for name in BENCHMARK_INDICATORS},
+    )

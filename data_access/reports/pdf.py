@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from data_access.core.scope import Scope
 from data_access.indicators.metrics import METRICS, MetricValue
-from data_access.indicators.policy import SupervisionStatus
+from data_access.indicators.policy import SupervisionStatus, TargetStatus
 from data_access.indicators.summary import HeadlineFigure
 from data_access.national.catalogue import BENCHMARK_INDICATORS
 from data_access.reports.board_pack import (
@@ -48,7 +48,8 @@ TEMPLATE = Path(__file__).with_name("board_pack.typ")
 #: The trajectory's rule and the charts' axis rule, from the one place each is written.
 TRAJECTORY_RULE = " ".join(inspect.getdoc(trajectory).split())
 AXIS_RULE = " ".join(inspect.getdoc(value_axis).split())
-STATUS_WORDS = {"met": "Met", "close": "Close", "missed": "Missed", None: "No data"}
+STATUS_WORDS: dict[str | None, str] = {status: status.word for status in TargetStatus}
+STATUS_WORDS[None] = "No data"
 QUARTILE_MEANING = "A is the best quarter of authorities, D the worst"
 
 
