@@ -18,6 +18,7 @@ from data_access.core.db import DatabaseUnavailable, health_of
 from data_access.setup import SchemaNotReady, prepare_database
 from ui import auth, server_guards
 from ui.filters import draw_filters, open_on_home_team, remember
+from ui.pages import PAGES
 
 logger = logging.getLogger("workforce_dashboard")
 
@@ -97,57 +98,24 @@ except SQLAlchemyError as error:
     st.stop()
 
 
-def page(path: str, title: str, icon: str, *, allowed: bool = True, **options) -> st.Page:
-    """A page of the app; one the user may not use is hidden from the menu (`allowed`)."""
-    return st.Page(
-        path, title=title, icon=icon, visibility="visible" if allowed else "hidden", **options
-    )
-
-
 def pages_for(grant: Grant) -> dict[str, list[st.Page]]:
-    """The pages, with those this user may not use hidden from the menu. A hidden page's
-    address still opens it, to say plainly that it is not for this user (each such page checks
-    the grant itself), and whatever data it would show is narrowed by the grant in data_access
-    all the same."""
-    return {
-        "Headlines": [
-            page("app_pages/overview.py", "Overview", ":material/dashboard:", default=True),
-            page("app_pages/board_pack.py", "Board pack", ":material/picture_as_pdf:"),
-        ],
-        "Workforce": [page("app_pages/stability.py", "Workforce stability", ":material/groups:")],
-        "Practice": [
-            page("app_pages/supervision.py", "Supervision", ":material/forum:"),
-            page("app_pages/caseloads.py", "Caseloads", ":material/folder_open:"),
-        ],
-        "Benchmarks": [
-            page("app_pages/benchmarks.py", "National benchmarks", ":material/leaderboard:")
-        ],
-        "Teams": [page("app_pages/team.py", "Team", ":material/badge:", allowed=grant.sees_names)],
-        "Data": [
-            page(
-                "app_pages/data.py",
-                "Data",
-                ":material/upload_file:",
-                allowed=grant.may_use_data_page,
+    """The pages (ui/pages.py), with those this user may not use hidden from the menu. A
+    hidden page's address still opens it, to say plainly that it is not for this user (each
+    such page checks the grant itself), and whatever data it would show is narrowed by the
+    grant in data_access all the same."""
+    sections: dict[str, list[st.Page]] = {}
+    for entry in PAGES:
+        sections.setdefault(entry.section, []).append(
+            st.Page(
+                entry.path,
+                title=entry.title,
+                icon=entry.icon,
+                url_path=entry.url_path or None,
+                default=entry.default,
+                visibility="visible" if entry.shown_to(grant) else "hidden",
             )
-        ],
-        "Administration": [
-            page(
-                "app_pages/access.py",
-                "Access",
-                ":material/admin_panel_settings:",
-                allowed=grant.may_administer,
-            )
-        ],
-        "About": [
-            page(
-                "app_pages/accessibility.py",
-                "Accessibility statement",
-                ":material/accessibility:",
-                url_path="accessibility",
-            )
-        ],
-    }
+        )
+    return sections
 
 
 navigation = st.navigation(pages_for(grant))

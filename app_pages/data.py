@@ -501,15 +501,7 @@ if filters.as_at is None:
 st.caption(f"{fmt.plain(filters.scope_label)} · as at {fmt.uk_date(filters.as_at)}")
 dates, checks = queries.quality(filters.as_at, filters.scope, grant)
 st.dataframe(
-    pd.DataFrame(
-        [
-            {"Kind of data": "Staff starts and leavers", "Latest date": dates.staff_change},
-            {"Kind of data": "Caseload snapshots", "Latest date": dates.caseload_snapshot},
-            {"Kind of data": "Vacancies", "Latest date": dates.vacancies},
-            {"Kind of data": "Supervision sessions", "Latest date": dates.supervision_session},
-            {"Kind of data": "Supervision audits", "Latest date": dates.supervision_audit},
-        ]
-    ),
+    pd.DataFrame([{"Kind of data": kind, "Latest date": latest} for kind, latest in dates.items()]),
     hide_index=True,
     column_config=uk_date_columns("Latest date"),
 )

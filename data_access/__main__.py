@@ -18,8 +18,10 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -37,6 +39,7 @@ from data_access.core.db import (
     schema_is_current,
     session_scope,
 )
+from data_access.core.problems import Problem
 from data_access.core.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
 from data_access.demo.organisation import DemoNotLoaded, holds_only_demo, load_demo
 from data_access.demo.own_data import demo_database_refusal
@@ -48,7 +51,7 @@ from data_access.ingest.parsing import InvalidValue, parse_date
 from data_access.ingest.reading import read_folder
 from data_access.ingest.validation import format_problems
 from data_access.national.benchmarks import load_benchmarks
-from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_CODES
+from data_access.national.catalogue import BENCHMARK_INDICATORS
 from data_access.national.census import load_census
 from data_access.national.comparison import benchmark_years, comparison, find_authority
 from data_access.reports.exports import inert, printable
@@ -95,7 +98,7 @@ def _where() -> str:
     return DEFAULT_DATABASE_PATH.name if using_default_database() else _safe_url()
 
 
-def _say_prepared(prepared: Prepared, started: float, stream=sys.stderr) -> None:
+def _say_prepared(prepared: Prepared, started: float, stream: TextIO = sys.stderr) -> None:
     if prepared.rules_changed:
         print(
             "The rules changed since the stored figures were derived ("
@@ -245,7 +248,7 @@ def _read_file(path_text: str) -> tuple[str, bytes]:
         raise CommandError(f"{path_text}: cannot read file: {error}") from None
 
 
-def _print_refusal(problems, warnings=()) -> int:
+def _print_refusal(problems: Sequence[Problem], warnings: Iterable[Problem] = ()) -> int:
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for line in format_problems(problems):
@@ -267,6 +270,8 @@ def cmd_import_benchmarks(args: argparse.Namespace) -> int:
         return _print_refusal(result.problems, result.warnings)
     for warning in result.warnings:
         print(f"warning: {warning}")
+    # A load without problems has rows, and so its years.
+    assert result.years is not None
     first, last = result.years
     print(
         f"Loaded {result.rows} published rows ({first} to {last}, {result.authorities} "
@@ -308,7 +313,7 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
         if item.la.value is not None:
             ours = str(item.la.value)
         else:
-            meaning = SUPPRESSION_CODES.get(item.la.status, "not published")
+            meaning = item.la.meaning or "not published"
             ours = f"{item.la.status or '-'} ({meaning})"
         rank = f"rank {item.rank} of {item.of}, band {item.quartile}" if item.rank else "unranked"
         print(
@@ -323,9 +328,9 @@ def cmd_census(args: argparse.Namespace) -> int:
     name, content = _read_file(args.file)
     init_db()
     result = load_census(name, content, user=args.user, source="command line")
-    if not result.loaded:
-        return _print_refusal(result.problems)
     figures = result.figures
+    if figures is None:  # not loaded
+        return _print_refusal(result.problems)
     if args.json:
         print(json.dumps(figures.as_json()))
         return 0
@@ -464,13 +469,13 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
 class _PrintableStream:
     """A text stream that prints control characters from data as `?` (see `printable`)."""
 
-    def __init__(self, stream) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
     def write(self, text: str) -> int:
         return self._stream.write(printable(text))
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
 
 

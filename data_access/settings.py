@@ -4,7 +4,7 @@ recorded in the access log (who, when, the old and new value)."""
 from __future__ import annotations
 
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.access.grants import CHANGE_SETTINGS, log_access
 from data_access.access.sign_in import DEFAULT_SIGN_IN_HOURS, SIGN_IN_HOURS_RANGE
@@ -70,7 +70,9 @@ def organisation_policy(session: Session) -> Policy:
     """The policy in force: the defaults in `data_access.indicators.policy`, with the target
     values the organisation's administrators have chosen."""
     rows = session.execute(
-        select(Setting.key, Setting.value).where(Setting.key.startswith(TARGET_PREFIX))
+        select(col(Setting.key), col(Setting.value)).where(
+            col(Setting.key).startswith(TARGET_PREFIX)
+        )
     ).all()
     chosen = {key.removeprefix(TARGET_PREFIX): float(value) for key, value in rows}
     return DEFAULT_POLICY.with_targets(

@@ -29,6 +29,7 @@ from data_access.national.benchmarks import load_benchmarks
 from data_access.national.census import load_census
 from data_access.settings import remember_our_authority
 from data_access.setup import prepare_database
+from ui.pages import PAGES as APP_PAGES
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -43,17 +44,16 @@ HEADER = '[data-testid="stCaptionContainer"]'
 #: Every page: URL path, title (h1), whether it draws charts, and the query that opens it with
 #: something to show (the demo runs in demo mode: "view_as" picks whose view; the default is
 #: the director, who may see every name but has no Data or Access page).
+#: The pages that draw charts, and the query that opens a page with something to show.
+CHARTS = {"overview", "stability", "supervision", "caseloads", "benchmarks", "team"}
+QUERIES = {
+    "team": "team=Stonebridge+safeguarding+team+1",
+    "data": "view_as=Data+officer",
+    "access": "view_as=Administrator",
+}
 PAGES = {
-    "overview": ("", "Overview", True, ""),
-    "board_pack": ("board_pack", "Board pack", False, ""),
-    "stability": ("stability", "Workforce stability", True, ""),
-    "supervision": ("supervision", "Supervision", True, ""),
-    "caseloads": ("caseloads", "Caseloads", True, ""),
-    "benchmarks": ("benchmarks", "National benchmarks", True, ""),
-    "team": ("team", "Team", True, "team=Stonebridge+safeguarding+team+1"),
-    "data": ("data", "Data", False, "view_as=Data+officer"),
-    "access": ("access", "Access", False, "view_as=Administrator"),
-    "accessibility": ("accessibility", "Accessibility statement", False, ""),
+    page.name: (page.url_path, page.title, page.name in CHARTS, QUERIES.get(page.name, ""))
+    for page in APP_PAGES
 }
 SKIP_REASON = (
     f"Chromium not found at {CHROMIUM} (install Debian's `chromium` package, or set CHROMIUM_PATH)"

@@ -238,3 +238,15 @@ def signed_in(
     see every name, so that the page tests see everything)."""
     give_access(engine, email, role, scopes)
     return app_as(email, page, **query)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow families by where they live, so that the fast unit tests run alone with
+    `pytest -m "not (browser or apptest or hostile)"`: `hostile` for tests/hostile/, `apptest`
+    for tests of modules that drive the app in AppTest."""
+    for item in items:
+        module = getattr(item, "module", None)
+        if "hostile" in item.path.parts:
+            item.add_marker(pytest.mark.hostile)
+        if module is not None and {"AppTest", "app_as", "signed_in"} & set(vars(module)):
+            item.add_marker(pytest.mark.apptest)

@@ -10,7 +10,7 @@ from conftest import SMALL_ORG, read_folder_bytes
 from data_access.access.grants import Grant, GrantScope
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope
-from data_access.indicators.quality import LatestDates, latest_dates, quality_checks
+from data_access.indicators.quality import latest_dates, quality_checks
 from data_access.ingest.importer import import_files
 
 D = date(2025, 3, 31)
@@ -24,14 +24,15 @@ def session(engine):
 
 
 def test_latest_dates_on_or_before_d(session):
-    assert latest_dates(session, D, Scope()) == LatestDates(
-        staff_change=D,  # S04 leaves and S06 starts on D
-        caseload_snapshot=D,
-        vacancies=D,
-        supervision_session=date(2025, 3, 20),
-        supervision_audit=D,
-    )
-    assert latest_dates(session, D, Scope(area="South")).vacancies is None
+    assert latest_dates(session, D, Scope()) == {
+        "Staff starts and leavers": D,  # S04 leaves and S06 starts on D
+        "Caseload snapshots": D,
+        "Vacancies": D,
+        "Supervision sessions": date(2025, 3, 20),
+        "Supervision audits": D,
+        "Appraisals": D,  # P02; P04 (2025-04-02) is after D
+    }
+    assert latest_dates(session, D, Scope(area="South"))["Vacancies"] is None
 
 
 def test_quality_checks(session):

@@ -112,7 +112,7 @@ def test_a_rule_changed_in_the_code_rebuilds_every_stored_value(tmp_path):
     assert "The rules changed since the stored figures were derived (" in shown.stderr
     assert (
         "(AGREEMENT_WITHIN_MONTHS 3 -> 1; ASYE_WEEKLY_DAYS 42 -> 60; MONTHLY_INTERVAL_DAYS 31 -> "
-        "20; definitions (indicators/grid.py, indicators/policy.py))" in shown.stderr
+        f"20; {stored_parts.DEFINITIONS})" in shown.stderr
     ), shown.stderr
     rebuilt = json.loads(shown.stdout)
 

@@ -15,6 +15,8 @@ The grant is kept in session state under a key no widget uses, so a browser cann
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -56,7 +58,7 @@ def _setup_required() -> None:
     st.stop()
 
 
-def _sign_in_page(reason: str | None = None) -> None:
+def _sign_in_page(reason: str | None = None) -> NoReturn:
     st.title(_SIGN_IN_TITLE)
     if reason:
         st.info(reason)
@@ -68,7 +70,7 @@ def _sign_in_page(reason: str | None = None) -> None:
     st.stop()
 
 
-def _refused_page(message: str, email: str) -> None:
+def _refused_page(message: str, email: str) -> NoReturn:
     st.title(_SIGN_IN_TITLE)
     st.warning(message)
     st.text(email)
@@ -149,6 +151,8 @@ def _signed_in_grant() -> Grant:
     email = str(claims.get("email") or "an account with no e-mail address")
     outcome = queries.check_sign_in(claims)
     if outcome.grant is None:
+        if outcome.refusal is None:  # check_sign_in gives a grant or a refusal
+            raise RuntimeError("a sign-in with neither a grant nor a refusal")
         _log_refusal_once(email, outcome.refusal)
         message, again = _REFUSALS[outcome.refusal]
         if again:

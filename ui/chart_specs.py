@@ -17,7 +17,7 @@ import functools
 import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
@@ -63,7 +63,7 @@ trend = cached_chart(shared.trend_chart)
 
 
 @cached_chart
-def movements(long: pd.DataFrame) -> alt.LayerChart:
+def movements(long: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """Starters above the zero line and leavers below it, per month, by contract (`month`,
     `employment_type`, `movement`, `value`, `signed`); the line and the two sides are
     labelled, so that nobody reads a leaver as a starter."""
@@ -91,7 +91,7 @@ def movements(long: pd.DataFrame) -> alt.LayerChart:
     top = long.loc[long["signed"] > 0].groupby("month")["signed"].sum().max()
     bottom = long.loc[long["signed"] < 0].groupby("month")["signed"].sum().min()
 
-    def side(text: str, at: float, baseline: str) -> alt.Chart:
+    def side(text: str, at: float, baseline: Literal["top", "bottom"]) -> alt.Chart:
         """A word at the left edge, above the tallest starters' bar or below the deepest
         leavers' one."""
         return (
@@ -150,7 +150,7 @@ STATUS_COLOURS = {
 
 
 @cached_chart
-def coverage_heat(heat: pd.DataFrame, legend: dict[str, str]) -> alt.LayerChart:
+def coverage_heat(heat: pd.DataFrame, legend: dict[str, str]) -> alt.LayerChart | alt.FacetChart:
     """Supervision coverage per team (rows) and month end (columns), weakest teams at the
     bottom, each cell coloured by its status against the target and labelled with its value
     (`Team`, `month`, `value`, `eligible`, `status`); `legend` names each status's band
@@ -215,7 +215,9 @@ GRADE_COLOURS = ("#0072B2", "#56B4E9", "#E69F00", "#D55E00")
 
 
 @cached_chart
-def audit_grades(grades: pd.DataFrame, grade_order: Sequence[str]) -> alt.LayerChart:
+def audit_grades(
+    grades: pd.DataFrame, grade_order: Sequence[str]
+) -> alt.LayerChart | alt.FacetChart:
     """Each quarter's audits as shares by grade, stacked in `grade_order` (best first), with
     the number of audits above each bar: a 100% bar from two audits is not one from forty."""
     x = alt.X("yearmonth(quarter):O", title="Quarter ending", axis=_month_axis(angle=0))
@@ -257,7 +259,9 @@ def audit_grades(grades: pd.DataFrame, grade_order: Sequence[str]) -> alt.LayerC
 
 
 @cached_chart
-def caseload_distribution(distribution: pd.DataFrame, threshold: float) -> alt.LayerChart:
+def caseload_distribution(
+    distribution: pd.DataFrame, threshold: float
+) -> alt.LayerChart | alt.FacetChart:
     """Case holders by number of open cases, with the threshold as a dashed line."""
     bars = (
         alt.Chart(distribution)
@@ -289,7 +293,9 @@ def over_threshold_by_team(teams: pd.DataFrame) -> alt.Chart:
 
 
 @cached_chart
-def asye_caseloads(asye: pd.DataFrame, team_order: Sequence[str]) -> alt.LayerChart:
+def asye_caseloads(
+    asye: pd.DataFrame, team_order: Sequence[str]
+) -> alt.LayerChart | alt.FacetChart:
     """One dot per ASYE worker (open cases, by team, teams in `team_order`) against their
     protected limit, which follows the team type: one labelled line when every team shown has
     the same limit, otherwise a dark bar on each team's row at its own limit."""
@@ -386,7 +392,7 @@ def benchmark_ranking(
     label: str,
     england: float | None,
     colours: tuple[str, str],
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Every authority's bar, lowest to highest, ours coloured and named (`Rank`, `Authority`,
     `Region`, `value`, `who`), with England as a dashed line. `colours`: ours, the others."""
     order = list(ranked["Authority"])
@@ -426,7 +432,7 @@ SURVEY_BASIS = {"scope": "this part of the organisation", "organisation": "the w
 
 
 @cached_chart
-def survey_trend(points: pd.DataFrame) -> alt.LayerChart:
+def survey_trend(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """The share agreeing with each survey question (`survey_date`, `question`, `share`,
     `responses`, and `basis`: "scope", or "organisation" where the scope has no team results
     and the whole organisation's figure stands in), one line per question; a share not shown
@@ -476,7 +482,7 @@ def survey_trend(points: pd.DataFrame) -> alt.LayerChart:
 
 
 @cached_chart
-def tile_sparkline(history: pd.DataFrame, target: float | None) -> alt.LayerChart:
+def tile_sparkline(history: pd.DataFrame, target: float | None) -> alt.LayerChart | alt.FacetChart:
     """A headline tile's line (`month`, `value`) with its target dashed across it, as wide as
     the tile (a month with no value leaves a gap)."""
     return shared.sparkline(history, target, width="container")

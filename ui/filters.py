@@ -125,13 +125,13 @@ def draw_filters() -> Filters:
             st.rerun()
     area_options = [ALL, *queries.area_names()]
     _keep_valid("area", area_options)
-    area = st.sidebar.selectbox("Area", area_options, key="area", bind="query-params")
-    area = None if area == ALL else area
+    chosen_area = st.sidebar.selectbox("Area", area_options, key="area", bind="query-params")
+    area = None if chosen_area == ALL else chosen_area
 
     hub_options = [ALL, *queries.hub_names(area)]
     _keep_valid("hub", hub_options)
-    hub = st.sidebar.selectbox("Hub", hub_options, key="hub", bind="query-params")
-    hub = None if hub == ALL else hub
+    chosen_hub = st.sidebar.selectbox("Hub", hub_options, key="hub", bind="query-params")
+    hub = None if chosen_hub == ALL else chosen_hub
 
     teams = queries.teams(Scope(area=area, hub=hub))
     if hub is not None and area is None:

@@ -6,38 +6,20 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
-from data_access.indicators.metrics import MetricValue
+# The one way figures are written (pages, pack, CSV), re-exported for the pages.
+from data_access.core.formatting import NO_DATA as NO_DATA
+from data_access.core.formatting import change as change
+from data_access.core.formatting import figure as figure
 from data_access.indicators.policy import TargetStatus
 
-NO_DATA = "no data"
 #: A figure's status against its target as a symbol, so that it never rests on colour alone
 #: (tables, the heat map, printing).
 STATUS_SYMBOL: dict[str | None, str] = {status: status.symbol for status in TargetStatus}
 STATUS_SYMBOL[None] = ""
 UK_TIME = ZoneInfo("Europe/London")
-
-
-def figure(value: MetricValue, unit: str) -> str:
-    """A metric value as shown to a reader: 13.1%, 15.2 cases, 812.4 FTE, 879."""
-    if value is None:
-        return NO_DATA
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "cases":
-        return f"{value:.1f} cases"
-    if unit == "fte":
-        return f"{value:,.1f} FTE"
-    return f"{value:,}"
-
-
-def change(value: float | None, unit: str) -> str | None:
-    """A change against an earlier value: +1.2 pts, -0.5 cases."""
-    if value is None:
-        return None
-    suffix = {"%": " pts", "cases": " cases", "fte": " FTE"}.get(unit, "")
-    return f"{value:+.1f}{suffix}"
 
 
 def uk_date(day: date | None) -> str:
@@ -69,11 +51,11 @@ def target_text(target: float | None, better: str | None, unit: str) -> str:
 class Badge:
     text: str
     icon: str
-    color: str
+    color: Literal["red", "orange", "green"]
 
 
 # Each status has its own icon and words, so colour is never the only signal.
-_STATUS_STYLE = {
+_STATUS_STYLE: dict[TargetStatus, tuple[str, str, Literal["red", "orange", "green"]]] = {
     TargetStatus.MET: (TargetStatus.MET.label, ":material/check_circle:", "green"),
     TargetStatus.CLOSE: (TargetStatus.CLOSE.label, ":material/error:", "orange"),
     TargetStatus.MISSED: (TargetStatus.MISSED.label, ":material/cancel:", "red"),
@@ -85,7 +67,7 @@ def status_badge(status: str | None) -> Badge | None:
     beside it: a badge with both was cut short in a tile four to a row); None without one."""
     if status is None:
         return None
-    return Badge(*_STATUS_STYLE[status])
+    return Badge(*_STATUS_STYLE[TargetStatus(status)])
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=])")

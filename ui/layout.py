@@ -40,7 +40,7 @@ def page_header(
     st.caption(
         f"**{fmt.plain(filters.scope_label)}** · as at **{fmt.uk_date(filters.as_at)}** · "
         f"data last loaded {fmt.uk_datetime(freshness.last_import_at)} "
-        f"({fmt.plain(freshness.last_import_source)}), latest record dated "
+        f"({fmt.plain(freshness.last_import_source or 'no import yet')}), latest record dated "
         f"{fmt.uk_date(freshness.latest_data_date)}"
     )
     st.html(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import Generic, TypeVar
 
 import streamlit as st
 
@@ -23,10 +24,10 @@ from data_access.demo.organisation import demo_personas as _demo_personas
 from data_access.demo.organisation import holds_only_demo
 from data_access.indicators import breakdowns, roster, summary
 from data_access.indicators.policy import Policy
-from data_access.indicators.quality import latest_dates, quality_checks
+from data_access.indicators.quality import QualityCheck, latest_dates, quality_checks
 from data_access.indicators.summary import headline_figures, latest_complete_month_end
 from data_access.indicators.survey import SurveyPoint, survey_trend
-from data_access.ingest.history import import_history
+from data_access.ingest.history import ImportRecord, import_history
 from data_access.national import comparison
 from data_access.national.census import StoredCensusReturn, latest_census_return
 from data_access.reports.board_pack import BoardPack, assemble_board_pack
@@ -185,49 +186,58 @@ def headlines(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing the trends...")
-def series(names: tuple[str, ...], as_at: date, months: int, scope: Scope):
+def series(
+    names: tuple[str, ...], as_at: date, months: int, scope: Scope
+) -> list[breakdowns.SeriesPoint]:
     with session_scope() as session:
         month_list = breakdowns.months_ending(as_at, months)
         return breakdowns.metric_series(session, list(names), month_list, scope)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Comparing areas, hubs and teams...")
-def compare(as_at: date, scope: Scope, names: tuple[str, ...], policy: Policy, grant: Grant):
+def compare(
+    as_at: date, scope: Scope, names: tuple[str, ...], policy: Policy, grant: Grant
+) -> list[breakdowns.UnitFigures]:
     with session_scope() as session:
         return breakdowns.compare_units(session, as_at, scope, list(names), policy, grant=grant)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def movements(as_at: date, months: int, scope: Scope):
+def movements(as_at: date, months: int, scope: Scope) -> list[breakdowns.MonthMovement]:
     with session_scope() as session:
         month_list = breakdowns.months_ending(as_at, months)
         return breakdowns.starters_and_leavers(session, month_list, scope)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def leaving_reasons(as_at: date, scope: Scope):
+def leaving_reasons(as_at: date, scope: Scope) -> list[breakdowns.ReasonCount]:
     with session_scope() as session:
         return breakdowns.leaving_reasons(session, as_at, scope)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def service_bands(as_at: date, scope: Scope):
+def service_bands(as_at: date, scope: Scope) -> list[breakdowns.BandCount]:
     with session_scope() as session:
         return breakdowns.length_of_service(session, as_at, scope)
 
 
+RowT = TypeVar("RowT")
+
+
 @dataclass(frozen=True)
-class RankedTeams:
+class RankedTeams(Generic[RowT]):
     """The rows a chart of at most TEAMS_SHOWN teams draws, how many teams matched the search,
     and the teams in scope whose figures are suppressed (small numbers)."""
 
-    rows: list
+    rows: list[RowT]
     matching: int
     suppressed: list[str]
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing supervision by team...")
-def weakest_coverage(as_at: date, months: int, scope: Scope, grant: Grant, search: str):
+def weakest_coverage(
+    as_at: date, months: int, scope: Scope, grant: Grant, search: str
+) -> RankedTeams[breakdowns.TeamMonthValue]:
     """The heat map's rows: at most TEAMS_SHOWN teams, and how many matched. Ranked inside the
     cached call, so that a warm run unpickles 25 teams' rows, not every team's (4,950 x 12
     at national size)."""
@@ -239,7 +249,7 @@ def weakest_coverage(as_at: date, months: int, scope: Scope, grant: Grant, searc
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def supervision_counts(as_at: date, scope: Scope):
+def supervision_counts(as_at: date, scope: Scope) -> breakdowns.SupervisionStatusCounts:
     with session_scope() as session:
         return breakdowns.supervision_status_counts(session, as_at, scope)
 
@@ -252,20 +262,24 @@ def survey(as_at: date, scope: Scope) -> list[SurveyPoint]:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def audit_grades(as_at: date, quarters: int, scope: Scope):
+def audit_grades(as_at: date, quarters: int, scope: Scope) -> list[breakdowns.GradeCount]:
     with session_scope() as session:
         ends = breakdowns.months_ending(as_at, quarters * 3)[2::3]
         return breakdowns.audit_grades_by_quarter(session, ends, scope)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def caseload_distribution(as_at: date, scope: Scope):
+def caseload_distribution(
+    as_at: date, scope: Scope
+) -> tuple[date | None, list[breakdowns.CaseloadCount]]:
     with session_scope() as session:
         return breakdowns.caseload_distribution(session, as_at, scope)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def most_over_threshold(as_at: date, scope: Scope, grant: Grant, search: str):
+def most_over_threshold(
+    as_at: date, scope: Scope, grant: Grant, search: str
+) -> RankedTeams[breakdowns.TeamCaseloads]:
     """Caseloads by team: at most TEAMS_SHOWN teams, and how many matched (ranked inside the
     cached call, like `weakest_coverage`)."""
     with session_scope() as session:
@@ -275,7 +289,9 @@ def most_over_threshold(as_at: date, scope: Scope, grant: Grant, search: str):
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def asye_caseloads(as_at: date, scope: Scope, grant: Grant, search: str):
+def asye_caseloads(
+    as_at: date, scope: Scope, grant: Grant, search: str
+) -> RankedTeams[breakdowns.AsyeCaseload]:
     """ASYE caseloads of at most TEAMS_SHOWN teams, the most stretched first (ranked inside
     the cached call, like `weakest_coverage`)."""
     with session_scope() as session:
@@ -285,25 +301,29 @@ def asye_caseloads(as_at: date, scope: Scope, grant: Grant, search: str):
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def team_workers(as_at: date, team_id: str, grant: Grant):
+def team_workers(as_at: date, team_id: str, grant: Grant) -> list[roster.WorkerRow]:
     with session_scope() as session:
         return roster.team_workers(session, as_at, team_id, grant=grant)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def worker_sessions(staff_id: str, since: date, until: date, team_id: str, grant: Grant):
+def worker_sessions(
+    staff_id: str, since: date, until: date, team_id: str, grant: Grant
+) -> list[roster.SessionRow]:
     with session_scope() as session:
         return roster.worker_sessions(session, staff_id, since, until, team_id, grant=grant)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def history(limit: int = 100):
+def history(limit: int = 100) -> list[ImportRecord]:
     with session_scope() as session:
         return import_history(session, limit)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Checking data quality...")
-def quality(as_at: date, scope: Scope, grant: Grant):
+def quality(
+    as_at: date, scope: Scope, grant: Grant
+) -> tuple[dict[str, date | None], list[QualityCheck]]:
     with session_scope() as session:
         checks = quality_checks(session, as_at, scope, grant=grant)
         return latest_dates(session, as_at, scope), checks

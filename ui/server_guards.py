@@ -38,7 +38,7 @@ from starlette.exceptions import HTTPException
 from streamlit.runtime import Runtime
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.memory_media_file_storage import MemoryFile, MemoryMediaFileStorage
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from data_access.access.grants import Grant
@@ -107,7 +107,9 @@ def _held(runtime: Runtime, session_id: str) -> tuple[int, int]:
     return len(storage), sum(len(record.data) for record in storage.values())
 
 
-def _upload_allowed(runtime: Runtime, session_id: str, is_active) -> bool:
+def _upload_allowed(
+    runtime: Runtime, session_id: str, is_active: Callable[[Runtime, str], bool]
+) -> bool:
     if not is_active(runtime, session_id):
         return False  # Streamlit's own answer: "invalid session" (400)
     if not allowed(session_id, UPLOAD):
@@ -164,7 +166,7 @@ def install() -> None:
 
     get_file = MemoryMediaFileStorage.get_file
 
-    def guarded_get_file(storage: MemoryMediaFileStorage, filename: str):
+    def guarded_get_file(storage: MemoryMediaFileStorage, filename: str) -> MemoryFile:
         file_id = filename.split(".", 1)[0]
         now = time.monotonic()
         with _lock:
@@ -180,8 +182,9 @@ def install() -> None:
         return media
 
     for function in (guarded_clear, guarded_is_active, guarded_execute, guarded_get_file):
-        function._workforce_guard = True
-    AppSession._handle_clear_cache_request = guarded_clear
-    Runtime.is_active_session = guarded_is_active
-    MediaFileManager.execute_deferred = guarded_execute
-    MemoryMediaFileStorage.get_file = guarded_get_file
+        function.__dict__["_workforce_guard"] = True
+    # Replacing Streamlit's methods is the point (each guard calls the original it wraps).
+    AppSession._handle_clear_cache_request = guarded_clear  # type: ignore[method-assign, assignment]
+    Runtime.is_active_session = guarded_is_active  # type: ignore[method-assign, assignment]
+    MediaFileManager.execute_deferred = guarded_execute  # type: ignore[method-assign, assignment]
+    MemoryMediaFileStorage.get_file = guarded_get_file  # type: ignore[method-assign, assignment]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -49,11 +52,12 @@ STATUS_BACKGROUND = {
 }
 
 
-def _formatter(name: str, policy: Policy):
+def _formatter(name: str, policy: Policy) -> Callable[[Any], str]:
     unit = METRICS[name].unit
     target = policy.targets.get(name)
 
-    def show(value) -> str:
+    # Any: the Styler passes each cell as pandas holds it (a numpy scalar, float or None).
+    def show(value: Any) -> str:
         if value is None or pd.isna(value):
             return "no data"
         text = f"{value:.1f}%" if unit == "%" else f"{value:.1f}"

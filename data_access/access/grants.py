@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -38,7 +39,8 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlmodel import Session
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col
 
 from data_access.core.models import AccessLog, AppUser, Area, Hub, ImportLog, Team, UserGrant
 from data_access.core.scope import Scope, UnknownScope, resolve_scope
@@ -146,16 +148,18 @@ class Grant:
         areas = [s.name for s in self.scopes if s.kind == "area"]
         hubs = [s.name for s in self.scopes if s.kind == "hub"]
         teams = [s.name for s in self.scopes if s.kind == "team"]
-        query = select(Team.team_id).join(Hub, Team.hub_id == Hub.id)
+        query = select(col(Team.team_id)).join(Hub, col(Team.hub_id) == col(Hub.id))
         if self.sees_all_names:
             return query
         if not self.sees_names:
             return query.where(false())
-        return query.join(Area, Hub.area_id == Area.id).where(
-            or_(Team.team_id.in_(teams), Hub.name.in_(hubs), Area.name.in_(areas))
+        return query.join(Area, col(Hub.area_id) == col(Area.id)).where(
+            or_(col(Team.team_id).in_(teams), col(Hub.name).in_(hubs), col(Area.name).in_(areas))
         )
 
-    def names_condition(self, team_id_column) -> ColumnElement[bool]:
+    def names_condition(
+        self, team_id_column: ColumnElement[Any] | Mapped[Any]
+    ) -> ColumnElement[bool]:
         """A condition keeping only rows of workers this user may see by name."""
         if self.sees_all_names:
             return true()
@@ -167,7 +171,7 @@ class Grant:
 def visible_team_ids(session: Session, grant: Grant, scope: Scope) -> frozenset[str]:
     """The teams inside `scope` whose names `grant` may see."""
     query = grant.named_team_ids()
-    condition = scope.contains_team(Team.team_id)
+    condition = scope.contains_team(col(Team.team_id))
     if condition is not None:
         query = query.where(condition)
     return frozenset(session.execute(query).scalars())
@@ -209,9 +213,11 @@ def grant_for(session: Session, email: str) -> Grant | None:
     if user is None:
         return None
     rows = session.execute(
-        select(UserGrant.kind, UserGrant.name, Team.team_name)
-        .outerjoin(Team, and_(UserGrant.kind == "team", Team.team_id == UserGrant.name))
-        .where(UserGrant.email == key)
+        select(col(UserGrant.kind), col(UserGrant.name), col(Team.team_name))
+        .outerjoin(
+            Team, and_(col(UserGrant.kind) == "team", col(Team.team_id) == col(UserGrant.name))
+        )
+        .where(col(UserGrant.email) == key)
     ).all()
     order = {kind: position for position, kind in enumerate(GRANT_KINDS)}
     scopes = sorted(
@@ -233,12 +239,15 @@ def _resolve(session: Session, scope: GrantScope) -> GrantScope:
         )
     except UnknownScope as error:
         raise AccessError(str(error)) from None
+    name = {"team": resolved.team_id, "area": resolved.area, "hub": resolved.hub}[scope.kind]
+    if name is None:  # resolve_scope names every level it was given
+        raise AccessError(f'unknown {scope.kind} "{scope.name}"')
     if scope.kind == "team":
         team_name = session.execute(
-            select(Team.team_name).where(Team.team_id == resolved.team_id)
+            select(col(Team.team_name)).where(col(Team.team_id) == name)
         ).scalar_one()
-        return GrantScope("team", resolved.team_id, team_name)
-    return GrantScope(scope.kind, resolved.area if scope.kind == "area" else resolved.hub)
+        return GrantScope("team", name, team_name)
+    return GrantScope(scope.kind, name)
 
 
 def save_user(
@@ -256,7 +265,7 @@ def save_user(
         session.add(AppUser(email=key, role=role, added_at=datetime.now(UTC), added_by=by))
     else:
         user.role = role
-        session.execute(delete(UserGrant).where(UserGrant.email == key))
+        session.execute(delete(UserGrant).where(col(UserGrant.email) == key))
     session.flush()
     session.add_all(UserGrant(email=key, kind=s.kind, name=s.name) for s in resolved)
     session.flush()
@@ -278,7 +287,7 @@ def remove_user(session: Session, email: str, *, by: str) -> bool:
     user = session.get(AppUser, key)
     if user is None:
         return False
-    session.execute(delete(UserGrant).where(UserGrant.email == key))
+    session.execute(delete(UserGrant).where(col(UserGrant.email) == key))
     session.delete(user)
     session.flush()
     log_access(session, by, CHANGE_USERS, key, "removed")
@@ -300,7 +309,7 @@ class UserRecord:
 
 def list_users(session: Session) -> list[UserRecord]:
     """Every user, by e-mail address, with their role and what they may see by name."""
-    users = session.execute(select(AppUser).order_by(AppUser.email)).scalars().all()
+    users = session.execute(select(AppUser).order_by(col(AppUser.email))).scalars().all()
     records = []
     for user in users:
         grant = grant_for(session, user.email)
@@ -308,7 +317,7 @@ def list_users(session: Session) -> list[UserRecord]:
             UserRecord(
                 user.email,
                 user.role,
-                grant.describe_names(),
+                grant.describe_names() if grant else "",
                 user.added_at,
                 user.added_by,
                 user.subject is not None,
@@ -346,19 +355,19 @@ class AccessEvent:
 def access_log(session: Session, limit: int = 1000) -> list[AccessEvent]:
     """The latest `limit` events, newest first: the access log together with every import
     attempt from the import history (which already records who, when and what)."""
-    logged = select(
-        AccessLog.at.label("at"),
-        AccessLog.user_email.label("who"),
-        AccessLog.action.label("action"),
-        AccessLog.scope.label("scope"),
-        AccessLog.detail.label("detail"),
+    logged: Select[*tuple[Any, ...]] = select(
+        col(AccessLog.at).label("at"),
+        col(AccessLog.user_email).label("who"),
+        col(AccessLog.action).label("action"),
+        col(AccessLog.scope).label("scope"),
+        col(AccessLog.detail).label("detail"),
     )
     imports = select(
-        ImportLog.imported_at,
-        ImportLog.imported_by,
+        col(ImportLog.imported_at),
+        col(ImportLog.imported_by),
         literal(IMPORT),
-        ImportLog.kind,
-        ImportLog.outcome + literal(": ") + ImportLog.files,
+        col(ImportLog.kind),
+        col(ImportLog.outcome) + literal(": ") + col(ImportLog.files),
     )
     events = union_all(logged, imports).subquery()
     query = select(events).order_by(events.c.at.desc()).limit(limit)

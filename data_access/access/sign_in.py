@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.access.grants import (
     CHANGE_USERS,
@@ -64,7 +64,7 @@ class Identity:
     email_verified: bool | None
 
 
-def _truth(value) -> bool | None:
+def _truth(value: object) -> bool | None:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
@@ -133,7 +133,7 @@ def check_sign_in(
     if identity.issued_at is None or now - identity.issued_at > timedelta(hours=hours):
         return SignIn(None, Refusal.EXPIRED)
     user = session.execute(
-        select(AppUser).where(AppUser.subject == identity.subject)
+        select(AppUser).where(col(AppUser.subject) == identity.subject)
     ).scalar_one_or_none()
     if user is None:
         try:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from alembic import command
@@ -113,15 +114,15 @@ def _watch_health(engine: Engine) -> None:
     health = health_of(engine)
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _before(*_args) -> None:
+    def _before(*_args: object) -> None:
         health.before_statement()
 
     @event.listens_for(engine, "after_cursor_execute")
-    def _after(*_args) -> None:
+    def _after(*_args: object) -> None:
         health.answered()
 
     @event.listens_for(engine, "handle_error")
-    def _error(context) -> None:
+    def _error(context: Any) -> None:
         error = context.original_exception
         # A statement cancelled by its timeout (SQLSTATE 57014), or no connection at all.
         if (
@@ -143,7 +144,7 @@ def make_engine(url: str) -> Engine:
         )
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:
+        def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
             # SQLite ignores foreign keys unless asked; PostgreSQL always enforces them, and
             # both must behave alike.
             cursor = dbapi_connection.cursor()
@@ -193,7 +194,7 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
             session.commit()
         except PoolTimeout:
             # Every connection is busy waiting on the database: as unhealthy as a timeout.
-            health_of(session.get_bind()).failed()
+            health_of(engine or get_engine()).failed()
             session.rollback()
             raise
         except BaseException:

@@ -6,10 +6,22 @@ keyed by the ids the council's own systems use, stored as text whatever they loo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text
 from sqlmodel import Field, SQLModel
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy table of a table model (SQLModel sets `__table__` on each table class
+    but does not declare it to type checkers)."""
+    table = getattr(model, "__table__")  # noqa: B009 - not declared on SQLModel's type
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
+
 
 ROLES = (
     "social_worker",
@@ -415,4 +427,32 @@ hub_month_parts = Table(
     Column("month_end", Date, primary_key=True),
     Column("hub_id", Integer, ForeignKey("hub.id"), primary_key=True),
     *(Column(name, Float, nullable=False) for name in PART_NAMES),
+)
+
+
+@dataclass(frozen=True)
+class DatedRecords:
+    """A table of dated records: what says how far the organisation's data runs (the Overview's
+    "latest record", the range of month ends stored, the Data page's latest dates)."""
+
+    model: type[SQLModel]
+    #: The column holding each record's date.
+    date_column: str
+    #: What a person calls them ("Caseload snapshots").
+    label: str
+    #: The column linking a record to its team: "team_id" on the row itself, else "staff_id".
+    via: str = "staff_id"
+
+    def date(self) -> Any:
+        return getattr(self.model, self.date_column)
+
+
+#: Every table of dated records, once (the staff survey is yearly and is left out: a survey
+#: alone does not make the data current).
+DATED_RECORDS: tuple[DatedRecords, ...] = (
+    DatedRecords(CaseloadSnapshot, "snapshot_date", "Caseload snapshots"),
+    DatedRecords(Vacancy, "as_at", "Vacancies", via="team_id"),
+    DatedRecords(SupervisionSession, "session_date", "Supervision sessions"),
+    DatedRecords(SupervisionAudit, "audit_date", "Supervision audits"),
+    DatedRecords(Appraisal, "appraisal_date", "Appraisals"),
 )

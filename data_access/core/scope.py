@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlmodel import Session
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col
 
 from data_access.core.models import Area, Hub, Team
 
@@ -32,26 +34,36 @@ class Scope:
 
     def team_ids(self) -> Select:
         """A subquery of the team ids inside this scope."""
-        query = select(Team.team_id).join(Hub, Team.hub_id == Hub.id)
+        query = select(col(Team.team_id)).join(Hub, col(Team.hub_id) == col(Hub.id))
         if self.area is not None:
-            query = query.join(Area, Hub.area_id == Area.id).where(Area.name == self.area)
+            query = query.join(Area, col(Hub.area_id) == col(Area.id)).where(
+                col(Area.name) == self.area
+            )
         if self.hub is not None:
-            query = query.where(Hub.name == self.hub)
+            query = query.where(col(Hub.name) == self.hub)
         if self.team_id is not None:
-            query = query.where(Team.team_id == self.team_id)
+            query = query.where(col(Team.team_id) == self.team_id)
         return query
 
-    def contains_hub(self, hub_id_column) -> ColumnElement[bool] | None:
+    def contains_hub(
+        self, hub_id_column: ColumnElement[Any] | Mapped[Any]
+    ) -> ColumnElement[bool] | None:
         """For a scope of whole hubs (the organisation or an area, no hub or team named): a
         condition keeping rows whose hub is in scope; None for the whole organisation."""
         if self.hub is not None or self.team_id is not None:
             raise ValueError("the scope is narrower than whole hubs")
         if self.area is None:
             return None
-        hubs = select(Hub.id).join(Area, Hub.area_id == Area.id).where(Area.name == self.area)
+        hubs = (
+            select(col(Hub.id))
+            .join(Area, col(Hub.area_id) == col(Area.id))
+            .where(col(Area.name) == self.area)
+        )
         return hub_id_column.in_(hubs.scalar_subquery())
 
-    def contains_team(self, team_id_column) -> ColumnElement[bool] | None:
+    def contains_team(
+        self, team_id_column: ColumnElement[Any] | Mapped[Any]
+    ) -> ColumnElement[bool] | None:
         """A condition keeping rows whose team is in scope; None for the whole organisation."""
         if self.is_whole_organisation:
             return None
@@ -70,15 +82,15 @@ def resolve_scope(session: Session, scope: Scope) -> Scope:
     area = hub = team_id = None
     if scope.area is not None:
         area = session.execute(
-            select(Area.name).where(func.lower(Area.name) == scope.area.strip().lower())
+            select(col(Area.name)).where(func.lower(col(Area.name)) == scope.area.strip().lower())
         ).scalar()
         if area is None:
             raise UnknownScope(f'unknown area "{scope.area}"')
     if scope.hub is not None:
         row = session.execute(
-            select(Hub.name, Area.name)
-            .join(Area, Hub.area_id == Area.id)
-            .where(func.lower(Hub.name) == scope.hub.strip().lower())
+            select(col(Hub.name), col(Area.name))
+            .join(Area, col(Hub.area_id) == col(Area.id))
+            .where(func.lower(col(Hub.name)) == scope.hub.strip().lower())
         ).first()
         if row is None:
             raise UnknownScope(f'unknown hub "{scope.hub}"')
@@ -87,10 +99,10 @@ def resolve_scope(session: Session, scope: Scope) -> Scope:
             raise UnknownScope(f'hub "{hub}" is not in area "{area}"')
     if scope.team_id is not None:
         row = session.execute(
-            select(Team.team_id, Hub.name, Area.name)
-            .join(Hub, Team.hub_id == Hub.id)
-            .join(Area, Hub.area_id == Area.id)
-            .where(Team.team_id == scope.team_id.strip())
+            select(col(Team.team_id), col(Hub.name), col(Area.name))
+            .join(Hub, col(Team.hub_id) == col(Hub.id))
+            .join(Area, col(Hub.area_id) == col(Area.id))
+            .where(col(Team.team_id) == scope.team_id.strip())
         ).first()
         if row is None:
             raise UnknownScope(f'unknown team "{scope.team_id}"')
@@ -105,20 +117,25 @@ def resolve_scope(session: Session, scope: Scope) -> Scope:
 def area_names(session: Session) -> list[str]:
     """Areas that have at least one team, in name order."""
     query = (
-        select(Area.name)
-        .join(Hub, Hub.area_id == Area.id)
-        .join(Team, Team.hub_id == Hub.id)
+        select(col(Area.name))
+        .join(Hub, col(Hub.area_id) == col(Area.id))
+        .join(Team, col(Team.hub_id) == col(Hub.id))
         .distinct()
-        .order_by(Area.name)
+        .order_by(col(Area.name))
     )
     return list(session.execute(query).scalars())
 
 
 def hub_names(session: Session, area: str | None = None) -> list[str]:
     """Hubs with at least one team, optionally only those in `area`, in name order."""
-    query = select(Hub.name).join(Team, Team.hub_id == Hub.id).distinct().order_by(Hub.name)
+    query = (
+        select(col(Hub.name))
+        .join(Team, col(Team.hub_id) == col(Hub.id))
+        .distinct()
+        .order_by(col(Hub.name))
+    )
     if area is not None:
-        query = query.join(Area, Hub.area_id == Area.id).where(Area.name == area)
+        query = query.join(Area, col(Hub.area_id) == col(Area.id)).where(col(Area.name) == area)
     return list(session.execute(query).scalars())
 
 
@@ -134,12 +151,18 @@ class TeamChoice:
 def teams_in_scope(session: Session, scope: Scope) -> list[TeamChoice]:
     """The teams inside `scope`, ordered by hub then team name."""
     query = (
-        select(Team.team_id, Team.team_name, Team.team_type, Hub.name, Area.name)
-        .join(Hub, Team.hub_id == Hub.id)
-        .join(Area, Hub.area_id == Area.id)
-        .order_by(Area.name, Hub.name, Team.team_name)
+        select(
+            col(Team.team_id),
+            col(Team.team_name),
+            col(Team.team_type),
+            col(Hub.name),
+            col(Area.name),
+        )
+        .join(Hub, col(Team.hub_id) == col(Hub.id))
+        .join(Area, col(Hub.area_id) == col(Area.id))
+        .order_by(col(Area.name), col(Hub.name), col(Team.team_name))
     )
-    condition = scope.contains_team(Team.team_id)
+    condition = scope.contains_team(col(Team.team_id))
     if condition is not None:
         query = query.where(condition)
     return [TeamChoice(*row) for row in session.execute(query)]

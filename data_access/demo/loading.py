@@ -22,7 +22,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, insert, select
 
 from data_access.core.db import session_scope
-from data_access.core.models import Team
+from data_access.core.models import Team, table_of
 from data_access.ingest.importer import (
     FileLoadCount,
     ImportResult,
@@ -56,7 +56,7 @@ def load_into_empty_database(
             records = table_records(parsed, hub_ids)
             # Core's executemany, not the ORM's bulk insert: a third of the time, and nothing
             # here needs the ORM (no defaults, no relationships, the keys are the rows' own).
-            session.connection().execute(insert(spec.model.__table__), records)
+            session.connection().execute(insert(table_of(spec.model)), records)
             days = [record[spec.period] for record in records] if spec.period else []
             counts.append(
                 FileLoadCount(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING
@@ -237,7 +237,7 @@ def demo_city_counts(builder: DemoBuilder, day: date) -> Counts:
 
 def _authorities(rng: random.Random, demo_city_fte: float) -> list[Authority]:
     """Demo City (of `demo_city_fte` employed FTE) and 59 others, ten a region."""
-    authorities = []
+    authorities: list[Authority] = []
     names = iter(AUTHORITY_NAMES)
     number = 1
     for region, _ in enumerate(REGIONS):
@@ -301,11 +301,18 @@ def _demo_city_early_rates(
     """Demo City before its data starts: its first year from the demo, carried back with the
     story (more agency use, more leaving, more vacancies, heavier caseloads)."""
     back = YEARS_FROM_THE_DEMO[0] - year
+
+    def rate(name: str) -> float:
+        value = first[name]
+        if value is None:
+            raise ValueError(f"the demo's first year has no {name}")
+        return value
+
     return {
-        "turnover": first["turnover_rate_fte"] * (1 + 0.025 * back) + rng.gauss(0, 0.6),
-        "agency": first["agency_rate_fte"] + 0.8 * back + rng.gauss(0, 0.8),
-        "vacancy": first["vacancy_rate_fte"] * (1 + 0.02 * back) + rng.gauss(0, 0.7),
-        "caseload": first["caseload_fte"] + 0.25 * back + rng.gauss(0, 0.3),
+        "turnover": rate("turnover_rate_fte") * (1 + 0.025 * back) + rng.gauss(0, 0.6),
+        "agency": rate("agency_rate_fte") + 0.8 * back + rng.gauss(0, 0.8),
+        "vacancy": rate("vacancy_rate_fte") * (1 + 0.02 * back) + rng.gauss(0, 0.7),
+        "caseload": rate("caseload_fte") + 0.25 * back + rng.gauss(0, 0.3),
         "absence": 0.0,  # set by the caller, as for the demo's own years
     }
 
@@ -418,7 +425,16 @@ def _indicators_csv(rows: list[tuple], by_year_region: dict[tuple[int, int], Cou
     return csv_bytes(header, lines)
 
 
-def _row(year, level, region_code, region_name, la_code, new_code, la_name, values) -> tuple:
+def _row(
+    year: int,
+    level: str,
+    region_code: str,
+    region_name: str,
+    la_code: str,
+    new_code: str,
+    la_name: str,
+    values: Mapping[str, float | str | None],
+) -> tuple:
     cells = (
         value if isinstance(value, str) else _number(value)
         for value in (values[column] for column in INDICATOR_COLUMNS)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Engine, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.access.grants import WHOLE_ORGANISATION_NAME, Grant, GrantScope
 from data_access.core.dates import add_months, month_ends
@@ -330,7 +330,7 @@ class DemoBuilder:
         self.sessions: list[tuple] = []
         self.audits: list[tuple[str, str, date, str]] = []
         self.appraisals: list[tuple[str, str, date]] = []
-        self.survey: list[tuple[date, str, str, int, int]] = []
+        self.survey: list[tuple[date, str | None, str, int, int]] = []
         # Appraisals and the survey draw from their own stream, so that adding them left the
         # rest of the organisation exactly as it was.
         self.extra_rng = random.Random(seed + 1)
@@ -776,7 +776,9 @@ def demo_already_loaded(engine: Engine | None = None) -> bool:
     with session_scope(engine) as session:
         sources = set(
             session.execute(
-                select(ImportLog.source).where(ImportLog.kind == "organisation").distinct()
+                select(col(ImportLog.source))
+                .where(col(ImportLog.kind) == "organisation")
+                .distinct()
             ).scalars()
         )
     return sources == {DEMO_SOURCE}
@@ -815,8 +817,8 @@ def load_demo_national_figures(
     none of its own, so that nothing loaded by anyone else is replaced. Returns True when
     anything was added."""
     with session_scope(engine) as session:
-        has_benchmarks = session.execute(select(BenchmarkSource.id)).first() is not None
-        has_census = session.execute(select(CensusReturn.la_code)).first() is not None
+        has_benchmarks = session.execute(select(col(BenchmarkSource.id))).first() is not None
+        has_census = session.execute(select(col(CensusReturn.la_code))).first() is not None
         chosen = our_authority(session)
     if has_benchmarks and has_census and chosen:
         return False
@@ -842,8 +844,8 @@ def holds_only_demo(session: Session) -> bool:
     DfE's published benchmarks and our census figures hold no personal data and do not count.)"""
     sources = set(
         session.execute(
-            select(ImportLog.source)
-            .where(ImportLog.kind == "organisation", ImportLog.outcome == "loaded")
+            select(col(ImportLog.source))
+            .where(col(ImportLog.kind) == "organisation", col(ImportLog.outcome) == "loaded")
             .distinct()
         ).scalars()
     )
@@ -860,7 +862,7 @@ def demo_personas(session: Session) -> dict[str, Grant]:
     manager of DEMO_STONEBRIDGE_TEAM (names for that team), a data officer and an
     administrator (no names)."""
     stonebridge = session.execute(
-        select(Team.team_id).where(Team.team_name == DEMO_STONEBRIDGE_TEAM)
+        select(col(Team.team_id)).where(col(Team.team_name) == DEMO_STONEBRIDGE_TEAM)
     ).scalar()
     manager_scopes = (
         (GrantScope("team", stonebridge, DEMO_STONEBRIDGE_TEAM),) if stonebridge else ()

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Date, and_, case, func, literal, select, union_all
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.access.grants import (
     SMALL_GROUP_MINIMUM,
@@ -46,6 +47,7 @@ from data_access.indicators.policy import (
     DEFAULT_POLICY,
     DUE_SOON_DAYS,
     Policy,
+    TargetStatus,
 )
 
 
@@ -55,7 +57,7 @@ def months_ending(as_at: date, count: int) -> list[date]:
     return [month_end(add_months(last, -offset)) for offset in range(count - 1, -1, -1)]
 
 
-def _date_ranges(ranges: list[tuple[date, date]]):
+def _date_ranges(ranges: list[tuple[date, date]]) -> Any:
     """A subquery of (month_start, month_end) rows: one per (first day, last day) given."""
     rows = [
         select(
@@ -67,7 +69,7 @@ def _date_ranges(ranges: list[tuple[date, date]]):
     return union_all(*rows).subquery() if len(rows) > 1 else rows[0].subquery()
 
 
-def _month_ranges(months: list[date]):
+def _month_ranges(months: list[date]) -> Any:
     """A subquery of (month_start, month_end) rows, one per month end given."""
     return _date_ranges([(month.replace(day=1), month) for month in months])
 
@@ -128,7 +130,7 @@ def child_units(session: Session, scope: Scope) -> list[Unit]:
 class UnitFigures:
     unit: Unit
     values: dict[str, MetricValue]
-    statuses: dict[str, str | None]
+    statuses: dict[str, TargetStatus | None]
     #: True when the unit's figures are suppressed for the user (a team of fewer than
     #: SMALL_GROUP_MINIMUM people in post whose names they may not see, or what would give
     #: one away by subtraction): its values are then all None.
@@ -171,10 +173,10 @@ def _unit_members(session: Session, scope: Scope, units: list[Unit]) -> list[lis
     """Each unit's team ids, in the order of `units` (areas, hubs or teams one level below
     `scope`)."""
     teams = teams_in_scope(session, scope)
-    members = []
+    members: list[list[str]] = []
     for unit in units:
         if unit.kind == "team":
-            members.append([unit.scope.team_id])
+            members.append([unit.scope.team_id or ""])
         elif unit.kind == "hub":
             members.append([team.team_id for team in teams if team.hub == unit.scope.hub])
         else:
@@ -245,13 +247,13 @@ def starters_and_leavers(session: Session, months: list[date], scope: Scope) -> 
     counts: dict[tuple[date, str], list[int]] = {
         (month, kind): [0, 0] for month in months for kind in ("permanent", "agency")
     }
-    for position, column in enumerate((Staff.start_date, Staff.end_date)):
+    for position, column in enumerate((col(Staff.start_date), col(Staff.end_date))):
         query = (
-            select(ranges.c.month_end, Staff.employment_type, func.count())
+            select(ranges.c.month_end, col(Staff.employment_type), func.count())
             .select_from(Staff)
             .join(ranges, and_(column >= ranges.c.month_start, column <= ranges.c.month_end))
             .where(*where_staff(None, scope))
-            .group_by(ranges.c.month_end, Staff.employment_type)
+            .group_by(ranges.c.month_end, col(Staff.employment_type))
         )
         for month, kind, count in session.execute(query):
             counts[(month, kind)][position] = int(count)
@@ -270,16 +272,16 @@ class ReasonCount:
 
 def leaving_reasons(session: Session, as_at: date, scope: Scope) -> list[ReasonCount]:
     """Permanent leavers in (D - 12 months, D] by leaving reason, most common first."""
-    reason = func.coalesce(Staff.leaving_reason, "Not recorded")
+    reason = func.coalesce(col(Staff.leaving_reason), "Not recorded")
     query = (
-        select(reason, func.count(), func.sum(Staff.fte))
+        select(reason, func.count(), func.sum(col(Staff.fte)))
         .where(
             *where_staff(
                 None,
                 scope,
-                Staff.employment_type == "permanent",
-                Staff.end_date > add_months(as_at, -12),
-                Staff.end_date <= as_at,
+                col(Staff.employment_type) == "permanent",
+                col(Staff.end_date) > add_months(as_at, -12),
+                col(Staff.end_date) <= as_at,
             )
         )
         .group_by(reason)
@@ -304,16 +306,16 @@ class BandCount:
 def length_of_service(session: Session, as_at: date, scope: Scope) -> list[BandCount]:
     """Workers in post at D by length of service (from start_date) and employment type."""
     band = case(
-        (Staff.start_date > add_months(as_at, -12), SERVICE_BANDS[0]),
-        (Staff.start_date > add_months(as_at, -24), SERVICE_BANDS[1]),
-        (Staff.start_date > add_months(as_at, -60), SERVICE_BANDS[2]),
-        (Staff.start_date > add_months(as_at, -120), SERVICE_BANDS[3]),
+        (col(Staff.start_date) > add_months(as_at, -12), SERVICE_BANDS[0]),
+        (col(Staff.start_date) > add_months(as_at, -24), SERVICE_BANDS[1]),
+        (col(Staff.start_date) > add_months(as_at, -60), SERVICE_BANDS[2]),
+        (col(Staff.start_date) > add_months(as_at, -120), SERVICE_BANDS[3]),
         else_=SERVICE_BANDS[4],
     )
     query = (
-        select(band, Staff.employment_type, func.count())
+        select(band, col(Staff.employment_type), func.count())
         .where(*where_staff(as_at, scope))
-        .group_by(band, Staff.employment_type)
+        .group_by(band, col(Staff.employment_type))
     )
     found = {(name, kind): int(count) for name, kind, count in session.execute(query)}
     return [
@@ -426,7 +428,7 @@ def supervision_status_counts(
             count_where(and_(latest.c.last_session.is_(None), ~in_date)),
         )
         .select_from(Staff)
-        .outerjoin(latest, latest.c.staff_id == Staff.staff_id)
+        .outerjoin(latest, latest.c.staff_id == col(Staff.staff_id))
         .where(*where_staff(as_at, scope, eligible_for_supervision()))
     )
     eligible, ok, due_soon, never, never_overdue = (
@@ -448,18 +450,18 @@ def audit_grades_by_quarter(
     """Supervision audits of in-scope supervisees in each quarter, by grade."""
     quarters = _date_ranges([(add_months(end, -2).replace(day=1), end) for end in quarter_ends])
     query = (
-        select(quarters.c.month_end, SupervisionAudit.grade, func.count())
+        select(quarters.c.month_end, col(SupervisionAudit.grade), func.count())
         .select_from(SupervisionAudit)
-        .join(Staff, Staff.staff_id == SupervisionAudit.staff_id)
+        .join(Staff, col(Staff.staff_id) == col(SupervisionAudit.staff_id))
         .join(
             quarters,
             and_(
-                SupervisionAudit.audit_date >= quarters.c.month_start,
-                SupervisionAudit.audit_date <= quarters.c.month_end,
+                col(SupervisionAudit.audit_date) >= quarters.c.month_start,
+                col(SupervisionAudit.audit_date) <= quarters.c.month_end,
             ),
         )
         .where(*where_staff(None, scope))
-        .group_by(quarters.c.month_end, SupervisionAudit.grade)
+        .group_by(quarters.c.month_end, col(SupervisionAudit.grade))
     )
     return [GradeCount(end, grade, int(count)) for end, grade, count in session.execute(query)]
 
@@ -482,11 +484,13 @@ def caseload_distribution(
     snapshot = latest_snapshot_date(session, as_at)
     if snapshot is None:
         return None, []
-    over = CaseloadSnapshot.open_cases > caseload_limit(snapshot, policy)
+    over = col(CaseloadSnapshot.open_cases) > caseload_limit(snapshot, policy)
     query = (
-        case_holders(snapshot, scope, CaseloadSnapshot.open_cases, func.count(), count_where(over))
-        .group_by(CaseloadSnapshot.open_cases)
-        .order_by(CaseloadSnapshot.open_cases)
+        case_holders(
+            snapshot, scope, col(CaseloadSnapshot.open_cases), func.count(), count_where(over)
+        )
+        .group_by(col(CaseloadSnapshot.open_cases))
+        .order_by(col(CaseloadSnapshot.open_cases))
     )
     return snapshot, [CaseloadCount(int(c), int(n), int(o)) for c, n, o in session.execute(query)]
 
@@ -542,8 +546,8 @@ def caseloads_by_team(
         if team.team_id in hidden:
             rows.append(TeamCaseloads(team.team_id, team.team_name, holders, None, None, True))
             continue
-        values = [metric_from_parts(name, parts) for name in shown]
-        rows.append(TeamCaseloads(team.team_id, team.team_name, holders, *values))
+        average, over = (metric_from_parts(name, parts) for name in shown)
+        rows.append(TeamCaseloads(team.team_id, team.team_name, holders, average, over))
     return rows
 
 
@@ -583,14 +587,14 @@ def asye_caseloads(
         case_holders(
             snapshot,
             scope,
-            Team.team_id,
-            Team.team_name,
-            Staff.asye_start_date,
-            CaseloadSnapshot.open_cases,
+            col(Team.team_id),
+            col(Team.team_name),
+            col(Staff.asye_start_date),
+            col(CaseloadSnapshot.open_cases),
             caseload_limit(snapshot, policy),
         )
         .where(in_asye(snapshot))
-        .order_by(Team.team_name, CaseloadSnapshot.open_cases.desc())
+        .order_by(col(Team.team_name), col(CaseloadSnapshot.open_cases).desc())
     )
     found = session.execute(query).all()
     per_team: dict[str, int] = {}

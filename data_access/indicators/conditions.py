@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.core.models import CaseloadSnapshot, Staff, SupervisionSession, Team
 from data_access.core.scope import Scope
@@ -32,28 +32,28 @@ DateLike = date | ColumnElement[Any]
 def in_post(as_at: DateLike) -> ColumnElement[bool]:
     """Staff in post at `as_at`: started on or before it, and not yet left."""
     return and_(
-        Staff.start_date <= as_at,
-        or_(Staff.end_date.is_(None), Staff.end_date > as_at),
+        col(Staff.start_date) <= as_at,
+        or_(col(Staff.end_date).is_(None), col(Staff.end_date) > as_at),
     )
 
 
 def permanent() -> ColumnElement[bool]:
     """Employed by the council (not agency)."""
-    return Staff.employment_type == "permanent"
+    return col(Staff.employment_type) == "permanent"
 
 
 def agency() -> ColumnElement[bool]:
     """Engaged through an agency."""
-    return Staff.employment_type == "agency"
+    return col(Staff.employment_type) == "agency"
 
 
 def eligible_for_supervision() -> ColumnElement[bool]:
     """In one of the roles whose supervision is tracked (`SUPERVISION_ELIGIBLE_ROLES`)."""
-    return Staff.role.in_(SUPERVISION_ELIGIBLE_ROLES)
+    return col(Staff.role).in_(SUPERVISION_ELIGIBLE_ROLES)
 
 
 def team_manager() -> ColumnElement[bool]:
-    return Staff.role == "team_manager"
+    return col(Staff.role) == "team_manager"
 
 
 def where_staff(
@@ -63,14 +63,14 @@ def where_staff(
     clauses = list(conditions)
     if as_at is not None:
         clauses.append(in_post(as_at))
-    scope_condition = scope.contains_team(Staff.team_id)
+    scope_condition = scope.contains_team(col(Staff.team_id))
     if scope_condition is not None:
         clauses.append(scope_condition)
     return clauses
 
 
 def sum_fte_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, Staff.fte), else_=0.0)), 0.0)
+    return func.coalesce(func.sum(case((condition, col(Staff.fte)), else_=0.0)), 0.0)
 
 
 def count_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -82,15 +82,15 @@ def count_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 
 def latest_snapshot_date(session: Session, as_at: date) -> date | None:
     """The caseload snapshot used for D: the latest snapshot_date <= D anywhere in the data."""
-    query = select(func.max(CaseloadSnapshot.snapshot_date)).where(
-        CaseloadSnapshot.snapshot_date <= as_at
+    query = select(func.max(col(CaseloadSnapshot.snapshot_date))).where(
+        col(CaseloadSnapshot.snapshot_date) <= as_at
     )
     return session.execute(query).scalar()
 
 
 def in_asye(on: DateLike) -> ColumnElement[bool]:
     """In their ASYE on `on` (asye_start_date <= on < the ASYE's end, stored at import)."""
-    return and_(Staff.asye_start_date <= on, Staff.asye_end_date > on)
+    return and_(col(Staff.asye_start_date) <= on, col(Staff.asye_end_date) > on)
 
 
 def caseload_limit(snapshot: DateLike, policy: Policy) -> ColumnElement[Any]:
@@ -100,12 +100,12 @@ def caseload_limit(snapshot: DateLike, policy: Policy) -> ColumnElement[Any]:
     for team_type in policy.caseload_thresholds:
         branches.append(
             (
-                and_(Team.team_type == team_type, in_asye(snapshot)),
+                and_(col(Team.team_type) == team_type, in_asye(snapshot)),
                 literal(policy.caseload_limit(team_type, in_asye=True)),
             )
         )
         branches.append(
-            (Team.team_type == team_type, literal(policy.caseload_limit(team_type, False)))
+            (col(Team.team_type) == team_type, literal(policy.caseload_limit(team_type, False)))
         )
     default = policy.caseload_limit("other", in_asye=False)
     return case(*branches, else_=literal(default))
@@ -117,11 +117,11 @@ def case_holders(snapshot: date, scope: Scope, *columns: Any) -> Select[Any]:
     return (
         select(*columns)
         .select_from(CaseloadSnapshot)
-        .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
-        .join(Team, Team.team_id == Staff.team_id)
+        .join(Staff, col(Staff.staff_id) == col(CaseloadSnapshot.staff_id))
+        .join(Team, col(Team.team_id) == col(Staff.team_id))
         .where(
-            CaseloadSnapshot.snapshot_date == snapshot,
-            CaseloadSnapshot.open_cases > 0,
+            col(CaseloadSnapshot.snapshot_date) == snapshot,
+            col(CaseloadSnapshot.open_cases) > 0,
             *where_staff(None, scope),
         )
     )
@@ -136,10 +136,10 @@ def cutoff_by_phase(
     """SQL expression: of the three cutoffs, the one for each worker's supervision phase at
     `on`: `weekly` in the ASYE's weekly phase, `fortnightly` in its fortnightly phase,
     otherwise `monthly`."""
-    started_asye = Staff.asye_start_date <= on
+    started_asye = col(Staff.asye_start_date) <= on
     return case(
-        (and_(started_asye, Staff.asye_weekly_until > on), weekly),
-        (and_(started_asye, Staff.asye_fortnightly_until > on), fortnightly),
+        (and_(started_asye, col(Staff.asye_weekly_until) > on), weekly),
+        (and_(started_asye, col(Staff.asye_fortnightly_until) > on), fortnightly),
         else_=monthly,
     )
 
@@ -159,15 +159,17 @@ def latest_held_sessions(as_at: date, scope: Scope) -> Any:
     """Subquery: each in-scope supervisee's latest held session date on or before `as_at`."""
     query = (
         select(
-            SupervisionSession.staff_id,
-            func.max(SupervisionSession.session_date).label("last_session"),
+            col(SupervisionSession.staff_id),
+            func.max(col(SupervisionSession.session_date)).label("last_session"),
         )
-        .where(SupervisionSession.status == "held", SupervisionSession.session_date <= as_at)
-        .group_by(SupervisionSession.staff_id)
+        .where(
+            col(SupervisionSession.status) == "held", col(SupervisionSession.session_date) <= as_at
+        )
+        .group_by(col(SupervisionSession.staff_id))
     )
-    scope_condition = scope.contains_team(Staff.team_id)
+    scope_condition = scope.contains_team(col(Staff.team_id))
     if scope_condition is not None:
-        query = query.join(Staff, Staff.staff_id == SupervisionSession.staff_id).where(
+        query = query.join(Staff, col(Staff.staff_id) == col(SupervisionSession.staff_id)).where(
             scope_condition
         )
     return query.subquery()
@@ -180,4 +182,4 @@ def supervision_in_date(as_at: date, last_session: ColumnElement[Any]) -> Column
     # Never NULL: with no session at all, `last_session >= cutoff` alone would be NULL, and
     # NOT (NULL OR false) is NULL too, which would drop such workers from negated counts.
     supervised_recently = and_(last_session.is_not(None), last_session >= cutoff)
-    return or_(supervised_recently, Staff.start_date > cutoff)
+    return or_(supervised_recently, col(Staff.start_date) > cutoff)

@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, case, func, literal, select, union_all
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.core.dates import month_end
 from data_access.core.models import (
@@ -52,11 +52,13 @@ from data_access.indicators.policy import DEFAULT_POLICY, Policy
 def _dates_table(session: Session, days: list[date], policy: Policy) -> Any:
     """One literal row per date D with every bound the declarations use (`metrics.BOUNDS`),
     and S, the caseload snapshot used for D (the latest snapshot_date <= D anywhere)."""
-    snapshots = sorted(session.execute(select(CaseloadSnapshot.snapshot_date).distinct()).scalars())
+    snapshots = sorted(
+        session.execute(select(col(CaseloadSnapshot.snapshot_date)).distinct()).scalars()
+    )
     rows = []
     for day in days:
         position = bisect.bisect_right(snapshots, day)
-        values = {bound.name: bound.of(day, policy) for bound in BOUNDS}
+        values: dict[str, date | None] = {bound.name: bound.of(day, policy) for bound in BOUNDS}
         values["snapshot"] = snapshots[position - 1] if position else None
         rows.append(select(*(literal(v, Date).label(k) for k, v in values.items())))
     return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("dates")
@@ -165,7 +167,7 @@ def _split_days(
     return stored, [day for day in days if day not in chosen]
 
 
-def _stored_rows(days: list[date], scope: Scope, columns):
+def _stored_rows(days: list[date], scope: Scope, columns: list[Any]) -> Any:
     table = team_month_parts.c
     query = select(*columns).where(table.month_end.in_(days))
     condition = scope.contains_team(table.team_id)

@@ -32,6 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, and_, exists, or_
+from sqlmodel import col
 
 from data_access.core.dates import add_months
 from data_access.core.models import (
@@ -42,6 +43,7 @@ from data_access.core.models import (
     SupervisionSession,
     Team,
     Vacancy,
+    table_of,
 )
 from data_access.indicators.conditions import (
     agency,
@@ -160,10 +162,10 @@ class Fact:
 
 
 def _newer_vacancy_row(dates: Any) -> ColumnElement[bool]:
-    later = Vacancy.__table__.alias("later")
+    later = table_of(Vacancy).alias("later")
     return exists().where(
-        later.c.team_id == Vacancy.team_id,
-        later.c.as_at > Vacancy.as_at,
+        later.c.team_id == col(Vacancy.team_id),
+        later.c.as_at > col(Vacancy.as_at),
         later.c.as_at <= dates.c.d,
     )
 
@@ -171,75 +173,75 @@ def _newer_vacancy_row(dates: Any) -> ColumnElement[bool]:
 STAFF_IN_POST = Fact(
     "staff_in_post",
     "the workers in post at D (staff rows with start_date <= D and no end_date or one after D)",
-    Staff.team_id,
+    col(Staff.team_id),
     lambda query, dates: query.select_from(dates).join(Staff, in_post(dates.c.d)),
 )
 LEAVERS = Fact(
     "leavers",
     "the workers whose end_date is in (D - 12 months, D]",
-    Staff.team_id,
+    col(Staff.team_id),
     lambda query, dates: query.select_from(dates).join(
-        Staff, and_(Staff.end_date > dates.c.d_year, Staff.end_date <= dates.c.d)
+        Staff, and_(col(Staff.end_date) > dates.c.d_year, col(Staff.end_date) <= dates.c.d)
     ),
 )
 LATEST_VACANCIES = Fact(
     "latest_vacancies",
     "each team's latest vacancies row with as_at <= D (a team with none has no row)",
-    Vacancy.team_id,
+    col(Vacancy.team_id),
     lambda query, dates: (
         query.select_from(dates)
-        .join(Vacancy, Vacancy.as_at <= dates.c.d)
+        .join(Vacancy, col(Vacancy.as_at) <= dates.c.d)
         .where(~_newer_vacancy_row(dates))
     ),
 )
 CASE_HOLDERS = Fact(
     "case_holders",
     f"the case holders at {SNAPSHOT_TEXT}: the caseload rows dated S with open_cases > 0",
-    Staff.team_id,
+    col(Staff.team_id),
     lambda query, dates: (
         query.select_from(dates)
         .join(
             CaseloadSnapshot,
             and_(
-                CaseloadSnapshot.snapshot_date == dates.c.snapshot,
-                CaseloadSnapshot.open_cases > 0,
+                col(CaseloadSnapshot.snapshot_date) == dates.c.snapshot,
+                col(CaseloadSnapshot.open_cases) > 0,
             ),
         )
-        .join(Staff, Staff.staff_id == CaseloadSnapshot.staff_id)
-        .join(Team, Team.team_id == Staff.team_id)
+        .join(Staff, col(Staff.staff_id) == col(CaseloadSnapshot.staff_id))
+        .join(Team, col(Team.team_id) == col(Staff.team_id))
     ),
 )
 RECENT_SESSIONS = Fact(
     "recent_sessions",
     "the held supervision sessions dated in (D - 3 months, D] (cancelled ones are not held)",
-    Staff.team_id,
+    col(Staff.team_id),
     lambda query, dates: (
         query.select_from(dates)
         .join(
             SupervisionSession,
             and_(
-                SupervisionSession.status == "held",
-                SupervisionSession.session_date > dates.c.d_quarter,
-                SupervisionSession.session_date <= dates.c.d,
+                col(SupervisionSession.status) == "held",
+                col(SupervisionSession.session_date) > dates.c.d_quarter,
+                col(SupervisionSession.session_date) <= dates.c.d,
             ),
         )
-        .join(Staff, Staff.staff_id == SupervisionSession.staff_id)
+        .join(Staff, col(Staff.staff_id) == col(SupervisionSession.staff_id))
     ),
 )
 RECENT_AUDITS = Fact(
     "recent_audits",
     "the supervision audits dated in (D - 12 months, D]",
-    Staff.team_id,
+    col(Staff.team_id),
     lambda query, dates: (
         query.select_from(dates)
         .join(
             SupervisionAudit,
             and_(
-                SupervisionAudit.audit_date > dates.c.d_year,
-                SupervisionAudit.audit_date <= dates.c.d,
+                col(SupervisionAudit.audit_date) > dates.c.d_year,
+                col(SupervisionAudit.audit_date) <= dates.c.d,
             ),
         )
-        .join(Staff, Staff.staff_id == SupervisionAudit.staff_id)
+        .join(Staff, col(Staff.staff_id) == col(SupervisionAudit.staff_id))
     ),
 )
 FACTS: tuple[Fact, ...] = (
@@ -277,34 +279,38 @@ def _in_date(dates: Any, policy: Policy) -> ColumnElement[bool]:
     c = dates.c
     cutoff = cutoff_by_phase(c.d, c.d_weekly, c.d_fortnightly, c.d_monthly)
     supervised = exists().where(
-        SupervisionSession.staff_id == Staff.staff_id,
-        SupervisionSession.status == "held",
-        SupervisionSession.session_date >= cutoff,
-        SupervisionSession.session_date <= c.d,
+        col(SupervisionSession.staff_id) == col(Staff.staff_id),
+        col(SupervisionSession.status) == "held",
+        col(SupervisionSession.session_date) >= cutoff,
+        col(SupervisionSession.session_date) <= c.d,
     )
-    return and_(eligible_for_supervision(), or_(supervised, Staff.start_date > cutoff))
+    return and_(eligible_for_supervision(), or_(supervised, col(Staff.start_date) > cutoff))
 
 
 def _appraisal_due(dates: Any, policy: Policy) -> ColumnElement[bool]:
-    return and_(permanent(), eligible_for_supervision(), Staff.start_date <= dates.c.d_appraisal)
+    return and_(
+        permanent(), eligible_for_supervision(), col(Staff.start_date) <= dates.c.d_appraisal
+    )
 
 
 def _appraised(dates: Any, policy: Policy) -> ColumnElement[bool]:
     done = exists().where(
-        Appraisal.staff_id == Staff.staff_id,
-        Appraisal.appraisal_date > dates.c.d_appraisal,
-        Appraisal.appraisal_date <= dates.c.d,
+        col(Appraisal.staff_id) == col(Staff.staff_id),
+        col(Appraisal.appraisal_date) > dates.c.d_appraisal,
+        col(Appraisal.appraisal_date) <= dates.c.d,
     )
     return and_(_appraisal_due(dates, policy), done)
 
 
 def _new_manager(dates: Any, policy: Policy) -> ColumnElement[bool]:
     c = dates.c
-    return and_(team_manager(), Staff.start_date > c.d_year, Staff.start_date <= c.d_new_manager)
+    return and_(
+        team_manager(), col(Staff.start_date) > c.d_year, col(Staff.start_date) <= c.d_new_manager
+    )
 
 
 def _agreement_due(dates: Any, policy: Policy) -> ColumnElement[bool]:
-    return and_(eligible_for_supervision(), Staff.start_date <= dates.c.d_agreement)
+    return and_(eligible_for_supervision(), col(Staff.start_date) <= dates.c.d_agreement)
 
 
 IN_POST = "in post at D"
@@ -315,14 +321,14 @@ PERMANENT_FTE = Part(
     STAFF_IN_POST,
     "the FTE of the permanent workers " + IN_POST,
     lambda d, p: permanent(),
-    Staff.fte,
+    col(Staff.fte),
 )
 AGENCY_FTE = Part(
     "agency_fte",
     STAFF_IN_POST,
     "the FTE of the agency workers " + IN_POST,
     lambda d, p: agency(),
-    Staff.fte,
+    col(Staff.fte),
 )
 PERMANENT_COUNT = Part(
     "permanent_count", STAFF_IN_POST, "the permanent workers " + IN_POST, lambda d, p: permanent()
@@ -331,7 +337,7 @@ PERMANENT_STAYED = Part(
     "permanent_stayed",
     STAFF_IN_POST,
     "the permanent workers in post at D whose start_date is on or before D - 12 months",
-    lambda d, p: and_(permanent(), Staff.start_date <= d.c.d_year),
+    lambda d, p: and_(permanent(), col(Staff.start_date) <= d.c.d_year),
 )
 ELIGIBLE_COUNT = Part(
     "eligible", STAFF_IN_POST, "the " + ELIGIBLE, lambda d, p: eligible_for_supervision()
@@ -347,7 +353,7 @@ AGREED = Part(
     "agreed",
     STAFF_IN_POST,
     "the eligible workers whose supervision_agreement_date is on or before D",
-    lambda d, p: and_(eligible_for_supervision(), Staff.supervision_agreement_date <= d.c.d),
+    lambda d, p: and_(eligible_for_supervision(), col(Staff.supervision_agreement_date) <= d.c.d),
 )
 MANAGERS = Part(
     "managers", STAFF_IN_POST, "the team managers " + IN_POST, lambda d, p: team_manager()
@@ -358,8 +364,8 @@ TRAINED = Part(
     "the team managers whose supervision_training_date is in (D - the training window, D]",
     lambda d, p: and_(
         team_manager(),
-        Staff.supervision_training_date > d.c.d_training,
-        Staff.supervision_training_date <= d.c.d,
+        col(Staff.supervision_training_date) > d.c.d_training,
+        col(Staff.supervision_training_date) <= d.c.d,
     ),
 )
 APPRAISAL_DUE = Part(
@@ -388,7 +394,7 @@ NEW_MANAGERS_TRAINED = Part(
     f"of those, the ones whose supervision_training_date is on or before start_date + "
     f"{NEW_MANAGER_TRAINING_MONTHS} months (stored at import as training_due_date)",
     lambda d, p: and_(
-        _new_manager(d, p), Staff.supervision_training_date <= Staff.training_due_date
+        _new_manager(d, p), col(Staff.supervision_training_date) <= col(Staff.training_due_date)
     ),
 )
 AGREEMENT_DUE = Part(
@@ -403,7 +409,7 @@ AGREED_IN_TIME = Part(
     f"of those, the ones whose supervision_agreement_date is on or before start_date + "
     f"{AGREEMENT_WITHIN_MONTHS} months (stored at import as agreement_due_date)",
     lambda d, p: and_(
-        _agreement_due(d, p), Staff.supervision_agreement_date <= Staff.agreement_due_date
+        _agreement_due(d, p), col(Staff.supervision_agreement_date) <= col(Staff.agreement_due_date)
     ),
 )
 LEAVERS_FTE = Part(
@@ -413,47 +419,49 @@ VACANT_FTE = Part(
     "vacant_fte", LATEST_VACANCIES, "the sum of their vacant_fte", sums=Vacancy.vacant_fte
 )
 HOLDERS = Part("holders", CASE_HOLDERS, "the case holders")
-CASES = Part("cases", CASE_HOLDERS, "the sum of their open_cases", sums=CaseloadSnapshot.open_cases)
-HOLDERS_FTE = Part("holders_fte", CASE_HOLDERS, "the sum of their FTE", sums=Staff.fte)
+CASES = Part(
+    "cases", CASE_HOLDERS, "the sum of their open_cases", sums=col(CaseloadSnapshot.open_cases)
+)
+HOLDERS_FTE = Part("holders_fte", CASE_HOLDERS, "the sum of their FTE", sums=col(Staff.fte))
 OVER = Part(
     "over",
     CASE_HOLDERS,
     "the case holders whose open_cases is above their limit: the caseload threshold of their "
     f"team type (a policy setting, default 18), times the ASYE factor (default 0.9) while in "
     f"their ASYE at S (asye_start_date <= S < asye_start_date + {ASYE_MONTHS} months)",
-    lambda d, p: CaseloadSnapshot.open_cases > caseload_limit(d.c.snapshot, p),
+    lambda d, p: col(CaseloadSnapshot.open_cases) > caseload_limit(d.c.snapshot, p),
 )
 HELD = Part("held", RECENT_SESSIONS, "the held sessions")
 REFLECTIVE = Part(
     "reflective",
     RECENT_SESSIONS,
     "the sessions marked reflective",
-    lambda d, p: SupervisionSession.reflective.is_(True),
+    lambda d, p: col(SupervisionSession.reflective).is_(True),
 )
 VIEWS = Part(
     "views",
     RECENT_SESSIONS,
     "the sessions with the child's views recorded",
-    lambda d, p: SupervisionSession.childs_views_recorded.is_(True),
+    lambda d, p: col(SupervisionSession.childs_views_recorded).is_(True),
 )
 TIMED_SESSIONS = Part(
     "timed_sessions",
     RECENT_SESSIONS,
     "the sessions with a duration_minutes",
-    lambda d, p: SupervisionSession.duration_minutes.is_not(None),
+    lambda d, p: col(SupervisionSession.duration_minutes).is_not(None),
 )
 LONG_SESSIONS = Part(
     "long_sessions",
     RECENT_SESSIONS,
     f"the sessions lasting at least {SUPERVISION_STANDARD_MINUTES} minutes",
-    lambda d, p: SupervisionSession.duration_minutes >= SUPERVISION_STANDARD_MINUTES,
+    lambda d, p: col(SupervisionSession.duration_minutes) >= SUPERVISION_STANDARD_MINUTES,
 )
 AUDITS = Part("audits", RECENT_AUDITS, "the audits")
 GOOD = Part(
     "good",
     RECENT_AUDITS,
     "the audits graded outstanding or good",
-    lambda d, p: SupervisionAudit.grade.in_(("outstanding", "good")),
+    lambda d, p: col(SupervisionAudit.grade).in_(("outstanding", "good")),
 )
 
 PARTS: dict[str, Part] = {

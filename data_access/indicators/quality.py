@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import exists, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.access.grants import Grant
 from data_access.core.models import (
+    DATED_RECORDS,
     CaseloadSnapshot,
     Staff,
-    SupervisionAudit,
     SupervisionSession,
     Team,
     Vacancy,
@@ -27,43 +28,39 @@ from data_access.indicators.conditions import (
     where_staff,
 )
 
-
-@dataclass(frozen=True)
-class LatestDates:
-    staff_change: date | None  # the latest start_date or end_date on or before D
-    caseload_snapshot: date | None
-    vacancies: date | None
-    supervision_session: date | None
-    supervision_audit: date | None
+#: The first line of `latest_dates`: the latest start_date or end_date on or before D.
+STAFF_CHANGES = "Staff starts and leavers"
 
 
-def latest_dates(session: Session, as_at: date, scope: Scope) -> LatestDates:
-    """The latest date on or before D in each kind of data, within the scope."""
+def latest_dates(session: Session, as_at: date, scope: Scope) -> dict[str, date | None]:
+    """The latest date on or before D in each kind of data within the scope, by what a person
+    calls it: staff starts and leavers, then every table of `DATED_RECORDS`."""
 
-    def latest(column, staff_column) -> date | None:
+    def latest(column: Any, staff_column: Any) -> date | None:
         query = select(func.max(column)).where(column <= as_at)
         condition = scope.contains_team(staff_column)
         if condition is not None:
             query = query.where(condition)
         return session.execute(query).scalar()
 
-    def latest_via_staff(model, column) -> date | None:
+    def latest_via_staff(model: Any, column: Any) -> date | None:
         query = (
             select(func.max(column))
-            .join(Staff, Staff.staff_id == model.staff_id)
+            .join(Staff, col(Staff.staff_id) == model.staff_id)
             .where(column <= as_at, *where_staff(None, scope))
         )
         return session.execute(query).scalar()
 
-    starts = latest(Staff.start_date, Staff.team_id)
-    ends = latest(Staff.end_date, Staff.team_id)
-    return LatestDates(
-        staff_change=max((day for day in (starts, ends) if day), default=None),
-        caseload_snapshot=latest_via_staff(CaseloadSnapshot, CaseloadSnapshot.snapshot_date),
-        vacancies=latest(Vacancy.as_at, Vacancy.team_id),
-        supervision_session=latest_via_staff(SupervisionSession, SupervisionSession.session_date),
-        supervision_audit=latest_via_staff(SupervisionAudit, SupervisionAudit.audit_date),
-    )
+    starts = latest(col(Staff.start_date), col(Staff.team_id))
+    ends = latest(col(Staff.end_date), col(Staff.team_id))
+    found = {STAFF_CHANGES: max((day for day in (starts, ends) if day), default=None)}
+    for records in DATED_RECORDS:
+        found[records.label] = (
+            latest(records.date(), getattr(records.model, records.via))
+            if records.via == "team_id"
+            else latest_via_staff(records.model, records.date())
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -83,11 +80,11 @@ class QualityCheck:
         return self.count - len(self.items)
 
 
-def _workers(session: Session, query, grant: Grant) -> tuple[int, list[tuple]]:
+def _workers(session: Session, query: Any, grant: Grant) -> tuple[int, list[tuple[Any, ...]]]:
     """How many workers `query` finds, and those of them `grant` may see by name."""
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    named = query.where(grant.names_condition(Staff.team_id))
-    rows = session.execute(named.order_by(Team.team_name, Staff.display_name))
+    named = query.where(grant.names_condition(col(Staff.team_id)))
+    rows = session.execute(named.order_by(col(Team.team_name), col(Staff.display_name)))
     return int(total), [tuple(row) for row in rows]
 
 
@@ -98,34 +95,46 @@ def quality_checks(
     supervised, and teams with no vacancies record, as at D within the scope. Workers are
     counted in full and listed only where `grant` covers their team."""
     snapshot = latest_snapshot_date(session, as_at)
-    worker_columns = (Staff.staff_id, Staff.display_name, Staff.role, Team.team_name)
+    worker_columns = (
+        col(Staff.staff_id),
+        col(Staff.display_name),
+        col(Staff.role),
+        col(Team.team_name),
+    )
     has_row = exists().where(
-        CaseloadSnapshot.staff_id == Staff.staff_id, CaseloadSnapshot.snapshot_date == snapshot
+        col(CaseloadSnapshot.staff_id) == col(Staff.staff_id),
+        col(CaseloadSnapshot.snapshot_date) == snapshot,
     )
     no_caseload = (
         select(*worker_columns)
-        .join(Team, Team.team_id == Staff.team_id)
+        .join(Team, col(Team.team_id) == col(Staff.team_id))
         .where(*where_staff(as_at, scope, eligible_for_supervision()), ~has_row)
     )
     supervised = exists().where(
-        SupervisionSession.staff_id == Staff.staff_id,
-        SupervisionSession.status == "held",
-        SupervisionSession.session_date <= as_at,
+        col(SupervisionSession.staff_id) == col(Staff.staff_id),
+        col(SupervisionSession.status) == "held",
+        col(SupervisionSession.session_date) <= as_at,
     )
     never_supervised = (
         select(*worker_columns)
-        .join(Team, Team.team_id == Staff.team_id)
+        .join(Team, col(Team.team_id) == col(Staff.team_id))
         .where(*where_staff(as_at, scope, eligible_for_supervision()), ~supervised)
     )
-    vacancy_row = exists().where(Vacancy.team_id == Team.team_id, Vacancy.as_at <= as_at)
-    no_vacancies = select(Team.team_id, Team.team_name, Team.team_type).where(~vacancy_row)
-    condition = scope.contains_team(Team.team_id)
+    vacancy_row = exists().where(
+        col(Vacancy.team_id) == col(Team.team_id), col(Vacancy.as_at) <= as_at
+    )
+    no_vacancies = select(col(Team.team_id), col(Team.team_name), col(Team.team_type)).where(
+        ~vacancy_row
+    )
+    condition = scope.contains_team(col(Team.team_id))
     if condition is not None:
         no_vacancies = no_vacancies.where(condition)
     snapshot_text = snapshot.strftime("%d/%m/%Y") if snapshot else "none yet"
     no_caseload_found = _workers(session, no_caseload, grant) if snapshot else (0, [])
     never_found = _workers(session, never_supervised, grant)
-    teams_found = [tuple(row) for row in session.execute(no_vacancies.order_by(Team.team_name))]
+    teams_found = [
+        tuple(row) for row in session.execute(no_vacancies.order_by(col(Team.team_name)))
+    ]
     return [
         QualityCheck(
             "Social workers in post with no caseload row",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import case, literal, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.access.grants import Grant
 from data_access.core.dates import whole_months
@@ -96,8 +96,8 @@ def team_workers(
     latest = latest_held_sessions(as_at, scope)
     snapshot = latest_snapshot_date(session, as_at)
     cases = (
-        select(CaseloadSnapshot.staff_id, CaseloadSnapshot.open_cases)
-        .where(CaseloadSnapshot.snapshot_date == snapshot)
+        select(col(CaseloadSnapshot.staff_id), col(CaseloadSnapshot.open_cases))
+        .where(col(CaseloadSnapshot.snapshot_date) == snapshot)
         .subquery()
     )
     cutoff = interval_cutoff(as_at)
@@ -113,11 +113,13 @@ def team_workers(
             cutoff,
         )
         .select_from(Staff)
-        .join(Team, Team.team_id == Staff.team_id)
-        .outerjoin(latest, latest.c.staff_id == Staff.staff_id)
-        .outerjoin(cases, cases.c.staff_id == Staff.staff_id)
-        .where(Staff.team_id == team_id, in_post(as_at), grant.names_condition(Staff.team_id))
-        .order_by(Staff.role, Staff.display_name)
+        .join(Team, col(Team.team_id) == col(Staff.team_id))
+        .outerjoin(latest, latest.c.staff_id == col(Staff.staff_id))
+        .outerjoin(cases, cases.c.staff_id == col(Staff.staff_id))
+        .where(
+            col(Staff.team_id) == team_id, in_post(as_at), grant.names_condition(col(Staff.team_id))
+        )
+        .order_by(col(Staff.role), col(Staff.display_name))
     )
     rows = []
     results = session.execute(query)
@@ -175,29 +177,29 @@ def worker_sessions(
     """A worker's supervision sessions in [since, until], for their team's page; none when
     `grant` does not cover the team. A supervisor is named only when `grant` covers the
     supervisor's own team too; otherwise they are `SUPERVISOR_OUTSIDE_ACCESS`."""
-    supervisor = select(Staff.staff_id, Staff.display_name, Staff.team_id).subquery()
+    supervisor = select(col(Staff.staff_id), col(Staff.display_name), col(Staff.team_id)).subquery()
     supervisor_name = case(
         (grant.names_condition(supervisor.c.team_id), supervisor.c.display_name),
         else_=literal(SUPERVISOR_OUTSIDE_ACCESS),
     )
     query = (
         select(
-            SupervisionSession.session_date,
-            SupervisionSession.status,
-            SupervisionSession.duration_minutes,
-            SupervisionSession.reflective,
-            SupervisionSession.childs_views_recorded,
+            col(SupervisionSession.session_date),
+            col(SupervisionSession.status),
+            col(SupervisionSession.duration_minutes),
+            col(SupervisionSession.reflective),
+            col(SupervisionSession.childs_views_recorded),
             supervisor_name,
         )
-        .join(Staff, Staff.staff_id == SupervisionSession.staff_id)
-        .join(supervisor, supervisor.c.staff_id == SupervisionSession.supervisor_id)
+        .join(Staff, col(Staff.staff_id) == col(SupervisionSession.staff_id))
+        .join(supervisor, supervisor.c.staff_id == col(SupervisionSession.supervisor_id))
         .where(
-            SupervisionSession.staff_id == staff_id,
-            Staff.team_id == team_id,
-            grant.names_condition(Staff.team_id),
-            SupervisionSession.session_date >= since,
-            SupervisionSession.session_date <= until,
+            col(SupervisionSession.staff_id) == staff_id,
+            col(Staff.team_id) == team_id,
+            grant.names_condition(col(Staff.team_id)),
+            col(SupervisionSession.session_date) >= since,
+            col(SupervisionSession.session_date) <= until,
         )
-        .order_by(SupervisionSession.session_date)
+        .order_by(col(SupervisionSession.session_date))
     )
     return [SessionRow(*row) for row in session.execute(query)]

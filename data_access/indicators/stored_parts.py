@@ -32,7 +32,7 @@ from datetime import date
 from functools import cache
 
 from sqlalchemy import bindparam, delete, func, insert, select, text, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.core.dates import add_months, month_end, month_ends
 from data_access.core.db import allow_long_statements
@@ -43,6 +43,7 @@ from data_access.core.models import (
     StoredRule,
     Team,
     hub_month_parts,
+    table_of,
     team_month_parts,
 )
 from data_access.core.scope import Scope
@@ -84,7 +85,7 @@ def current_rules() -> dict[str, str]:
 
 
 def _stored_rules(session: Session) -> dict[str, str] | None:
-    rows = session.execute(select(StoredRule.name, StoredRule.value)).all()
+    rows = session.execute(select(col(StoredRule.name), col(StoredRule.value))).all()
     return {name: value for name, value in rows} or None
 
 
@@ -172,7 +173,7 @@ def rederive_staff_dates(session: Session) -> int:
     the rules give now (`policy.derived_staff_dates`); returns how many rows changed."""
     columns = [getattr(Staff, name) for name in DERIVED_STAFF_COLUMNS]
     rows = session.execute(
-        select(Staff.staff_id, Staff.start_date, Staff.asye_start_date, *columns)
+        select(col(Staff.staff_id), col(Staff.start_date), col(Staff.asye_start_date), *columns)
     ).all()
     changed = []
     for staff_id, start, asye_start, *stored in rows:
@@ -180,8 +181,8 @@ def rederive_staff_dates(session: Session) -> int:
         if [now[name] for name in DERIVED_STAFF_COLUMNS] != list(stored):
             changed.append({"key": staff_id, **{f"new_{k}": v for k, v in now.items()}})
     statement = (
-        update(Staff.__table__)
-        .where(Staff.__table__.c.staff_id == bindparam("key"))
+        update(table_of(Staff))
+        .where(table_of(Staff).c.staff_id == bindparam("key"))
         .values({name: bindparam(f"new_{name}") for name in DERIVED_STAFF_COLUMNS})
     )
     for start in range(0, len(changed), _ROWS_PER_INSERT):
@@ -205,10 +206,12 @@ def _recompute(session: Session, days: list[date]) -> None:
     session.execute(
         insert(hub_month_parts).from_select(
             ["month_end", "hub_id", *PART_NAMES],
-            select(parts.month_end, Team.hub_id, *(func.sum(parts[name]) for name in PART_NAMES))
-            .join(Team, Team.team_id == parts.team_id)
+            select(
+                parts.month_end, col(Team.hub_id), *(func.sum(parts[name]) for name in PART_NAMES)
+            )
+            .join(Team, col(Team.team_id) == parts.team_id)
             .where(parts.month_end.in_(days))
-            .group_by(parts.month_end, Team.hub_id),
+            .group_by(parts.month_end, col(Team.hub_id)),
         )
     )
 

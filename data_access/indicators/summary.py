@@ -6,16 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from data_access.core import formatting
 from data_access.core.dates import add_months, month_end
 from data_access.core.models import (
-    Appraisal,
-    CaseloadSnapshot,
+    DATED_RECORDS,
     ImportLog,
-    SupervisionAudit,
-    SupervisionSession,
-    Vacancy,
 )
 from data_access.core.scope import Scope
 from data_access.indicators.grid import metric_from_parts, parts_needed, parts_totals
@@ -35,26 +32,21 @@ HEADLINE_METRICS = (
 )
 
 
-_DATED_COLUMNS = (
-    CaseloadSnapshot.snapshot_date,
-    Vacancy.as_at,
-    SupervisionSession.session_date,
-    SupervisionAudit.audit_date,
-    Appraisal.appraisal_date,
-)
+_DATED_COLUMNS = tuple(records.date() for records in DATED_RECORDS)
 
 
 def latest_data_date(session: Session) -> date | None:
-    """The latest date in any dated record: snapshots, vacancies, sessions or audits."""
-    dates = [session.execute(select(func.max(column))).scalar() for column in _DATED_COLUMNS]
-    dates = [day for day in dates if day is not None]
+    """The latest date in any dated record (`DATED_RECORDS`: snapshots, vacancies, sessions,
+    audits, appraisals)."""
+    found = [session.execute(select(func.max(column))).scalar() for column in _DATED_COLUMNS]
+    dates: list[date] = [day for day in found if day is not None]
     return max(dates) if dates else None
 
 
 def earliest_data_date(session: Session) -> date | None:
     """The earliest date in any dated record: where our own history begins."""
-    dates = [session.execute(select(func.min(column))).scalar() for column in _DATED_COLUMNS]
-    dates = [day for day in dates if day is not None]
+    found = [session.execute(select(func.min(column))).scalar() for column in _DATED_COLUMNS]
+    dates: list[date] = [day for day in found if day is not None]
     return min(dates) if dates else None
 
 
@@ -81,9 +73,9 @@ class Freshness:
 def data_freshness(session: Session) -> Freshness:
     """When data was last loaded, from what, and the latest date it covers."""
     last = session.execute(
-        select(ImportLog.imported_at, ImportLog.source)
-        .where(ImportLog.outcome == "loaded", ImportLog.kind == "organisation")
-        .order_by(ImportLog.imported_at.desc())
+        select(col(ImportLog.imported_at), col(ImportLog.source))
+        .where(col(ImportLog.outcome) == "loaded", col(ImportLog.kind) == "organisation")
+        .order_by(col(ImportLog.imported_at).desc())
         .limit(1)
     ).first()
     return Freshness(
@@ -168,9 +160,9 @@ def _described(figure: HeadlineFigure) -> str:
     unit = figure.unit
 
     def shown(value: MetricValue) -> str:
-        return f"{value:.1f}%" if unit == "%" else f"{value:.1f} {unit}"
+        return formatting.figure(value, unit)
 
-    verb = "rose" if figure.change > 0 else "fell"
+    verb = "rose" if (figure.change or 0) > 0 else "fell"
     judgement = "an improvement" if figure.change_direction == "better" else "a deterioration"
     target = TargetStatus(figure.status).label.lower() if figure.status else ""
     return (
@@ -186,14 +178,12 @@ def what_moved(figures: list[HeadlineFigure], most: int = 3) -> list[str]:
     change of 2 percentage points are not treated alike. Unchanged figures are left out.
     """
     moved = [
-        figure
+        (abs(figure.change) / max(abs(figure.year_earlier), 1.0), figure)
         for figure in figures
         if figure.change and figure.year_earlier is not None and figure.value is not None
     ]
-    moved.sort(
-        key=lambda figure: abs(figure.change) / max(abs(figure.year_earlier), 1.0), reverse=True
-    )
-    return [_described(figure) for figure in moved[:most]]
+    moved.sort(key=lambda pair: pair[0], reverse=True)
+    return [_described(figure) for _, figure in moved[:most]]
 
 
 def furthest_from_target(units: list, names: tuple[str, ...]) -> str | None:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.core.models import StaffSurveyResult
 from data_access.core.scope import Scope
@@ -71,20 +71,20 @@ def survey_trend(
     results = StaffSurveyResult
     team_rows = (
         select(
-            results.survey_date,
-            results.question,
-            func.sum(results.responses),
-            func.sum(results.agree),
+            col(results.survey_date),
+            col(results.question),
+            func.sum(col(results.responses)),
+            func.sum(col(results.agree)),
         )
-        .where(results.team_id != "", results.survey_date <= as_at)
-        .group_by(results.survey_date, results.question)
+        .where(col(results.team_id) != "", col(results.survey_date) <= as_at)
+        .group_by(col(results.survey_date), col(results.question))
     )
-    condition = scope.contains_team(results.team_id)
+    condition = scope.contains_team(col(results.team_id))
     if condition is not None:
         team_rows = team_rows.where(condition)
     organisation_rows = select(
-        results.survey_date, results.question, results.responses, results.agree
-    ).where(results.team_id == "", results.survey_date <= as_at)
+        col(results.survey_date), col(results.question), col(results.responses), col(results.agree)
+    ).where(col(results.team_id) == "", col(results.survey_date) <= as_at)
 
     teams = {
         (day, question): (int(responses), int(agree))
@@ -99,6 +99,7 @@ def survey_trend(
         day, question = key
         if supervision_only and not is_supervision_question(question):
             continue
+        basis: Literal["scope", "organisation"]
         if scope.is_whole_organisation:
             counts, basis = organisation.get(key) or teams[key], "scope"
         elif key in teams:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from sqlalchemy import Engine, insert, select, text
 from sqlmodel import Session
 
 from data_access.core.db import get_engine
+from data_access.core.models import table_of
 from data_access.core.problems import Problem
 from data_access.ingest.importer import (
     ANOTHER_IMPORT_RUNNING,
@@ -100,7 +102,9 @@ def _encoding(path: Path) -> tuple[str | None, Problem | None]:
     return "cp1252", Problem(path.name, None, None, warning)
 
 
-def _records_of(path: Path, encoding: str, validation: Validation):
+def _records_of(
+    path: Path, encoding: str, validation: Validation
+) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) for every non-blank record; a csv error is a problem and ends the file."""
     with path.open(encoding=encoding, errors="replace", newline="") as handle:
         reader = csv.reader(handle)
@@ -231,10 +235,15 @@ class _Streamer:
             del problems[MAX_KEPT_PROBLEMS:]
 
 
-def _copy_rows(session: Session, table: str, columns: list[str], records) -> None:
+def _copy_rows(
+    session: Session, table: str, columns: list[str], records: list[dict[str, Any]]
+) -> None:
     """PostgreSQL's COPY of `records` into `table`, through the session's own connection."""
     quoted = ", ".join(f'"{name}"' for name in columns)
-    cursor = session.connection().connection.driver_connection.cursor()
+    driver = session.connection().connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the database connection is closed")
+    cursor = driver.cursor()
     with cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
         for record in records:
             copy.write_row([record[name] for name in columns])
@@ -246,7 +255,7 @@ def _insert_new(
     """Rows into a table that was empty when their file started: all added (COPY straight
     into the table on PostgreSQL, one multi-row INSERT on SQLite)."""
     if copy:
-        _copy_rows(session, spec.model.__tablename__, list(records[0]), records)
+        _copy_rows(session, table_of(spec.model).name, list(records[0]), records)
     else:
         session.execute(insert(spec.model), records)
     days = [record[spec.period] for record in records if spec.period and record[spec.period]]
@@ -288,7 +297,7 @@ def _upsert_bulk(session: Session, spec: FileSpec, records: list[dict[str, Any]]
     by_key = {tuple(record[name] for name in spec.key): record for record in records}
     existing = {tuple(row[name] for name in spec.key): row for row in old_rows}
     replaced = [by_key[key] for key in existing]
-    added_dates = [{spec.period: earliest_new}] if earliest_new is not None else []
+    added_dates = [{spec.period: earliest_new}] if spec.period and earliest_new is not None else []
     changed_from = earliest_change(session, spec, added_dates, replaced, existing)
     assignments = ", ".join(
         f'"{name}" = EXCLUDED."{name}"' for name in columns if name not in key_of
@@ -330,7 +339,8 @@ def import_folder(
             continue
         encoding, note = _encoding(path)
         if encoding is None:
-            validation.problems.append(note)
+            if note is not None:
+                validation.problems.append(note)
             continue
         if note is not None:
             validation.warnings.append(note)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import PurePath
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.core.models import ImportLog
 
@@ -69,7 +69,7 @@ def public_source(source: str) -> str:
 
 def import_history(session: Session, limit: int = 100) -> list[ImportRecord]:
     """The latest `limit` import attempts, newest first; sources never show a server path."""
-    query = select(ImportLog).order_by(ImportLog.imported_at.desc(), ImportLog.id.desc())
+    query = select(ImportLog).order_by(col(ImportLog.imported_at).desc(), col(ImportLog.id).desc())
     return [
         ImportRecord(
             log.imported_at,

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, insert, select, text, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.core.db import SQLITE_BUSY_TIMEOUT_MS, allow_long_statements, session_scope
 from data_access.core.models import (
@@ -28,6 +28,7 @@ from data_access.core.models import (
     Hub,
     SupervisionAudit,
     SupervisionSession,
+    table_of,
 )
 from data_access.core.problems import Problem
 from data_access.indicators.policy import derived_staff_dates
@@ -130,10 +131,14 @@ def take_import_lock(session: Session) -> None:
 
 def ensure_hubs(session: Session, parsed: ParsedFile) -> dict[str, int]:
     """Create missing areas and hubs (moving a hub whose area changed); hub name -> id."""
-    areas = {name: area_id for area_id, name in session.execute(select(Area.id, Area.name))}
+    areas = {
+        name: area_id for area_id, name in session.execute(select(col(Area.id), col(Area.name)))
+    }
     hubs = {
         name: (hub_id, area_id)
-        for hub_id, name, area_id in session.execute(select(Hub.id, Hub.name, Hub.area_id))
+        for hub_id, name, area_id in session.execute(
+            select(col(Hub.id), col(Hub.name), col(Hub.area_id))
+        )
     }
     hub_ids: dict[str, int] = {}
     for row in parsed.rows:
@@ -150,7 +155,9 @@ def ensure_hubs(session: Session, parsed: ParsedFile) -> dict[str, int]:
             session.flush()
             hubs[hub_name] = (hub.id, area_id)
         elif hubs[hub_name][1] != area_id:
-            session.execute(update(Hub).where(Hub.id == hubs[hub_name][0]).values(area_id=area_id))
+            session.execute(
+                update(Hub).where(col(Hub.id) == hubs[hub_name][0]).values(area_id=area_id)
+            )
             hubs[hub_name] = (hubs[hub_name][0], area_id)
         hub_ids[hub_name] = hubs[hub_name][0]
     return hub_ids
@@ -202,8 +209,8 @@ def _compare(
             )
         )
         selected = [getattr(model, name) for name in columns]
-        for stored in session.execute(select(*selected).where(condition)).all():
-            row = dict(zip(columns, stored, strict=True))
+        for found in session.execute(select(*selected).where(condition)).all():
+            row = dict(zip(columns, found, strict=True))
             existing[tuple(row[name] for name in spec.key)] = row
     to_insert: list[dict[str, Any]] = []
     to_update: list[dict[str, Any]] = []
@@ -256,15 +263,17 @@ def earliest_change(
     earliest of its start and its own sessions, snapshots and audits."""
     if spec is TEAMS:
         return date.min if to_update else None
+    if spec.period is None:
+        raise ValueError(f"{spec.name} has no period column")
     old = [existing[tuple(record[name] for name in spec.key)] for record in to_update]
     days = [row[spec.period] for row in (*to_insert, *to_update, *old) if row[spec.period]]
     if spec is STAFF and to_update:
         ids = [record["staff_id"] for record in to_update]
         for column, staff_column in (
-            (SupervisionSession.session_date, SupervisionSession.staff_id),
-            (CaseloadSnapshot.snapshot_date, CaseloadSnapshot.staff_id),
-            (SupervisionAudit.audit_date, SupervisionAudit.staff_id),
-            (Appraisal.appraisal_date, Appraisal.staff_id),
+            (col(SupervisionSession.session_date), col(SupervisionSession.staff_id)),
+            (col(CaseloadSnapshot.snapshot_date), col(CaseloadSnapshot.staff_id)),
+            (col(SupervisionAudit.audit_date), col(SupervisionAudit.staff_id)),
+            (col(Appraisal.appraisal_date), col(Appraisal.staff_id)),
         ):
             for start in range(0, len(ids), KEYS_PER_STATEMENT):
                 chunk = ids[start : start + KEYS_PER_STATEMENT]
@@ -395,9 +404,9 @@ def _refresh_statistics(session: Session, specs: list[FileSpec]) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    tables = {spec.model.__tablename__ for spec in specs}
+    tables = {table_of(spec.model).name for spec in specs}
     if TEAMS in specs:
-        tables |= {Area.__tablename__, Hub.__tablename__}
+        tables |= {table_of(Area).name, table_of(Hub).name}
     for table in sorted(tables):
         session.execute(text(f'ANALYZE "{table}"'))
 
@@ -424,7 +433,8 @@ def import_files(
                 raise ImportRefused
             result.counts = load(validation, session, source=source, user=user)
     except ImportRefused:
-        record_refusal(sources, result.problem_count, engine=engine, source=source, user=user)
+        refused = result.problem_count if result is not None else 0
+        record_refusal(sources, refused, engine=engine, source=source, user=user)
     except ImportBusy:
         busy = Problem("import", None, None, ANOTHER_IMPORT_RUNNING)
         result = ImportResult(Validation(problems=ProblemList([busy])))

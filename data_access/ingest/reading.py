@@ -24,10 +24,11 @@ import struct
 import time
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import PurePath
+from pathlib import Path, PurePath
+from typing import Any, Literal
 from xml.parsers import expat
 
 from data_access.core.problems import Problem
@@ -112,7 +113,7 @@ def return_memory() -> None:
         _malloc_trim(0)
 
 
-_malloc_trim = None
+_malloc_trim: Callable[[int], int] | Literal[False] | None = None
 
 
 def megabytes(size: int) -> str:
@@ -526,7 +527,7 @@ def _read_csv(reading: _Reading, name: str, content: bytes) -> None:
     reading.tables.append(table)
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     """An Excel cell as the text a CSV export would have held."""
     if value is None:
         return ""
@@ -621,14 +622,14 @@ class _PartCounter:
         self.carry = b""
         self.broken = False
 
-    def _doctype(self, *_arguments) -> None:
+    def _doctype(self, *_arguments: object) -> None:
         raise self.watch.refuse(
             self.part,
             "declares a document type or entities (<!DOCTYPE ...>), which Excel never "
             "writes: re-save the workbook in Excel, or save the data as CSV UTF-8",
         )
 
-    def _start(self, name: str, _attributes) -> None:
+    def _start(self, name: str, _attributes: object) -> None:
         self.depth += 1
         self.elements += 1
         if self.elements % 1000 == 0 and reading_clock() > self.watch.budget.deadline:
@@ -762,7 +763,7 @@ _XML_PART = (".xml", ".rels", ".vml")
 class _WatchedPart(io.RawIOBase):
     """One part of a workbook as openpyxl reads it, every block counted first."""
 
-    def __init__(self, stream, counter: _PartCounter | None) -> None:
+    def __init__(self, stream: Any, counter: _PartCounter | None) -> None:
         super().__init__()
         self.stream = stream
         self.counter = counter
@@ -778,7 +779,7 @@ class _WatchedPart(io.RawIOBase):
             self.counter.feed(data, final=not data)
         return data
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: Any) -> int:
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
@@ -791,11 +792,13 @@ class _WatchedPart(io.RawIOBase):
 class _WatchedZip(zipfile.ZipFile):
     """The workbook's zip as openpyxl opens it: every part is read through `_WatchedPart`."""
 
-    def __init__(self, file, watch: _PartWatch) -> None:
+    def __init__(self, file: Any, watch: _PartWatch) -> None:
         super().__init__(file)
         self.watch = watch
 
-    def open(self, name, mode="r", pwd=None, *, force_zip64=False):
+    def open(
+        self, name: Any, mode: Any = "r", pwd: bytes | None = None, *, force_zip64: bool = False
+    ) -> Any:
         stream = super().open(name, mode, pwd, force_zip64=force_zip64)
         if mode != "r":
             return stream
@@ -804,7 +807,7 @@ class _WatchedZip(zipfile.ZipFile):
         return _WatchedPart(stream, _PartCounter(self.watch, part) if counted else None)
 
 
-def _size_from_the_start(worksheet) -> None:
+def _size_from_the_start(worksheet: Any) -> None:
     """openpyxl's `ReadOnlyWorksheet._get_size`, reading no further than the sheet's data.
 
     openpyxl looks for a sheet's `<dimension>` element on "end" events and stops at the end
@@ -837,7 +840,7 @@ def _size_from_the_start(worksheet) -> None:
         source.close()
 
 
-def _load_watched_workbook(content: bytes, watch: _PartWatch):
+def _load_watched_workbook(content: bytes, watch: _PartWatch) -> Any:
     """openpyxl's read-only workbook, its parts read through the watch. The shared-strings
     part is found as openpyxl finds it, so that the watch counts it as strings."""
     from openpyxl.reader.excel import ExcelReader
@@ -933,7 +936,7 @@ def _read_workbook(reading: _Reading, name: str, content: bytes) -> None:
         raise _OverLimit(watch.problem)
 
 
-def read_folder(folder) -> tuple[dict[str, bytes], list[Problem]]:
+def read_folder(folder: str | Path) -> tuple[dict[str, bytes], list[Problem]]:
     """The readable files in `folder` (.csv, .xlsx, .zip) as name -> content, and problems."""
     from pathlib import Path
 
@@ -965,7 +968,7 @@ def read_folder(folder) -> tuple[dict[str, bytes], list[Problem]]:
     return sources, problems
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     """A value as the import format writes it: ISO dates, yes/no, blank for None."""
     if value is None:
         return ""
@@ -976,7 +979,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def csv_bytes(header, rows) -> bytes:
+def csv_bytes(header: Iterable[object], rows: Iterable[Iterable[object]]) -> bytes:
     """Rows written as an import file: UTF-8 CSV with a header line."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -24,6 +24,7 @@ from data_access.core.models import (
     SupervisionSession,
     Team,
     Vacancy,
+    table_of,
 )
 from data_access.indicators.policy import TEAM_TYPES
 from data_access.ingest.parsing import (
@@ -70,7 +71,7 @@ class FileSpec:
         """Column -> the most characters a value may have: the length of the model's column
         of that name (`max_length` on its Field), so that a value too long for the database
         is refused at validation with its file, line and column, on SQLite as on PostgreSQL."""
-        table = self.model.__table__
+        table = table_of(self.model)
         lengths = {}
         for column in self.columns:
             stored = table.c.get(column.name)
@@ -78,6 +79,11 @@ class FileSpec:
             if length:
                 lengths[column.name] = length
         return lengths
+
+
+def _length(model: type[SQLModel], column: str) -> int | None:
+    """The most characters the model's column `column` holds."""
+    return getattr(table_of(model).c[column].type, "length", None)
 
 
 def _optional(name: str, parse: Parser = parse_date) -> ColumnSpec:
@@ -91,8 +97,8 @@ TEAMS = FileSpec(
         ColumnSpec("team_id"),
         ColumnSpec("team_name"),
         ColumnSpec("team_type", category(TEAM_TYPES)),
-        ColumnSpec("hub", max_length=Hub.__table__.c.name.type.length),
-        ColumnSpec("area", max_length=Area.__table__.c.name.type.length),
+        ColumnSpec("hub", max_length=_length(Hub, "name")),
+        ColumnSpec("area", max_length=_length(Area, "name")),
     ),
     ("team_id",),
 )

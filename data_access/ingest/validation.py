@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.core.models import (
     Area,
@@ -49,7 +49,7 @@ MAX_KEPT_PROBLEMS = 1_000
 class ProblemList(list):
     """The problems found: the first MAX_KEPT_PROBLEMS kept, the rest counted in `not_kept`."""
 
-    def __init__(self, problems=()) -> None:
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
         super().__init__()
         self.not_kept = 0
         self.extend(problems)
@@ -60,7 +60,7 @@ class ProblemList(list):
         else:
             self.not_kept += 1
 
-    def extend(self, problems) -> None:
+    def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
             self.append(problem)
 
@@ -168,8 +168,9 @@ def parse_records(
         values = row.values
         for column in spec.columns:
             position = positions.get(column.name)
-            in_row = position is not None and position < len(record)
-            raw = record[position].strip() if in_row else ""
+            raw = (
+                record[position].strip() if position is not None and position < len(record) else ""
+            )
             if raw == "":
                 values[column.name] = None
                 if column.value_required:
@@ -324,9 +325,9 @@ def check_hubs(parsed: ParsedFile, session: Session, validation: Validation) -> 
     if not hub_area:
         return
     stored = session.execute(
-        select(Hub.name, Area.name)
-        .join(Area, Hub.area_id == Area.id)
-        .where(Hub.name.in_(list(hub_area)))
+        select(col(Hub.name), col(Area.name))
+        .join(Area, col(Hub.area_id) == col(Area.id))
+        .where(col(Hub.name).in_(list(hub_area)))
     ).all()
     for hub_name, area_name in stored:
         new_area, line = hub_area[hub_name]

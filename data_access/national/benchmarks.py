@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, func, insert, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.core.db import session_scope
 from data_access.core.models import (
@@ -114,6 +114,8 @@ def load_benchmarks(
                     for number, code, closeness in row.neighbours
                 ],
             )
+        # `_read_files` sets the years whenever there are no problems (and so some rows).
+        assert result.years is not None
         first_year, last_year = result.years
         session.add(
             BenchmarkSource(
@@ -126,9 +128,13 @@ def load_benchmarks(
             )
         )
         _log(session, files, source, user, "loaded", 0, added=len(rows))
-        known = set(session.execute(select(BenchmarkAuthority.la_code).distinct()).scalars())
+        known = set(session.execute(select(col(BenchmarkAuthority.la_code)).distinct()).scalars())
         unknown = sorted(
-            set(session.execute(select(StatisticalNeighbour.neighbour_code).distinct()).scalars())
+            set(
+                session.execute(
+                    select(col(StatisticalNeighbour.neighbour_code)).distinct()
+                ).scalars()
+            )
             - known
         )
     if unknown:
@@ -154,7 +160,7 @@ def _insert_rows(session: Session, rows: list[PublishedRow]) -> dict[int, int]:
     # One multi-row INSERT ... RETURNING, the ids in the order of `rows` (a flush per row cost
     # a round trip each: 4.5 s for the real file on PostgreSQL).
     inserted = session.execute(
-        insert(BenchmarkRow).returning(BenchmarkRow.id, sort_by_parameter_order=True),
+        insert(BenchmarkRow).returning(col(BenchmarkRow.id), sort_by_parameter_order=True),
         [
             {
                 "year": row.year,

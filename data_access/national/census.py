@@ -45,7 +45,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.core.dates import add_months
 from data_access.core.db import session_scope
@@ -137,11 +137,12 @@ def _child(element: ElementTree.Element, name: str) -> ElementTree.Element | Non
 
 
 def _find(element: ElementTree.Element, *path: str) -> ElementTree.Element | None:
+    found: ElementTree.Element | None = element
     for name in path:
-        if element is None:
+        if found is None:
             return None
-        element = _child(element, name)
-    return element
+        found = _child(found, name)
+    return found
 
 
 class _Reader:
@@ -166,13 +167,15 @@ class _Reader:
             )
         )
 
-    def text(self, parent, name: str) -> str | None:
+    def text(self, parent: ElementTree.Element | None, name: str) -> str | None:
         element = _child(parent, name) if parent is not None else None
         if element is None or element.text is None or not element.text.strip():
             return None
         return element.text.strip()
 
-    def decimal(self, parent, name: str, where: str, low: float, high: float) -> float | None:
+    def decimal(
+        self, parent: ElementTree.Element | None, name: str, where: str, low: float, high: float
+    ) -> float | None:
         text = self.text(parent, name)
         if text is None:
             return None
@@ -186,7 +189,9 @@ class _Reader:
             return None
         return value
 
-    def whole(self, parent, name: str, where: str, high: int) -> int | None:
+    def whole(
+        self, parent: ElementTree.Element | None, name: str, where: str, high: int
+    ) -> int | None:
         text = self.text(parent, name)
         if text is None:
             return None
@@ -195,7 +200,7 @@ class _Reader:
             return None
         return int(text)
 
-    def day(self, parent, name: str, where: str) -> date | None:
+    def day(self, parent: ElementTree.Element | None, name: str, where: str) -> date | None:
         text = self.text(parent, name)
         if text is None:
             return None
@@ -205,7 +210,9 @@ class _Reader:
             self.problem(where, name, "expected a date as YYYY-MM-DD", text)
             return None
 
-    def code(self, parent, name: str, where: str, allowed: set[str]) -> str | None:
+    def code(
+        self, parent: ElementTree.Element | None, name: str, where: str, allowed: set[str]
+    ) -> str | None:
         text = self.text(parent, name)
         if text is not None and text not in allowed:
             self.problem(where, name, f"expected one of {', '.join(sorted(allowed))}", text)
@@ -270,6 +277,8 @@ def _parts(name: str, content: bytes) -> Iterator[tuple[str, ElementTree.Element
                 depth -= 1
                 if depth == 1:
                     yield "part", element
+                    # Set at the first start event, before any part can end.
+                    assert root is not None
                     root.remove(element)
                     in_part = 0
                 continue
@@ -402,13 +411,15 @@ def _trimmed(element: ElementTree.Element) -> ElementTree.Element:
     return element
 
 
-def _add_worker(element, position: int, census: CensusFile, reader: _Reader) -> None:
+def _add_worker(
+    element: ElementTree.Element, position: int, census: CensusFile, reader: _Reader
+) -> None:
     worker = _read_worker(element, position, census, reader)
     if worker is not None:
         census.workers.append(worker)
 
 
-def _read_block(block, census: CensusFile, reader: _Reader) -> None:
+def _read_block(block: ElementTree.Element | None, census: CensusFile, reader: _Reader) -> None:
     census.vacancies_fte = reader.decimal(block, "NumberOfVacancies", "LALevelVacancies", 0, 1e6)
     census.agency_fte_la_level = reader.decimal(block, "NoAgencyFTE", "LALevelVacancies", 0, 1e6)
     census.agency_headcount_la_level = reader.whole(
@@ -416,7 +427,7 @@ def _read_block(block, census: CensusFile, reader: _Reader) -> None:
     )
 
 
-def _read_header(header, census: CensusFile, reader: _Reader) -> None:
+def _read_header(header: ElementTree.Element | None, census: CensusFile, reader: _Reader) -> None:
     details = _find(header, "CollectionDetails") if header is not None else None
     source = _find(header, "Source") if header is not None else None
     collection = reader.text(details, "Collection")
@@ -439,7 +450,9 @@ def _read_header(header, census: CensusFile, reader: _Reader) -> None:
         census.la_code = lea
 
 
-def _read_worker(element, position: int, census: CensusFile, reader: _Reader) -> Worker | None:
+def _read_worker(
+    element: ElementTree.Element, position: int, census: CensusFile, reader: _Reader
+) -> Worker | None:
     swe = reader.text(element, "SWENo")
     where = f"CSWWWorker {position}" + (f" (SWENo {swe})" if swe else "")
     before = reader.found
@@ -512,7 +525,12 @@ def _headcount(workers: list[Worker]) -> int:
 
 def compute_census_figures(census: CensusFile) -> CensusFigures:
     """The published figures from a return that has no problems."""
-    if census.problems or census.reference_date is None:
+    if (
+        census.problems
+        or census.reference_date is None
+        or census.la_code is None
+        or census.year is None
+    ):
         raise ValueError("the census return has problems; fix them first")
     reference = census.reference_date
     employed = [worker for worker in census.workers if not worker.agency]
@@ -534,7 +552,7 @@ def compute_census_figures(census: CensusFile) -> CensusFigures:
     ]
     inpost_fte = _fte(in_post)
     case_holders_fte = _fte(case_holders)
-    cases = sum(worker.cases for worker in case_holders)
+    cases = sum(worker.cases for worker in case_holders if worker.cases is not None)
     days = [worker.days_lost for worker in in_post if worker.days_lost is not None]
     days_lost = sum(days) if days else None
     vacancies = census.vacancies_fte
@@ -671,7 +689,7 @@ def load_census(
 def _store(session: Session, figures: CensusFigures, name: str, user: str) -> None:
     session.execute(
         delete(CensusReturn).where(
-            CensusReturn.la_code == figures.la_code, CensusReturn.year == figures.year
+            col(CensusReturn.la_code) == figures.la_code, col(CensusReturn.year) == figures.year
         )
     )
     session.add(
@@ -702,8 +720,8 @@ def latest_census_return(session: Session, la_code: str) -> StoredCensusReturn |
     row = (
         session.execute(
             select(CensusReturn)
-            .where(CensusReturn.la_code == la_code)
-            .order_by(CensusReturn.year.desc())
+            .where(col(CensusReturn.la_code) == la_code)
+            .order_by(col(CensusReturn.year).desc())
             .limit(1)
         )
         .scalars()

@@ -24,9 +24,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.core.models import (
     BenchmarkAuthority,
@@ -192,28 +192,30 @@ def benchmark_years(session: Session) -> list[int]:
     """The years with published figures, newest first."""
     return list(
         session.execute(
-            select(BenchmarkRow.year).distinct().order_by(BenchmarkRow.year.desc())
+            select(col(BenchmarkRow.year)).distinct().order_by(col(BenchmarkRow.year).desc())
         ).scalars()
     )
 
 
-def _authority_names():
+def _authority_names() -> Select[str, str, str | None]:
     """SELECT each benchmark_authority's code, own name and its row's region."""
     return select(
-        BenchmarkAuthority.la_code, BenchmarkAuthority.la_name, BenchmarkRow.region_name
-    ).join(BenchmarkRow, BenchmarkRow.id == BenchmarkAuthority.row_id)
+        col(BenchmarkAuthority.la_code),
+        col(BenchmarkAuthority.la_name),
+        col(BenchmarkRow.region_name),
+    ).join(BenchmarkRow, col(BenchmarkRow.id) == col(BenchmarkAuthority.row_id))
 
 
 def authorities(session: Session) -> list[Authority]:
     """Every authority in the latest published year (members of joint returns included),
     ordered by name."""
-    latest = session.execute(select(func.max(BenchmarkAuthority.year))).scalar()
+    latest = session.execute(select(func.max(col(BenchmarkAuthority.year)))).scalar()
     if latest is None:
         return []
     rows = session.execute(
         _authority_names()
-        .where(BenchmarkAuthority.year == latest)
-        .order_by(BenchmarkAuthority.la_name)
+        .where(col(BenchmarkAuthority.year) == latest)
+        .order_by(col(BenchmarkAuthority.la_name))
     ).all()
     return [Authority(*row) for row in rows]
 
@@ -222,8 +224,8 @@ def find_authority(session: Session, la_code: str) -> Authority | None:
     """The authority with this old LA code, named as in the latest year it appears."""
     row = session.execute(
         _authority_names()
-        .where(BenchmarkAuthority.la_code == la_code)
-        .order_by(BenchmarkAuthority.year.desc())
+        .where(col(BenchmarkAuthority.la_code) == la_code)
+        .order_by(col(BenchmarkAuthority.year).desc())
         .limit(1)
     ).first()
     return Authority(*row) if row else None
@@ -232,27 +234,29 @@ def find_authority(session: Session, la_code: str) -> Authority | None:
 def neighbours(session: Session, la_code: str) -> list[Neighbour]:
     """The authority's statistical neighbours, closest first, named where published."""
     latest_names = (
-        select(BenchmarkAuthority.la_code, func.max(BenchmarkAuthority.year).label("year"))
-        .group_by(BenchmarkAuthority.la_code)
+        select(
+            col(BenchmarkAuthority.la_code), func.max(col(BenchmarkAuthority.year)).label("year")
+        )
+        .group_by(col(BenchmarkAuthority.la_code))
         .subquery()
     )
     rows = session.execute(
         select(
-            StatisticalNeighbour.position,
-            StatisticalNeighbour.neighbour_code,
-            BenchmarkAuthority.la_name,
-            StatisticalNeighbour.closeness,
+            col(StatisticalNeighbour.position),
+            col(StatisticalNeighbour.neighbour_code),
+            col(BenchmarkAuthority.la_name),
+            col(StatisticalNeighbour.closeness),
         )
-        .outerjoin(latest_names, latest_names.c.la_code == StatisticalNeighbour.neighbour_code)
+        .outerjoin(latest_names, latest_names.c.la_code == col(StatisticalNeighbour.neighbour_code))
         .outerjoin(
             BenchmarkAuthority,
             and_(
-                BenchmarkAuthority.la_code == latest_names.c.la_code,
-                BenchmarkAuthority.year == latest_names.c.year,
+                col(BenchmarkAuthority.la_code) == latest_names.c.la_code,
+                col(BenchmarkAuthority.year) == latest_names.c.year,
             ),
         )
-        .where(StatisticalNeighbour.la_code == la_code)
-        .order_by(StatisticalNeighbour.position)
+        .where(col(StatisticalNeighbour.la_code) == la_code)
+        .order_by(col(StatisticalNeighbour.position))
     ).all()
     return [Neighbour(*row) for row in rows]
 
@@ -260,25 +264,35 @@ def neighbours(session: Session, la_code: str) -> list[Neighbour]:
 def _values_of_rows(session: Session, row_ids: list[int]) -> dict[tuple[int, str], Published]:
     rows = session.execute(
         select(
-            BenchmarkValue.row_id,
-            BenchmarkValue.indicator,
-            BenchmarkValue.value,
-            BenchmarkValue.status,
-        ).where(BenchmarkValue.row_id.in_(row_ids), BenchmarkValue.indicator.in_(INDICATOR_NAMES))
+            col(BenchmarkValue.row_id),
+            col(BenchmarkValue.indicator),
+            col(BenchmarkValue.value),
+            col(BenchmarkValue.status),
+        ).where(
+            col(BenchmarkValue.row_id).in_(row_ids),
+            col(BenchmarkValue.indicator).in_(INDICATOR_NAMES),
+        )
     ).all()
     return {(row_id, name): Published(value, status) for row_id, name, value, status in rows}
 
 
+def _row_id(row: BenchmarkRow) -> int:
+    """A stored row's id (None only before the row is written)."""
+    if row.id is None:
+        raise ValueError("a benchmark row that is not yet stored has no id")
+    return row.id
+
+
 def _region_row(session: Session, row: BenchmarkRow) -> BenchmarkRow | None:
     match = (
-        BenchmarkRow.region_code == row.region_code
+        col(BenchmarkRow.region_code) == row.region_code
         if row.region_code
-        else BenchmarkRow.region_name == row.region_name
+        else col(BenchmarkRow.region_name) == row.region_name
     )
     return (
         session.execute(
             select(BenchmarkRow).where(
-                BenchmarkRow.year == row.year, BenchmarkRow.level == "regional", match
+                col(BenchmarkRow.year) == row.year, col(BenchmarkRow.level) == "regional", match
             )
         )
         .scalars()
@@ -291,18 +305,18 @@ def _ranks(session: Session, year: int, row_id: int) -> dict[str, tuple[int | No
     when our row has no number)."""
     ranked = (
         select(
-            BenchmarkValue.row_id,
-            BenchmarkValue.indicator,
+            col(BenchmarkValue.row_id),
+            col(BenchmarkValue.indicator),
             func.rank()
-            .over(partition_by=BenchmarkValue.indicator, order_by=BenchmarkValue.value)
+            .over(partition_by=col(BenchmarkValue.indicator), order_by=col(BenchmarkValue.value))
             .label("rank"),
         )
-        .join(BenchmarkRow, BenchmarkRow.id == BenchmarkValue.row_id)
+        .join(BenchmarkRow, col(BenchmarkRow.id) == col(BenchmarkValue.row_id))
         .where(
-            BenchmarkRow.year == year,
-            BenchmarkRow.level == "local_authority",
-            BenchmarkValue.indicator.in_(INDICATOR_NAMES),
-            BenchmarkValue.value.is_not(None),
+            col(BenchmarkRow.year) == year,
+            col(BenchmarkRow.level) == "local_authority",
+            col(BenchmarkValue.indicator).in_(INDICATOR_NAMES),
+            col(BenchmarkValue.value).is_not(None),
         )
         .subquery()
     )
@@ -318,20 +332,22 @@ def _neighbour_values(
 ) -> dict[tuple[int, str], list[float]]:
     """(year, indicator) -> the numeric values of the authority's neighbours."""
     query = (
-        select(BenchmarkAuthority.year, BenchmarkValue.indicator, BenchmarkValue.value)
+        select(
+            col(BenchmarkAuthority.year), col(BenchmarkValue.indicator), col(BenchmarkValue.value)
+        )
         .join(
             StatisticalNeighbour,
-            StatisticalNeighbour.neighbour_code == BenchmarkAuthority.la_code,
+            col(StatisticalNeighbour.neighbour_code) == col(BenchmarkAuthority.la_code),
         )
-        .join(BenchmarkValue, BenchmarkValue.row_id == BenchmarkAuthority.row_id)
+        .join(BenchmarkValue, col(BenchmarkValue.row_id) == col(BenchmarkAuthority.row_id))
         .where(
-            StatisticalNeighbour.la_code == la_code,
-            BenchmarkValue.indicator.in_(INDICATOR_NAMES),
-            BenchmarkValue.value.is_not(None),
+            col(StatisticalNeighbour.la_code) == la_code,
+            col(BenchmarkValue.indicator).in_(INDICATOR_NAMES),
+            col(BenchmarkValue.value).is_not(None),
         )
     )
     if years is not None:
-        query = query.where(BenchmarkAuthority.year.in_(years))
+        query = query.where(col(BenchmarkAuthority.year).in_(years))
     values: dict[tuple[int, str], list[float]] = defaultdict(list)
     for year, name, value in session.execute(query).all():
         values[(year, name)].append(value)
@@ -345,21 +361,27 @@ def comparison(session: Session, la_code: str, year: int) -> Comparison | None:
     if member is None:
         return None
     row = session.get(BenchmarkRow, member.row_id)
+    if row is None:  # benchmark_authority.row_id is a foreign key to benchmark_row
+        raise LookupError(f"benchmark_authority ({year}, {la_code}) names no benchmark_row")
     region = _region_row(session, row)
     england = (
         session.execute(
-            select(BenchmarkRow).where(BenchmarkRow.year == year, BenchmarkRow.level == "national")
+            select(BenchmarkRow).where(
+                col(BenchmarkRow.year) == year, col(BenchmarkRow.level) == "national"
+            )
         )
         .scalars()
         .first()
     )
-    row_ids = [row.id] + [other.id for other in (region, england) if other is not None]
+    row_ids = [_row_id(row)] + [_row_id(other) for other in (region, england) if other is not None]
     values = _values_of_rows(session, row_ids)
-    ranks = _ranks(session, year, row.id)
+    ranks = _ranks(session, year, _row_id(row))
     neighbour_values = _neighbour_values(session, la_code, [year])
 
     def published(other: BenchmarkRow | None, name: str) -> Published:
-        return values.get((other.id, name), NOT_PUBLISHED) if other is not None else NOT_PUBLISHED
+        if other is None:
+            return NOT_PUBLISHED
+        return values.get((_row_id(other), name), NOT_PUBLISHED)
 
     indicators = {}
     for name in INDICATOR_NAMES:
@@ -394,42 +416,62 @@ def trend(session: Session, la_code: str) -> list[TrendPoint]:
     region = aliased(BenchmarkRow)
     mine = session.execute(
         select(
-            BenchmarkAuthority.year,
-            BenchmarkValue.indicator,
-            BenchmarkValue.value,
-            BenchmarkValue.status,
+            col(BenchmarkAuthority.year),
+            col(BenchmarkValue.indicator),
+            col(BenchmarkValue.value),
+            col(BenchmarkValue.status),
         )
-        .join(BenchmarkValue, BenchmarkValue.row_id == BenchmarkAuthority.row_id)
-        .where(BenchmarkAuthority.la_code == la_code, BenchmarkValue.indicator.in_(INDICATOR_NAMES))
+        .join(BenchmarkValue, col(BenchmarkValue.row_id) == col(BenchmarkAuthority.row_id))
+        .where(
+            col(BenchmarkAuthority.la_code) == la_code,
+            col(BenchmarkValue.indicator).in_(INDICATOR_NAMES),
+        )
     ).all()
     points += [TrendPoint(year, name, "la", value, status) for year, name, value, status in mine]
     regional = session.execute(
-        select(region.year, BenchmarkValue.indicator, BenchmarkValue.value, BenchmarkValue.status)
+        select(
+            col(region.year),
+            col(BenchmarkValue.indicator),
+            col(BenchmarkValue.value),
+            col(BenchmarkValue.status),
+        )
         .select_from(BenchmarkAuthority)
-        .join(ours, ours.id == BenchmarkAuthority.row_id)
+        .join(ours, col(ours.id) == col(BenchmarkAuthority.row_id))
         .join(
             region,
             and_(
-                region.year == ours.year,
-                region.level == "regional",
+                col(region.year) == col(ours.year),
+                col(region.level) == "regional",
                 or_(
-                    region.region_code == ours.region_code,
-                    and_(ours.region_code.is_(None), region.region_name == ours.region_name),
+                    col(region.region_code) == col(ours.region_code),
+                    and_(
+                        col(ours.region_code).is_(None),
+                        col(region.region_name) == col(ours.region_name),
+                    ),
                 ),
             ),
         )
-        .join(BenchmarkValue, BenchmarkValue.row_id == region.id)
-        .where(BenchmarkAuthority.la_code == la_code, BenchmarkValue.indicator.in_(INDICATOR_NAMES))
+        .join(BenchmarkValue, col(BenchmarkValue.row_id) == col(region.id))
+        .where(
+            col(BenchmarkAuthority.la_code) == la_code,
+            col(BenchmarkValue.indicator).in_(INDICATOR_NAMES),
+        )
     ).all()
     points += [
         TrendPoint(year, name, "region", value, status) for year, name, value, status in regional
     ]
     national = session.execute(
         select(
-            BenchmarkRow.year, BenchmarkValue.indicator, BenchmarkValue.value, BenchmarkValue.status
+            col(BenchmarkRow.year),
+            col(BenchmarkValue.indicator),
+            col(BenchmarkValue.value),
+            col(BenchmarkValue.status),
         )
-        .join(BenchmarkValue, BenchmarkValue.row_id == BenchmarkRow.id)
-        .where(BenchmarkRow.level == "national", BenchmarkValue.indicator.in_(INDICATOR_NAMES))
+        .join(BenchmarkValue, col(BenchmarkValue.row_id) == col(BenchmarkRow.id))
+        .where(
+            col(BenchmarkRow.level) == "national",
+            col(BenchmarkValue.indicator).in_(INDICATOR_NAMES),
+        )
     ).all()
     points += [
         TrendPoint(year, name, "england", value, status) for year, name, value, status in national
@@ -442,44 +484,45 @@ def trend(session: Session, la_code: str) -> list[TrendPoint]:
 def ranked_authorities(session: Session, year: int, indicator: str) -> list[RankedAuthority]:
     """Every local authority row for the year, lowest value first (rank 1), then those with
     no numeric value (rank None) by name."""
-    rank = func.rank().over(order_by=BenchmarkValue.value).label("rank")
+    rank = func.rank().over(order_by=col(BenchmarkValue.value)).label("rank")
     numeric = session.execute(
         select(
-            BenchmarkRow.la_code,
-            BenchmarkRow.la_name,
-            BenchmarkRow.region_name,
-            BenchmarkValue.value,
-            BenchmarkValue.status,
+            col(BenchmarkRow.la_code),
+            col(BenchmarkRow.la_name),
+            col(BenchmarkRow.region_name),
+            col(BenchmarkValue.value),
+            col(BenchmarkValue.status),
             rank,
         )
-        .join(BenchmarkValue, BenchmarkValue.row_id == BenchmarkRow.id)
+        .join(BenchmarkValue, col(BenchmarkValue.row_id) == col(BenchmarkRow.id))
         .where(
-            BenchmarkRow.year == year,
-            BenchmarkRow.level == "local_authority",
-            BenchmarkValue.indicator == indicator,
-            BenchmarkValue.value.is_not(None),
+            col(BenchmarkRow.year) == year,
+            col(BenchmarkRow.level) == "local_authority",
+            col(BenchmarkValue.indicator) == indicator,
+            col(BenchmarkValue.value).is_not(None),
         )
-        .order_by(rank, BenchmarkRow.la_name)
+        .order_by(rank, col(BenchmarkRow.la_name))
     ).all()
     missing = session.execute(
         select(
-            BenchmarkRow.la_code,
-            BenchmarkRow.la_name,
-            BenchmarkRow.region_name,
-            BenchmarkValue.value,
-            BenchmarkValue.status,
+            col(BenchmarkRow.la_code),
+            col(BenchmarkRow.la_name),
+            col(BenchmarkRow.region_name),
+            col(BenchmarkValue.value),
+            col(BenchmarkValue.status),
         )
-        .join(BenchmarkValue, BenchmarkValue.row_id == BenchmarkRow.id)
+        .join(BenchmarkValue, col(BenchmarkValue.row_id) == col(BenchmarkRow.id))
         .where(
-            BenchmarkRow.year == year,
-            BenchmarkRow.level == "local_authority",
-            BenchmarkValue.indicator == indicator,
-            BenchmarkValue.value.is_(None),
+            col(BenchmarkRow.year) == year,
+            col(BenchmarkRow.level) == "local_authority",
+            col(BenchmarkValue.indicator) == indicator,
+            col(BenchmarkValue.value).is_(None),
         )
-        .order_by(BenchmarkRow.la_name)
+        .order_by(col(BenchmarkRow.la_name))
     ).all()
     return [RankedAuthority(*row) for row in numeric] + [
-        RankedAuthority(*row, rank=None) for row in missing
+        RankedAuthority(code, name, region_name, value, status, rank=None)
+        for code, name, region_name, value, status in missing
     ]
 
 
@@ -500,7 +543,7 @@ def internal_figures(
     when the date lies within our data: from its earliest to its latest dated record."""
     as_at = date(year, 9, 30)
     first, last = earliest_data_date(session), latest_data_date(session)
-    if first is None or not first <= as_at <= last:
+    if first is None or last is None or not first <= as_at <= last:
         return InternalFigures(as_at, None)
     ours = {
         name: indicator.internal_metric

@@ -154,6 +154,7 @@ def read_indicators(name: str, content: bytes, result: BenchmarkLoadResult) -> l
         row = _read_indicator_row(table.label, line, _by_column(header, cells), numeric, result)
         if row is None:
             continue
+        key: tuple[int, str, str | None] | tuple[int, str]
         if row.level == "local_authority":
             key = (row.year, row.level, row.la_code)
         elif row.level == "regional":
@@ -227,6 +228,9 @@ def _read_indicator_row(
             )
     if len(result.problems) > found_before:
         return None
+    # A row without a level, or an authority's row without its code, has a problem recorded
+    # above and has returned.
+    assert level is not None
     is_la = level == "local_authority"
     return PublishedRow(
         line=line,
@@ -234,7 +238,7 @@ def _read_indicator_row(
         level=level,
         region_code=text["region_code"] or None,
         region_name=text["region_name"] or None,
-        la_code=_normalise_joint(la_code) if is_la else None,
+        la_code=_normalise_joint(la_code) if is_la and la_code is not None else None,
         new_la_code=(text.get("new_la_code") or None) if is_la else None,
         la_name=text["la_name"] if is_la else None,
         cells=cells,
@@ -315,6 +319,8 @@ def authority_members(rows: list[PublishedRow]) -> list[dict]:
     for row in rows:
         if row.level != "local_authority":
             continue
+        if row.la_code is None or row.la_name is None:
+            raise ValueError(f"line {row.line}: a local authority row has no code or no name")
         codes = row.la_code.split(" / ")
         names = [part.strip() for part in row.la_name.split("/")]
         if len(names) != len(codes):

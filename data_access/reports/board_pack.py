@@ -270,7 +270,7 @@ def trajectory(
     values = dict(history)
     now_day = history[-1][0] if history else None
     now = values.get(now_day) if now_day else None
-    if now is None:
+    if now is None or now_day is None:
         return Trajectory("no data")
     if target.status(now) == "met":
         return Trajectory("met")

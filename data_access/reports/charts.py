@@ -94,10 +94,10 @@ def rule(
             color="#333333",
         ).encode(y=position, text="label:N", x=alt.value(0))
     else:
-        position = alt.X("value:Q", title=title)
-        line = base.mark_rule(strokeDash=[6, 4], color="#333333").encode(x=position)
+        x_position = alt.X("value:Q", title=title)
+        line = base.mark_rule(strokeDash=[6, 4], color="#333333").encode(x=x_position)
         text = base.mark_text(align="right", baseline="top", dx=-4, dy=2, color="#333333").encode(
-            x=position, text="label:N", y=alt.value(0)
+            x=x_position, text="label:N", y=alt.value(0)
         )
     return line + text
 
@@ -109,11 +109,11 @@ def trend_chart(
     percent: bool = True,
     y_max: float = 100,
     y_domain: tuple[float, float] | None = None,
-    rules: list[tuple[float, str]] = (),
+    rules: Iterable[tuple[float, str]] = (),
     height: int = 260,
     legend: bool = True,
     labels_outside: bool = False,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Lines of `value` by `month`, one per `series`, with optional target/reference lines.
 
     The value axis is `y_domain` when given (the board pack passes `value_axis`); otherwise
@@ -121,15 +121,17 @@ def trend_chart(
     and turnover) so that charts of the same kind can be compared side by side.
     `labels_outside` puts the lines' labels right of the plot (see `rule`).
     """
+    #: The fixed axis (bottom, top), if any.
+    span: tuple[float, float] | None
     if y_domain is not None:
         scale = alt.Scale(domain=list(y_domain), nice=False, zero=False)
-        bottom, top = y_domain
+        span = y_domain
     elif percent:
         scale = alt.Scale(domain=[0, y_max], clamp=False)
-        bottom, top = 0, y_max
+        span = (0, y_max)
     else:
         scale = alt.Scale(zero=True)
-        bottom = top = None
+        span = None
     lines = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=25))
@@ -156,7 +158,7 @@ def trend_chart(
             label,
             title=y_title,
             # A line in the top tenth of a fixed axis is labelled below it.
-            label_below=top is not None and value >= bottom + 0.9 * (top - bottom),
+            label_below=span is not None and value >= span[0] + 0.9 * (span[1] - span[0]),
             label_outside=labels_outside,
         )
         for value, label in rules

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from data_access.access.grants import WRITE_COMMENTARY, Grant, log_access
 from data_access.core.models import BoardCommentary
@@ -89,13 +89,15 @@ def latest_commentary(session: Session, month: date, scope: Scope) -> dict[str, 
     """Each section's latest commentary for the month and scope (sections with none left out;
     an emptied commentary counts as none)."""
     latest = (
-        select(BoardCommentary.section, func.max(BoardCommentary.id).label("id"))
-        .where(BoardCommentary.month == month, BoardCommentary.scope_key == scope_key(scope))
-        .group_by(BoardCommentary.section)
+        select(col(BoardCommentary.section), func.max(col(BoardCommentary.id)).label("id"))
+        .where(
+            col(BoardCommentary.month) == month, col(BoardCommentary.scope_key) == scope_key(scope)
+        )
+        .group_by(col(BoardCommentary.section))
         .subquery()
     )
     rows = session.execute(
-        select(BoardCommentary).join(latest, latest.c.id == BoardCommentary.id)
+        select(BoardCommentary).join(latest, latest.c.id == col(BoardCommentary.id))
     ).scalars()
     return {
         row.section: Commentary(row.month, row.section, row.text, row.author, row.written_at)
@@ -110,15 +112,17 @@ def earlier_commentary(
     """The latest commentary of earlier months for the scope, newest month first (one per
     section and month)."""
     latest = (
-        select(func.max(BoardCommentary.id).label("id"))
-        .where(BoardCommentary.month < month, BoardCommentary.scope_key == scope_key(scope))
-        .group_by(BoardCommentary.month, BoardCommentary.section)
+        select(func.max(col(BoardCommentary.id)).label("id"))
+        .where(
+            col(BoardCommentary.month) < month, col(BoardCommentary.scope_key) == scope_key(scope)
+        )
+        .group_by(col(BoardCommentary.month), col(BoardCommentary.section))
         .subquery()
     )
     rows = session.execute(
         select(BoardCommentary)
-        .join(latest, latest.c.id == BoardCommentary.id)
-        .order_by(BoardCommentary.month.desc(), BoardCommentary.section)
+        .join(latest, latest.c.id == col(BoardCommentary.id))
+        .order_by(col(BoardCommentary.month).desc(), col(BoardCommentary.section))
         .limit(limit * len(COMMENTARY_SECTIONS))
     ).scalars()
     return [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from typing import TypeVar
 
 import numpy
 import pandas as pd
@@ -32,7 +33,10 @@ _UNPRINTABLE = {
 }
 
 
-def inert(value):
+_Cell = TypeVar("_Cell")
+
+
+def inert(value: _Cell) -> _Cell | str:
     """`value` made safe for a spreadsheet cell: text a spreadsheet would run as a formula
     gets a leading apostrophe; anything else (numbers included) is returned as it is."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -54,7 +58,7 @@ def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def _as_read(value):
+def _as_read(value: object) -> object:
     """A cell as a UK reader (and a UK spreadsheet) reads it: dates as 31/10/2026, yes/no for
     true/false, a whole number without ".0"; anything else as it is."""
     if value is None or value is pd.NA or value is pd.NaT:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 import json
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -23,11 +24,13 @@ import typst
 import vl_convert
 from sqlmodel import Session
 
+from data_access.core import formatting
 from data_access.core.scope import Scope
 from data_access.indicators.metrics import METRICS, MetricValue
 from data_access.indicators.policy import SupervisionStatus, TargetStatus
 from data_access.indicators.summary import HeadlineFigure
 from data_access.national.catalogue import BENCHMARK_INDICATORS
+from data_access.national.comparison import Published
 from data_access.reports.board_pack import (
     PACK_INDICATORS,
     PLAIN_DEFINITIONS,
@@ -45,22 +48,26 @@ from data_access.reports.commentary import COMMENTARY_SECTIONS
 from data_access.settings import organisation_policy
 
 TEMPLATE = Path(__file__).with_name("board_pack.typ")
+
+
+def _docstring_words(function: Callable[..., object]) -> str:
+    """A function's docstring on one line."""
+    doc = inspect.getdoc(function)
+    if doc is None:
+        raise RuntimeError(f"{function!r} has no docstring (is Python running with -OO?)")
+    return " ".join(doc.split())
+
+
 #: The trajectory's rule and the charts' axis rule, from the one place each is written.
-TRAJECTORY_RULE = " ".join(inspect.getdoc(trajectory).split())
-AXIS_RULE = " ".join(inspect.getdoc(value_axis).split())
+TRAJECTORY_RULE = _docstring_words(trajectory)
+AXIS_RULE = _docstring_words(value_axis)
 STATUS_WORDS: dict[str | None, str] = {status: status.word for status in TargetStatus}
 STATUS_WORDS[None] = "No data"
 QUARTILE_MEANING = "A is the best quarter of authorities, D the worst"
 
 
 def _value(value: MetricValue, unit: str) -> str:
-    if value is None:
-        return "no data"
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "cases":
-        return f"{value:.1f}"
-    return f"{value:,}"
+    return formatting.figure(value, unit)
 
 
 def _target(name: str, pack: BoardPack) -> str:
@@ -75,8 +82,8 @@ def _change(value: float | None, unit: str, direction: str | None) -> str:
         return "no data"
     if direction == "same":
         return "no change"
-    amount = f"{value:+.1f}" + {"%": " pts", "cases": " cases"}.get(unit, "")
-    return f"{amount}, {direction}" if direction else amount
+    amount = formatting.change(value, unit)
+    return f"{amount}, {direction}" if direction else f"{amount}"
 
 
 def _amount(change: float, unit: str) -> str:
@@ -98,7 +105,10 @@ def trajectory_text(result: Trajectory, unit: str, better: str) -> str:
         return f"Too little history to say (needs {TRAJECTORY_MONTHS} months)"
     if result.status == "no change":
         return f"No change {span}: not moving towards the target"
-    moved = f"{'Up' if result.change > 0 else 'Down'} {_amount(result.change, unit)} {span}"
+    change = result.change
+    if change is None:  # set for every status but those above
+        raise ValueError(f"a {result.status!r} trajectory has no change")
+    moved = f"{'Up' if change > 0 else 'Down'} {_amount(change, unit)} {span}"
     if result.status == "moving away":
         return f"{moved}: moving away from the target ({better} is better)"
     if result.status == "too slow":
@@ -212,7 +222,7 @@ def view_model(pack: BoardPack) -> dict:
             + trend_description(figure.label, figure.history, unit, target_text, figure.status),
         }
 
-    units_kind = pack.units[0].unit.kind if pack.units else None
+    units_kind = pack.units[0].unit.kind if pack.units else ""
     themes = []
     for theme in pack.themes:
         names = [figure.name for figure in theme.figures]
@@ -260,7 +270,7 @@ def view_model(pack: BoardPack) -> dict:
     if pack.national is not None:
         found = pack.national.comparison
 
-        def published(item) -> str:
+        def published(item: Published) -> str:
             if item.value is not None:
                 return f"{item.value:.1f}"  # as DfE publishes them: 16.0, never 16
             return item.status or "–"

@@ -17,6 +17,7 @@ from test_benchmarks import BENCHMARKS
 from data_access.ingest.importer import import_files
 from data_access.national.benchmarks import load_benchmarks
 from data_access.settings import remember_our_authority
+from ui.pages import PAGES as APP_PAGES
 
 
 def hostile(tag: str) -> str:
@@ -128,18 +129,7 @@ def a_team(app: AppTest) -> str:
     return next(option for option in options if "team-Alpha safegu" in option)
 
 
-PAGES = [
-    "overview",
-    "board_pack",
-    "stability",
-    "supervision",
-    "caseloads",
-    "team",
-    "benchmarks",
-    "data",
-    "access",
-    "accessibility",
-]
+PAGES = [page.name for page in APP_PAGES]
 
 
 #: Pages that start with the scope line (the scope's names, escaped).

@@ -1,0 +1,28 @@
+"""How a figure is written, once, for the pages, the board pack, the CSV files and the command
+line: 13.1%, 15.2 cases, 812.4 FTE, 879; a change as +1.2 pts, -0.5 cases."""
+
+from __future__ import annotations
+
+NO_DATA = "no data"
+#: The words after a change, by the metric's unit ("%" changes are percentage points).
+CHANGE_UNITS = {"%": " pts", "cases": " cases", "fte": " FTE"}
+
+
+def figure(value: float | int | None, unit: str) -> str:
+    """A metric value as shown to a reader: 13.1%, 15.2 cases, 812.4 FTE, 879."""
+    if value is None:
+        return NO_DATA
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit == "cases":
+        return f"{value:.1f} cases"
+    if unit == "fte":
+        return f"{value:,.1f} FTE"
+    return f"{value:,}"
+
+
+def change(value: float | None, unit: str) -> str | None:
+    """A change against an earlier value: +1.2 pts, -0.5 cases (None without one)."""
+    if value is None:
+        return None
+    return f"{value:+.1f}{CHANGE_UNITS.get(unit, '')}"
