@@ -12,11 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from data_access.core.scope import Scope
-from data_access.demo.national import DEMO_LA_CODE, DEMO_LA_NAME, is_demo_benchmarks
+from data_access.demo.national import DEMO_LA_CODE, DEMO_LA_NAME
 from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_CODES
 from data_access.national.comparison import Published
-from data_access.settings import remember_our_authority
-from ui import chart_specs, queries
+from ui import actions, chart_specs, queries
 from ui import format as fmt
 from ui.auth import actor, current_grant
 from ui.charts import chart_block, csv_download
@@ -87,7 +86,7 @@ if source is None:
     )
     st.stop()
 
-made_up = is_demo_benchmarks(source.indicators_file, source.loaded_by)
+made_up = queries.benchmarks_are_the_demo_s(source.indicators_file, source.loaded_by)
 if made_up:
     st.warning(
         "**Made-up demo figures, not DfE's.** Everything on this page was made up by the demo "
@@ -154,7 +153,7 @@ if choice is None:
     st.stop()
 ours = by_label[choice]
 if ours.la_code != saved and grant.may_administer:
-    remember_our_authority(ours.la_code, by=actor(grant))
+    actions.choose_our_authority(ours.la_code, by=actor(grant))
 
 result = queries.benchmark_comparison(ours.la_code, year)
 if result is None:

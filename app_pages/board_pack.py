@@ -7,13 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from data_access.core.scope import Scope
-from data_access.reports.board_pack import NoPack, describe_scope
-from data_access.reports.commentary import (
-    COMMENTARY_SECTIONS,
-    MAX_COMMENTARY_CHARACTERS,
-    scope_key,
-)
-from data_access.reports.pdf import view_model
+from data_access.reports.board_pack import NoPack
+from data_access.reports.commentary import COMMENTARY_SECTIONS, MAX_COMMENTARY_CHARACTERS
 from ui import format as fmt
 from ui import queries
 from ui.auth import actor, current_grant
@@ -78,7 +73,7 @@ if filters.as_at is None:
 # A pack is for the organisation, an area or a hub; a team chosen in the sidebar is widened to
 # its hub (a team's figures are on the other pages).
 scope = Scope(area=filters.scope.area, hub=filters.scope.hub)
-where = describe_scope(scope)
+where = queries.describe_scope(scope)
 month = fmt.uk_month(filters.as_at)
 st.markdown(
     f"The monthly pack for the improvement board: **{fmt.plain(where)}**, figures as at "
@@ -117,7 +112,7 @@ st.subheader("Scorecard")
 # 1280 px), inside a container that lays each row out as a card when it is narrower than
 # STACK_BELOW_PX (a phone), so that nothing scrolls sideways. Every cell is our own wording,
 # escaped all the same since st.table reads Markdown.
-rows = view_model(pack)["scorecard"]
+rows = queries.scorecard_rows(pack)
 with st.container(key=SCORECARD_KEY):
     st.html(scorecard_style())
     st.table(
@@ -171,7 +166,7 @@ if grant.may_write_commentary:
                 title,
                 value=pack.commentary[section].text if section in pack.commentary else "",
                 max_chars=MAX_COMMENTARY_CHARACTERS,
-                key=f"commentary-{section}-{scope_key(scope)}-{filters.as_at}",
+                key=f"commentary-{section}-{queries.commentary_key(scope)}-{filters.as_at}",
             )
             for section, title in sections.items()
         }

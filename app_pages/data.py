@@ -23,20 +23,12 @@ import streamlit as st
 
 from data_access.access.grants import DOWNLOAD_NAMES, VIEW_NAMES
 from data_access.core.problems import Problem
-from data_access.demo.own_data import DEMO_AGAIN, OWN_DATABASE_COMMANDS, check_as_new_database
-from data_access.ingest.importer import import_files, record_refusal
-from data_access.ingest.preview import check_upload
+from data_access.demo.own_data import DEMO_AGAIN, OWN_DATABASE_COMMANDS
 from data_access.ingest.reading import MAX_FILE_BYTES, MEGABYTE
 from data_access.ingest.specs import FILE_SPECS
-from data_access.ingest.templates import template_csv
-from data_access.national.benchmarks import (
-    check_benchmarks,
-    load_benchmarks,
-    recognise_benchmark_file,
-)
-from data_access.national.census import FIGURE_LABELS, check_census, load_census
+from data_access.national.census import FIGURE_LABELS
+from ui import actions, queries
 from ui import format as fmt
-from ui import queries
 from ui.auth import actor, auth_configured, current_grant
 from ui.charts import csv_download
 from ui.filters import current
@@ -110,20 +102,22 @@ def forget_checks() -> None:
 def check_benchmark_upload(files: dict[str, bytes]) -> dict[str, Any]:
     """Which file is which (by name: the bytes are not kept), and the check of the published
     files; a refusal is recorded in the import history here, before anything is drawn."""
-    kinds = {name: recognise_benchmark_file(content) for name, content in files.items()}
+    kinds = {name: actions.recognise_benchmark_file(content) for name, content in files.items()}
     outcome: dict[str, Any] = {
         kind: [name for name, found in kinds.items() if found == kind]
         for kind in ("indicators", "neighbours", None)
     }
     indicators, models = outcome["indicators"], outcome["neighbours"]
     if outcome[None] or len(indicators) != 1 or len(models) > 1:
-        record_refusal(files, 1, source="benchmarks (upload)", user=actor(grant), kind="benchmarks")
+        actions.record_refusal(
+            files, 1, source="benchmarks (upload)", user=actor(grant), kind="benchmarks"
+        )
         return outcome
     model = (models[0], files[models[0]]) if models else None
-    outcome["checked"] = check_benchmarks((indicators[0], files[indicators[0]]), model)
+    outcome["checked"] = actions.check_benchmarks((indicators[0], files[indicators[0]]), model)
     problems: list[Problem] = outcome["checked"].problems
     if problems:
-        record_refusal(
+        actions.record_refusal(
             files, len(problems), source="benchmarks (upload)", user=actor(grant), kind="benchmarks"
         )
     return outcome
@@ -199,7 +193,7 @@ with st.expander("How to prepare the files, and templates"):
     for cell, spec in zip(grid(len(FILE_SPECS), 3), FILE_SPECS, strict=True):
         cell.download_button(
             f"Template: {spec.name}",
-            template_csv(spec.name),
+            actions.template_csv(spec.name),
             file_name=spec.name,
             mime="text/csv",
             key=f"template-{spec.name}",
@@ -224,8 +218,8 @@ if uploads:
     check = checked_once(
         "organisation",
         uploads,
-        lambda: (check_as_new_database if demo else check_upload)(
-            sources, source=upload_source, user=actor(grant)
+        lambda: actions.check_upload(
+            sources, source=upload_source, user=actor(grant), as_new_database=demo
         ),
     )
     if check.failed:
@@ -292,9 +286,8 @@ if uploads:
             "`python -m data_access import FOLDER` with `DATABASE_URL` set, as above.",
         )
     elif check.importable and st.button("Import", type="primary"):
-        outcome = import_files(sources, source=upload_source, user=actor(grant))
+        outcome = actions.import_upload(sources, source=upload_source, user=actor(grant))
         if outcome.loaded:
-            queries.clear_all()  # every page shows the new data at once
             added = sum(count.added for count in outcome.counts)
             replaced = sum(count.replaced for count in outcome.counts)
             st.session_state[LAST_IMPORT] = (
@@ -374,9 +367,8 @@ if benchmark_uploads:
                     "SN_CSV` with `DATABASE_URL` set, as above.",
                 )
             elif st.button("Load benchmarks", type="primary"):
-                loaded = load_benchmarks(indicators[0], model, user=actor(grant), source="upload")
+                loaded = actions.load_benchmarks(indicators[0], model, user=actor(grant))
                 if loaded.loaded:
-                    queries.clear_all()
                     st.session_state[LAST_IMPORT] = (
                         f"Loaded the published benchmarks {first} to {last} from "
                         f"{fmt.plain_list(files)}."
@@ -405,7 +397,7 @@ if census_upload is not None:
     census = checked_once(
         "census",
         [census_upload],
-        lambda: check_census(census_upload.name, content, user=actor(grant), source="upload"),
+        lambda: actions.check_census(census_upload.name, content, user=actor(grant)),
     )
     if census.failed:
         st.error(
@@ -446,9 +438,8 @@ if census_upload is not None:
                 "`python -m data_access census RETURN.xml` with `DATABASE_URL` set, as above.",
             )
         elif st.button("Save these figures", type="primary"):
-            saved = load_census(census_upload.name, content, user=actor(grant), source="upload")
+            saved = actions.load_census(census_upload.name, content, user=actor(grant))
             if saved.loaded:
-                queries.clear_all()
                 st.session_state[LAST_IMPORT] = (
                     f"Saved the census return figures for {fmt.plain(figures.la_code)}, "
                     f"30 September {figures.year}."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_access.indicators.summary import HEADLINE_METRICS, furthest_from_target, what_moved
+from data_access.indicators.summary import HEADLINE_METRICS
 from ui import format as fmt
 from ui import queries
 from ui.auth import current_grant
@@ -43,8 +43,8 @@ headline_tiles(figures, as_at)
 
 units = queries.compare(as_at, scope, HEADLINE_METRICS, policy, grant)
 st.subheader("What moved most over the year")
-sentences = what_moved(figures)
-worst = furthest_from_target(units, HEADLINE_METRICS)
+sentences = queries.what_moved(figures)
+worst = queries.furthest_from_target(units, HEADLINE_METRICS)
 if worst:
     sentences.append(worst)
 st.markdown("\n".join(f"- {fmt.plain(sentence)}" for sentence in sentences) or "Nothing changed.")

@@ -3,8 +3,6 @@ child's views recorded?"""
 
 from __future__ import annotations
 
-import inspect
-
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +15,7 @@ from data_access.indicators.policy import (
     SupervisionStatus,
     TargetStatus,
 )
-from data_access.indicators.survey import SURVEY_MIN_RESPONSES, survey_agreement_share
+from data_access.indicators.survey import SURVEY_MIN_RESPONSES, SURVEY_RULE
 from ui import chart_specs, queries
 from ui import format as fmt
 from ui.auth import current_grant
@@ -288,8 +286,7 @@ chart_block(
     ),
     chart_specs.survey_trend(survey) if survey["share"].notna().any() else None,
     survey_table,
-    how=" ".join(inspect.getdoc(survey_agreement_share).split())
-    + " A question is about supervision when its text contains “supervis”.",
+    how=SURVEY_RULE + " A question is about supervision when its text contains “supervis”.",
     empty_message="No staff survey with supervision questions is loaded for this date "
     "(staff_survey.csv, optional: see the Data page)."
     if survey.empty

@@ -5,7 +5,8 @@
 
 The default is the national picture: 40,000 practitioners in post across 150 authorities
 (each an area of 3 hubs and 33 teams, so 4,950 teams), 60 months of history: about 2.6 million
-supervision sessions and 2.4 million caseload rows. The same arguments always write the same
+supervision sessions and 2.4 million caseload rows, with yearly appraisals and a September staff
+survey. The same arguments always write the same
 files (every random choice comes from one generator seeded by --seed), so two benchmark runs
 measure the same data.
 
@@ -30,7 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from data_access.core.dates import add_months, month_end, month_ends  # noqa: E402
-from data_access.indicators.policy import TEAM_TYPES, asye_phases  # noqa: E402
+from data_access.indicators.policy import (  # noqa: E402
+    SUPERVISION_ELIGIBLE_ROLES,
+    TEAM_TYPES,
+    asye_phases,
+)
+from data_access.ingest.specs import FILE_SPECS  # noqa: E402
 
 HUBS_PER_AUTHORITY = 3
 TEAMS_PER_HUB = 11
@@ -41,21 +47,15 @@ HELD_CHANCE = 0.9
 #: 40,000 practitioners over 150 authorities: the default number of authorities follows this.
 PRACTITIONERS_PER_AUTHORITY = 267
 
-HEADERS = {
-    "teams.csv": ("team_id", "team_name", "team_type", "hub", "area"),
-    "staff.csv": (
-        "staff_id", "display_name", "role", "employment_type", "fte", "team_id", "start_date",
-        "end_date", "leaving_reason", "asye_start_date", "supervision_agreement_date",
-        "supervision_training_date",
-    ),
-    "supervision_sessions.csv": (
-        "session_id", "staff_id", "supervisor_id", "session_date", "status", "duration_minutes",
-        "reflective", "childs_views_recorded",
-    ),
-    "caseloads.csv": ("staff_id", "snapshot_date", "open_cases"),
-    "vacancies.csv": ("team_id", "as_at", "vacant_fte"),
-    "supervision_audits.csv": ("audit_id", "staff_id", "audit_date", "grade"),
-}  # fmt: skip
+#: Every import file, its columns in the import's order (data_access/ingest/specs.py).
+HEADERS = {spec.name: tuple(column.name for column in spec.columns) for spec in FILE_SPECS}
+#: The staff survey's supervision questions, asked every September.
+SURVEY_QUESTIONS = (
+    "I receive regular supervision",
+    "My supervision is reflective and helps me think about children",
+    "My supervisor discusses my caseload with me",
+)
+APPRAISED_CHANCE = 0.85
 
 FIRST_NAMES = (
     "Amara", "Ben", "Chloe", "Dev", "Ellie", "Farah", "George", "Hana", "Isaac", "Jade", "Kofi",
@@ -83,7 +83,7 @@ class Worker:
 
 
 class Writer:
-    """The six CSV files, open for the whole run; rows are written as they are made."""
+    """The import files, open for the whole run; rows are written as they are made."""
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -109,8 +109,19 @@ def day_in_month(rng: random.Random, month_last: date) -> date:
 class TeamSimulation:
     """One team's people and records over the whole history."""
 
-    def __init__(self, rng: random.Random, out: Writer, team_id: str, team_type: str, size: int):
+    def __init__(
+        self,
+        rng: random.Random,
+        out: Writer,
+        team_id: str,
+        team_type: str,
+        size: int,
+        extras: random.Random,
+    ):
         self.rng, self.out, self.team_id, self.team_type = rng, out, team_id, team_type
+        #: The appraisals' and the survey's own generator, so that adding them left every
+        #: other file as it was for the same seed.
+        self.extras = extras
         self.size = size
         self.people: list[Worker] = []
         self.serial = 0
@@ -159,6 +170,9 @@ class TeamSimulation:
                 if worker.role != "team_manager":
                     self.supervise(worker, manager, last)
             self.snapshot(last)
+            self.appraise(in_post, last)
+            if last.month == 9:
+                self.survey(in_post, last)
             vacant = max(0.0, self.size - sum(w.fte for w in in_post if w.end is None))
             self.out.row("vacancies.csv", self.team_id, last, round(vacant, 1))
         for worker in self.people:
@@ -201,6 +215,31 @@ class TeamSimulation:
                 rng.choices(("outstanding", "good", "requires_improvement", "inadequate"),
                             (1, 6, 3, 1))[0],
             )  # fmt: skip
+
+    def appraise(self, in_post: list[Worker], last: date) -> None:
+        """A yearly appraisal in the month of each permanent practitioner's start, from their
+        first anniversary, most of them on time."""
+        for worker in in_post:
+            if worker.agency or worker.end or worker.role not in SUPERVISION_ELIGIBLE_ROLES:
+                continue
+            if worker.start.month != last.month or worker.start > add_months(last, -12):
+                continue
+            if self.extras.random() < APPRAISED_CHANCE:
+                self.out.row(
+                    "appraisals.csv",
+                    f"{worker.staff_id}-P{last:%Y}",
+                    worker.staff_id,
+                    day_in_month(self.extras, last),
+                )
+
+    def survey(self, in_post: list[Worker], last: date) -> None:
+        """The September staff survey's supervision questions, for the team."""
+        responses = sum(1 for worker in in_post if worker.role != "team_manager")
+        if not responses:
+            return
+        for question in SURVEY_QUESTIONS:
+            agree = sum(1 for _ in range(responses) if self.extras.random() < 0.7)
+            self.out.row("staff_survey.csv", last, self.team_id, question, responses, agree)
 
     def snapshot(self, last: date) -> None:
         for worker in self.people:
@@ -258,6 +297,7 @@ def generate(
     per_team = max(practitioners / team_count, 3)
     history = month_ends(month_end(add_months(end, -(months - 1))), end)
     out = Writer(folder)
+    extras = random.Random(f"{seed}-appraisals-and-survey")
     try:
         for la in range(1, authorities + 1):
             area = f"Authority {la:03d}"
@@ -268,7 +308,7 @@ def generate(
                     team_type = TEAM_TYPES[(team_number - 1) % len(TEAM_TYPES)]
                     out.row("teams.csv", team_id, f"{hub} team {team_number}", team_type, hub, area)
                     size = max(3, round(rng.gauss(per_team, 1.5)))
-                    TeamSimulation(rng, out, team_id, team_type, size).run(history)
+                    TeamSimulation(rng, out, team_id, team_type, size, extras).run(history)
     finally:
         out.close()
     return out.counts

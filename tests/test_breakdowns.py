@@ -8,6 +8,7 @@ import pytest
 from conftest import SMALL_ORG, read_folder_bytes
 
 from data_access.access.grants import Grant, GrantScope
+from data_access.core.dates import months_ending
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope
 from data_access.indicators import breakdowns, roster
@@ -29,7 +30,7 @@ def session(engine):
 
 
 def test_months_ending():
-    assert breakdowns.months_ending(date(2025, 3, 15), 3) == [
+    assert months_ending(date(2025, 3, 15), 3) == [
         date(2025, 1, 31),
         date(2025, 2, 28),
         date(2025, 3, 31),

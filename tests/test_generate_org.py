@@ -41,5 +41,14 @@ def test_the_folder_imports_cleanly_and_has_the_size_asked_for(engine, tmp_path)
     with session_scope(engine) as session:
         assert len(teams_in_scope(session, Scope())) == 66  # 2 authorities x 33 teams
         headcount = compute_metrics(session, END)["headcount"]
+        figures = compute_metrics(session, END)
     # About 600 in post (team sizes are drawn around 600 / 66 each).
     assert 480 <= headcount <= 720
+    # Every import file is written: yearly appraisals (each due one made with chance 0.85, so
+    # the share is near 85%) and the September 2026 survey (one month end in the 12: each of
+    # the 66 teams answers the 3 questions).
+    assert 70 <= figures["appraisal_share"] <= 95
+    counts = {
+        path.name: len(path.read_text().splitlines()) - 1 for path in (tmp_path / "org").iterdir()
+    }
+    assert counts["staff_survey.csv"] == 66 * 3

@@ -71,3 +71,38 @@ def test_no_page_or_report_writes_the_due_soon_rule_into_its_words():
         and any(words in path.read_text().lower() for words in ("within 7 days", "due_within_7"))
     }
     assert written == set()
+
+
+#: What a page may import from data_access besides constants and types, with the reason.
+PAGE_ALLOWED_FUNCTIONS = {
+    # Calendar arithmetic on the date a page is showing: no data, no rule.
+    "data_access.core.dates.add_months",
+}
+
+
+def data_access_functions_imported(source: str) -> list[str]:
+    """`module.name` for every lower-case name (a function) imported from data_access."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("data_access"):
+            for alias in node.names:
+                if alias.name[0].islower():
+                    found.append(f"{node.module}.{alias.name}")
+    return found
+
+
+def test_the_page_import_check_finds_a_function():
+    source = "from data_access.ingest.importer import ImportResult, import_files, MAX_ROWS\n"
+    assert data_access_functions_imported(source) == ["data_access.ingest.importer.import_files"]
+
+
+def test_pages_read_and_act_only_through_ui():
+    """A page imports data_access's vocabulary (constants, types, METRICS), never its
+    functions: it reads through ui/queries.py and acts through ui/actions.py, which hold the
+    sessions, the caching and the emptying of caches after a write."""
+    found = {
+        name
+        for page in sorted((PROJECT_ROOT / "app_pages").glob("*.py"))
+        for name in data_access_functions_imported(page.read_text())
+    }
+    assert found - PAGE_ALLOWED_FUNCTIONS == set()

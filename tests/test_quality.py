@@ -76,6 +76,17 @@ def test_templates_form_a_valid_import_with_two_rows_each(engine):
     assert all(count.added == 2 for count in result.counts)
 
 
+def test_template_rows_name_only_their_file_s_columns():
+    """A misspelt column in an example row would otherwise be left blank without a word."""
+    from data_access.ingest.specs import FILE_SPECS
+    from data_access.ingest.templates import EXAMPLE_ROWS
+
+    columns = {spec.name: {column.name for column in spec.columns} for spec in FILE_SPECS}
+    assert set(EXAMPLE_ROWS) == set(columns)
+    for name, rows in EXAMPLE_ROWS.items():
+        assert all(set(row) <= columns[name] for row in rows), name
+
+
 def test_upload_summary_gives_counts_and_period(session, engine):
     from data_access.ingest.preview import preview_import, summarise
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
 from data_access.access import grants as access
 from data_access.access import sign_in
 from data_access.access.grants import Grant
+from data_access.core.dates import months_ending
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope, TeamChoice, teams_in_scope
 from data_access.core.scope import area_names as _area_names
 from data_access.core.scope import hub_names as _hub_names
+from data_access.demo import national as demo_national
 from data_access.demo.organisation import demo_personas as _demo_personas
 from data_access.demo.organisation import holds_only_demo
 from data_access.indicators import breakdowns, roster, summary
@@ -30,7 +32,9 @@ from data_access.indicators.survey import SurveyPoint, survey_trend
 from data_access.ingest.history import ImportRecord, import_history
 from data_access.national import comparison
 from data_access.national.census import StoredCensusReturn, latest_census_return
+from data_access.reports import commentary, pdf
 from data_access.reports.board_pack import BoardPack, assemble_board_pack
+from data_access.reports.board_pack import describe_scope as _describe_scope
 from data_access.reports.commentary import save_commentary as _save_commentary
 from data_access.reports.pdf import render_pdf
 from data_access.settings import change_setting as _change_setting
@@ -141,7 +145,7 @@ def month_options(count: int) -> list[date]:
     latest = default_as_at()
     if latest is None:
         return []
-    return list(reversed(breakdowns.months_ending(latest, count)))
+    return list(reversed(months_ending(latest, count)))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -190,7 +194,7 @@ def series(
     names: tuple[str, ...], as_at: date, months: int, scope: Scope
 ) -> list[breakdowns.SeriesPoint]:
     with session_scope() as session:
-        month_list = breakdowns.months_ending(as_at, months)
+        month_list = months_ending(as_at, months)
         return breakdowns.metric_series(session, list(names), month_list, scope)
 
 
@@ -205,7 +209,7 @@ def compare(
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def movements(as_at: date, months: int, scope: Scope) -> list[breakdowns.MonthMovement]:
     with session_scope() as session:
-        month_list = breakdowns.months_ending(as_at, months)
+        month_list = months_ending(as_at, months)
         return breakdowns.starters_and_leavers(session, month_list, scope)
 
 
@@ -242,7 +246,7 @@ def weakest_coverage(
     cached call, so that a warm run unpickles 25 teams' rows, not every team's (4,950 x 12
     at national size)."""
     with session_scope() as session:
-        month_list = breakdowns.months_ending(as_at, months)
+        month_list = months_ending(as_at, months)
         rows = breakdowns.coverage_by_team(session, month_list, scope, grant=grant)
     shown, matching = breakdowns.weakest_teams(rows, search)
     return RankedTeams(shown, matching, sorted({row.team_name for row in rows if row.suppressed}))
@@ -264,7 +268,7 @@ def survey(as_at: date, scope: Scope) -> list[SurveyPoint]:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def audit_grades(as_at: date, quarters: int, scope: Scope) -> list[breakdowns.GradeCount]:
     with session_scope() as session:
-        ends = breakdowns.months_ending(as_at, quarters * 3)[2::3]
+        ends = months_ending(as_at, quarters * 3)[2::3]
         return breakdowns.audit_grades_by_quarter(session, ends, scope)
 
 
@@ -432,3 +436,37 @@ def census_return(la_code: str) -> StoredCensusReturn | None:
     """The latest census return's figures held for the authority."""
     with session_scope() as session:
         return latest_census_return(session, la_code)
+
+
+# --- words and shapes the pages show, from data_access's rules (no database) -----------------
+
+
+def what_moved(figures: list[summary.HeadlineFigure]) -> list[str]:
+    """Sentences on the indicators that moved most over the year."""
+    return summary.what_moved(figures)
+
+
+def furthest_from_target(units: list[breakdowns.UnitFigures], names: tuple[str, ...]) -> str | None:
+    """A sentence naming the unit furthest from its targets, if any misses one."""
+    return summary.furthest_from_target(units, names)
+
+
+def describe_scope(scope: Scope) -> str:
+    """A pack's scope as its cover names it ("Stonebridge hub, East area")."""
+    return _describe_scope(scope)
+
+
+def scorecard_rows(pack: BoardPack) -> list[dict[str, Any]]:
+    """The board pack's scorecard, row by row, as the PDF prints it."""
+    rows: list[dict[str, Any]] = pdf.view_model(pack)["scorecard"]
+    return rows
+
+
+def commentary_key(scope: Scope) -> str:
+    """The key commentary is kept under for a scope."""
+    return commentary.scope_key(scope)
+
+
+def benchmarks_are_the_demo_s(indicators_file: str, loaded_by: str) -> bool:
+    """Whether the loaded national figures are the demo's made-up ones."""
+    return demo_national.is_demo_benchmarks(indicators_file, loaded_by)

@@ -32,6 +32,12 @@ def month_ends(first: date, last: date) -> list[date]:
     return ends
 
 
+def months_ending(as_at: date, count: int) -> list[date]:
+    """The `count` month ends up to and including `as_at`'s month end, oldest first."""
+    last = month_end(as_at)
+    return month_ends(add_months(last, -(count - 1)), last) if count > 0 else []
+
+
 def whole_months(start: date, day: date) -> int:
     """Whole calendar months from `start` to `day` (31 January to 28 February is one; to
     27 February, none)."""

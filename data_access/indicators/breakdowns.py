@@ -22,7 +22,7 @@ from data_access.access.grants import (
     visible_team_ids,
 )
 from data_access.access.suppression import Place, Suppression, complementary_suppression
-from data_access.core.dates import add_months, month_end, whole_months
+from data_access.core.dates import add_months, whole_months
 from data_access.core.models import (
     CaseloadSnapshot,
     Staff,
@@ -49,12 +49,6 @@ from data_access.indicators.policy import (
     Policy,
     TargetStatus,
 )
-
-
-def months_ending(as_at: date, count: int) -> list[date]:
-    """The `count` month ends up to and including `as_at`'s month end, oldest first."""
-    last = month_end(as_at)
-    return [month_end(add_months(last, -offset)) for offset in range(count - 1, -1, -1)]
 
 
 def _date_ranges(ranges: list[tuple[date, date]]) -> Any:

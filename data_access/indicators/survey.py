@@ -113,3 +113,7 @@ def survey_trend(
             )
         )
     return points
+
+
+#: The survey rule in words, for the pages (the docstring of `survey_agreement_share`).
+SURVEY_RULE = " ".join((survey_agreement_share.__doc__ or "").split())

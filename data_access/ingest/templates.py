@@ -1,5 +1,8 @@
 """Template files for the import: each file's header and two example rows.
 
+The rows name their columns (a blank is left out), so the columns and their order come from
+the file's specification (data_access/ingest/specs.py) alone.
+
 The examples together form a valid import (a test checks it), so a performance officer can
 start from them with confidence.
 """
@@ -9,64 +12,101 @@ from __future__ import annotations
 from data_access.ingest.reading import csv_bytes
 from data_access.ingest.specs import FILE_SPECS
 
-EXAMPLE_ROWS: dict[str, list[list[str]]] = {
+EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
     "teams.csv": [
-        ["T101", "Northfield safeguarding team 1", "safeguarding", "Northfield hub", "South"],
-        ["T102", "South ASTI team 1", "assessment", "South area-wide services", "South"],
+        {
+            "team_id": "T101",
+            "team_name": "Northfield safeguarding team 1",
+            "team_type": "safeguarding",
+            "hub": "Northfield hub",
+            "area": "South",
+        },
+        {
+            "team_id": "T102",
+            "team_name": "South ASTI team 1",
+            "team_type": "assessment",
+            "hub": "South area-wide services",
+            "area": "South",
+        },
     ],
     "staff.csv": [
-        [
-            "S0001",
-            "Amina Patel",
-            "social_worker",
-            "permanent",
-            "1",
-            "T101",
-            "2024-09-02",
-            "",
-            "",
-            "2024-09-02",
-            "2024-09-20",
-            "",
-        ],
-        [
-            "S0002",
-            "Daniel Hughes",
-            "team_manager",
-            "permanent",
-            "1",
-            "T101",
-            "15/01/2019",
-            "",
-            "",
-            "",
-            "2019-02-01",
-            "2025-03-14",
-        ],
+        {
+            "staff_id": "S0001",
+            "display_name": "Amina Patel",
+            "role": "social_worker",
+            "employment_type": "permanent",
+            "fte": "1",
+            "team_id": "T101",
+            "start_date": "2024-09-02",
+            "asye_start_date": "2024-09-02",
+            "supervision_agreement_date": "2024-09-20",
+        },
+        {
+            "staff_id": "S0002",
+            "display_name": "Daniel Hughes",
+            "role": "team_manager",
+            "employment_type": "permanent",
+            "fte": "1",
+            "team_id": "T101",
+            "start_date": "15/01/2019",
+            "supervision_agreement_date": "2019-02-01",
+            "supervision_training_date": "2025-03-14",
+        },
     ],
     "supervision_sessions.csv": [
-        ["SS0001", "S0001", "S0002", "2025-09-05", "held", "90", "yes", "yes"],
-        ["SS0002", "S0001", "S0002", "2025-09-12", "cancelled", "", "", ""],
+        {
+            "session_id": "SS0001",
+            "staff_id": "S0001",
+            "supervisor_id": "S0002",
+            "session_date": "2025-09-05",
+            "status": "held",
+            "duration_minutes": "90",
+            "reflective": "yes",
+            "childs_views_recorded": "yes",
+        },
+        {
+            "session_id": "SS0002",
+            "staff_id": "S0001",
+            "supervisor_id": "S0002",
+            "session_date": "2025-09-12",
+            "status": "cancelled",
+        },
     ],
     "caseloads.csv": [
-        ["S0001", "2025-09-30", "14"],
-        ["S0002", "2025-09-30", "0"],
+        {"staff_id": "S0001", "snapshot_date": "2025-09-30", "open_cases": "14"},
+        {"staff_id": "S0002", "snapshot_date": "2025-09-30", "open_cases": "0"},
     ],
     "vacancies.csv": [
-        ["T101", "2025-09-30", "1.5"],
-        ["T102", "2025-09-30", "0"],
+        {"team_id": "T101", "as_at": "2025-09-30", "vacant_fte": "1.5"},
+        {"team_id": "T102", "as_at": "2025-09-30", "vacant_fte": "0"},
     ],
     "supervision_audits.csv": [
-        ["A0001", "S0001", "2025-09-25", "good"],
-        ["A0002", "S0001", "2025-06-20", "requires improvement"],
+        {"audit_id": "A0001", "staff_id": "S0001", "audit_date": "2025-09-25", "grade": "good"},
+        {
+            "audit_id": "A0002",
+            "staff_id": "S0001",
+            "audit_date": "2025-06-20",
+            "grade": "requires improvement",
+        },
     ],
     "appraisals.csv": [
-        ["AP0001", "S0002", "2025-04-10"],
-        ["AP0002", "S0002", "2024-04-15"],
+        {"appraisal_id": "AP0001", "staff_id": "S0002", "appraisal_date": "2025-04-10"},
+        {"appraisal_id": "AP0002", "staff_id": "S0002", "appraisal_date": "2024-04-15"},
     ],
     "staff_survey.csv": [
-        ["2025-06-30", "", "My supervision helps me reflect on my practice", "412", "301"],
-        ["2025-06-30", "T101", "My supervision helps me reflect on my practice", "14", "11"],
+        {
+            "survey_date": "2025-06-30",
+            "question": "My supervision helps me reflect on my practice",
+            "responses": "412",
+            "agree": "301",
+        },
+        {
+            "survey_date": "2025-06-30",
+            "team_id": "T101",
+            "question": "My supervision helps me reflect on my practice",
+            "responses": "14",
+            "agree": "11",
+        },
     ],
 }
 
@@ -74,7 +114,9 @@ EXAMPLE_ROWS: dict[str, list[list[str]]] = {
 def template_csv(file_name: str) -> bytes:
     """The template for one import file, as UTF-8 CSV bytes."""
     spec = next(spec for spec in FILE_SPECS if spec.name == file_name)
-    return csv_bytes([column.name for column in spec.columns], EXAMPLE_ROWS[file_name])
+    columns = [column.name for column in spec.columns]
+    rows = [[row.get(column, "") for column in columns] for row in EXAMPLE_ROWS[file_name]]
+    return csv_bytes(columns, rows)
 
 
 def all_templates() -> dict[str, bytes]:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from data_access.access.grants import SMALL_GROUP_MINIMUM, Grant
-from data_access.core.dates import add_months, month_end
+from data_access.core.dates import add_months, month_end, months_ending
 from data_access.core.scope import Scope, TeamChoice, UnknownScope, resolve_scope, teams_in_scope
 from data_access.demo.national import is_demo_benchmarks
 from data_access.indicators.breakdowns import (
@@ -25,7 +25,6 @@ from data_access.indicators.breakdowns import (
     UnitFigures,
     audit_grades_by_quarter,
     compare_units,
-    months_ending,
     supervision_status_counts,
     suppression,
 )
