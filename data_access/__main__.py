@@ -41,6 +41,7 @@ from data_access.core.db import (
 )
 from data_access.core.problems import Problem
 from data_access.core.scope import Scope, UnknownScope, resolve_scope, teams_in_scope
+from data_access.core.text import inert, printable
 from data_access.demo.organisation import DemoNotLoaded, holds_only_demo, load_demo
 from data_access.demo.own_data import demo_database_refusal
 from data_access.indicators.grid import compute_metrics
@@ -54,7 +55,6 @@ from data_access.national.benchmarks import load_benchmarks
 from data_access.national.catalogue import BENCHMARK_INDICATORS
 from data_access.national.census import load_census
 from data_access.national.comparison import benchmark_years, comparison, find_authority
-from data_access.reports.exports import inert, printable
 from data_access.setup import (
     Prepared,
     SchemaNotReady,

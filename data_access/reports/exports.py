@@ -11,37 +11,14 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from typing import TypeVar
 
 import numpy
 import pandas as pd
 
-#: What a spreadsheet reads as the start of a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-#: Control characters (C0 but tab and newline, DEL, C1) and the bidirectional overrides that
-#: can make printed text read differently from what it is.
-_UNPRINTABLE = {
-    code: "?"
-    for code in [
-        *range(0x00, 0x09),
-        *range(0x0B, 0x20),
-        *range(0x7F, 0xA0),
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-    ]
-}
-
-
-_Cell = TypeVar("_Cell")
-
-
-def inert(value: _Cell) -> _Cell | str:
-    """`value` made safe for a spreadsheet cell: text a spreadsheet would run as a formula
-    gets a leading apostrophe; anything else (numbers included) is returned as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+# Kept beside the exports they make safe (the command line imports them without pandas).
+from data_access.core.text import FORMULA_STARTS as FORMULA_STARTS
+from data_access.core.text import inert as inert
+from data_access.core.text import printable as printable
 
 
 def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
@@ -89,8 +66,3 @@ def csv_text(table: pd.DataFrame) -> bytes:
         columns=table.columns,
     )
     return spreadsheet_safe(readable).to_csv(index=False).encode("utf-8")
-
-
-def printable(text: str) -> str:
-    """`text` with every control character shown as `?` (tab and newline kept)."""
-    return text.translate(_UNPRINTABLE)
