@@ -1,6 +1,6 @@
 """Accessibility statement: what meets WCAG 2.2 AA, the known gaps, and how to get the figures
-another way. Kept in step with the browser tests (tests/test_accessibility.py) and the list of
-known violations they allow (tests/axe_known_violations.json)."""
+another way. Kept in step with the browser tests (tests/browser/test_accessibility.py) and the
+list of known violations they allow (tests/browser/axe_known_violations.json)."""
 
 from __future__ import annotations
 

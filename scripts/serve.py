@@ -247,7 +247,7 @@ MEDIA_NEEDS_SIGN_IN = """\
 
 def content_security_policy() -> str:
     """The Content-Security-Policy every response carries: as tight as the pages allow,
-    proven by tests/test_deploy.py, which opens every page in Chromium through the proxy and
+    proven by tests/browser/test_deploy.py, which opens every page in Chromium through the proxy and
     finds no violation. Each relaxation of `default-src 'self'` says why."""
     directives = [
         # Everything from this server, nothing from anywhere else.

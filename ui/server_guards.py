@@ -4,7 +4,7 @@ upload files, download files holding names.
 Streamlit serves these requests without asking the app, to any browser that has opened a
 session (even one that has only seen the sign-in page). It offers no setting to refuse them,
 so `install` wraps three private interfaces of Streamlit 1.67 (pinned in requirements.txt;
-tests/test_server_guards.py fails if any of them changes shape):
+tests/ui/test_server_guards.py fails if any of them changes shape):
 
 - `AppSession._handle_clear_cache_request`: the "Clear caches" menu item, or a hand-written
   websocket message, empties every cache for every user. Only an administrator's session may.

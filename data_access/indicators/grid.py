@@ -186,7 +186,7 @@ def parts_grid(
 
     Month ends that `team_month_parts` holds are read from it in one statement; any other date
     is computed from the recorded tables (`computed_parts_grid`). The two agree exactly
-    (tests/test_grid.py)."""
+    (tests/data_access/indicators/test_grid.py)."""
     days = sorted(set(days))
     stored, rest = _split_days(session, days, policy)
     by_day: dict[date, dict[str, Parts]] = {}

@@ -19,8 +19,9 @@ Common terms, for every metric "as at" a date D over a `Scope`:
 - Percentages are 0-100, results are rounded to one decimal place (halves away from zero),
   and a metric whose denominator is zero is null.
 
-The independent check is by hand: tests/test_metrics.py holds every metric's value worked out
-on paper for a small organisation, and shares no code with the engine.
+The independent check is by hand: tests/support/hand_worked.py holds every metric's value worked
+out on paper for a small organisation (tests/data_access/indicators/test_metrics.py compares),
+and shares no code with the engine.
 """
 
 from __future__ import annotations

@@ -69,7 +69,8 @@ from data_access.reports.commentary import (
 from data_access.settings import ORGANISATION_NAME, OUR_AUTHORITY, setting
 
 #: The themes of the pack, each with its indicators: every indicator that has a target in
-#: data_access/indicators/policy.py, each once (tests/test_board_pack.py checks both).
+#: data_access/indicators/policy.py, each once (tests/data_access/reports/test_board_pack.py
+#: checks both).
 THEMES: dict[str, tuple[str, tuple[str, ...]]] = {
     "stability": (
         "Workforce stability",
@@ -137,7 +138,8 @@ _DEFAULT_THRESHOLD = max(DEFAULT_POLICY.caseload_thresholds.values())
 #: Each indicator's exact definition in words, for the pack's appendix: the rule of its
 #: function in data_access/indicators/metrics.py (whose docstring names columns and writes
 #: windows as (D - 12 months, D]) said for a board. "The month end" is the pack's date.
-#: tests/test_board_pack.py checks every number in the rule is here and no column name is.
+#: tests/data_access/reports/test_board_pack.py checks every number in the rule is here and no
+#: column name is.
 PLAIN_DEFINITIONS = {
     "agency_rate_fte": (
         "The FTE of agency workers in post at the month end, divided by the FTE of agency and "

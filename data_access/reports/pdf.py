@@ -135,7 +135,8 @@ def trend_description(
 
 def _svg(chart: alt.TopLevelMixin) -> str:
     # Not validated against the Vega-Lite schema again here: that took a third of the time of
-    # the pack's 32 charts, and tests/test_board_pack.py validates the same specifications.
+    # the pack's 32 charts, and tests/data_access/reports/test_board_pack.py validates the same
+    # specifications.
     return vl_convert.vegalite_to_svg(chart.to_dict(validate=False))
 
 

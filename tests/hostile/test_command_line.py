@@ -3,8 +3,8 @@ nothing to import."""
 
 from __future__ import annotations
 
-from conftest import SMALL_ORG, read_folder_bytes
-from test_cli import run_cli
+from support.cli import run_cli
+from support.org import SMALL_ORG, read_folder_bytes
 
 from data_access.ingest.importer import import_files
 

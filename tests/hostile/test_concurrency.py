@@ -9,11 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
-from browser_support import require_browser, serve
-from conftest import SMALL_ORG, data_contents, read_folder_bytes, signed_in
 from sqlalchemy import event, select, text
 from sqlmodel import Session
-from streamlit_protocol import Tab
+from support.app import signed_in
+from support.browser import require_browser, serve
+from support.org import SMALL_ORG, data_contents, read_folder_bytes
+from support.streamlit_protocol import Tab
 
 from data_access.core import db
 from data_access.core.db import session_scope

@@ -9,10 +9,10 @@ import io
 import re
 
 import pytest
-from conftest import SMALL_ORG, read_folder_bytes, signed_in
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
-from test_benchmarks import BENCHMARKS
+from support.app import signed_in
+from support.org import BENCHMARKS, SMALL_ORG, read_folder_bytes
 
 from data_access.ingest.importer import import_files
 from data_access.national.benchmarks import load_benchmarks

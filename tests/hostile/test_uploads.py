@@ -25,17 +25,18 @@ from pathlib import Path
 
 import pytest
 import upload_shapes
-from conftest import SMALL_ORG, data_contents, read_folder_bytes
 from sqlalchemy import select
+from support.org import SMALL_ORG, data_contents, read_folder_bytes
 from upload_shapes import SERVER_REST_MB, UPLOAD_MEMORY_BOUND_MB, write_zip
 
+from data_access.core.config import PROJECT_ROOT
 from data_access.core.db import session_scope
 from data_access.core.models import ImportLog
 from data_access.ingest import reading
 from data_access.ingest.importer import import_files
 from data_access.ingest.reading import MAX_FILE_BYTES, MAX_LINES, MAX_READ_SECONDS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = PROJECT_ROOT
 #: The work an upload may cost, in processor seconds of the process doing it (what the
 #: budget counts; a loaded machine stretches the wall clock, not this): a check and an import
 #: each read for at most MAX_READ_SECONDS, and validating and writing the rows adds to that.

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 import upload_shapes
-from browser_support import Served, auth_secrets, free_port, serve
-from conftest import EVERYWHERE, give_access
 from sqlalchemy import select
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
-from streamlit_protocol import AsyncTab, Run, run_async
+from support.app import EVERYWHERE, give_access
+from support.browser import Served, auth_secrets, free_port, serve
+from support.streamlit_protocol import AsyncTab, Run, run_async
 from upload_shapes import SERVER_REST_MB, UPLOAD_MEMORY_BOUND_MB
 
 from data_access.core import db
