@@ -143,7 +143,7 @@ def _refuse_the_demo_database(command: list[str]) -> None:
     if not schema_is_current():
         return
     with session_scope() as session:
-        if holds_only_demo(session):
+        if holds_only_demo(session=session):
             raise CommandError(demo_database_refusal(command))
 
 
@@ -204,10 +204,12 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     _require_schema()
     with session_scope() as session:
         try:
-            scope = resolve_scope(session, Scope(area=args.area, hub=args.hub, team_id=args.team))
+            scope = resolve_scope(
+                Scope(area=args.area, hub=args.hub, team_id=args.team), session=session
+            )
         except UnknownScope as error:
             raise CommandError(str(error)) from None
-        values = compute_metrics(session, args.as_at, scope)
+        values = compute_metrics(args.as_at, scope, session=session)
     if args.json:
         print(json.dumps(values))
         return 0
@@ -232,7 +234,7 @@ def _scope_label(scope: Scope) -> str:
 def cmd_scopes(_args: argparse.Namespace) -> int:
     _require_schema()
     with session_scope() as session:
-        teams = teams_in_scope(session, Scope())
+        teams = teams_in_scope(Scope(), session=session)
     for team in teams:
         print(f"{team.area}\t{team.hub}\t{team.team_id}\t{team.team_name} ({team.team_type})")
     return 0
@@ -287,7 +289,7 @@ def cmd_import_benchmarks(args: argparse.Namespace) -> int:
 def cmd_benchmarks(args: argparse.Namespace) -> int:
     _require_schema()
     with session_scope() as session:
-        years = benchmark_years(session)
+        years = benchmark_years(session=session)
         if not years:
             raise CommandError(
                 "no benchmarks loaded: run `python -m data_access import-benchmarks FILE` first"
@@ -297,9 +299,9 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
             raise CommandError(
                 f"no published figures for {year}; years held: {min(years)} to {max(years)}"
             )
-        if find_authority(session, args.la) is None:
+        if find_authority(args.la, session=session) is None:
             raise CommandError(f"no authority with old LA code {args.la} in the published file")
-        result = comparison(session, args.la, year)
+        result = comparison(args.la, year, session=session)
     if result is None:
         raise CommandError(f"authority {args.la} has no published figures for {year}")
     if args.json:
@@ -358,7 +360,11 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     try:
         with session_scope() as session:
             grant = access.save_user(
-                session, args.email, args.role, _grant_scopes(args), by=f"command line: {args.by}"
+                args.email,
+                args.role,
+                _grant_scopes(args),
+                by=f"command line: {args.by}",
+                session=session,
             )
     except access.AccessError as error:
         raise CommandError(str(error)) from None
@@ -369,7 +375,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 def cmd_users_list(args: argparse.Namespace) -> int:
     _require_schema()
     with session_scope() as session:
-        users = access.list_users(session)
+        users = access.list_users(session=session)
     if args.json:
         print(
             json.dumps(
@@ -388,7 +394,7 @@ def cmd_users_remove(args: argparse.Namespace) -> int:
     _require_schema()
     try:
         with session_scope() as session:
-            removed = access.remove_user(session, args.email, by=f"command line: {args.by}")
+            removed = access.remove_user(args.email, by=f"command line: {args.by}", session=session)
     except access.AccessError as error:
         raise CommandError(str(error)) from None
     if not removed:
@@ -401,7 +407,7 @@ def cmd_users_sign_out(args: argparse.Namespace) -> int:
     _require_schema()
     try:
         with session_scope() as session:
-            done = sign_in.sign_out(session, args.email, by=f"command line: {args.by}")
+            done = sign_in.sign_out(args.email, by=f"command line: {args.by}", session=session)
     except access.AccessError as error:
         raise CommandError(str(error)) from None
     if not done:
@@ -413,7 +419,7 @@ def cmd_users_sign_out(args: argparse.Namespace) -> int:
 def cmd_access_log(args: argparse.Namespace) -> int:
     _require_schema()
     with session_scope() as session:
-        events = access.access_log(session, args.limit)
+        events = access.access_log(args.limit, session=session)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["when (UTC)", "who", "action", "scope", "detail"])
     for event in events:
@@ -450,10 +456,10 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
     try:
         with session_scope() as session:
             pdf = board_pack_pdf(
-                session,
                 args.as_at,
                 Scope(area=args.area, hub=args.hub),
                 produced_by=f"{args.by} (command line)",
+                session=session,
             )
     except NoPack as error:
         raise CommandError(str(error)) from None

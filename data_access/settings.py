@@ -36,13 +36,13 @@ MAX_SETTING_LENGTH = 500
 TARGET_PREFIX = "target."
 
 
-def setting(session: Session, key: str) -> str | None:
+def setting(key: str, *, session: Session) -> str | None:
     """The value of a setting; None when it has never been set."""
     row = session.get(Setting, key)
     return row.value if row else None
 
 
-def change_setting(session: Session, key: str, value: str, *, by: str) -> None:
+def change_setting(key: str, value: str, *, session: Session, by: str) -> None:
     """Set a setting for everyone and log the change."""
     if key not in SETTING_LABELS:
         raise ValueError(f'unknown setting "{key}"')
@@ -59,14 +59,18 @@ def change_setting(session: Session, key: str, value: str, *, by: str) -> None:
         row.value = value
         session.add(row)
     log_access(
-        session, by, CHANGE_SETTINGS, SETTING_LABELS[key], f"{old or '(not set)'} -> {value}"
+        by,
+        CHANGE_SETTINGS,
+        SETTING_LABELS[key],
+        f"{old or '(not set)'} -> {value}",
+        session=session,
     )
 
 
 # --- targets -------------------------------------------------------------------------------
 
 
-def organisation_policy(session: Session) -> Policy:
+def organisation_policy(*, session: Session) -> Policy:
     """The policy in force: the defaults in `data_access.indicators.policy`, with the target
     values the organisation's administrators have chosen."""
     rows = session.execute(
@@ -80,7 +84,7 @@ def organisation_policy(session: Session) -> Policy:
     )
 
 
-def change_target(session: Session, metric: str, value: float | None, *, by: str) -> None:
+def change_target(metric: str, value: float | None, *, session: Session, by: str) -> None:
     """Set a metric's target for everyone (None: back to the default); the change is logged.
 
     Percentages must lie between 0 and 100, and a caseload target above 0.
@@ -93,7 +97,7 @@ def change_target(session: Session, metric: str, value: float | None, *, by: str
         low, high = (0.0, 100.0) if METRICS[metric].unit == "%" else (0.1, 1000.0)
         if not low <= value <= high:
             raise ValueError(f"{label} must be between {low:g} and {high:g}")
-    old = organisation_policy(session).targets[metric].value
+    old = organisation_policy(session=session).targets[metric].value
     row = session.get(Setting, TARGET_PREFIX + metric)
     if value is None or value == default.value:
         if row is not None:
@@ -105,32 +109,32 @@ def change_target(session: Session, metric: str, value: float | None, *, by: str
         session.add(row)
     new = default.value if value is None else value
     if new != old:
-        log_access(session, by, CHANGE_SETTINGS, label, f"{old:g} -> {new:g}")
+        log_access(by, CHANGE_SETTINGS, label, f"{old:g} -> {new:g}", session=session)
 
 
-def our_authority(session: Session) -> str | None:
+def our_authority(*, session: Session) -> str | None:
     """The old LA code chosen as "our" authority (National benchmarks page), if chosen."""
-    return setting(session, OUR_AUTHORITY)
+    return setting(OUR_AUTHORITY, session=session)
 
 
 def remember_our_authority(la_code: str, *, by: str, engine: Engine | None = None) -> None:
     """Save the choice of "our" authority for everyone using the dashboard (logged)."""
     with session_scope(engine) as session:
-        change_setting(session, OUR_AUTHORITY, la_code, by=by)
+        change_setting(OUR_AUTHORITY, la_code, by=by, session=session)
 
 
-def sign_in_hours(session: Session) -> int:
+def sign_in_hours(*, session: Session) -> int:
     """How many hours a sign-in lasts: the organisation's choice, else the default."""
-    value = setting(session, SIGN_IN_HOURS)
+    value = setting(SIGN_IN_HOURS, session=session)
     return int(value) if value else DEFAULT_SIGN_IN_HOURS
 
 
-def change_sign_in_hours(session: Session, hours: int, *, by: str) -> None:
+def change_sign_in_hours(hours: int, *, session: Session, by: str) -> None:
     """Choose how long a sign-in lasts, within SIGN_IN_HOURS_RANGE; the change is logged."""
     low, high = SIGN_IN_HOURS_RANGE
     if not low <= hours <= high:
         raise ValueError(f"{SETTING_LABELS[SIGN_IN_HOURS]} must be from {low} to {high}")
-    old = sign_in_hours(session)
+    old = sign_in_hours(session=session)
     if hours != old:
         row = session.get(Setting, SIGN_IN_HOURS)
         if row is None:
@@ -139,4 +143,6 @@ def change_sign_in_hours(session: Session, hours: int, *, by: str) -> None:
             row.value = str(hours)
             session.add(row)
         # The log says what was in force before, the default included.
-        log_access(session, by, CHANGE_SETTINGS, SETTING_LABELS[SIGN_IN_HOURS], f"{old} -> {hours}")
+        log_access(
+            by, CHANGE_SETTINGS, SETTING_LABELS[SIGN_IN_HOURS], f"{old} -> {hours}", session=session
+        )

@@ -57,13 +57,13 @@ def bring_stored_values_up_to_date(engine: Engine | None = None) -> Prepared:
     an import running meanwhile is waited for; if that import outlasts the lock's wait, it
     brings the values up to date itself (every import does), and this returns without."""
     with session_scope(engine) as session:
-        if stored_values_are_current(session):
+        if stored_values_are_current(session=session):
             return Prepared()
     try:
         with session_scope(engine) as session:
-            take_import_lock(session)
-            changed = tuple(changed_rules(session))
-            months = ensure_stored_parts(session)
+            take_import_lock(session=session)
+            changed = tuple(changed_rules(session=session))
+            months = ensure_stored_parts(session=session)
     except ImportBusy:
         logger.warning("an import is running: it brings the stored figures up to date itself")
         return Prepared()
@@ -103,7 +103,7 @@ def prepare_database(
             raise RuntimeError(f"the demo organisation failed validation: {problems}")
         return Prepared(demo_loaded=True, months_stored=stored.months_stored)
     with session_scope(engine) as session:
-        demo = holds_only_demo(session)
+        demo = holds_only_demo(session=session)
     return Prepared(
         demo_national_added=demo and load_demo_national_figures(engine=engine),
         months_stored=stored.months_stored,

@@ -45,17 +45,17 @@ def main() -> None:
     scope = Scope(area=args.area, hub=args.hub)
     assemble, render, total = [], [], []
     with session_scope() as session:
-        as_at = args.as_at or latest_complete_month_end(session)
-        policy = organisation_policy(session)
+        as_at = args.as_at or latest_complete_month_end(session=session)
+        policy = organisation_policy(session=session)
         for _ in range(args.repeat):
             started = time.perf_counter()
             pack = assemble_board_pack(
-                session,
                 as_at,
                 scope,
                 policy,
                 produced_by="benchmark",
                 produced_at=datetime.now(UTC),
+                session=session,
             )
             middle = time.perf_counter()
             pdf = render_pdf(pack)

@@ -56,10 +56,10 @@ def main() -> None:
     print(f"load {result.rows} rows: {time.perf_counter() - started:.2f} s")
     with session_scope() as session:
         questions = {
-            "comparison": lambda: comparison.comparison(session, args.la, args.year),
-            "trend": lambda: comparison.trend(session, args.la),
+            "comparison": lambda: comparison.comparison(args.la, args.year, session=session),
+            "trend": lambda: comparison.trend(args.la, session=session),
             "ranking": lambda: comparison.ranked_authorities(
-                session, args.year, "turnover_rate_fte"
+                args.year, "turnover_rate_fte", session=session
             ),
         }
         for name, question in questions.items():

@@ -61,7 +61,7 @@ def main() -> None:
 
         def run(scope=scope) -> None:
             with session_scope() as session:
-                compute_metrics(session, args.as_at, scope)
+                compute_metrics(args.as_at, scope, session=session)
 
         _report(f"compute_metrics, {label}", _time(run, args.repeat))
 

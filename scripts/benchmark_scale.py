@@ -158,7 +158,7 @@ def time_pages(repeat: int) -> list[tuple[str, str, float, float]]:
     from data_access.core.scope import Scope, teams_in_scope
 
     with session_scope() as session:
-        team = teams_in_scope(session, Scope())[0]
+        team = teams_in_scope(Scope(), session=session)[0]
     scopes = {
         "whole organisation": {},
         f"area ({team.area})": {"area": team.area},
@@ -259,26 +259,29 @@ def time_calls(repeat: int) -> dict[str, float]:
 
     engine = get_engine()
     with session_scope() as session:
-        day = latest_complete_month_end(session)
+        day = latest_complete_month_end(session=session)
         months = [month_end(add_months(day, -k)) for k in range(23, -1, -1)]
         ours = metric_from_parts(
-            "supervision_coverage", parts_totals(session, [day], Scope(), DEFAULT_POLICY)[day]
+            "supervision_coverage",
+            parts_totals([day], Scope(), DEFAULT_POLICY, session=session)[day],
         )
         floor = floor_coverage(session, day)
         naive = naive_coverage(engine, day)
         assert ours == floor == naive, (ours, floor, naive)
         result = {
             "compute_metrics, whole organisation": median_time(
-                lambda: compute_metrics(session, day, Scope()), repeat
+                lambda: compute_metrics(day, Scope(), session=session), repeat
             ),
             "one indicator, 1 month": median_time(
-                lambda: metric_series(session, ["supervision_coverage"], [day], Scope()), repeat
+                lambda: metric_series(["supervision_coverage"], [day], Scope(), session=session),
+                repeat,
             ),
             "one indicator, 24 months": median_time(
-                lambda: metric_series(session, ["supervision_coverage"], months, Scope()), repeat
+                lambda: metric_series(["supervision_coverage"], months, Scope(), session=session),
+                repeat,
             ),
             "coverage: ours (parts_totals)": median_time(
-                lambda: parts_totals(session, [day], Scope(), DEFAULT_POLICY), repeat
+                lambda: parts_totals([day], Scope(), DEFAULT_POLICY, session=session), repeat
             ),
             "coverage: floor (one SQL aggregate)": median_time(
                 lambda: floor_coverage(session, day), repeat
@@ -339,7 +342,7 @@ def main() -> None:
 
         with session_scope() as session:
             everyone = access.GrantScope("organisation", access.WHOLE_ORGANISATION_NAME)
-            access.save_user(session, DIRECTOR, "admin", [everyone], by="benchmark")
+            access.save_user(DIRECTOR, "admin", [everyone], by="benchmark", session=session)
         for label, seconds in time_calls(args.repeat).items():
             print(f"  {label:<40} {seconds * 1000:8.0f} ms")
         time_pages(args.repeat)

@@ -106,3 +106,33 @@ def test_pages_read_and_act_only_through_ui():
         for name in data_access_functions_imported(page.read_text())
     }
     assert found - PAGE_ALLOWED_FUNCTIONS == set()
+
+
+def _session_taken_positionally(source: str) -> list[str]:
+    """The module-level public functions in `source` that take a `session` parameter other
+    than keyword-only."""
+    found = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            positional = node.args.posonlyargs + node.args.args
+            if any(argument.arg == "session" for argument in positional):
+                found.append(node.name)
+    return found
+
+
+def test_the_session_check_finds_a_positional_session():
+    source = "def figures(session, as_at): ...\ndef fine(as_at, *, session): ...\n"
+    assert _session_taken_positionally(source) == ["figures"]
+
+
+def test_every_public_function_takes_the_session_by_keyword():
+    """`f(as_at, scope, session=session)`: a call reads the same wherever the session comes
+    from, and mypy finds a call that forgets it."""
+    offenders = []
+    for package in ("data_access", "ui"):
+        for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for name in _session_taken_positionally(path.read_text()):
+                offenders.append(f"{path.relative_to(PROJECT_ROOT)}: {name}")
+    assert offenders == []

@@ -56,77 +56,79 @@ def check_sign_in(claims: dict) -> sign_in.SignIn:
     data_access/access/sign_in.py)."""
     with session_scope() as session:
         return sign_in.check_sign_in(
-            session, sign_in.identity_from_claims(claims), hours=_sign_in_hours(session)
+            sign_in.identity_from_claims(claims),
+            hours=_sign_in_hours(session=session),
+            session=session,
         )
 
 
 def sign_out(email: str, by: str) -> bool:
     with session_scope() as session:
-        return sign_in.sign_out(session, email, by=by)
+        return sign_in.sign_out(email, by=by, session=session)
 
 
 def only_demo_data() -> bool:
     with session_scope() as session:
-        return holds_only_demo(session)
+        return holds_only_demo(session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def demo_personas() -> dict[str, Grant]:
     with session_scope() as session:
-        return _demo_personas(session)
+        return _demo_personas(session=session)
 
 
 def log_access(user: str, action: str, scope: str, detail: str = "") -> None:
     with session_scope() as session:
-        access.log_access(session, user, action, scope, detail)
+        access.log_access(user, action, scope, detail, session=session)
 
 
 def users() -> list[access.UserRecord]:
     with session_scope() as session:
-        return access.list_users(session)
+        return access.list_users(session=session)
 
 
 def save_user(email: str, role: str, scopes: list[access.GrantScope], by: str) -> Grant:
     with session_scope() as session:
-        return access.save_user(session, email, role, scopes, by=by)
+        return access.save_user(email, role, scopes, by=by, session=session)
 
 
 def sign_in_hours() -> int:
     with session_scope() as session:
-        return _sign_in_hours(session)
+        return _sign_in_hours(session=session)
 
 
 def change_sign_in_hours(hours: int, by: str) -> None:
     with session_scope() as session:
-        _change_sign_in_hours(session, hours, by=by)
+        _change_sign_in_hours(hours, by=by, session=session)
 
 
 def remove_user(email: str, by: str) -> bool:
     with session_scope() as session:
-        return access.remove_user(session, email, by=by)
+        return access.remove_user(email, by=by, session=session)
 
 
 def access_events(limit: int = 1000) -> list[access.AccessEvent]:
     with session_scope() as session:
-        return access.access_log(session, limit)
+        return access.access_log(limit, session=session)
 
 
 def named_teams(scope: Scope, grant: Grant) -> list[TeamChoice]:
     """The teams in scope whose workers `grant` may see by name."""
     with session_scope() as session:
-        visible = access.visible_team_ids(session, grant, scope)
-        return [team for team in teams_in_scope(session, scope) if team.team_id in visible]
+        visible = access.visible_team_ids(grant, scope, session=session)
+        return [team for team in teams_in_scope(scope, session=session) if team.team_id in visible]
 
 
 def may_see_names(grant: Grant, team_id: str) -> bool:
     with session_scope() as session:
-        return access.may_see_names(session, grant, team_id)
+        return access.may_see_names(grant, team_id, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def scope_suppressed(as_at: date, scope: Scope, grant: Grant, populations: tuple[str, ...]) -> bool:
     with session_scope() as session:
-        return breakdowns.scope_suppressed(session, as_at, scope, grant, populations)
+        return breakdowns.scope_suppressed(as_at, scope, grant, populations, session=session)
 
 
 def clear_all() -> None:
@@ -136,7 +138,7 @@ def clear_all() -> None:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def default_as_at() -> date | None:
     with session_scope() as session:
-        return latest_complete_month_end(session)
+        return latest_complete_month_end(session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -151,25 +153,25 @@ def month_options(count: int) -> list[date]:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def freshness() -> summary.Freshness:
     with session_scope() as session:
-        return summary.data_freshness(session)
+        return summary.data_freshness(session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def area_names() -> list[str]:
     with session_scope() as session:
-        return _area_names(session)
+        return _area_names(session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def hub_names(area: str | None) -> list[str]:
     with session_scope() as session:
-        return _hub_names(session, area)
+        return _hub_names(area, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def teams(scope: Scope) -> list[TeamChoice]:
     with session_scope() as session:
-        return teams_in_scope(session, scope)
+        return teams_in_scope(scope, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -178,7 +180,7 @@ def policy() -> Policy:
     Access page clears this at once on this server; other server processes see it within
     TTL_SECONDS."""
     with session_scope() as session:
-        return organisation_policy(session)
+        return organisation_policy(session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing the headline figures...")
@@ -186,7 +188,9 @@ def headlines(
     as_at: date, scope: Scope, policy: Policy, history_months: int = 24
 ) -> list[summary.HeadlineFigure]:
     with session_scope() as session:
-        return headline_figures(session, as_at, scope, policy, history_months=history_months)
+        return headline_figures(
+            as_at, scope, policy, history_months=history_months, session=session
+        )
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing the trends...")
@@ -195,7 +199,7 @@ def series(
 ) -> list[breakdowns.SeriesPoint]:
     with session_scope() as session:
         month_list = months_ending(as_at, months)
-        return breakdowns.metric_series(session, list(names), month_list, scope)
+        return breakdowns.metric_series(list(names), month_list, scope, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Comparing areas, hubs and teams...")
@@ -203,26 +207,28 @@ def compare(
     as_at: date, scope: Scope, names: tuple[str, ...], policy: Policy, grant: Grant
 ) -> list[breakdowns.UnitFigures]:
     with session_scope() as session:
-        return breakdowns.compare_units(session, as_at, scope, list(names), policy, grant=grant)
+        return breakdowns.compare_units(
+            as_at, scope, list(names), policy, grant=grant, session=session
+        )
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def movements(as_at: date, months: int, scope: Scope) -> list[breakdowns.MonthMovement]:
     with session_scope() as session:
         month_list = months_ending(as_at, months)
-        return breakdowns.starters_and_leavers(session, month_list, scope)
+        return breakdowns.starters_and_leavers(month_list, scope, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def leaving_reasons(as_at: date, scope: Scope) -> list[breakdowns.ReasonCount]:
     with session_scope() as session:
-        return breakdowns.leaving_reasons(session, as_at, scope)
+        return breakdowns.leaving_reasons(as_at, scope, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def service_bands(as_at: date, scope: Scope) -> list[breakdowns.BandCount]:
     with session_scope() as session:
-        return breakdowns.length_of_service(session, as_at, scope)
+        return breakdowns.length_of_service(as_at, scope, session=session)
 
 
 RowT = TypeVar("RowT")
@@ -247,7 +253,7 @@ def weakest_coverage(
     at national size)."""
     with session_scope() as session:
         month_list = months_ending(as_at, months)
-        rows = breakdowns.coverage_by_team(session, month_list, scope, grant=grant)
+        rows = breakdowns.coverage_by_team(month_list, scope, grant=grant, session=session)
     shown, matching = breakdowns.weakest_teams(rows, search)
     return RankedTeams(shown, matching, sorted({row.team_name for row in rows if row.suppressed}))
 
@@ -255,21 +261,21 @@ def weakest_coverage(
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def supervision_counts(as_at: date, scope: Scope) -> breakdowns.SupervisionStatusCounts:
     with session_scope() as session:
-        return breakdowns.supervision_status_counts(session, as_at, scope)
+        return breakdowns.supervision_status_counts(as_at, scope, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def survey(as_at: date, scope: Scope) -> list[SurveyPoint]:
     """The staff survey's supervision questions, survey by survey (counts only, no names)."""
     with session_scope() as session:
-        return survey_trend(session, as_at, scope)
+        return survey_trend(as_at, scope, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def audit_grades(as_at: date, quarters: int, scope: Scope) -> list[breakdowns.GradeCount]:
     with session_scope() as session:
         ends = months_ending(as_at, quarters * 3)[2::3]
-        return breakdowns.audit_grades_by_quarter(session, ends, scope)
+        return breakdowns.audit_grades_by_quarter(ends, scope, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -277,7 +283,7 @@ def caseload_distribution(
     as_at: date, scope: Scope
 ) -> tuple[date | None, list[breakdowns.CaseloadCount]]:
     with session_scope() as session:
-        return breakdowns.caseload_distribution(session, as_at, scope)
+        return breakdowns.caseload_distribution(as_at, scope, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -287,7 +293,7 @@ def most_over_threshold(
     """Caseloads by team: at most TEAMS_SHOWN teams, and how many matched (ranked inside the
     cached call, like `weakest_coverage`)."""
     with session_scope() as session:
-        rows = breakdowns.caseloads_by_team(session, as_at, scope, grant=grant)
+        rows = breakdowns.caseloads_by_team(as_at, scope, grant=grant, session=session)
     shown, matching = breakdowns.most_over_threshold(rows, search)
     return RankedTeams(shown, matching, [row.team_name for row in rows if row.suppressed])
 
@@ -299,7 +305,7 @@ def asye_caseloads(
     """ASYE caseloads of at most TEAMS_SHOWN teams, the most stretched first (ranked inside
     the cached call, like `weakest_coverage`)."""
     with session_scope() as session:
-        found = breakdowns.asye_caseloads(session, as_at, scope, grant=grant)
+        found = breakdowns.asye_caseloads(as_at, scope, grant=grant, session=session)
     shown, matching = breakdowns.most_stretched_asye_teams(found.rows, search)
     return RankedTeams(shown, matching, found.suppressed_teams)
 
@@ -307,7 +313,7 @@ def asye_caseloads(
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def team_workers(as_at: date, team_id: str, grant: Grant) -> list[roster.WorkerRow]:
     with session_scope() as session:
-        return roster.team_workers(session, as_at, team_id, grant=grant)
+        return roster.team_workers(as_at, team_id, grant=grant, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -315,13 +321,13 @@ def worker_sessions(
     staff_id: str, since: date, until: date, team_id: str, grant: Grant
 ) -> list[roster.SessionRow]:
     with session_scope() as session:
-        return roster.worker_sessions(session, staff_id, since, until, team_id, grant=grant)
+        return roster.worker_sessions(staff_id, since, until, team_id, grant=grant, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def history(limit: int = 100) -> list[ImportRecord]:
     with session_scope() as session:
-        return import_history(session, limit)
+        return import_history(limit, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Checking data quality...")
@@ -329,8 +335,8 @@ def quality(
     as_at: date, scope: Scope, grant: Grant
 ) -> tuple[dict[str, date | None], list[QualityCheck]]:
     with session_scope() as session:
-        checks = quality_checks(session, as_at, scope, grant=grant)
-        return latest_dates(session, as_at, scope), checks
+        checks = quality_checks(as_at, scope, grant=grant, session=session)
+        return latest_dates(as_at, scope, session=session), checks
 
 
 # --- The board pack (aggregates only: no grant needed, none of it is personal data) ---
@@ -341,7 +347,7 @@ def board_pack(as_at: date, scope: Scope, policy: Policy) -> BoardPack:
     """The pack's content; `board_pack_pdf` adds who produced it and when."""
     with session_scope() as session:
         return assemble_board_pack(
-            session, as_at, scope, policy, produced_by="", produced_at=datetime.now(UTC)
+            as_at, scope, policy, produced_by="", produced_at=datetime.now(UTC), session=session
         )
 
 
@@ -351,7 +357,7 @@ def board_pack_pdf(pack: BoardPack, produced_by: str) -> bytes:
 
 def save_commentary(as_at: date, scope: Scope, section: str, text: str, grant: Grant) -> None:
     with session_scope() as session:
-        _save_commentary(session, as_at, scope, section, text, grant=grant)
+        _save_commentary(as_at, scope, section, text, grant=grant, session=session)
     board_pack.clear()
 
 
@@ -362,80 +368,80 @@ def save_commentary(as_at: date, scope: Scope, section: str, text: str, grant: G
 def benchmark_source() -> comparison.LoadedBenchmarks | None:
     """The benchmark load in use."""
     with session_scope() as session:
-        return comparison.benchmark_source(session)
+        return comparison.benchmark_source(session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def benchmark_years() -> list[int]:
     with session_scope() as session:
-        return comparison.benchmark_years(session)
+        return comparison.benchmark_years(session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def benchmark_authorities() -> list[comparison.Authority]:
     with session_scope() as session:
-        return comparison.authorities(session)
+        return comparison.authorities(session=session)
 
 
 def organisation_setting(key: str) -> str | None:
     """Not cached: settings change for everyone when an administrator saves one."""
     with session_scope() as session:
-        return setting(session, key)
+        return setting(key, session=session)
 
 
 def change_setting(key: str, value: str, by: str) -> None:
     with session_scope() as session:
-        _change_setting(session, key, value, by=by)
+        _change_setting(key, value, by=by, session=session)
 
 
 def change_target(metric: str, value: float | None, by: str) -> None:
     """Change a target and empty the caches, so every page shows statuses against it."""
     with session_scope() as session:
-        _change_target(session, metric, value, by=by)
+        _change_target(metric, value, by=by, session=session)
     clear_all()
 
 
 def saved_authority() -> str | None:
     """Not cached: the setting changes when anyone chooses another authority."""
     with session_scope() as session:
-        return our_authority(session)
+        return our_authority(session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Comparing with England, the region and neighbours...")
 def benchmark_comparison(la_code: str, year: int) -> comparison.Comparison | None:
     with session_scope() as session:
-        return comparison.comparison(session, la_code, year)
+        return comparison.comparison(la_code, year, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def benchmark_trend(la_code: str) -> list[comparison.TrendPoint]:
     with session_scope() as session:
-        return comparison.trend(session, la_code)
+        return comparison.trend(la_code, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def benchmark_ranking(year: int, indicator: str) -> list[comparison.RankedAuthority]:
     with session_scope() as session:
-        return comparison.ranked_authorities(session, year, indicator)
+        return comparison.ranked_authorities(year, indicator, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def benchmark_neighbours(la_code: str) -> list[comparison.Neighbour]:
     with session_scope() as session:
-        return comparison.neighbours(session, la_code)
+        return comparison.neighbours(la_code, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing our own figures for 30 September...")
 def internal_figures(year: int, scope: Scope) -> comparison.InternalFigures:
     with session_scope() as session:
-        return comparison.internal_figures(session, year, scope)
+        return comparison.internal_figures(year, scope, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def census_return(la_code: str) -> StoredCensusReturn | None:
     """The latest census return's figures held for the authority."""
     with session_scope() as session:
-        return latest_census_return(session, la_code)
+        return latest_census_return(la_code, session=session)
 
 
 # --- words and shapes the pages show, from data_access's rules (no database) -----------------

@@ -168,7 +168,7 @@ class Grant:
         return team_id_column.in_(self.named_team_ids().scalar_subquery())
 
 
-def visible_team_ids(session: Session, grant: Grant, scope: Scope) -> frozenset[str]:
+def visible_team_ids(grant: Grant, scope: Scope, *, session: Session) -> frozenset[str]:
     """The teams inside `scope` whose names `grant` may see."""
     query = grant.named_team_ids()
     condition = scope.contains_team(col(Team.team_id))
@@ -177,9 +177,9 @@ def visible_team_ids(session: Session, grant: Grant, scope: Scope) -> frozenset[
     return frozenset(session.execute(query).scalars())
 
 
-def may_see_names(session: Session, grant: Grant, team_id: str) -> bool:
+def may_see_names(grant: Grant, team_id: str, *, session: Session) -> bool:
     """True when `grant` covers the workers of team `team_id`."""
-    return team_id in visible_team_ids(session, grant, Scope(team_id=team_id))
+    return team_id in visible_team_ids(grant, Scope(team_id=team_id), session=session)
 
 
 def is_suppressed(people: int, team_id: str, visible: frozenset[str]) -> bool:
@@ -203,7 +203,7 @@ def normalise_email(email: str) -> str:
     return cleaned
 
 
-def grant_for(session: Session, email: str) -> Grant | None:
+def grant_for(email: str, *, session: Session) -> Grant | None:
     """The grant of the user with this e-mail address; None for someone not given access."""
     try:
         key = normalise_email(email)
@@ -235,7 +235,8 @@ def _resolve(session: Session, scope: GrantScope) -> GrantScope:
         raise AccessError(f'unknown kind of grant "{scope.kind}"')
     try:
         resolved = resolve_scope(
-            session, Scope(**{"team_id" if scope.kind == "team" else scope.kind: scope.name})
+            Scope(**{"team_id" if scope.kind == "team" else scope.kind: scope.name}),
+            session=session,
         )
     except UnknownScope as error:
         raise AccessError(str(error)) from None
@@ -251,7 +252,7 @@ def _resolve(session: Session, scope: GrantScope) -> GrantScope:
 
 
 def save_user(
-    session: Session, email: str, role: str, scopes: list[GrantScope], *, by: str
+    email: str, role: str, scopes: list[GrantScope], *, session: Session, by: str
 ) -> Grant:
     """Add a user, or replace an existing user's role and grants; the change is logged."""
     key = normalise_email(email)
@@ -271,17 +272,17 @@ def save_user(
     session.flush()
     grant = Grant(key, role, tuple(resolved))
     log_access(
-        session,
         by,
         CHANGE_USERS,
         key,
         f"{'added' if user is None else 'changed'}: {ROLE_LABELS[role]}, names: "
         f"{grant.describe_names()}",
+        session=session,
     )
     return grant
 
 
-def remove_user(session: Session, email: str, *, by: str) -> bool:
+def remove_user(email: str, *, session: Session, by: str) -> bool:
     """Remove a user and their grants; False when there was no such user."""
     key = normalise_email(email)
     user = session.get(AppUser, key)
@@ -290,7 +291,7 @@ def remove_user(session: Session, email: str, *, by: str) -> bool:
     session.execute(delete(UserGrant).where(col(UserGrant.email) == key))
     session.delete(user)
     session.flush()
-    log_access(session, by, CHANGE_USERS, key, "removed")
+    log_access(by, CHANGE_USERS, key, "removed", session=session)
     return True
 
 
@@ -307,12 +308,12 @@ class UserRecord:
     signed_out_at: datetime | None = None
 
 
-def list_users(session: Session) -> list[UserRecord]:
+def list_users(*, session: Session) -> list[UserRecord]:
     """Every user, by e-mail address, with their role and what they may see by name."""
     users = session.execute(select(AppUser).order_by(col(AppUser.email))).scalars().all()
     records = []
     for user in users:
-        grant = grant_for(session, user.email)
+        grant = grant_for(user.email, session=session)
         records.append(
             UserRecord(
                 user.email,
@@ -330,7 +331,7 @@ def list_users(session: Session) -> list[UserRecord]:
 # --- the access log ------------------------------------------------------------------------
 
 
-def log_access(session: Session, user: str, action: str, scope: str, detail: str = "") -> None:
+def log_access(user: str, action: str, scope: str, detail: str = "", *, session: Session) -> None:
     """Record one event: who (e-mail or command-line user), what, on which scope."""
     session.add(
         AccessLog(
@@ -352,7 +353,7 @@ class AccessEvent:
     detail: str = field(default="")
 
 
-def access_log(session: Session, limit: int = 1000) -> list[AccessEvent]:
+def access_log(limit: int = 1000, *, session: Session) -> list[AccessEvent]:
     """The latest `limit` events, newest first: the access log together with every import
     attempt from the import history (which already records who, when and what)."""
     logged: Select[*tuple[Any, ...]] = select(

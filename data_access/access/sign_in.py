@@ -121,7 +121,7 @@ def _aware(moment: datetime) -> datetime:
 
 
 def check_sign_in(
-    session: Session, identity: Identity, *, hours: int, now: datetime | None = None
+    identity: Identity, *, session: Session, hours: int, now: datetime | None = None
 ) -> SignIn:
     """Whether `identity` may use the dashboard now, and with what grant. Binds the user to
     the provider's account at their first sign-in (logged)."""
@@ -146,13 +146,13 @@ def check_sign_in(
             return SignIn(None, Refusal.OTHER_ACCOUNT)
         user.subject = identity.subject
         session.add(user)
-        log_access(session, user.email, BIND_ACCOUNT, user.email, "first sign-in")
+        log_access(user.email, BIND_ACCOUNT, user.email, "first sign-in", session=session)
     if user.signed_out_at is not None and identity.issued_at <= _aware(user.signed_out_at):
         return SignIn(None, Refusal.SIGNED_OUT)
-    return SignIn(grant_for(session, user.email))
+    return SignIn(grant_for(user.email, session=session))
 
 
-def sign_out(session: Session, email: str, *, by: str, now: datetime | None = None) -> bool:
+def sign_out(email: str, *, session: Session, by: str, now: datetime | None = None) -> bool:
     """End every sign-in of the user with this address issued until now (their own Sign out,
     or an administrator's "sign out everywhere"); logged. False when there is no such user."""
     user = session.get(AppUser, normalise_email(email))
@@ -161,5 +161,5 @@ def sign_out(session: Session, email: str, *, by: str, now: datetime | None = No
     user.signed_out_at = now or datetime.now(UTC)
     session.add(user)
     action = SIGN_OUT if by == user.email else CHANGE_USERS
-    log_access(session, by, action, user.email, "signed out everywhere")
+    log_access(by, action, user.email, "signed out everywhere", session=session)
     return True

@@ -73,7 +73,7 @@ class Scope:
 WHOLE_ORGANISATION = Scope()
 
 
-def resolve_scope(session: Session, scope: Scope) -> Scope:
+def resolve_scope(scope: Scope, *, session: Session) -> Scope:
     """Check that the scope exists and hangs together; return it with names as stored.
 
     Names are matched without regard to case or surrounding spaces. Raises `UnknownScope`
@@ -114,7 +114,7 @@ def resolve_scope(session: Session, scope: Scope) -> Scope:
     return Scope(area=area, hub=hub, team_id=team_id)
 
 
-def area_names(session: Session) -> list[str]:
+def area_names(*, session: Session) -> list[str]:
     """Areas that have at least one team, in name order."""
     query = (
         select(col(Area.name))
@@ -126,7 +126,7 @@ def area_names(session: Session) -> list[str]:
     return list(session.execute(query).scalars())
 
 
-def hub_names(session: Session, area: str | None = None) -> list[str]:
+def hub_names(area: str | None = None, *, session: Session) -> list[str]:
     """Hubs with at least one team, optionally only those in `area`, in name order."""
     query = (
         select(col(Hub.name))
@@ -148,7 +148,7 @@ class TeamChoice:
     area: str
 
 
-def teams_in_scope(session: Session, scope: Scope) -> list[TeamChoice]:
+def teams_in_scope(scope: Scope, *, session: Session) -> list[TeamChoice]:
     """The teams inside `scope`, ordered by hub then team name."""
     query = (
         select(

@@ -43,7 +43,7 @@ def load_into_empty_database(
     by the time the import lock is held."""
     counts = []
     with session_scope(engine) as session:
-        take_import_lock(session)
+        take_import_lock(session=session)
         if session.execute(select(func.count()).select_from(Team)).scalar_one():
             return None
         hub_ids: dict[str, int] = {}
@@ -52,7 +52,7 @@ def load_into_empty_database(
             if parsed is None or not parsed.rows:
                 continue
             if spec is TEAMS:
-                hub_ids = ensure_hubs(session, parsed)
+                hub_ids = ensure_hubs(parsed, session=session)
             records = table_records(parsed, hub_ids)
             # Core's executemany, not the ORM's bulk insert: a third of the time, and nothing
             # here needs the ORM (no defaults, no relationships, the keys are the rows' own).
@@ -63,5 +63,5 @@ def load_into_empty_database(
                     spec.name, len(records), 0, 0, min((d for d in days if d), default=None)
                 )
             )
-        finish_load(session, counts, source=source, user=user)
+        finish_load(counts, source=source, user=user, session=session)
     return ImportResult(validation, counts)

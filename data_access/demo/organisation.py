@@ -819,7 +819,7 @@ def load_demo_national_figures(
     with session_scope(engine) as session:
         has_benchmarks = session.execute(select(col(BenchmarkSource.id))).first() is not None
         has_census = session.execute(select(col(CensusReturn.la_code))).first() is not None
-        chosen = our_authority(session)
+        chosen = our_authority(session=session)
     if has_benchmarks and has_census and chosen:
         return False
     files = national_files(builder or DemoBuilder(seed).build(), seed)
@@ -838,7 +838,7 @@ def load_demo_national_figures(
     return True
 
 
-def holds_only_demo(session: Session) -> bool:
+def holds_only_demo(*, session: Session) -> bool:
     """True when the organisation's data is the demo organisation and nothing else: every
     import of the council's own kind of files that loaded came from the demo loader. (Loads of
     DfE's published benchmarks and our census figures hold no personal data and do not count.)"""
@@ -856,7 +856,7 @@ def holds_only_demo(session: Session) -> bool:
 DEMO_STONEBRIDGE_TEAM = "Stonebridge safeguarding team 1"
 
 
-def demo_personas(session: Session) -> dict[str, Grant]:
+def demo_personas(*, session: Session) -> dict[str, Grant]:
     """The people a visitor can view the demo as, by label, each with the grant they would
     have: a director (a leader with names for the whole organisation), a board member, the
     manager of DEMO_STONEBRIDGE_TEAM (names for that team), a data officer and an

@@ -79,15 +79,16 @@ class SeriesPoint:
 
 
 def metric_series(
-    session: Session,
     names: list[str],
     months: list[date],
     scope: Scope,
     policy: Policy = DEFAULT_POLICY,
+    *,
+    session: Session,
 ) -> list[SeriesPoint]:
     """Each named metric at each month end, for a trend chart: one set-based grid, so the
     cost does not grow with the number of months (data_access/indicators/grid.py)."""
-    totals = parts_totals(session, months, scope, policy, names=parts_needed(names))
+    totals = parts_totals(months, scope, policy, names=parts_needed(names), session=session)
     return [
         SeriesPoint(month, name, metric_from_parts(name, totals[month]))
         for name in names
@@ -104,9 +105,9 @@ class Unit:
     scope: Scope
 
 
-def child_units(session: Session, scope: Scope) -> list[Unit]:
+def child_units(scope: Scope, *, session: Session) -> list[Unit]:
     """The areas of the organisation, the hubs of an area, or the teams of a hub."""
-    teams = teams_in_scope(session, scope)
+    teams = teams_in_scope(scope, session=session)
     if scope.team_id is not None:
         return []
     if scope.hub is not None:
@@ -132,21 +133,21 @@ class UnitFigures:
 
 
 def compare_units(
-    session: Session,
     as_at: date,
     scope: Scope,
     names: list[str],
     policy: Policy = DEFAULT_POLICY,
     *,
+    session: Session,
     grant: Grant,
 ) -> list[UnitFigures]:
     """The named metrics for each unit one level below `scope`, with target statuses.
 
     A unit whose figures are suppressed for `grant` (people in post, see `suppression`) has
     no values."""
-    units = child_units(session, scope)
-    hidden = suppression(session, as_at, grant, IN_POST)
-    grid = parts_grid(session, [as_at], scope, policy)
+    units = child_units(scope, session=session)
+    hidden = suppression(as_at, grant, IN_POST, session=session)
+    grid = parts_grid([as_at], scope, policy, session=session)
     members = _unit_members(session, scope, units)
     rows = []
     for unit, teams in zip(units, members, strict=True):
@@ -166,7 +167,7 @@ def compare_units(
 def _unit_members(session: Session, scope: Scope, units: list[Unit]) -> list[list[str]]:
     """Each unit's team ids, in the order of `units` (areas, hubs or teams one level below
     `scope`)."""
-    teams = teams_in_scope(session, scope)
+    teams = teams_in_scope(scope, session=session)
     members: list[list[str]] = []
     for unit in units:
         if unit.kind == "team":
@@ -184,16 +185,19 @@ IN_POST, CASE_HOLDERS, ELIGIBLE = "headcount", "holders", "eligible"
 
 
 def suppressions(
-    session: Session, days: list[date], grant: Grant, population: str
+    days: list[date], grant: Grant, population: str, *, session: Session
 ) -> dict[date, Suppression]:
     """What `grant` may not see of `population` at each of `days`, primary and complementary
     (data_access/access/suppression.py). Decided over the whole organisation, since a
     subtraction can cross any boundary: one grid of stored parts, whatever the number of days."""
     if grant.sees_all_names:
         return {day: Suppression() for day in days}
-    places = [Place(team.team_id, team.hub, team.area) for team in teams_in_scope(session, Scope())]
-    visible = visible_team_ids(session, grant, Scope())
-    grid = parts_grid(session, days, Scope(), DEFAULT_POLICY, names=(population,))
+    places = [
+        Place(team.team_id, team.hub, team.area)
+        for team in teams_in_scope(Scope(), session=session)
+    ]
+    visible = visible_team_ids(grant, Scope(), session=session)
+    grid = parts_grid(days, Scope(), DEFAULT_POLICY, names=(population,), session=session)
     return {
         day: complementary_suppression(
             places,
@@ -205,22 +209,24 @@ def suppressions(
     }
 
 
-def suppression(session: Session, day: date, grant: Grant, population: str) -> Suppression:
+def suppression(day: date, grant: Grant, population: str, *, session: Session) -> Suppression:
     """`suppressions` at one date."""
-    return suppressions(session, [day], grant, population)[day]
+    return suppressions([day], grant, population, session=session)[day]
 
 
 def scope_suppressed(
-    session: Session,
     as_at: date,
     scope: Scope,
     grant: Grant,
     populations: tuple[str, ...] = (IN_POST,),
+    *,
+    session: Session,
 ) -> bool:
     """True when the figures of `scope` at D are suppressed for `grant` in any of
     `populations` (the ones the page counts)."""
     return any(
-        suppression(session, as_at, grant, population).hides(scope) for population in populations
+        suppression(as_at, grant, population, session=session).hides(scope)
+        for population in populations
     )
 
 
@@ -235,7 +241,9 @@ class MonthMovement:
     leavers: int
 
 
-def starters_and_leavers(session: Session, months: list[date], scope: Scope) -> list[MonthMovement]:
+def starters_and_leavers(
+    months: list[date], scope: Scope, *, session: Session
+) -> list[MonthMovement]:
     """Workers starting and leaving (end_date) in each month, by employment type."""
     ranges = _month_ranges(months)
     counts: dict[tuple[date, str], list[int]] = {
@@ -264,7 +272,7 @@ class ReasonCount:
     fte: float
 
 
-def leaving_reasons(session: Session, as_at: date, scope: Scope) -> list[ReasonCount]:
+def leaving_reasons(as_at: date, scope: Scope, *, session: Session) -> list[ReasonCount]:
     """Permanent leavers in (D - 12 months, D] by leaving reason, most common first."""
     reason = func.coalesce(col(Staff.leaving_reason), "Not recorded")
     query = (
@@ -297,7 +305,7 @@ class BandCount:
     workers: int
 
 
-def length_of_service(session: Session, as_at: date, scope: Scope) -> list[BandCount]:
+def length_of_service(as_at: date, scope: Scope, *, session: Session) -> list[BandCount]:
     """Workers in post at D by length of service (from start_date) and employment type."""
     band = case(
         (col(Staff.start_date) > add_months(as_at, -12), SERVICE_BANDS[0]),
@@ -334,15 +342,15 @@ class TeamMonthValue:
 
 
 def coverage_by_team(
-    session: Session, months: list[date], scope: Scope, *, grant: Grant
+    months: list[date], scope: Scope, *, session: Session, grant: Grant
 ) -> list[TeamMonthValue]:
     """supervision_coverage for every team in scope at each month end (for a heat map).
 
     A cell is suppressed when that month's suppression of eligible workers for `grant` covers
     its team (fewer than SMALL_GROUP_MINIMUM outside the names it covers, or a complement)."""
-    names = {team.team_id: team.team_name for team in teams_in_scope(session, scope)}
-    hidden_in = suppressions(session, months, grant, ELIGIBLE)
-    grid = parts_grid(session, months, scope, DEFAULT_POLICY, names=("eligible", "in_date"))
+    names = {team.team_id: team.team_name for team in teams_in_scope(scope, session=session)}
+    hidden_in = suppressions(months, grant, ELIGIBLE, session=session)
+    grid = parts_grid(months, scope, DEFAULT_POLICY, names=("eligible", "in_date"), session=session)
     results = []
     for month in months:
         found = grid.by_day.get(month, {})
@@ -400,7 +408,7 @@ class SupervisionStatusCounts:
 
 
 def supervision_status_counts(
-    session: Session, as_at: date, scope: Scope
+    as_at: date, scope: Scope, *, session: Session
 ) -> SupervisionStatusCounts:
     """Eligible workers at D: in date (of those, due soon) and overdue, which add up to the
     eligible; and, across both, those never supervised (of those, overdue).
@@ -439,7 +447,7 @@ class GradeCount:
 
 
 def audit_grades_by_quarter(
-    session: Session, quarter_ends: list[date], scope: Scope
+    quarter_ends: list[date], scope: Scope, *, session: Session
 ) -> list[GradeCount]:
     """Supervision audits of in-scope supervisees in each quarter, by grade."""
     quarters = _date_ranges([(add_months(end, -2).replace(day=1), end) for end in quarter_ends])
@@ -471,11 +479,11 @@ class CaseloadCount:
 
 
 def caseload_distribution(
-    session: Session, as_at: date, scope: Scope, policy: Policy = DEFAULT_POLICY
+    as_at: date, scope: Scope, policy: Policy = DEFAULT_POLICY, *, session: Session
 ) -> tuple[date | None, list[CaseloadCount]]:
     """Case holders at the snapshot used for D, counted by open cases (and how many of them
     are over their own limit)."""
-    snapshot = latest_snapshot_date(session, as_at)
+    snapshot = latest_snapshot_date(as_at, session=session)
     if snapshot is None:
         return None, []
     over = col(CaseloadSnapshot.open_cases) > caseload_limit(snapshot, policy)
@@ -518,21 +526,23 @@ def most_over_threshold(
 
 
 def caseloads_by_team(
-    session: Session,
     as_at: date,
     scope: Scope,
     policy: Policy = DEFAULT_POLICY,
     *,
+    session: Session,
     grant: Grant,
 ) -> list[TeamCaseloads]:
     """caseload_average and caseload_over_threshold_share for each team in scope.
 
     A team is suppressed when the suppression of case holders for `grant` covers it (fewer
     than SMALL_GROUP_MINIMUM outside the names it covers, or a complement)."""
-    teams = teams_in_scope(session, scope)
-    hidden = suppression(session, as_at, grant, CASE_HOLDERS).teams
+    teams = teams_in_scope(scope, session=session)
+    hidden = suppression(as_at, grant, CASE_HOLDERS, session=session).teams
     shown = ("caseload_average", "caseload_over_threshold_share")
-    grid = parts_grid(session, [as_at], scope, policy, names=("holders", *parts_needed(shown)))
+    grid = parts_grid(
+        [as_at], scope, policy, names=("holders", *parts_needed(shown)), session=session
+    )
     rows = []
     for team in teams:
         parts = grid.total(as_at, [team.team_id])
@@ -562,11 +572,11 @@ class AsyeCaseloads:
 
 
 def asye_caseloads(
-    session: Session,
     as_at: date,
     scope: Scope,
     policy: Policy = DEFAULT_POLICY,
     *,
+    session: Session,
     grant: Grant,
 ) -> AsyeCaseloads:
     """Each ASYE case holder's open cases at the snapshot used for D against their protected
@@ -574,7 +584,7 @@ def asye_caseloads(
     with fewer than SMALL_GROUP_MINIMUM ASYE case holders, outside the names `grant` covers,
     or hidden from the case-holder figures (`caseloads_by_team`), is left out and listed in
     `suppressed_teams`."""
-    snapshot = latest_snapshot_date(session, as_at)
+    snapshot = latest_snapshot_date(as_at, session=session)
     if snapshot is None:
         return AsyeCaseloads([], [])
     query = (
@@ -594,10 +604,10 @@ def asye_caseloads(
     per_team: dict[str, int] = {}
     for row in found:
         per_team[row[0]] = per_team.get(row[0], 0) + 1
-    visible = visible_team_ids(session, grant, scope)
+    visible = visible_team_ids(grant, scope, session=session)
     # Each dot is one worker's caseload, so a team hidden from the case-holder figures (a
     # complement included) shows none of its ASYE workers either.
-    hidden = suppression(session, as_at, grant, CASE_HOLDERS).teams | {
+    hidden = suppression(as_at, grant, CASE_HOLDERS, session=session).teams | {
         team_id for team_id, people in per_team.items() if is_suppressed(people, team_id, visible)
     }
     return AsyeCaseloads(

@@ -80,7 +80,7 @@ def count_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 # --- caseloads ----------------------------------------------------------------------------------
 
 
-def latest_snapshot_date(session: Session, as_at: date) -> date | None:
+def latest_snapshot_date(as_at: date, *, session: Session) -> date | None:
     """The caseload snapshot used for D: the latest snapshot_date <= D anywhere in the data."""
     query = select(func.max(col(CaseloadSnapshot.snapshot_date))).where(
         col(CaseloadSnapshot.snapshot_date) <= as_at

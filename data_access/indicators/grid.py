@@ -103,11 +103,11 @@ class PartsGrid:
 
 
 def computed_parts_grid(
-    session: Session,
     days: list[date],
     scope: Scope,
     policy: Policy,
     *,
+    session: Session,
     names: Iterable[str] = PART_NAMES,
 ) -> PartsGrid:
     """The parts `names` (default: all) for each date in `days` and each team in `scope`,
@@ -139,7 +139,7 @@ def computed_parts_grid(
 STORED_RANGE_KEY = "engine.stored_parts_range"
 
 
-def stored_range(session: Session) -> tuple[date, date] | None:
+def stored_range(*, session: Session) -> tuple[date, date] | None:
     """The first and last month end `team_month_parts` holds (every month end between them)."""
     row = session.get(Setting, STORED_RANGE_KEY)
     if row is None:
@@ -158,7 +158,7 @@ def _split_days(
     session: Session, days: list[date], policy: Policy
 ) -> tuple[list[date], list[date]]:
     """(days answered from the stored parts, days to compute)."""
-    held = stored_range(session) if stores_parts_for(policy) else None
+    held = stored_range(session=session) if stores_parts_for(policy) else None
     if held is None:
         return [], days
     first, last = held
@@ -175,11 +175,11 @@ def _stored_rows(days: list[date], scope: Scope, columns: list[Any]) -> Any:
 
 
 def parts_grid(
-    session: Session,
     days: list[date],
     scope: Scope,
     policy: Policy,
     *,
+    session: Session,
     names: tuple[str, ...] = PART_NAMES,
 ) -> PartsGrid:
     """Every metric's parts (or only `names`) for each date in `days` and each team in `scope`.
@@ -198,16 +198,16 @@ def parts_grid(
         for day, team_id, *values in session.execute(query):
             by_day.setdefault(_as_date(day), {})[team_id] = dict(zip(names, values, strict=True))
     if rest:
-        by_day.update(computed_parts_grid(session, rest, scope, policy, names=names).by_day)
+        by_day.update(computed_parts_grid(rest, scope, policy, names=names, session=session).by_day)
     return PartsGrid(tuple(days), by_day)
 
 
 def parts_totals(
-    session: Session,
     days: list[date],
     scope: Scope,
     policy: Policy,
     *,
+    session: Session,
     names: tuple[str, ...] = PART_NAMES,
 ) -> dict[date, Parts]:
     """Every metric's parts (or only `names`, see `parts_needed`) summed over the teams in
@@ -232,7 +232,7 @@ def parts_totals(
                 {name: float(value) for name, value in zip(names, values, strict=True)}
             )
     if rest:
-        grid = computed_parts_grid(session, rest, scope, policy, names=names)
+        grid = computed_parts_grid(rest, scope, policy, names=names, session=session)
         totals.update({day: grid.total(day) for day in rest})
     return totals
 
@@ -248,15 +248,15 @@ def metric_from_parts(name: str, parts: Parts) -> MetricValue:
 
 
 def compute_metrics(
-    session: Session,
     as_at: date,
     scope: Scope = WHOLE_ORGANISATION,
     policy: Policy = DEFAULT_POLICY,
     *,
+    session: Session,
     names: Iterable[str] | None = None,
 ) -> dict[str, MetricValue]:
     """Every metric (or those in `names`) for one date and scope, keyed by metric name: the
     ratios of the scope's summed parts (one statement at a stored month end)."""
     chosen = list(METRICS) if names is None else list(names)
-    parts = parts_totals(session, [as_at], scope, policy, names=parts_needed(chosen))[as_at]
+    parts = parts_totals([as_at], scope, policy, names=parts_needed(chosen), session=session)[as_at]
     return {name: METRICS[name].value(parts) for name in chosen}

@@ -32,7 +32,7 @@ from data_access.indicators.conditions import (
 STAFF_CHANGES = "Staff starts and leavers"
 
 
-def latest_dates(session: Session, as_at: date, scope: Scope) -> dict[str, date | None]:
+def latest_dates(as_at: date, scope: Scope, *, session: Session) -> dict[str, date | None]:
     """The latest date on or before D in each kind of data within the scope, by what a person
     calls it: staff starts and leavers, then every table of `DATED_RECORDS`."""
 
@@ -89,12 +89,12 @@ def _workers(session: Session, query: Any, grant: Grant) -> tuple[int, list[tupl
 
 
 def quality_checks(
-    session: Session, as_at: date, scope: Scope, *, grant: Grant
+    as_at: date, scope: Scope, *, session: Session, grant: Grant
 ) -> list[QualityCheck]:
     """Eligible workers with no caseload row at the snapshot, eligible workers never
     supervised, and teams with no vacancies record, as at D within the scope. Workers are
     counted in full and listed only where `grant` covers their team."""
-    snapshot = latest_snapshot_date(session, as_at)
+    snapshot = latest_snapshot_date(as_at, session=session)
     worker_columns = (
         col(Staff.staff_id),
         col(Staff.display_name),

@@ -79,11 +79,11 @@ def _asye_stage(start: date | None, day: date) -> str:
 
 
 def team_workers(
-    session: Session,
     as_at: date,
     team_id: str,
     policy: Policy = DEFAULT_POLICY,
     *,
+    session: Session,
     grant: Grant,
 ) -> list[WorkerRow]:
     """Everyone in post in one team at D, with caseload and supervision status.
@@ -94,7 +94,7 @@ def team_workers(
     """
     scope = Scope(team_id=team_id)
     latest = latest_held_sessions(as_at, scope)
-    snapshot = latest_snapshot_date(session, as_at)
+    snapshot = latest_snapshot_date(as_at, session=session)
     cases = (
         select(col(CaseloadSnapshot.staff_id), col(CaseloadSnapshot.open_cases))
         .where(col(CaseloadSnapshot.snapshot_date) == snapshot)
@@ -172,7 +172,7 @@ class SessionRow:
 
 
 def worker_sessions(
-    session: Session, staff_id: str, since: date, until: date, team_id: str, *, grant: Grant
+    staff_id: str, since: date, until: date, team_id: str, *, session: Session, grant: Grant
 ) -> list[SessionRow]:
     """A worker's supervision sessions in [since, until], for their team's page; none when
     `grant` does not cover the team. A supervisor is named only when `grant` covers the

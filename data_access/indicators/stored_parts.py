@@ -89,13 +89,17 @@ def _stored_rules(session: Session) -> dict[str, str] | None:
     return {name: value for name, value in rows} or None
 
 
-def changed_rules(session: Session) -> list[str]:
+def changed_rules(*, session: Session) -> list[str]:
     """How the code's rules differ from those the stored values were derived under, one
     phrase per rule ("MONTHLY_INTERVAL_DAYS 31 -> 28"); empty when they agree, or when nothing
     is stored yet."""
     stored = _stored_rules(session)
     if stored is None:
-        return [] if stored_range(session) is None else ["not recorded (stored before rules were)"]
+        return (
+            []
+            if stored_range(session=session) is None
+            else ["not recorded (stored before rules were)"]
+        )
     now = current_rules()
     changed = []
     for name in sorted(set(stored) | set(now)):
@@ -105,26 +109,26 @@ def changed_rules(session: Session) -> list[str]:
     return changed
 
 
-def wanted_range(session: Session) -> tuple[date, date] | None:
+def wanted_range(*, session: Session) -> tuple[date, date] | None:
     """The month ends the table should hold, from the dated records (None: no records)."""
-    earliest, latest = earliest_data_date(session), latest_data_date(session)
+    earliest, latest = earliest_data_date(session=session), latest_data_date(session=session)
     if earliest is None or latest is None:
         return None
     return month_end(add_months(earliest, -STORED_MONTHS_BEFORE)), month_end(latest)
 
 
-def refresh_stored_parts(session: Session, changed_from: date | None) -> int:
+def refresh_stored_parts(changed_from: date | None, *, session: Session) -> int:
     """Bring `team_month_parts` up to date after rows dated `changed_from` or later were added
     or replaced (None: no dated change, only the range may move); the caller owns the
     transaction. Under rules other than those recorded, every staff row's derived dates are
     rewritten and every month end is recomputed. Returns how many month ends were recomputed."""
     allow_long_statements(session)
-    if changed_rules(session):
-        rederive_staff_dates(session)
+    if changed_rules(session=session):
+        rederive_staff_dates(session=session)
         _write_range(session, None)  # nothing held is trusted: every month end is rebuilt
     _write_rules(session)
-    wanted = wanted_range(session)
-    held = stored_range(session)
+    wanted = wanted_range(session=session)
+    held = stored_range(session=session)
     if wanted is None:
         session.execute(delete(hub_month_parts))
         session.execute(delete(team_month_parts))
@@ -152,23 +156,23 @@ def refresh_stored_parts(session: Session, changed_from: date | None) -> int:
     return len(todo)
 
 
-def ensure_stored_parts(session: Session) -> int:
+def ensure_stored_parts(*, session: Session) -> int:
     """Fill the table if it was never built (a database from before it existed), and rebuild
     it, with the staff rows' derived dates, if the rules have changed since it was."""
-    if stored_range(session) is not None and not changed_rules(session):
+    if stored_range(session=session) is not None and not changed_rules(session=session):
         return 0
-    return refresh_stored_parts(session, None)
+    return refresh_stored_parts(None, session=session)
 
 
-def stored_values_are_current(session: Session) -> bool:
+def stored_values_are_current(*, session: Session) -> bool:
     """True when nothing needs building: the parts are stored (or there is nothing to store)
     under the code's rules."""
-    if changed_rules(session):
+    if changed_rules(session=session):
         return False
-    return stored_range(session) is not None or wanted_range(session) is None
+    return stored_range(session=session) is not None or wanted_range(session=session) is None
 
 
-def rederive_staff_dates(session: Session) -> int:
+def rederive_staff_dates(*, session: Session) -> int:
     """Rewrite the rule-derived dates of every staff row whose stored ones differ from what
     the rules give now (`policy.derived_staff_dates`); returns how many rows changed."""
     columns = [getattr(Staff, name) for name in DERIVED_STAFF_COLUMNS]
@@ -192,7 +196,7 @@ def rederive_staff_dates(session: Session) -> int:
 
 def _recompute(session: Session, days: list[date]) -> None:
     session.execute(delete(team_month_parts).where(team_month_parts.c.month_end.in_(days)))
-    grid = computed_parts_grid(session, days, Scope(), DEFAULT_POLICY)
+    grid = computed_parts_grid(days, Scope(), DEFAULT_POLICY, session=session)
     rows = [
         {"month_end": day, "team_id": team_id, **dict.fromkeys(PART_NAMES, 0.0), **parts}
         for day, teams in grid.by_day.items()

@@ -35,7 +35,7 @@ HEADLINE_METRICS = (
 _DATED_COLUMNS = tuple(records.date() for records in DATED_RECORDS)
 
 
-def latest_data_date(session: Session) -> date | None:
+def latest_data_date(*, session: Session) -> date | None:
     """The latest date in any dated record (`DATED_RECORDS`: snapshots, vacancies, sessions,
     audits, appraisals)."""
     found = [session.execute(select(func.max(column))).scalar() for column in _DATED_COLUMNS]
@@ -43,20 +43,20 @@ def latest_data_date(session: Session) -> date | None:
     return max(dates) if dates else None
 
 
-def earliest_data_date(session: Session) -> date | None:
+def earliest_data_date(*, session: Session) -> date | None:
     """The earliest date in any dated record: where our own history begins."""
     found = [session.execute(select(func.min(column))).scalar() for column in _DATED_COLUMNS]
     dates: list[date] = [day for day in found if day is not None]
     return min(dates) if dates else None
 
 
-def latest_complete_month_end(session: Session) -> date | None:
+def latest_complete_month_end(*, session: Session) -> date | None:
     """The latest month end on or before the latest data date: the dashboard's default date.
 
     Data extracted on 5 November covers October completely but November only partly, so the
     default is 31 October.
     """
-    latest = latest_data_date(session)
+    latest = latest_data_date(session=session)
     if latest is None:
         return None
     end = month_end(latest)
@@ -70,7 +70,7 @@ class Freshness:
     latest_data_date: date | None
 
 
-def data_freshness(session: Session) -> Freshness:
+def data_freshness(*, session: Session) -> Freshness:
     """When data was last loaded, from what, and the latest date it covers."""
     last = session.execute(
         select(col(ImportLog.imported_at), col(ImportLog.source))
@@ -81,7 +81,7 @@ def data_freshness(session: Session) -> Freshness:
     return Freshness(
         last_import_at=last[0] if last else None,
         last_import_source=last[1] if last else None,
-        latest_data_date=latest_data_date(session),
+        latest_data_date=latest_data_date(session=session),
     )
 
 
@@ -104,11 +104,11 @@ class HeadlineFigure:
 
 
 def headline_figures(
-    session: Session,
     as_at: date,
     scope: Scope,
     policy: Policy = DEFAULT_POLICY,
     *,
+    session: Session,
     history_months: int = 0,
     names: tuple[str, ...] = HEADLINE_METRICS,
 ) -> list[HeadlineFigure]:
@@ -119,7 +119,7 @@ def headline_figures(
     months = [month_end(add_months(as_at, -back)) for back in range(history_months - 1, -1, -1)]
     # Every value on every date from one set-based grid (data_access/indicators/grid.py).
     totals = parts_totals(
-        session, [*months, as_at, year_earlier], scope, policy, names=parts_needed(names)
+        [*months, as_at, year_earlier], scope, policy, names=parts_needed(names), session=session
     )
     figures = []
     for name in names:

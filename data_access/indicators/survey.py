@@ -63,7 +63,7 @@ def survey_agreement_share(responses: int, agree: int) -> float | None:
 
 
 def survey_trend(
-    session: Session, as_at: date, scope: Scope, *, supervision_only: bool = True
+    as_at: date, scope: Scope, *, session: Session, supervision_only: bool = True
 ) -> list[SurveyPoint]:
     """Every survey dated on or before `as_at`, question by question (supervision questions
     only, unless `supervision_only` is False), as `survey_agreement_share` defines: two

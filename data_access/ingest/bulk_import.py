@@ -199,8 +199,8 @@ class _Streamer:
         # The references of this chunk only: earlier files are in known_ids already.
         validation.files = {spec.name: parsed}
         if spec is TEAMS:
-            check_hubs(parsed, self.session, validation)
-        check_references(validation, self.session, self.known_ids)
+            check_hubs(parsed, validation, session=self.session)
+        check_references(validation, self.known_ids, session=self.session)
         if spec in (TEAMS, STAFF):
             self.known_ids.setdefault(spec.name, set()).update(
                 row.values[spec.key[0]] for row in parsed.rows
@@ -209,7 +209,7 @@ class _Streamer:
         if not validation.ok:
             return total
         if spec is TEAMS:
-            self.hub_ids = ensure_hubs(self.session, parsed)
+            self.hub_ids = ensure_hubs(parsed, session=self.session)
         records = table_records(parsed, self.hub_ids)
         if not records:
             return total
@@ -218,7 +218,7 @@ class _Streamer:
         elif self.bulk:
             count = _upsert_bulk(self.session, spec, records)
         else:
-            count = upsert_records(self.session, spec, records)
+            count = upsert_records(spec, records, session=self.session)
         days = [day for day in (total.changed_from, count.changed_from) if day is not None]
         return replace(
             total,
@@ -298,7 +298,7 @@ def _upsert_bulk(session: Session, spec: FileSpec, records: list[dict[str, Any]]
     existing = {tuple(row[name] for name in spec.key): row for row in old_rows}
     replaced = [by_key[key] for key in existing]
     added_dates = [{spec.period: earliest_new}] if spec.period and earliest_new is not None else []
-    changed_from = earliest_change(session, spec, added_dates, replaced, existing)
+    changed_from = earliest_change(spec, added_dates, replaced, existing, session=session)
     assignments = ", ".join(
         f'"{name}" = EXCLUDED."{name}"' for name in columns if name not in key_of
     )
@@ -372,7 +372,7 @@ def import_folder(
     streamer = None
     with Session(engine) as session:
         try:
-            take_import_lock(session)
+            take_import_lock(session=session)
             streamer = _Streamer(session, validation)
             for spec in FILE_SPECS:
                 if spec.name in chosen:
@@ -380,7 +380,7 @@ def import_folder(
                     streamer.file(spec, path, encoding)
             validation.files = {}
             if validation.ok and streamer.counts:
-                finish_load(session, streamer.counts, source=source, user=user)
+                finish_load(streamer.counts, source=source, user=user, session=session)
                 session.commit()
             else:
                 session.rollback()

@@ -14,8 +14,8 @@ from data_access.core.models import ImportLog
 
 
 def log_import(
-    session: Session,
     *,
+    session: Session,
     kind: str,
     source: str,
     files: str,
@@ -67,7 +67,7 @@ def public_source(source: str) -> str:
     return source
 
 
-def import_history(session: Session, limit: int = 100) -> list[ImportRecord]:
+def import_history(limit: int = 100, *, session: Session) -> list[ImportRecord]:
     """The latest `limit` import attempts, newest first; sources never show a server path."""
     query = select(ImportLog).order_by(col(ImportLog.imported_at).desc(), col(ImportLog.id).desc())
     return [

@@ -106,7 +106,7 @@ class ImportBusy(Exception):
     """Another import held the import lock for longer than IMPORT_LOCK_WAIT_SECONDS."""
 
 
-def take_import_lock(session: Session) -> None:
+def take_import_lock(*, session: Session) -> None:
     """Make this transaction the only import running: wait up to IMPORT_LOCK_WAIT_SECONDS
     for one already running to finish, else raise ImportBusy. Taken before validation, so
     that an import is checked against what the one before it stored. Also lifts the
@@ -129,7 +129,7 @@ def take_import_lock(session: Session) -> None:
     allow_long_statements(session)
 
 
-def ensure_hubs(session: Session, parsed: ParsedFile) -> dict[str, int]:
+def ensure_hubs(parsed: ParsedFile, *, session: Session) -> dict[str, int]:
     """Create missing areas and hubs (moving a hub whose area changed); hub name -> id."""
     areas = {
         name: area_id for area_id, name in session.execute(select(col(Area.id), col(Area.name)))
@@ -220,7 +220,11 @@ def _compare(
             to_insert.append(record)
         elif stored != record:
             to_update.append(record)
-    return to_insert, to_update, earliest_change(session, spec, to_insert, to_update, existing)
+    return (
+        to_insert,
+        to_update,
+        earliest_change(spec, to_insert, to_update, existing, session=session),
+    )
 
 
 def _write(
@@ -236,7 +240,7 @@ def _write(
 
 
 def upsert_records(
-    session: Session, spec: FileSpec, records: list[dict[str, Any]]
+    spec: FileSpec, records: list[dict[str, Any]], *, session: Session
 ) -> FileLoadCount:
     """Insert new rows, replace changed rows with the same key, leave identical rows alone."""
     to_insert, to_update, changed_from = _compare(session, spec, records)
@@ -251,11 +255,12 @@ def upsert_records(
 
 
 def earliest_change(
-    session: Session,
     spec: FileSpec,
     to_insert: list[dict[str, Any]],
     to_update: list[dict[str, Any]],
     existing: dict[tuple, dict[str, Any]],
+    *,
+    session: Session,
 ) -> date | None:
     """The earliest month whose figures these rows can change (see data_access/stored_parts):
     their dates, and for a replaced row its old dates too. A replaced team (its type sets
@@ -295,8 +300,8 @@ _UNCHANGED, _INSERT, _UPDATE = 0, 1, 2
 
 def load(
     validation: Validation,
-    session: Session,
     *,
+    session: Session,
     source: str,
     user: str,
     refresh_parts: bool = True,
@@ -311,10 +316,10 @@ def load(
         if parsed is None:
             continue
         if spec is TEAMS:
-            hub_ids = ensure_hubs(session, parsed)
+            hub_ids = ensure_hubs(parsed, session=session)
         counts.append(_load_file(session, spec, parsed, hub_ids))
         session.flush()
-    finish_load(session, counts, source=source, user=user, refresh_parts=refresh_parts)
+    finish_load(counts, source=source, user=user, refresh_parts=refresh_parts, session=session)
     return counts
 
 
@@ -364,9 +369,9 @@ def _load_file(
 
 
 def finish_load(
-    session: Session,
     counts: list[FileLoadCount],
     *,
+    session: Session,
     source: str,
     user: str,
     refresh_parts: bool = True,
@@ -379,9 +384,8 @@ def finish_load(
             for count in counts
             if count.changed_from is not None and SPECS_BY_NAME[count.file].in_metrics
         ]
-        refresh_stored_parts(session, min(changes) if changes else None)
+        refresh_stored_parts(min(changes) if changes else None, session=session)
     log_import(
-        session,
         kind="organisation",
         source=source,
         files=", ".join(count.file for count in counts),
@@ -390,6 +394,7 @@ def finish_load(
         added=sum(count.added for count in counts),
         replaced=sum(count.replaced for count in counts),
         unchanged=sum(count.unchanged for count in counts),
+        session=session,
     )
 
 
@@ -426,12 +431,12 @@ def import_files(
     result: ImportResult | None = None
     try:
         with session_scope(engine) as session:
-            take_import_lock(session)
-            validation = validate(sources, session)
+            take_import_lock(session=session)
+            validation = validate(sources, session=session)
             result = ImportResult(validation)
             if not validation.ok:
                 raise ImportRefused
-            result.counts = load(validation, session, source=source, user=user)
+            result.counts = load(validation, session=session, source=source, user=user)
     except ImportRefused:
         refused = result.problem_count if result is not None else 0
         record_refusal(sources, refused, engine=engine, source=source, user=user)
@@ -500,13 +505,13 @@ def _record_attempt(
     try:
         with session_scope(engine) as session:
             log_import(
-                session,
                 kind=kind,
                 source=source,
                 files=", ".join(sources),
                 user=user,
                 outcome=outcome,
                 problem_count=problem_count,
+                session=session,
             )
     except SQLAlchemyError:
         logger.exception("could not record the %s import of %s", outcome, ", ".join(sources))

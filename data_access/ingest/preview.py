@@ -33,11 +33,11 @@ def preview_import(sources: Mapping[str, bytes], *, engine: Engine | None = None
     """What `import_files` would do, without doing it: the problems or, when there are none,
     exact added / replaced / unchanged counts (the load runs and is rolled back)."""
     with Session(engine or get_engine()) as session:
-        validation = validate(sources, session)
+        validation = validate(sources, session=session)
         result = ImportResult(validation)
         if validation.ok:
             result.counts = load(
-                validation, session, source="preview", user="preview", refresh_parts=False
+                validation, session=session, source="preview", user="preview", refresh_parts=False
             )
         session.rollback()
     return result

@@ -304,7 +304,7 @@ def _check_survey(parsed: ParsedFile, row: ParsedRow, validation: Validation) ->
         )
 
 
-def check_hubs(parsed: ParsedFile, session: Session, validation: Validation) -> None:
+def check_hubs(parsed: ParsedFile, validation: Validation, *, session: Session) -> None:
     """A hub belongs to one area: within the file, and (with a warning) against the database."""
     hub_area: dict[str, tuple[str, int]] = {}
     for row in parsed.rows:
@@ -354,8 +354,9 @@ def _existing_ids(session: Session, spec: FileSpec, ids: set[str]) -> set[str]:
 
 def check_references(
     validation: Validation,
-    session: Session,
     known_ids: dict[str, set[str]] | None = None,
+    *,
+    session: Session,
 ) -> None:
     """Every id a row refers to is in the import or the database. A streamed import passes
     `known_ids` (target file -> ids seen in the import so far, and found in the database)."""
@@ -411,7 +412,7 @@ def nothing_to_import() -> Problem:
     )
 
 
-def validate(sources: Mapping[str, bytes], session: Session) -> Validation:
+def validate(sources: Mapping[str, bytes], *, session: Session) -> Validation:
     """Check every file in `sources` (file name -> content) without writing anything.
 
     Files may be CSV, Excel workbooks (each sheet a table) or zip files holding either; each
@@ -460,8 +461,8 @@ def validate(sources: Mapping[str, bytes], session: Session) -> Validation:
     if not validation.files and not validation.problems:
         validation.problems.append(nothing_to_import())
     if TEAMS.name in validation.files:
-        check_hubs(validation.files[TEAMS.name], session, validation)
-    check_references(validation, session)
+        check_hubs(validation.files[TEAMS.name], validation, session=session)
+    check_references(validation, session=session)
     validation.problems.sort(
         key=lambda problem: (order.get(problem.file, -1), problem.file, problem.line or 0)
     )

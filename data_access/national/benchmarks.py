@@ -208,7 +208,6 @@ def _log(
     added: int = 0,
 ) -> None:
     log_import(
-        session,
         kind="benchmarks",
         source=f"benchmarks ({source})",
         files=", ".join(files),
@@ -216,4 +215,5 @@ def _log(
         outcome=outcome,
         added=added,
         problem_count=problems,
+        session=session,
     )

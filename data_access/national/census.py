@@ -645,13 +645,13 @@ def _record(
     try:
         with session_scope(engine) as session:
             log_import(
-                session,
                 kind="census",
                 source=f"census return ({source})",
                 files=name,
                 user=user,
                 outcome=outcome,
                 problem_count=problems,
+                session=session,
             )
     except SQLAlchemyError:
         logger.exception("could not record the %s census return %s", outcome, name)
@@ -674,7 +674,6 @@ def load_census(
         if figures is not None:
             _store(session, figures, name, user)
         log_import(
-            session,
             kind="census",
             source=f"census return ({source})",
             files=name,
@@ -682,6 +681,7 @@ def load_census(
             outcome=outcome,
             added=len(census.workers) if figures else 0,
             problem_count=census.problem_count,
+            session=session,
         )
     return CensusLoadResult(census.problems, figures)
 
@@ -715,7 +715,7 @@ class StoredCensusReturn:
     loaded_by: str
 
 
-def latest_census_return(session: Session, la_code: str) -> StoredCensusReturn | None:
+def latest_census_return(la_code: str, *, session: Session) -> StoredCensusReturn | None:
     """The most recent year's census return held for the authority."""
     row = (
         session.execute(

@@ -173,7 +173,7 @@ class LoadedBenchmarks:
     last_year: int
 
 
-def benchmark_source(session: Session) -> LoadedBenchmarks | None:
+def benchmark_source(*, session: Session) -> LoadedBenchmarks | None:
     """The benchmark load in use, or None when none has been loaded."""
     row = session.execute(select(BenchmarkSource)).scalars().first()
     if row is None:
@@ -188,7 +188,7 @@ def benchmark_source(session: Session) -> LoadedBenchmarks | None:
     )
 
 
-def benchmark_years(session: Session) -> list[int]:
+def benchmark_years(*, session: Session) -> list[int]:
     """The years with published figures, newest first."""
     return list(
         session.execute(
@@ -206,7 +206,7 @@ def _authority_names() -> Select[str, str, str | None]:
     ).join(BenchmarkRow, col(BenchmarkRow.id) == col(BenchmarkAuthority.row_id))
 
 
-def authorities(session: Session) -> list[Authority]:
+def authorities(*, session: Session) -> list[Authority]:
     """Every authority in the latest published year (members of joint returns included),
     ordered by name."""
     latest = session.execute(select(func.max(col(BenchmarkAuthority.year)))).scalar()
@@ -220,7 +220,7 @@ def authorities(session: Session) -> list[Authority]:
     return [Authority(*row) for row in rows]
 
 
-def find_authority(session: Session, la_code: str) -> Authority | None:
+def find_authority(la_code: str, *, session: Session) -> Authority | None:
     """The authority with this old LA code, named as in the latest year it appears."""
     row = session.execute(
         _authority_names()
@@ -231,7 +231,7 @@ def find_authority(session: Session, la_code: str) -> Authority | None:
     return Authority(*row) if row else None
 
 
-def neighbours(session: Session, la_code: str) -> list[Neighbour]:
+def neighbours(la_code: str, *, session: Session) -> list[Neighbour]:
     """The authority's statistical neighbours, closest first, named where published."""
     latest_names = (
         select(
@@ -354,7 +354,7 @@ def _neighbour_values(
     return values
 
 
-def comparison(session: Session, la_code: str, year: int) -> Comparison | None:
+def comparison(la_code: str, year: int, *, session: Session) -> Comparison | None:
     """Our published figures for `year` beside England, the region and the neighbours'
     median, with rank and quartile band; None when the authority has no figures that year."""
     member = session.get(BenchmarkAuthority, (year, la_code))
@@ -408,7 +408,7 @@ def comparison(session: Session, la_code: str, year: int) -> Comparison | None:
     )
 
 
-def trend(session: Session, la_code: str) -> list[TrendPoint]:
+def trend(la_code: str, *, session: Session) -> list[TrendPoint]:
     """Every year's value of each indicator for us, England, our region (the region on our
     row that year) and our neighbours' median."""
     points: list[TrendPoint] = []
@@ -481,7 +481,7 @@ def trend(session: Session, la_code: str) -> list[TrendPoint]:
     return sorted(points, key=lambda point: (point.indicator, point.series, point.year))
 
 
-def ranked_authorities(session: Session, year: int, indicator: str) -> list[RankedAuthority]:
+def ranked_authorities(year: int, indicator: str, *, session: Session) -> list[RankedAuthority]:
     """Every local authority row for the year, lowest value first (rank 1), then those with
     no numeric value (rank None) by name."""
     rank = func.rank().over(order_by=col(BenchmarkValue.value)).label("rank")
@@ -536,13 +536,13 @@ class InternalFigures:
 
 
 def internal_figures(
-    session: Session, year: int, scope: Scope, policy: Policy = DEFAULT_POLICY
+    year: int, scope: Scope, policy: Policy = DEFAULT_POLICY, *, session: Session
 ) -> InternalFigures:
     """Our figures at 30 September `year` for the benchmark indicators, keyed by the published
     indicator's name (None where we hold no such data, as for sickness absence). Given only
     when the date lies within our data: from its earliest to its latest dated record."""
     as_at = date(year, 9, 30)
-    first, last = earliest_data_date(session), latest_data_date(session)
+    first, last = earliest_data_date(session=session), latest_data_date(session=session)
     if first is None or last is None or not first <= as_at <= last:
         return InternalFigures(as_at, None)
     ours = {
@@ -550,7 +550,7 @@ def internal_figures(
         for name, indicator in BENCHMARK_INDICATORS.items()
         if indicator.internal_metric in METRICS
     }
-    figures = compute_metrics(session, as_at, scope, policy, names=set(ours.values()))
+    figures = compute_metrics(as_at, scope, policy, names=set(ours.values()), session=session)
     return InternalFigures(
         as_at,
         {name: figures[ours[name]] if name in ours else None for name in BENCHMARK_INDICATORS},

@@ -336,7 +336,7 @@ def _load(files: str) -> str:
 
 
 def national_section(
-    session: Session, as_at: date, scope: Scope
+    as_at: date, scope: Scope, *, session: Session
 ) -> tuple[NationalSection | None, str | None]:
     """The pack's national comparison, or None with the one reason there is none and who can
     put it right: a pack for part of the organisation, no published figures loaded, our
@@ -344,8 +344,8 @@ def national_section(
     figures for our authority in that year."""
     if not scope.is_whole_organisation:
         return None, PART_OF_ORGANISATION
-    years = benchmark_years(session)
-    our_code = setting(session, OUR_AUTHORITY)
+    years = benchmark_years(session=session)
+    our_code = setting(OUR_AUTHORITY, session=session)
     choose = f'an administrator chooses our authority ("Our authority") {CHOOSE_AUTHORITY}'
     if not years:
         then = f"; then {choose}" if not our_code else ""
@@ -362,14 +362,14 @@ def national_section(
             f"{as_at:%d/%m/%Y}: {_load('published files with earlier years')}."
         )
     year = max(usable)  # the latest published year whose 30 September is on or before D
-    found = comparison(session, our_code, year)
+    found = comparison(our_code, year, session=session)
     if found is None:
         return None, (
             f"The published figures for 30 September {year} have no row for the authority "
             f"chosen as ours (code {our_code}): an administrator checks the choice "
             f"{CHOOSE_AUTHORITY}, or {_load('the complete published files')}."
         )
-    source = benchmark_source(session)
+    source = benchmark_source(session=session)
     made_up = source is not None and is_demo_benchmarks(source.indicators_file, source.loaded_by)
     return NationalSection(found, year, made_up), None
 
@@ -450,11 +450,11 @@ def _furthest_teams(
 
 
 def assemble_board_pack(
-    session: Session,
     as_at: date,
     scope: Scope,
     policy: Policy,
     *,
+    session: Session,
     produced_by: str,
     produced_at: datetime,
 ) -> BoardPack:
@@ -462,13 +462,13 @@ def assemble_board_pack(
     if scope.team_id is not None:
         raise NoPack("a board pack is for the organisation, an area or a hub, not one team")
     try:
-        scope = resolve_scope(session, scope)
+        scope = resolve_scope(scope, session=session)
     except UnknownScope as error:
         raise NoPack(str(error)) from None
     if scope.hub and not scope.area:  # name the hub's area on the cover
-        scope = Scope(area=teams_in_scope(session, scope)[0].area, hub=scope.hub)
+        scope = Scope(area=teams_in_scope(scope, session=session)[0].area, hub=scope.hub)
     as_at = month_end(as_at)
-    first, last = earliest_data_date(session), latest_data_date(session)
+    first, last = earliest_data_date(session=session), latest_data_date(session=session)
     if first is None or last is None:
         raise NoPack("there is no data yet: import the council's files first")
     if not first <= as_at <= month_end(last):
@@ -476,7 +476,7 @@ def assemble_board_pack(
             f"there is no data for {as_at:%B %Y}: the records run from {first:%d/%m/%Y} to "
             f"{last:%d/%m/%Y}"
         )
-    hidden = suppression(session, as_at, PACK_GRANT, IN_POST)
+    hidden = suppression(as_at, PACK_GRANT, IN_POST, session=session)
     if hidden.hides(scope):
         raise NoPack(
             f"the figures for {describe_scope(scope)} are suppressed as at {as_at:%d/%m/%Y}: "
@@ -484,14 +484,14 @@ def assemble_board_pack(
             f"{SMALL_GROUP_MINIMUM} people; make the pack for a wider scope"
         )
     figures = headline_figures(
-        session, as_at, scope, policy, history_months=TREND_MONTHS, names=PACK_INDICATORS
+        as_at, scope, policy, history_months=TREND_MONTHS, names=PACK_INDICATORS, session=session
     )
     if all(figure.value is None for figure in figures):
         raise NoPack(f"there is no data for {describe_scope(scope)} as at {as_at:%d/%m/%Y}")
     by_name = {figure.name: figure for figure in figures}
     # One grid, one list of teams and one suppression check serve every theme's table.
-    grid = parts_grid(session, [as_at], scope, policy)
-    teams = teams_in_scope(session, scope)
+    grid = parts_grid([as_at], scope, policy, session=session)
+    teams = teams_in_scope(scope, session=session)
     small = {team.team_id for team in teams if team.team_id in hidden.teams}
     themes = [
         ThemeSection(
@@ -504,27 +504,29 @@ def assemble_board_pack(
         for key, (title, names) in THEMES.items()
     ]
     quarter_ends = months_ending(as_at, 12)[2::3]
-    national, national_missing = national_section(session, as_at, scope)
+    national, national_missing = national_section(as_at, scope, session=session)
     return BoardPack(
-        organisation=setting(session, ORGANISATION_NAME) or DEFAULT_ORGANISATION_NAME,
+        organisation=setting(ORGANISATION_NAME, session=session) or DEFAULT_ORGANISATION_NAME,
         scope=scope,
         scope_label=describe_scope(scope),
         as_at=as_at,
         produced_at=produced_at,
         produced_by=produced_by,
-        freshness=data_freshness(session),
+        freshness=data_freshness(session=session),
         policy=policy,
         figures=figures,
         trajectories={
             figure.name: trajectory(figure.history, policy.targets[figure.name])
             for figure in figures
         },
-        units=compare_units(session, as_at, scope, list(PACK_INDICATORS), policy, grant=PACK_GRANT),
+        units=compare_units(
+            as_at, scope, list(PACK_INDICATORS), policy, grant=PACK_GRANT, session=session
+        ),
         themes=themes,
-        supervision_counts=supervision_status_counts(session, as_at, scope),
-        audit_grades=audit_grades_by_quarter(session, quarter_ends, scope),
+        supervision_counts=supervision_status_counts(as_at, scope, session=session),
+        audit_grades=audit_grades_by_quarter(quarter_ends, scope, session=session),
         national=national,
         national_missing=national_missing,
-        commentary=latest_commentary(session, as_at, scope),
-        earlier_commentary=earlier_commentary(session, as_at, scope, limit=3),
+        commentary=latest_commentary(as_at, scope, session=session),
+        earlier_commentary=earlier_commentary(as_at, scope, limit=3, session=session),
     )

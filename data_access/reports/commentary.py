@@ -53,7 +53,7 @@ class Commentary:
 
 
 def save_commentary(
-    session: Session, month: date, scope: Scope, section: str, text: str, *, grant: Grant
+    month: date, scope: Scope, section: str, text: str, *, session: Session, grant: Grant
 ) -> Commentary:
     """Add a version of a section's commentary for a month (logged)."""
     if not grant.may_write_commentary:
@@ -75,17 +75,17 @@ def save_commentary(
     )
     session.add(row)
     log_access(
-        session,
         grant.email,
         WRITE_COMMENTARY,
         row.scope_key,
         f"{COMMENTARY_SECTIONS[section]}, {month.isoformat()}",
+        session=session,
     )
     session.flush()
     return Commentary(row.month, row.section, row.text, row.author, row.written_at)
 
 
-def latest_commentary(session: Session, month: date, scope: Scope) -> dict[str, Commentary]:
+def latest_commentary(month: date, scope: Scope, *, session: Session) -> dict[str, Commentary]:
     """Each section's latest commentary for the month and scope (sections with none left out;
     an emptied commentary counts as none)."""
     latest = (
@@ -107,7 +107,7 @@ def latest_commentary(session: Session, month: date, scope: Scope) -> dict[str, 
 
 
 def earlier_commentary(
-    session: Session, month: date, scope: Scope, limit: int = 12
+    month: date, scope: Scope, limit: int = 12, *, session: Session
 ) -> list[Commentary]:
     """The latest commentary of earlier months for the scope, newest month first (one per
     section and month)."""

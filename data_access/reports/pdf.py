@@ -390,21 +390,21 @@ def render_pdf(pack: BoardPack) -> bytes:
 
 
 def board_pack_pdf(
-    session: Session,
     as_at: date,
     scope: Scope,
     *,
+    session: Session,
     produced_by: str,
     produced_at: datetime | None = None,
 ) -> bytes:
     """The board pack for `scope` (organisation, area or hub) at the month end of `as_at`, with
     the organisation's targets; raises `NoPack` for an unknown scope or a date with no data."""
     pack = assemble_board_pack(
-        session,
         as_at,
         scope,
-        organisation_policy(session),
+        organisation_policy(session=session),
         produced_by=produced_by,
         produced_at=produced_at or datetime.now(UTC),
+        session=session,
     )
     return render_pdf(pack)

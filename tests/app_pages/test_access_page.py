@@ -109,7 +109,7 @@ def test_names_views_are_logged_once_per_team_and_date(small_org):
     with session_scope(small_org) as session:
         views = [
             (e.user_email, e.action, e.scope, e.detail)
-            for e in access_log(session)
+            for e in access_log(session=session)
             if e.action == "view names"
         ]
     assert views == [

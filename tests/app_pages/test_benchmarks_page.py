@@ -167,7 +167,7 @@ def test_data_page_loads_benchmarks_and_a_census_return(engine, fresh_caches):
     next(button for button in app.button if button.label == "Load benchmarks").click().run()
     assert app.success[0].value.startswith("Loaded the published benchmarks 2024 to 2025")
     with session_scope(engine) as session:
-        assert benchmark_years(session) == [2025, 2024]
+        assert benchmark_years(session=session) == [2025, 2024]
 
     bad = (BENCHMARKS / "census_return.xml").read_bytes().replace(b"<FTE>0.8", b"<FTE>lots")
     app.file_uploader[2].set_value([("return.xml", bad, "text/xml")]).run()

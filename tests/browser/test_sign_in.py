@@ -46,8 +46,8 @@ def signed_in_app(tmp_path_factory):
     engine = db.make_engine(url)
     prepare_database(engine, load_demo_if_empty=True)
     with db.session_scope(engine) as session:
-        save_user(session, MANAGER, "manager", [GrantScope("team", HOME_TEAM)], by="test")
-        save_user(session, BOARD, "board", [], by="test")
+        save_user(MANAGER, "manager", [GrantScope("team", HOME_TEAM)], by="test", session=session)
+        save_user(BOARD, "board", [], by="test", session=session)
     users = [
         User(sub=MANAGER, claims={"email": MANAGER, "name": "Mo Manager"}),
         User(sub=BOARD, claims={"email": BOARD, "name": "Bea Board"}),
@@ -142,7 +142,7 @@ def test_a_team_manager_signs_in_sees_their_team_and_no_other_names(tab, signed_
     assert "Data" not in tab.locator('[data-testid="stSidebarNav"]').inner_text()
 
     with db.session_scope(engine) as session:
-        events = [e for e in access_log(session) if e.user_email == MANAGER]
+        events = [e for e in access_log(session=session) if e.user_email == MANAGER]
     # The first sign-in bound the address to the provider's account for this person.
     assert [e.action for e in events if e.action != "view names"] == ["bind account"]
     assert all(HOME_TEAM in e.scope for e in events if e.action == "view names")

@@ -37,7 +37,7 @@ def outcomes(engine) -> list[str]:
 def test_an_import_while_another_runs_is_refused_plainly_and_changes_nothing(engine, quick_lock):
     before = data_contents(engine)
     with Session(engine) as running:
-        take_import_lock(running)  # the first import, still running
+        take_import_lock(session=running)  # the first import, still running
         result = import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="upload: b")
         running.rollback()
     assert not result.loaded
@@ -111,7 +111,7 @@ def test_an_import_waits_for_one_that_finishes_soon(engine, monkeypatch):
     # Long enough for any machine to release the first import once the second is waiting.
     monkeypatch.setattr(importer, "IMPORT_LOCK_WAIT_SECONDS", WAITS_SECONDS)
     running = Session(engine)
-    take_import_lock(running)  # the first import, still running
+    take_import_lock(session=running)  # the first import, still running
     told = []
 
     def finish_once_the_next_waits(waiting: threading.Event) -> None:
@@ -141,7 +141,7 @@ def test_postgresql_statements_time_out_except_in_an_import(engine):
         assert session.execute(text("SHOW statement_timeout")).scalar() == (
             f"{db.STATEMENT_TIMEOUT_MS // 1000}s"
         )
-        take_import_lock(session)
+        take_import_lock(session=session)
         assert session.execute(text("SHOW statement_timeout")).scalar() == "0"
         session.rollback()
 

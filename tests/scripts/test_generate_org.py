@@ -36,9 +36,9 @@ def test_the_folder_imports_cleanly_and_has_the_size_asked_for(engine, tmp_path)
     assert result.loaded, [str(problem) for problem in result.problems[:5]]
     assert not result.warnings and not_kept == 0
     with session_scope(engine) as session:
-        assert len(teams_in_scope(session, Scope())) == 66  # 2 authorities x 33 teams
-        headcount = compute_metrics(session, END)["headcount"]
-        figures = compute_metrics(session, END)
+        assert len(teams_in_scope(Scope(), session=session)) == 66  # 2 authorities x 33 teams
+        headcount = compute_metrics(END, session=session)["headcount"]
+        figures = compute_metrics(END, session=session)
     # About 600 in post (team sizes are drawn around 600 / 66 each).
     assert 480 <= headcount <= 720
     # Every import file is written: yearly appraisals (each due one made with chance 0.85, so

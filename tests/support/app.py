@@ -34,7 +34,7 @@ EVERYWHERE = (GrantScope("organisation", WHOLE_ORGANISATION_NAME),)
 
 def give_access(engine: Engine, email: str, role: str, scopes: tuple[GrantScope, ...] = ()) -> None:
     with db.session_scope(engine) as session:
-        save_user(session, email, role, list(scopes), by="test set-up")
+        save_user(email, role, list(scopes), by="test set-up", session=session)
 
 
 #: The issuer of the test's ID tokens (AppTest never contacts it).

@@ -211,7 +211,7 @@ def test_a_names_csv_is_made_when_pressed_served_once_and_logged(demo_server, br
 
     engine = db.make_engine(url)
     with db.session_scope(engine) as session:
-        downloads = [e.detail for e in access_log(session) if e.action == DOWNLOAD_NAMES]
+        downloads = [e.detail for e in access_log(session=session) if e.action == DOWNLOAD_NAMES]
     engine.dispose()
     assert any(detail.startswith("people in post (Everyone)") for detail in downloads)
     assert any(detail.startswith("supervision timeline of") for detail in downloads)

@@ -50,7 +50,9 @@ def session(engine):
 def names_seen(session, grant: Grant) -> dict[str, list[str]]:
     """Team id -> the names `team_workers` gives this grant at D."""
     return {
-        team: [row.display_name for row in roster.team_workers(session, D, team, grant=grant)]
+        team: [
+            row.display_name for row in roster.team_workers(D, team, grant=grant, session=session)
+        ]
         for team in ("T1", "T2", "T3")
     }
 
@@ -64,15 +66,21 @@ def test_each_role_sees_names_only_where_granted(session):
     """team_workers orders by role code then name (advanced_practitioner, senior_practitioner,
     service_manager, social_worker, team_manager)."""
     manager = save_user(
-        session, "Mo@Council.Example ", "manager", [GrantScope("team", "T1")], by="t"
+        "Mo@Council.Example ", "manager", [GrantScope("team", "T1")], by="t", session=session
     )
-    hub = save_user(session, "hub@council.example", "leader", [GrantScope("hub", "hub a")], by="t")
+    hub = save_user(
+        "hub@council.example", "leader", [GrantScope("hub", "hub a")], by="t", session=session
+    )
     area = save_user(
-        session, "area@council.example", "data_officer", [GrantScope("area", "South")], by="t"
+        "area@council.example",
+        "data_officer",
+        [GrantScope("area", "South")],
+        by="t",
+        session=session,
     )
-    director = save_user(session, "dcs@council.example", "leader", [EVERYWHERE], by="t")
-    admin = save_user(session, "admin@council.example", "admin", [], by="t")
-    board = save_user(session, "board@council.example", "board", [], by="t")
+    director = save_user("dcs@council.example", "leader", [EVERYWHERE], by="t", session=session)
+    admin = save_user("admin@council.example", "admin", [], by="t", session=session)
+    board = save_user("board@council.example", "board", [], by="t", session=session)
 
     assert names_seen(session, manager) == {"T1": T1_NAMES, "T2": [], "T3": []}
     assert names_seen(session, hub) == {"T1": T1_NAMES, "T2": T2_NAMES, "T3": []}
@@ -114,26 +122,30 @@ def test_what_each_role_may_do():
 
 def test_users_are_saved_replaced_listed_and_removed(session):
     save_user(
-        session, "mo@council.example", "manager", [GrantScope("team", "T1 ")], by="admin@x.example"
+        "mo@council.example",
+        "manager",
+        [GrantScope("team", "T1 ")],
+        by="admin@x.example",
+        session=session,
     )
-    assert grant_for(session, "MO@council.example") == Grant(
+    assert grant_for("MO@council.example", session=session) == Grant(
         "mo@council.example", "manager", (GrantScope("team", "T1", "Alpha safeguarding"),)
     )
     # Saving again replaces role and grants.
     save_user(
-        session,
         "mo@council.example",
         "leader",
         [GrantScope("hub", "HUB B"), GrantScope("area", "north")],
         by="admin@x.example",
+        session=session,
     )
-    assert [(u.email, u.role, u.names) for u in list_users(session)] == [
+    assert [(u.email, u.role, u.names) for u in list_users(session=session)] == [
         ("mo@council.example", "leader", "area North; hub Hub B")
     ]
-    assert remove_user(session, "Mo@Council.Example", by="admin@x.example")
-    assert grant_for(session, "mo@council.example") is None
-    assert not remove_user(session, "mo@council.example", by="admin@x.example")
-    actions = [(e.user_email, e.action, e.scope) for e in access.access_log(session)]
+    assert remove_user("Mo@Council.Example", by="admin@x.example", session=session)
+    assert grant_for("mo@council.example", session=session) is None
+    assert not remove_user("mo@council.example", by="admin@x.example", session=session)
+    actions = [(e.user_email, e.action, e.scope) for e in access.access_log(session=session)]
     assert actions[:3] == [
         ("admin@x.example", "change users", "mo@council.example"),
         ("admin@x.example", "change users", "mo@council.example"),
@@ -154,8 +166,8 @@ def test_users_are_saved_replaced_listed_and_removed(session):
 )
 def test_bad_users_are_refused_with_a_reason(session, email, role, scopes, message):
     with pytest.raises(AccessError, match=message):
-        save_user(session, email, role, scopes, by="t")
-    assert list_users(session) == []
+        save_user(email, role, scopes, by="t", session=session)
+    assert list_users(session=session) == []
 
 
 def test_suppression_rule():
@@ -170,63 +182,79 @@ def test_small_teams_are_suppressed_outside_the_grant(session):
     t1 = Grant("t1@council.example", "manager", (GrantScope("team", "T1"),))
     south = Grant("south@council.example", "leader", (GrantScope("area", "South"),))
 
-    units = breakdowns.compare_units(session, D, Scope(hub="Hub B"), ["headcount"], grant=t1)
+    units = breakdowns.compare_units(
+        D, Scope(hub="Hub B"), ["headcount"], grant=t1, session=session
+    )
     assert [(u.unit.label, u.values, u.suppressed) for u in units] == [
         ("Beta assessment", {"headcount": None}, True)
     ]
-    units = breakdowns.compare_units(session, D, Scope(hub="Hub B"), ["headcount"], grant=south)
+    units = breakdowns.compare_units(
+        D, Scope(hub="Hub B"), ["headcount"], grant=south, session=session
+    )
     assert [(u.values, u.suppressed) for u in units] == [({"headcount": 2}, False)]
     # In post at D: T1 5 (T1's manager sees their names), T2 4, T3 2. South is Hub B is T3, so
     # both go; and the organisation minus North would be T3 too, so North goes with Hub A and
     # its smallest other team, T2 (complementary suppression, test_suppression.py).
-    units = breakdowns.compare_units(session, D, Scope(), ["headcount"], grant=t1)
+    units = breakdowns.compare_units(D, Scope(), ["headcount"], grant=t1, session=session)
     assert [(u.unit.label, u.values["headcount"], u.suppressed) for u in units] == [
         ("North", None, True),
         ("South", None, True),
     ]
-    units = breakdowns.compare_units(session, D, Scope(hub="Hub A"), ["headcount"], grant=t1)
+    units = breakdowns.compare_units(
+        D, Scope(hub="Hub A"), ["headcount"], grant=t1, session=session
+    )
     assert [(u.unit.label, u.values["headcount"], u.suppressed) for u in units] == [
         ("Alpha family support", None, True),
         ("Alpha safeguarding", 5, False),
     ]
 
-    teams = breakdowns.caseloads_by_team(session, D, Scope(area="South"), grant=t1)
+    teams = breakdowns.caseloads_by_team(D, Scope(area="South"), grant=t1, session=session)
     assert [(t.team_id, t.case_holders, t.caseload_average, t.suppressed) for t in teams] == [
         ("T3", 1, None, True)
     ]
-    teams = breakdowns.caseloads_by_team(session, D, Scope(area="South"), grant=south)
+    teams = breakdowns.caseloads_by_team(D, Scope(area="South"), grant=south, session=session)
     assert [(t.team_id, t.caseload_average, t.suppressed) for t in teams] == [("T3", 16.0, False)]
 
     # ASYE case holders at D: S06 in T1 (17 cases, started on D) and S11 in T3: one each.
-    asye = breakdowns.asye_caseloads(session, D, Scope(), grant=t1)
+    asye = breakdowns.asye_caseloads(D, Scope(), grant=t1, session=session)
     assert [(a.team_name, a.open_cases, a.limit) for a in asye.rows] == [
         ("Alpha safeguarding", 17, 16.2)  # 18 x 0.9
     ]
     assert asye.suppressed_teams == ["Beta assessment"]
-    asye = breakdowns.asye_caseloads(session, D, Scope(), grant=south)
+    asye = breakdowns.asye_caseloads(D, Scope(), grant=south, session=session)
     assert [(a.team_name, a.open_cases) for a in asye.rows] == [("Beta assessment", 16)]
     assert asye.suppressed_teams == ["Alpha safeguarding"]
 
-    assert breakdowns.scope_suppressed(session, D, Scope(team_id="T3"), t1)
-    assert not breakdowns.scope_suppressed(session, D, Scope(team_id="T3"), south)
-    assert breakdowns.scope_suppressed(session, D, Scope(team_id="T2"), t1)  # the complement
-    assert breakdowns.scope_suppressed(session, D, Scope(area="North"), t1)
-    assert not breakdowns.scope_suppressed(session, D, Scope(), t1)
-    assert not breakdowns.scope_suppressed(session, D, Scope(team_id="T1"), t1)
+    assert breakdowns.scope_suppressed(D, Scope(team_id="T3"), t1, session=session)
+    assert not breakdowns.scope_suppressed(D, Scope(team_id="T3"), south, session=session)
+    assert breakdowns.scope_suppressed(
+        D, Scope(team_id="T2"), t1, session=session
+    )  # the complement
+    assert breakdowns.scope_suppressed(D, Scope(area="North"), t1, session=session)
+    assert not breakdowns.scope_suppressed(D, Scope(), t1, session=session)
+    assert not breakdowns.scope_suppressed(D, Scope(team_id="T1"), t1, session=session)
 
 
 def test_the_access_log_holds_views_changes_and_every_import(session):
     access.log_access(
-        session, "mo@council.example", access.VIEW_NAMES, "team T1", "as at 2025-03-31"
+        "mo@council.example", access.VIEW_NAMES, "team T1", "as at 2025-03-31", session=session
     )
     change_setting(
-        session, ACCESSIBILITY_CONTACT, "Performance team, perf@council.example", by="a@x.example"
+        ACCESSIBILITY_CONTACT,
+        "Performance team, perf@council.example",
+        by="a@x.example",
+        session=session,
     )
     change_setting(
-        session, ACCESSIBILITY_CONTACT, "Performance team, perf@council.example", by="a@x.example"
+        ACCESSIBILITY_CONTACT,
+        "Performance team, perf@council.example",
+        by="a@x.example",
+        session=session,
     )
-    assert setting(session, ACCESSIBILITY_CONTACT) == "Performance team, perf@council.example"
-    events = access.access_log(session)
+    assert (
+        setting(ACCESSIBILITY_CONTACT, session=session) == "Performance team, perf@council.example"
+    )
+    events = access.access_log(session=session)
     assert [(e.user_email, e.action, e.scope) for e in events] == [
         ("a@x.example", "change settings", "Accessibility contact"),  # the same value: once
         ("mo@council.example", "view names", "team T1"),
@@ -242,22 +270,22 @@ def test_import_history_never_shows_a_server_path(session):
     import_files(
         read_folder_bytes(SMALL_ORG), engine=session.get_bind(), source="folder /srv/x/oct"
     )
-    assert import_history(session)[0].source == "command line: folder oct"
+    assert import_history(session=session)[0].source == "command line: folder oct"
 
 
 def test_demo_mode_only_while_the_demo_is_all_that_was_loaded(engine):
     files = read_folder_bytes(SMALL_ORG)
     with session_scope(engine) as session:
-        assert not holds_only_demo(session)  # empty: no demo either
+        assert not holds_only_demo(session=session)  # empty: no demo either
     assert import_files(files, engine=engine, source=DEMO_SOURCE).loaded
     with session_scope(engine) as session:
-        assert holds_only_demo(session)
+        assert holds_only_demo(session=session)
     assert not import_files({"staff.csv": b"staff_id\n"}, engine=engine, source="upload").loaded
     with session_scope(engine) as session:
-        assert holds_only_demo(session)  # a refused upload changes nothing
+        assert holds_only_demo(session=session)  # a refused upload changes nothing
     assert import_files(files, engine=engine, source="upload: real").loaded
     with session_scope(engine) as session:
-        assert not holds_only_demo(session)
+        assert not holds_only_demo(session=session)
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -315,10 +343,10 @@ def test_users_command_line(session, capsys):
 def test_organisation_targets_override_the_defaults_and_are_logged(session):
     from data_access.settings import change_target, organisation_policy
 
-    assert organisation_policy(session).targets["agency_rate_fte"].value == 15.0
-    change_target(session, "agency_rate_fte", 20.0, by="a@x.example")
-    change_target(session, "caseload_average", 16.5, by="a@x.example")
-    policy = organisation_policy(session)
+    assert organisation_policy(session=session).targets["agency_rate_fte"].value == 15.0
+    change_target("agency_rate_fte", 20.0, by="a@x.example", session=session)
+    change_target("caseload_average", 16.5, by="a@x.example", session=session)
+    policy = organisation_policy(session=session)
     assert policy.targets["agency_rate_fte"].value == 20.0
     assert policy.targets["agency_rate_fte"].better == "lower"
     assert policy.targets["agency_rate_fte"].close_margin == 3.0
@@ -326,9 +354,11 @@ def test_organisation_targets_override_the_defaults_and_are_logged(session):
     assert policy.targets["turnover_rate_fte"].value == 12.0  # untouched
     # 22.7% against 20 (close within 3) is close; against the default 15 it was missed.
     assert policy.targets["agency_rate_fte"].status(22.7) == "close"
-    change_target(session, "agency_rate_fte", None, by="a@x.example")
-    assert organisation_policy(session).targets["agency_rate_fte"].value == 15.0
-    changes = [(e.scope, e.detail) for e in access.access_log(session) if e.action != "import"]
+    change_target("agency_rate_fte", None, by="a@x.example", session=session)
+    assert organisation_policy(session=session).targets["agency_rate_fte"].value == 15.0
+    changes = [
+        (e.scope, e.detail) for e in access.access_log(session=session) if e.action != "import"
+    ]
     assert changes == [
         ("Target: Agency rate (FTE)", "20 -> 15"),
         ("Target: Average caseload", "18 -> 16.5"),
@@ -339,4 +369,4 @@ def test_organisation_targets_override_the_defaults_and_are_logged(session):
         ("headcount", 5.0, "has no target"),
     ):
         with pytest.raises(ValueError, match=message):
-            change_target(session, metric, value, by="a@x.example")
+            change_target(metric, value, by="a@x.example", session=session)

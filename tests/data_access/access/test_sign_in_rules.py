@@ -48,7 +48,7 @@ def token(email=ADMIN, sub="person-1", issued=NOW, **claims) -> Identity:
 
 def outcome(engine, identity: Identity, now=NOW, hours=DEFAULT_SIGN_IN_HOURS):
     with session_scope(engine) as session:
-        return check_sign_in(session, identity, hours=hours, now=now)
+        return check_sign_in(identity, hours=hours, now=now, session=session)
 
 
 def test_the_account_id_is_entras_tenant_and_object_ids_when_given_else_the_subject():
@@ -80,7 +80,7 @@ def test_the_first_sign_in_binds_the_account_and_another_account_cannot_use_the_
     moved = outcome(admin, token(email="renamed@council.example", sub="person-1"))
     assert moved.grant is not None and moved.grant.email == ADMIN
     with session_scope(admin) as session:
-        bound = [e for e in access_log(session) if e.action == "bind account"]
+        bound = [e for e in access_log(session=session) if e.action == "bind account"]
     assert [(e.user_email, e.detail) for e in bound] == [(ADMIN, "first sign-in")]
 
 
@@ -98,13 +98,15 @@ def test_a_sign_in_lasts_the_chosen_hours_from_when_the_token_was_issued(admin):
     )
     assert outcome(admin, token(issued=None)).refusal == Refusal.EXPIRED
     with session_scope(admin) as session:
-        assert sign_in_hours(session) == 10
-        change_sign_in_hours(session, 4, by=ADMIN)
+        assert sign_in_hours(session=session) == 10
+        change_sign_in_hours(4, by=ADMIN, session=session)
         with pytest.raises(ValueError, match="from 1 to 24"):
-            change_sign_in_hours(session, 48, by=ADMIN)
+            change_sign_in_hours(48, by=ADMIN, session=session)
     with session_scope(admin) as session:
-        hours = sign_in_hours(session)
-        changes = [e.detail for e in access_log(session) if e.scope == "Hours a sign-in lasts"]
+        hours = sign_in_hours(session=session)
+        changes = [
+            e.detail for e in access_log(session=session) if e.scope == "Hours a sign-in lasts"
+        ]
     assert hours == 4
     assert changes == ["10 -> 4"]  # the default, as it was in force
     late = token(issued=NOW - timedelta(hours=4, minutes=1))
@@ -115,19 +117,21 @@ def test_signing_out_voids_every_earlier_token_and_not_a_later_one(admin):
     before = token(issued=NOW - timedelta(minutes=30))
     assert outcome(admin, before).grant is not None
     with session_scope(admin) as session:
-        assert sign_out(session, ADMIN, by=ADMIN, now=NOW - timedelta(minutes=5))
+        assert sign_out(ADMIN, by=ADMIN, now=NOW - timedelta(minutes=5), session=session)
     assert outcome(admin, before).refusal == Refusal.SIGNED_OUT
     assert outcome(admin, token(issued=NOW - timedelta(minutes=5))).refusal == Refusal.SIGNED_OUT
     assert outcome(admin, token(issued=NOW - timedelta(minutes=4))).grant is not None
     with session_scope(admin) as session:
-        assert not sign_out(session, "nobody@council.example", by=ADMIN)
-        assert [e.action for e in access_log(session) if e.scope == ADMIN][:1] == ["sign out"]
+        assert not sign_out("nobody@council.example", by=ADMIN, session=session)
+        assert [e.action for e in access_log(session=session) if e.scope == ADMIN][:1] == [
+            "sign out"
+        ]
 
 
 def test_a_removed_user_is_refused_at_once(admin):
     assert outcome(admin, token()).grant is not None
     with session_scope(admin) as session:
-        remove_user(session, ADMIN, by="another admin")
+        remove_user(ADMIN, by="another admin", session=session)
     assert outcome(admin, token()).refusal == Refusal.NOT_GIVEN_ACCESS
 
 
@@ -193,5 +197,5 @@ def test_an_unverified_address_sees_nothing_and_is_logged_once(small_org):
     assert not app.metric and not app.dataframe and not app.selectbox
     app.run()
     with session_scope(small_org) as session:
-        refused = [(e.action, e.detail) for e in access_log(session) if "sign" in e.action]
+        refused = [(e.action, e.detail) for e in access_log(session=session) if "sign" in e.action]
     assert refused == [("refused sign-in", "unverified e-mail")]

@@ -92,7 +92,7 @@ def session(engine):
 
 def test_a_board_member_cannot_subtract_their_way_to_a_small_team(session):
     board = Grant("board@council.example", "board")
-    found = breakdowns.suppression(session, D, board, "headcount")
+    found = breakdowns.suppression(D, board, "headcount", session=session)
     # T3 (2) is Hub B and South on its own: both go. The organisation minus North would be
     # South, so North goes too, with Hub A and its smallest team T2 (4): what the organisation
     # leaves after every scope the board may view is T2 + T3, 6 people.
@@ -121,7 +121,7 @@ def what_subtraction_leaves(session, found: Suppression) -> dict[Scope, int]:
     case holders, is all that anyone can learn about the rest."""
 
     def distribution(scope: Scope) -> Counter:
-        _, counts = breakdowns.caseload_distribution(session, D, scope)
+        _, counts = breakdowns.caseload_distribution(D, scope, session=session)
         return Counter({c.open_cases: c.workers for c in counts})
 
     def viewable_parts(scope: Scope) -> list[Scope]:
@@ -152,14 +152,14 @@ def test_the_caseload_distribution_cannot_be_differenced(session):
     # North would still be T3, so North goes too, with Hub A and its team T1 (4): all that can
     # be learnt of anyone is the organisation's 5 case holders together.
     board = Grant("board@council.example", "board")
-    found = breakdowns.suppression(session, D, board, "holders")
+    found = breakdowns.suppression(D, board, "holders", session=session)
     assert found.hides(Scope(area="North")) and found.hides(Scope(team_id="T1"))
     assert what_subtraction_leaves(session, found) == {Scope(): 5}
 
     # The manager of T1 sees T1's caseloads by name and T2 holds none: the organisation minus
     # T1 would be Kit King. No complement is left, so the organisation's own caseload figures go.
     manager = Grant("t1@council.example", "manager", (GrantScope("team", "T1"),))
-    found = breakdowns.suppression(session, D, manager, "holders")
+    found = breakdowns.suppression(D, manager, "holders", session=session)
     assert found.organisation and found.hides(Scope(area="South"))
     assert not found.hides(Scope(area="North"))  # T1 (known by name) and T2 (no one)
     assert what_subtraction_leaves(session, found) == {

@@ -102,10 +102,10 @@ def test_a_database_from_before_revision_0007_keeps_its_data_and_gains_the_new_p
         assert w2.agreement_due_date == date(2024, 11, 30)
         # The old stored parts lack the new columns' values: their record is gone, so they
         # are rebuilt.
-        assert stored_range(session) is None
-        assert ensure_stored_parts(session) > 0
+        assert stored_range(session=session) is None
+        assert ensure_stored_parts(session=session) > 0
     with session_scope(engine) as session:
-        figures = compute_metrics(session, date(2025, 3, 31))
+        figures = compute_metrics(date(2025, 3, 31), session=session)
         # W1 signed on the day it was due; W2 (due 2024-11-30) signed in 2025.
         assert figures["agreement_within_3_months_share"] == 50.0
     engine.dispose()

@@ -48,7 +48,7 @@ def test_the_demo_files_pass_every_check_and_the_quick_load_reads_them_alike(eng
     and the files must pass every check of the import."""
     builder = DemoBuilder().build()
     with session_scope(engine) as session:
-        checked = validate(builder.files(), session)
+        checked = validate(builder.files(), session=session)
     assert list(checked.problems) == [] and checked.warnings == []
     quick = builder.validation()
     assert list(quick.files) == list(checked.files)
@@ -90,7 +90,9 @@ def test_demo_city_s_figures_are_the_demo_organisation_s(demo_engine):
     with session_scope(demo_engine) as session:
 
         def internal(name: str, day: date) -> float | None:
-            return compute_metrics(session, day, Scope(), DEFAULT_POLICY, names=[name])[name]
+            return compute_metrics(day, Scope(), DEFAULT_POLICY, names=[name], session=session)[
+                name
+            ]
 
         pairs = {
             "turnover_rate_fte": "turnover_rate_fte",
@@ -99,11 +101,11 @@ def test_demo_city_s_figures_are_the_demo_organisation_s(demo_engine):
             "caseload_fte": "caseload_average",
         }
         for year in (2022, 2023, 2024, 2025):
-            published = comparison(session, "600", year)
+            published = comparison("600", year, session=session)
             for name, metric in pairs.items():
                 value = published.indicators[name].la.value
                 assert value == internal(metric, date(year, 9, 30)), (year, name)
-        census = latest_census_return(session, "600").figures
+        census = latest_census_return("600", session=session).figures
         assert (census.year, census.reference_date) == (2026, date(2026, 9, 30))
         for name, metric in pairs.items():
             assert getattr(census, name) == internal(metric, date(2026, 9, 30)), name

@@ -39,7 +39,7 @@ def test_months_ending():
 
 def test_child_units_go_one_level_down(session):
     def labels(scope):
-        return [(unit.kind, unit.label) for unit in breakdowns.child_units(session, scope)]
+        return [(unit.kind, unit.label) for unit in breakdowns.child_units(scope, session=session)]
 
     assert labels(Scope()) == [("area", "North"), ("area", "South")]
     assert labels(Scope(area="North")) == [("hub", "Hub A")]
@@ -51,13 +51,15 @@ def test_child_units_go_one_level_down(session):
 
 
 def test_metric_series_matches_single_dates(session):
-    points = breakdowns.metric_series(session, ["agency_rate_fte"], [date(2024, 3, 31), D], Scope())
+    points = breakdowns.metric_series(
+        ["agency_rate_fte"], [date(2024, 3, 31), D], Scope(), session=session
+    )
     # 2024-03-31: 1.5 agency / 6.4 (see test_summary.py); D: 25.0.
     assert [(p.month, p.value) for p in points] == [(date(2024, 3, 31), 23.4), (D, 25.0)]
 
 
 def test_starters_and_leavers(session):
-    movements = breakdowns.starters_and_leavers(session, [date(2025, 2, 28), D], Scope())
+    movements = breakdowns.starters_and_leavers([date(2025, 2, 28), D], Scope(), session=session)
     found = {(m.month, m.employment_type): (m.starters, m.leavers) for m in movements}
     assert found == {
         (date(2025, 2, 28), "permanent"): (1, 0),  # S15 starts 2025-02-28
@@ -68,7 +70,7 @@ def test_starters_and_leavers(session):
 
 
 def test_coverage_by_team(session):
-    rows = breakdowns.coverage_by_team(session, [D], Scope(), grant=EVERY_NAME)
+    rows = breakdowns.coverage_by_team([D], Scope(), grant=EVERY_NAME, session=session)
     assert [(r.team_id, r.value, r.denominator, r.suppressed) for r in rows] == [
         ("T2", 66.7, 3, False),  # S08 S10 in date; S15 overdue
         ("T1", 50.0, 4, False),
@@ -83,19 +85,19 @@ def test_coverage_by_team_suppresses_a_small_team_outside_the_grant(session):
     S10, S15), is suppressed with it (complementary suppression): for T1's manager, who sees T1
     by name, and for a board member alike. T1 (4 eligible) stays: 50.0%."""
     for grant in (T1_MANAGER, BOARD):
-        rows = breakdowns.coverage_by_team(session, [D], Scope(), grant=grant)
+        rows = breakdowns.coverage_by_team([D], Scope(), grant=grant, session=session)
         assert [(r.team_id, r.value, r.suppressed) for r in rows] == [
             ("T2", None, True),
             ("T1", 50.0, False),
             ("T3", None, True),
         ]
     south = Grant("south@council.example", "leader", (GrantScope("area", "South"),))
-    rows = breakdowns.coverage_by_team(session, [D], Scope(), grant=south)
+    rows = breakdowns.coverage_by_team([D], Scope(), grant=south, session=session)
     assert [(r.team_id, r.value) for r in rows][2] == ("T3", 100.0)
 
 
 def test_status_counts_include_workers_never_supervised(session):
-    counts = breakdowns.supervision_status_counts(session, D, Scope(team_id="T1"))
+    counts = breakdowns.supervision_status_counts(D, Scope(team_id="T1"), session=session)
     # S06 has no session at all but is in date by the start rule, and due within 7 days.
     # Never supervised: S03 (agency since 2024-06-01: overdue) and S06 (started on D: in date).
     assert counts == breakdowns.SupervisionStatusCounts(
@@ -109,7 +111,7 @@ def test_status_counts_include_workers_never_supervised(session):
 
 
 def test_audit_grades_by_quarter(session):
-    grades = breakdowns.audit_grades_by_quarter(session, [date(2024, 12, 31), D], Scope())
+    grades = breakdowns.audit_grades_by_quarter([date(2024, 12, 31), D], Scope(), session=session)
     assert sorted((g.quarter_end, g.grade, g.audits) for g in grades) == [
         (D, "good", 1),
         (D, "inadequate", 1),
@@ -119,12 +121,12 @@ def test_audit_grades_by_quarter(session):
 
 def test_worker_sessions_only_within_their_team(session):
     since = date(2025, 1, 1)
-    rows = roster.worker_sessions(session, "S02", since, D, "T1", grant=T1_MANAGER)
+    rows = roster.worker_sessions("S02", since, D, "T1", grant=T1_MANAGER, session=session)
     assert [(r.session_date, r.status, r.supervisor) for r in rows] == [
         (date(2025, 2, 27), "held", "Eve Eden"),
         (date(2025, 3, 20), "cancelled", "Eve Eden"),
     ]
-    assert roster.worker_sessions(session, "S02", since, D, "T2", grant=EVERY_NAME) == []
+    assert roster.worker_sessions("S02", since, D, "T2", grant=EVERY_NAME, session=session) == []
 
 
 def test_a_supervisor_from_a_team_outside_the_grant_is_not_named(session):
@@ -149,7 +151,7 @@ def test_a_supervisor_from_a_team_outside_the_grant_is_not_named(session):
     shown = {
         grant.email: [
             r.supervisor
-            for r in roster.worker_sessions(session, "S01", since, D, "T1", grant=grant)
+            for r in roster.worker_sessions("S01", since, D, "T1", grant=grant, session=session)
         ]
         for grant in (T1_MANAGER, hub_a, EVERY_NAME)
     }
@@ -164,13 +166,13 @@ def test_worker_sessions_only_within_the_grant(session):
     since = date(2025, 1, 1)
     t2_manager = Grant("t2@council.example", "manager", (GrantScope("team", "T2"),))
     for grant in (t2_manager, BOARD):
-        assert roster.worker_sessions(session, "S02", since, D, "T1", grant=grant) == []
+        assert roster.worker_sessions("S02", since, D, "T1", grant=grant, session=session) == []
 
 
 def test_weakest_teams_keeps_charts_to_a_readable_number(session):
     """At D: T2 66.7%, T1 50.0%, T3 100.0% (test_coverage_by_team)."""
     months = [date(2025, 2, 28), D]
-    rows = breakdowns.coverage_by_team(session, months, Scope(), grant=EVERY_NAME)
+    rows = breakdowns.coverage_by_team(months, Scope(), grant=EVERY_NAME, session=session)
     shown, matching = breakdowns.weakest_teams(rows, count=2)
     assert matching == 3
     assert {row.team_id for row in shown} == {"T1", "T2"}  # the two lowest at D
@@ -185,7 +187,7 @@ def test_most_over_threshold_keeps_the_caseload_chart_readable(session):
     """At the 31/03/2025 snapshot: T1 holders S01 20, S02 10, S03 18, S06 17 (in the ASYE,
     limit 16.2): S01 and S06 over, 2 of 4 = 50.0%; T3 S11 16 of 16.2: 0.0%; T2 has no case
     holder (S08 holds 0 cases), so no figure."""
-    rows = breakdowns.caseloads_by_team(session, D, Scope(), grant=EVERY_NAME)
+    rows = breakdowns.caseloads_by_team(D, Scope(), grant=EVERY_NAME, session=session)
     shown, matching = breakdowns.most_over_threshold(rows, count=2)
     assert matching == 3
     assert [(r.team_id, r.over_threshold_share) for r in shown] == [("T1", 50.0), ("T3", 0.0)]

@@ -45,10 +45,10 @@ def assert_agree(session, scopes: list[Scope], days: list[date]) -> int:
     compared = 0
     oracle = Organisation(session.connection())
     for scope in scopes:
-        totals = parts_totals(session, days, scope, DEFAULT_POLICY)
-        grid = parts_grid(session, days, scope, DEFAULT_POLICY)
-        computed = computed_parts_grid(session, days, scope, DEFAULT_POLICY)
-        teams = [team.team_id for team in teams_in_scope(session, scope)]
+        totals = parts_totals(days, scope, DEFAULT_POLICY, session=session)
+        grid = parts_grid(days, scope, DEFAULT_POLICY, session=session)
+        computed = computed_parts_grid(days, scope, DEFAULT_POLICY, session=session)
+        teams = [team.team_id for team in teams_in_scope(scope, session=session)]
         for day in days:
             single = oracle.metrics(day, set(teams))
             for path, parts in (
@@ -71,7 +71,7 @@ def test_the_grid_agrees_on_every_month_end_of_the_hand_made_organisation(engine
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
     with session_scope(engine) as session:
         # Staff history goes back to 2010; the dated records run from 2024 to April 2025.
-        days = month_ends(date(2023, 1, 1), latest_data_date(session))
+        days = month_ends(date(2023, 1, 1), latest_data_date(session=session))
         scopes = [
             Scope(),
             Scope(area="North"),
@@ -85,7 +85,7 @@ def test_the_grid_agrees_on_every_month_end_of_the_hand_made_organisation(engine
 def test_the_grid_agrees_on_every_month_end_of_the_demo(engine):
     assert load_demo(engine).loaded
     with session_scope(engine) as session:
-        days = month_ends(earliest_data_date(session), latest_data_date(session))
+        days = month_ends(earliest_data_date(session=session), latest_data_date(session=session))
         assert len(days) == 60
         assert_agree(session, [Scope()], days)
         # An area, a hub and a team every sixth month.
@@ -110,11 +110,11 @@ def test_a_grid_of_any_length_costs_a_constant_number_of_statements(engine):
             for length in (1, 24):
                 statements.clear()
                 days = [month_end(add_months(date(2025, 3, 31), -k)) for k in range(length)]
-                computed_parts_grid(session, days, Scope(hub="Hub A"), DEFAULT_POLICY)
+                computed_parts_grid(days, Scope(hub="Hub A"), DEFAULT_POLICY, session=session)
                 assert len(statements) == 7, length
                 for read in (parts_grid, parts_totals):
                     statements.clear()
-                    read(session, days, Scope(hub="Hub A"), DEFAULT_POLICY)
+                    read(days, Scope(hub="Hub A"), DEFAULT_POLICY, session=session)
                     assert len(statements) == 2, (read, length)
     finally:
         event.remove(engine, "before_cursor_execute", count)
@@ -126,15 +126,15 @@ def test_a_grid_of_any_length_costs_a_constant_number_of_statements(engine):
 def stored_equals_computed(session, days: list[date]) -> None:
     """Every team's stored parts, and every area's and the organisation's sums (the hub
     rollup), equal the parts computed from the recorded tables."""
-    stored = parts_grid(session, days, Scope(), DEFAULT_POLICY)
-    computed = computed_parts_grid(session, days, Scope(), DEFAULT_POLICY)
+    stored = parts_grid(days, Scope(), DEFAULT_POLICY, session=session)
+    computed = computed_parts_grid(days, Scope(), DEFAULT_POLICY, session=session)
     for day in days:
         teams = set(stored.by_day.get(day, {})) | set(computed.by_day.get(day, {}))
         for team in teams:
             assert stored.total(day, [team]) == computed.total(day, [team]), (day, team)
     for scope in (Scope(), Scope(area="North"), Scope(area="South")):
-        members = [team.team_id for team in teams_in_scope(session, scope)]
-        summed = parts_totals(session, days, scope, DEFAULT_POLICY)
+        members = [team.team_id for team in teams_in_scope(scope, session=session)]
+        summed = parts_totals(days, scope, DEFAULT_POLICY, session=session)
         for day in days:
             assert summed[day] == pytest.approx(computed.total(day, members)), (scope, day)
 
@@ -143,7 +143,7 @@ def test_the_stored_range_runs_from_24_months_before_the_first_record_to_the_las
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
     with session_scope(engine) as session:
         # Earliest dated record: audit A2 on 31/03/2024; latest: the April 2025 snapshot.
-        assert stored_range(session) == (date(2022, 3, 31), date(2025, 4, 30))
+        assert stored_range(session=session) == (date(2022, 3, 31), date(2025, 4, 30))
 
 
 def test_an_import_recomputes_the_month_ends_its_rows_can_change_and_no_others(engine):
@@ -186,9 +186,9 @@ def test_an_import_recomputes_the_month_ends_its_rows_can_change_and_no_others(e
         days = month_ends(date(2024, 6, 30), date(2025, 4, 30))
         stored_equals_computed(session, days)
         # And Cat Cole is counted in T3 from her start.
-        t3 = parts_grid(session, [date(2024, 6, 30)], Scope(team_id="T3"), DEFAULT_POLICY)
+        t3 = parts_grid([date(2024, 6, 30)], Scope(team_id="T3"), DEFAULT_POLICY, session=session)
         before = computed_parts_grid(
-            session, [date(2024, 5, 31)], Scope(team_id="T3"), DEFAULT_POLICY
+            [date(2024, 5, 31)], Scope(team_id="T3"), DEFAULT_POLICY, session=session
         )
         assert (
             t3.total(date(2024, 6, 30))["headcount"]
@@ -199,7 +199,9 @@ def test_an_import_recomputes_the_month_ends_its_rows_can_change_and_no_others(e
 def test_a_team_moving_hub_and_area_moves_its_parts_in_the_rollup(engine):
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
     with session_scope(engine) as session:
-        before = parts_totals(session, [date(2025, 3, 31)], Scope(area="South"), DEFAULT_POLICY)
+        before = parts_totals(
+            [date(2025, 3, 31)], Scope(area="South"), DEFAULT_POLICY, session=session
+        )
     moved = (
         "team_id,team_name,team_type,hub,area\nT2,Alpha family support,family support,Hub B,South\n"
     )
@@ -207,7 +209,9 @@ def test_a_team_moving_hub_and_area_moves_its_parts_in_the_rollup(engine):
     with session_scope(engine) as session:
         days = month_ends(date(2022, 3, 31), date(2025, 4, 30))
         stored_equals_computed(session, days)
-        after = parts_totals(session, [date(2025, 3, 31)], Scope(area="South"), DEFAULT_POLICY)
+        after = parts_totals(
+            [date(2025, 3, 31)], Scope(area="South"), DEFAULT_POLICY, session=session
+        )
     # T2's four in post at 31/03/2025 (S08, S09, S10, S15; S07 left on 31/03/2024) now count
     # in the South.
     assert after[date(2025, 3, 31)]["headcount"] == before[date(2025, 3, 31)]["headcount"] + 4
@@ -225,10 +229,10 @@ def test_a_database_from_before_the_stored_parts_gets_them_at_start(engine):
         session.execute(delete(team_month_parts))
         session.delete(session.get(Setting, STORED_RANGE_KEY))
     with session_scope(engine) as session:
-        assert stored_range(session) is None
+        assert stored_range(session=session) is None
     prepare_database(engine, load_demo_if_empty=False)
     with session_scope(engine) as session:
-        assert stored_range(session) == (date(2022, 3, 31), date(2025, 4, 30))
+        assert stored_range(session=session) == (date(2022, 3, 31), date(2025, 4, 30))
         stored_equals_computed(session, month_ends(date(2022, 3, 31), date(2025, 4, 30)))
 
 
@@ -240,8 +244,8 @@ def test_other_caseload_rules_are_computed_from_the_recorded_tables(engine):
                                                         "assessment"), 100.0))  # fmt: skip
     day = date(2025, 4, 30)
     with session_scope(engine) as session:
-        totals = parts_totals(session, [day], Scope(), lenient)[day]
-        default = parts_totals(session, [day], Scope(), DEFAULT_POLICY)[day]
+        totals = parts_totals([day], Scope(), lenient, session=session)[day]
+        default = parts_totals([day], Scope(), DEFAULT_POLICY, session=session)[day]
         # The only case holder at the 2025-04-30 snapshot is S01 with 40 cases: over 18, not
         # over 100.
         assert metric_from_parts("caseload_over_threshold_share", totals) == 0.0

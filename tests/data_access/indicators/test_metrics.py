@@ -32,7 +32,7 @@ WHOLE = Scope()
 
 def figures(session, as_at, scope=WHOLE, policy=DEFAULT_POLICY):
     """The figures as the dashboard computes them."""
-    return compute_metrics(session, as_at, scope, policy)
+    return compute_metrics(as_at, scope, policy, session=session)
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_metrics_match_hand_calculation(small_org, scope, expected):
     tests/data_access/indicators/test_grid.py checks the stored and the computed paths against
     each other and against plain Python)."""
     with session_scope(small_org) as session:
-        assert compute_metrics(session, D, scope) == expected
+        assert compute_metrics(D, scope, session=session) == expected
 
 
 def test_every_metric_is_checked_by_hand():
@@ -70,8 +70,8 @@ def test_a_date_before_any_data_gives_zero_counts_and_null_rates(small_org):
 
 def test_caseloads_use_the_latest_snapshot_on_or_before_d(small_org):
     with session_scope(small_org) as session:
-        assert latest_snapshot_date(session, D) == date(2025, 3, 31)
-        assert latest_snapshot_date(session, date(2025, 3, 30)) == date(2025, 2, 28)
+        assert latest_snapshot_date(D, session=session) == date(2025, 3, 31)
+        assert latest_snapshot_date(date(2025, 3, 30), session=session) == date(2025, 2, 28)
         # Only S01 has a row at 2025-02-28: 30 cases, 1 FTE, over 18.
         earlier = figures(session, date(2025, 3, 30), Scope(team_id="T1"))
     assert earlier["caseload_average"] == 30.0
@@ -256,7 +256,7 @@ def test_sessions_without_a_duration_are_left_out_of_both_parts(small_org):
                 childs_views_recorded=True,
             )
         )
-        refresh_stored_parts(session, date(2025, 3, 20))
+        refresh_stored_parts(date(2025, 3, 20), session=session)
     with session_scope(small_org) as session:
         values = figures(session, D)
         # Still X01 of the five timed sessions; the untimed one counts for reflection (4 of 6).

@@ -24,7 +24,7 @@ def session(engine):
 
 
 def test_latest_dates_on_or_before_d(session):
-    assert latest_dates(session, D, Scope()) == {
+    assert latest_dates(D, Scope(), session=session) == {
         "Staff starts and leavers": D,  # S04 leaves and S06 starts on D
         "Caseload snapshots": D,
         "Vacancies": D,
@@ -32,12 +32,12 @@ def test_latest_dates_on_or_before_d(session):
         "Supervision audits": D,
         "Appraisals": D,  # P02; P04 (2025-04-02) is after D
     }
-    assert latest_dates(session, D, Scope(area="South"))["Vacancies"] is None
+    assert latest_dates(D, Scope(area="South"), session=session)["Vacancies"] is None
 
 
 def test_quality_checks(session):
     everyone = Grant("dcs@council.example", "leader", (GrantScope("organisation", "*"),))
-    checks = quality_checks(session, D, Scope(), grant=everyone)
+    checks = quality_checks(D, Scope(), grant=everyone, session=session)
     no_caseload, never_supervised, no_vacancies = checks
     # Eligible in post: S01 S02 S03 S06 S08 S10 S11 S15; rows at 2025-03-31 for all but
     # S10 and S15 (S08 has a row with 0 cases).
@@ -48,7 +48,9 @@ def test_quality_checks(session):
 
 
 def test_quality_checks_follow_the_scope(session):
-    checks = quality_checks(session, D, Scope(team_id="T1"), grant=Grant("o@c.example", "admin"))
+    checks = quality_checks(
+        D, Scope(team_id="T1"), grant=Grant("o@c.example", "admin"), session=session
+    )
     assert [check.count for check in checks] == [0, 2, 0]
 
 
@@ -56,13 +58,13 @@ def test_quality_checks_count_everyone_but_list_only_the_granted_teams(session):
     """Never supervised: S03 S06 (T1) and S15 (T2). A T2 manager sees S15's name only; a data
     officer with no grant sees the counts and no names."""
     t2 = Grant("t2@council.example", "manager", (GrantScope("team", "T2"),))
-    _, never_supervised, no_vacancies = quality_checks(session, D, Scope(), grant=t2)
+    _, never_supervised, no_vacancies = quality_checks(D, Scope(), grant=t2, session=session)
     assert never_supervised.count == 3
     assert [item[:2] for item in never_supervised.items] == [("S15", "Ola Owen")]
     assert never_supervised.unlisted == 2
     assert no_vacancies.items == [("T3", "Beta assessment", "assessment")]  # teams: no names
     officer = Grant("data@council.example", "data_officer")
-    checks = quality_checks(session, D, Scope(), grant=officer)
+    checks = quality_checks(D, Scope(), grant=officer, session=session)
     assert [(c.count, len(c.items)) for c in checks] == [(2, 0), (3, 0), (1, 1)]
 
 

@@ -139,16 +139,16 @@ def test_a_rule_changed_in_the_code_rebuilds_every_stored_value(tmp_path):
 def test_the_changed_rule_is_named_and_a_rebuild_records_the_new_rules(engine, monkeypatch):
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
     with Session(engine) as session:
-        assert changed_rules(session) == []
-        assert ensure_stored_parts(session) == 0  # nothing to do
+        assert changed_rules(session=session) == []
+        assert ensure_stored_parts(session=session) == 0  # nothing to do
     monkeypatch.setattr(policy, "DUE_SOON_DAYS", 10)
     stored_parts.current_rules.cache_clear()
     try:
         with Session(engine) as session:
-            assert changed_rules(session) == ["DUE_SOON_DAYS 7 -> 10"]
-            assert ensure_stored_parts(session) > 0
+            assert changed_rules(session=session) == ["DUE_SOON_DAYS 7 -> 10"]
+            assert ensure_stored_parts(session=session) > 0
             session.commit()
-            assert changed_rules(session) == []
+            assert changed_rules(session=session) == []
     finally:
         stored_parts.current_rules.cache_clear()
 
@@ -159,11 +159,11 @@ def test_values_stored_before_rules_were_recorded_are_rebuilt_once(engine):
     with Session(engine) as session:
         session.execute(delete(StoredRule))
         session.commit()
-        assert changed_rules(session) == ["not recorded (stored before rules were)"]
-        assert ensure_stored_parts(session) > 0
+        assert changed_rules(session=session) == ["not recorded (stored before rules were)"]
+        assert ensure_stored_parts(session=session) > 0
         session.commit()
-        assert changed_rules(session) == []
-        assert ensure_stored_parts(session) == 0
+        assert changed_rules(session=session) == []
+        assert ensure_stored_parts(session=session) == 0
 
 
 @pytest.mark.parametrize("name", ["MONTHLY_INTERVAL_DAYS", "SUPERVISION_STANDARD_MINUTES"])

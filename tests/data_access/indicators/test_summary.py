@@ -27,7 +27,7 @@ def small_org(engine):
 def test_default_date_is_the_latest_complete_month(small_org):
     with session_scope(small_org) as session:
         # Latest record: S01's snapshot on 2025-04-30, a month end.
-        assert latest_complete_month_end(session) == date(2025, 4, 30)
+        assert latest_complete_month_end(session=session) == date(2025, 4, 30)
     extra = (
         "session_id,staff_id,supervisor_id,session_date,status,duration_minutes,reflective,"
         "childs_views_recorded\nX99,S01,S05,2025-05-06,held,60,yes,yes\n"
@@ -35,19 +35,19 @@ def test_default_date_is_the_latest_complete_month(small_org):
     assert import_files({"supervision_sessions.csv": extra.encode()}, engine=small_org).loaded
     with session_scope(small_org) as session:
         # May is only partly covered, so April stays the default.
-        assert latest_complete_month_end(session) == date(2025, 4, 30)
+        assert latest_complete_month_end(session=session) == date(2025, 4, 30)
 
 
 def test_empty_database_has_no_default_date(engine):
     with session_scope(engine) as session:
-        assert latest_complete_month_end(session) is None
-        freshness = data_freshness(session)
+        assert latest_complete_month_end(session=session) is None
+        freshness = data_freshness(session=session)
     assert (freshness.last_import_at, freshness.latest_data_date) == (None, None)
 
 
 def test_freshness_names_the_last_import(small_org):
     with session_scope(small_org) as session:
-        freshness = data_freshness(session)
+        freshness = data_freshness(session=session)
     assert freshness.last_import_source == "fixture"
     assert freshness.latest_data_date == date(2025, 5, 6) or freshness.latest_data_date == date(
         2025, 4, 30
@@ -56,7 +56,7 @@ def test_freshness_names_the_last_import(small_org):
 
 def test_headline_figures_compare_with_a_year_earlier(small_org):
     with session_scope(small_org) as session:
-        figures = {f.name: f for f in headline_figures(session, date(2025, 3, 31), Scope())}
+        figures = {f.name: f for f in headline_figures(date(2025, 3, 31), Scope(), session=session)}
     agency = figures["agency_rate_fte"]
     # At 2024-03-31 in post: S01 S02 S04 S05 S09 S10 S12 S13 (S07 left that day).
     # Agency S09 1 + S10 0.5 = 1.5; permanent 1 + 0.5 + 0.8 + 1 + 1 + 0.6 = 4.9; 1.5/6.4 = 23.4

@@ -36,7 +36,7 @@ def small_org(engine):
 
 def trend(engine, scope: Scope, **options) -> list[tuple]:
     with session_scope(engine) as session:
-        points = survey_trend(session, D, scope, **options)
+        points = survey_trend(D, scope, **options, session=session)
     return [(p.survey_date, p.question, p.responses, p.agree, p.share, p.basis) for p in points]
 
 

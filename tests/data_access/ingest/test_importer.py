@@ -127,7 +127,7 @@ def test_a_refused_import_writes_nothing_but_is_recorded(small_org):
     ]
     assert data_contents(small_org) == before
     with session_scope(small_org) as session:
-        history = import_history(session)
+        history = import_history(session=session)
     assert [(h.outcome, h.problem_count, h.rows_added) for h in history] == [
         ("refused", 1, 0),
         ("loaded", 0, 54),

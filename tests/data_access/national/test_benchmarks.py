@@ -104,7 +104,7 @@ BIRMINGHAM_2025 = {
 
 def test_birmingham_2025_against_hand_worked_values(engine, loaded):
     with session_scope(engine) as session:
-        assert comparison(session, "330", 2025).as_json() == BIRMINGHAM_2025
+        assert comparison("330", 2025, session=session).as_json() == BIRMINGHAM_2025
 
 
 def test_load_counts_and_the_unknown_neighbour_warning(engine, loaded):
@@ -117,21 +117,21 @@ def test_load_counts_and_the_unknown_neighbour_warning(engine, loaded):
         "they are left out of the medians"
     ]
     with session_scope(engine) as session:
-        assert benchmark_years(session) == [2025, 2024]
+        assert benchmark_years(session=session) == [2025, 2024]
         # the byte-order mark and the trailing spaces in "Close " are gone
-        closeness = [n.closeness for n in neighbours(session, "330")]
+        closeness = [n.closeness for n in neighbours("330", session=session)]
         assert closeness == ["Very close", "Close", "Close", "Close", "Somewhat close", "Not close"]
-        assert neighbours(session, "330")[4].la_name == "Richmond upon Thames"
-        assert neighbours(session, "330")[5].la_name is None  # 999: not published
-        names = [authority.label for authority in authorities(session)]
+        assert neighbours("330", session=session)[4].la_name == "Richmond upon Thames"
+        assert neighbours("330", session=session)[5].la_name is None  # 999: not published
+        names = [authority.label for authority in authorities(session=session)]
         assert "Kingston upon Thames (314)" in names and "Richmond upon Thames (318)" in names
 
 
 def test_suppression_codes_are_kept_never_zero(engine, loaded):
     with session_scope(engine) as session:
-        dudley = comparison(session, "332", 2025).indicators
-        solihull = comparison(session, "334", 2025).indicators
-        birmingham_2024 = comparison(session, "330", 2024).indicators
+        dudley = comparison("332", 2025, session=session).indicators
+        solihull = comparison("334", 2025, session=session).indicators
+        birmingham_2024 = comparison("330", 2024, session=session).indicators
     assert (dudley["agency_rate_fte"].la.value, dudley["agency_rate_fte"].la.status) == (None, "u")
     assert dudley["agency_rate_fte"].la.meaning == "low reliability"
     assert dudley["agency_rate_fte"].rank is None and dudley["agency_rate_fte"].quartile is None
@@ -150,9 +150,9 @@ def test_suppression_codes_are_kept_never_zero(engine, loaded):
 
 def test_a_member_of_a_joint_return_takes_its_values_and_london_regions(engine, loaded):
     with session_scope(engine) as session:
-        richmond = comparison(session, "318", 2025)
-        kingston = comparison(session, "314", 2025)
-        camden = comparison(session, "202", 2025)
+        richmond = comparison("318", 2025, session=session)
+        kingston = comparison("314", 2025, session=session)
+        camden = comparison("202", 2025, session=session)
     assert richmond.la_name == "Richmond upon Thames"
     assert richmond.joint_return == "Kingston upon Thames / Richmond upon Thames"
     assert richmond.indicators == kingston.indicators
@@ -169,7 +169,7 @@ def test_a_member_of_a_joint_return_takes_its_values_and_london_regions(engine, 
 
 def test_trend_has_four_lines_per_year(engine, loaded):
     with session_scope(engine) as session:
-        points = trend(session, "330")
+        points = trend("330", session=session)
     turnover = {
         (point.series, point.year): (point.value, point.status)
         for point in points
@@ -196,8 +196,8 @@ def test_trend_has_four_lines_per_year(engine, loaded):
 
 def test_ranked_authorities_lowest_first_then_the_unranked(engine, loaded):
     with session_scope(engine) as session:
-        agency = ranked_authorities(session, 2025, "agency_rate_fte")
-        turnover = ranked_authorities(session, 2025, "turnover_rate_fte")
+        agency = ranked_authorities(2025, "agency_rate_fte", session=session)
+        turnover = ranked_authorities(2025, "turnover_rate_fte", session=session)
     assert [(row.la_code, row.value, row.rank) for row in agency] == [
         ("333", 5.0, 1),
         ("202", 9.4, 2),
@@ -305,7 +305,7 @@ def test_a_bad_neighbour_file_is_refused(engine):
     result = load_benchmarks(_file("indicators.csv"), ("sn.csv", bad_code), engine=engine)
     assert str(result.problems[0]) == "sn.csv, line 2, SN_1: expected a three-digit old LA code"
     with session_scope(engine) as session:
-        assert benchmark_years(session) == []
+        assert benchmark_years(session=session) == []
 
 
 def test_a_new_load_replaces_the_old_and_keeps_the_neighbour_model(engine, loaded):
@@ -316,11 +316,11 @@ def test_a_new_load_replaces_the_old_and_keeps_the_neighbour_model(engine, loade
     result = load_benchmarks(("indicators-2025.csv", only_2025), engine=engine)
     assert result.loaded and result.rows == 12
     with session_scope(engine) as session:
-        assert benchmark_years(session) == [2025]
-        assert comparison(session, "330", 2024) is None
+        assert benchmark_years(session=session) == [2025]
+        assert comparison("330", 2024, session=session) is None
         held = session.execute(select(func.count()).select_from(StatisticalNeighbour)).scalar()
         assert held == 8  # 6 for Birmingham, 2 for Camden: kept from the first load
-        assert comparison(session, "330", 2025).as_json() == BIRMINGHAM_2025
+        assert comparison("330", 2025, session=session).as_json() == BIRMINGHAM_2025
 
 
 def test_internal_figures_are_our_metrics_at_30_september(engine):
@@ -329,8 +329,8 @@ def test_internal_figures_are_our_metrics_at_30_september(engine):
     (2.5 FTE)."""
     assert import_files(read_folder_bytes(SMALL_ORG), engine=engine).loaded
     with session_scope(engine) as session:
-        ours = internal_figures(session, 2024, Scope())
-        before_our_data = internal_figures(session, 2019, Scope())
+        ours = internal_figures(2024, Scope(), session=session)
+        before_our_data = internal_figures(2019, Scope(), session=session)
     assert ours.as_at == date(2024, 9, 30)
     assert ours.values == {
         # Permanent leavers in (2023-09-30, 2024-09-30]: S07 (1 FTE, 2024-03-31). 1 / 5.9
@@ -384,10 +384,10 @@ def test_the_real_published_files(engine):
     assert result.loaded, result.problems[:5]
     assert result.rows == 1463 and result.years == (2017, 2025)
     with session_scope(engine) as session:
-        birmingham = comparison(session, "330", 2025)
-        birmingham_2024 = comparison(session, "330", 2024)
-        richmond = comparison(session, "318", 2025)
-        assert len(neighbours(session, "330")) == 10
+        birmingham = comparison("330", 2025, session=session)
+        birmingham_2024 = comparison("330", 2024, session=session)
+        richmond = comparison("318", 2025, session=session)
+        assert len(neighbours("330", session=session)) == 10
     names = ("turnover_rate_fte", "agency_rate_fte", "vacancy_rate_fte", "caseload_fte",
              "absence_rate_fte")  # fmt: skip
     england = [birmingham.indicators[name].england.value for name in names]

@@ -231,22 +231,26 @@ def session(engine):
 
 
 def test_commentary_is_kept_by_version_and_month(session):
-    save_commentary(session, D, Scope(), "summary", "First draft.", grant=LEADER)
-    save_commentary(session, D, Scope(), "summary", "  Agency use is falling.  ", grant=LEADER)
-    save_commentary(session, date(2025, 2, 28), Scope(), "caseloads", "Too high.", grant=LEADER)
-    save_commentary(session, D, Scope(area="North"), "summary", "North only.", grant=LEADER)
-    latest = latest_commentary(session, D, Scope())
+    save_commentary(D, Scope(), "summary", "First draft.", grant=LEADER, session=session)
+    save_commentary(
+        D, Scope(), "summary", "  Agency use is falling.  ", grant=LEADER, session=session
+    )
+    save_commentary(
+        date(2025, 2, 28), Scope(), "caseloads", "Too high.", grant=LEADER, session=session
+    )
+    save_commentary(D, Scope(area="North"), "summary", "North only.", grant=LEADER, session=session)
+    latest = latest_commentary(D, Scope(), session=session)
     assert {section: c.text for section, c in latest.items()} == {
         "summary": "Agency use is falling."
     }
     assert latest["summary"].author == "dcs@council.example"
-    assert [(c.month, c.section, c.text) for c in earlier_commentary(session, D, Scope())] == [
-        (date(2025, 2, 28), "caseloads", "Too high.")
-    ]
+    assert [
+        (c.month, c.section, c.text) for c in earlier_commentary(D, Scope(), session=session)
+    ] == [(date(2025, 2, 28), "caseloads", "Too high.")]
     # Emptying a section keeps the history and shows none.
-    save_commentary(session, D, Scope(), "summary", "", grant=LEADER)
-    assert latest_commentary(session, D, Scope()) == {}
-    writes = [e for e in access_log(session) if e.action == "write commentary"]
+    save_commentary(D, Scope(), "summary", "", grant=LEADER, session=session)
+    assert latest_commentary(D, Scope(), session=session) == {}
+    writes = [e for e in access_log(session=session) if e.action == "write commentary"]
     assert len(writes) == 5
 
 
@@ -262,7 +266,7 @@ def test_commentary_is_kept_by_version_and_month(session):
 )  # fmt: skip
 def test_commentary_refused(session, grant, section, text, message):
     with pytest.raises(CommentaryError, match=message):
-        save_commentary(session, D, Scope(), section, text, grant=grant)
+        save_commentary(D, Scope(), section, text, grant=grant, session=session)
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -311,16 +315,18 @@ def staff_names() -> list[str]:
 def test_the_pack_shows_the_metrics_the_commentary_and_no_name(session, engine, scope, expected):
     if scope.hub:  # Hub A's figures may be shown once T3 is not alone in South (conftest)
         add_beta_support(engine)
-    save_commentary(session, D, scope, "supervision", "Audits <b>*rose*</b> #fast", grant=LEADER)
+    save_commentary(
+        D, scope, "supervision", "Audits <b>*rose*</b> #fast", grant=LEADER, session=session
+    )
     pdf = board_pack_pdf(
-        session,
         D,
         scope,
         produced_by="dcs@council.example",
         produced_at=datetime(2025, 4, 5, tzinfo=UTC),
+        session=session,
     )
     text = pdf_text(pdf)
-    computed = compute_metrics(session, D, scope)
+    computed = compute_metrics(D, scope, session=session)
     start = text.index("Every indicator with a target")
     scorecard = text[start : text.index("Workforce stability", start)]
     for name in PACK_INDICATORS:
@@ -345,7 +351,7 @@ def bookmarks(pdf: bytes) -> list[str]:
 
 
 def test_the_pack_is_a_tagged_accessible_pdf(session):
-    pdf = board_pack_pdf(session, D, Scope(), produced_by="test")
+    pdf = board_pack_pdf(D, Scope(), produced_by="test", session=session)
     reader = PdfReader(BytesIO(pdf))
     root = reader.trailer["/Root"]
     assert reader.metadata.title == (
@@ -384,13 +390,13 @@ def test_the_pack_is_a_tagged_accessible_pdf(session):
 
 def test_the_pack_is_laid_out_with_no_near_empty_page(session, engine):
     add_beta_support(engine)  # so that Hub A's pack may be made (conftest)
-    whole = board_pack_pdf(session, D, Scope(), produced_by="test")
-    hub = board_pack_pdf(session, D, Scope(hub="Hub A"), produced_by="test")
+    whole = board_pack_pdf(D, Scope(), produced_by="test", session=session)
+    hub = board_pack_pdf(D, Scope(hub="Hub A"), produced_by="test", session=session)
     # The longest commentary in every section, the case that pushes most onto later pages.
     longest = ("What the board should know this month, at some length. " * 40)[:2000]
     for section in ("summary", "stability", "supervision", "caseloads"):
-        save_commentary(session, D, Scope(), section, longest, grant=LEADER)
-    long = board_pack_pdf(session, D, Scope(), produced_by="test")
+        save_commentary(D, Scope(), section, longest, grant=LEADER, session=session)
+    long = board_pack_pdf(D, Scope(), produced_by="test", session=session)
     for pdf in (whole, hub, long):
         # Every page but the last is at least half full (the tester's pack had a page holding
         # one 4-row table, and one holding a sentence).
@@ -415,10 +421,10 @@ def test_the_pack_is_laid_out_with_no_near_empty_page(session, engine):
 
 def test_the_cover_shows_names_as_stored_and_the_appendix_speaks_plain_english(session, engine):
     add_beta_support(engine)
-    text = pdf_text(board_pack_pdf(session, D, Scope(hub="Hub A"), produced_by="test"))
+    text = pdf_text(board_pack_pdf(D, Scope(hub="Hub A"), produced_by="test", session=session))
     assert "Figures are for Hub A, North area, computed from" in text
     assert "social work workforce: Hub A, North area" in text
-    text = pdf_text(board_pack_pdf(session, D, Scope(), produced_by="test"))
+    text = pdf_text(board_pack_pdf(D, Scope(), produced_by="test", session=session))
     assert "Figures are for the whole organisation, computed from" in text
     appendix = text[text.rindex("Appendix: definitions and data notes") :]
     for name in PACK_INDICATORS:
@@ -440,13 +446,15 @@ def test_a_pack_that_would_give_away_a_small_team_is_refused(session, tmp_path, 
         (Scope(area="North"), "North area"),
     ):
         with pytest.raises(NoPack, match=f"the figures for {label} are suppressed"):
-            board_pack_pdf(session, D, scope, produced_by="test")
+            board_pack_pdf(D, scope, produced_by="test", session=session)
     out = tmp_path / "pack.pdf"
     assert main(["board-pack", "--as-at", "2025-03-15", "--hub", "Hub A", "--out", str(out)]) == 1
     assert capsys.readouterr().err.startswith("error: the figures for Hub A, North area are")
     assert not out.exists()
     # A month later Ned Nash has joined T3 (3 people): nothing is suppressed.
-    assert board_pack_pdf(session, date(2025, 4, 30), Scope(hub="Hub A"), produced_by="test")
+    assert board_pack_pdf(
+        date(2025, 4, 30), Scope(hub="Hub A"), produced_by="test", session=session
+    )
 
 
 def test_board_pack_command_line(session, engine, tmp_path, capsys):
@@ -464,7 +472,7 @@ def test_board_pack_command_line(session, engine, tmp_path, capsys):
         assert capsys.readouterr().err.startswith(message)
     assert not (tmp_path / "x.pdf").exists()
     with pytest.raises(NoPack, match="not one team"):
-        board_pack_pdf(session, D, Scope(team_id="T1"), produced_by="test")
+        board_pack_pdf(D, Scope(team_id="T1"), produced_by="test", session=session)
 
 
 def test_the_pack_compares_with_the_published_figures_when_loaded(session, engine):
@@ -476,7 +484,7 @@ def test_the_pack_compares_with_the_published_figures_when_loaded(session, engin
     def national(as_at=D) -> str:
         """The whole organisation's pack from its national section on (the last time the
         words appear: the first is in the contents)."""
-        text = pdf_text(board_pack_pdf(session, as_at, Scope(), produced_by="test"))
+        text = pdf_text(board_pack_pdf(as_at, Scope(), produced_by="test", session=session))
         return text[text.rindex("National comparison") :]
 
     # Each reason there is no comparison, said alone, with who can put it right.
@@ -526,7 +534,7 @@ def test_the_pack_compares_with_the_published_figures_when_loaded(session, engin
     # An area's pack has no national section (published figures are for the authority), and
     # its data notes say so.
     add_beta_support(engine)
-    pdf = board_pack_pdf(session, D, Scope(area="North"), produced_by="test")
+    pdf = board_pack_pdf(D, Scope(area="North"), produced_by="test", session=session)
     assert "National comparison" not in pdf_text(pdf)
     assert "National comparison" not in bookmarks(pdf)
     assert (
@@ -538,7 +546,9 @@ def test_the_pack_compares_with_the_published_figures_when_loaded(session, engin
 def test_the_demo_s_pack_says_its_national_figures_are_made_up(demo_engine):
     # The demo comes with made-up national figures and Demo City chosen as our authority.
     with Session(demo_engine) as demo:
-        text = pdf_text(board_pack_pdf(demo, date(2026, 10, 31), Scope(), produced_by="test"))
+        text = pdf_text(
+            board_pack_pdf(date(2026, 10, 31), Scope(), session=demo, produced_by="test")
+        )
     found = text[text.rindex("National comparison") :]
     assert (
         "Demo City, 30 September 2025, made up by the demo in the shape of the Department for "
