@@ -28,10 +28,9 @@ if not page_header(
     st.stop()
 as_at, scope = filters.as_at, filters.scope
 policy = queries.policy()
-headline_tiles(
-    [figure for figure in queries.headlines(as_at, scope, policy) if figure.name in INDICATORS],
-    as_at,
-)
+#: The indicators, and the number of vacant posts behind the vacancy rate.
+TILES = (*INDICATORS[:3], "vacancies_fte", INDICATORS[3])
+headline_tiles(queries.headlines(as_at, scope, policy, names=TILES), as_at)
 months = choose_period("stability-period")
 
 points = queries.series(INDICATORS, as_at, months, scope)

@@ -185,11 +185,15 @@ def policy() -> Policy:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing the headline figures...")
 def headlines(
-    as_at: date, scope: Scope, policy: Policy, history_months: int = 24
+    as_at: date,
+    scope: Scope,
+    policy: Policy,
+    history_months: int = 24,
+    names: tuple[str, ...] = summary.HEADLINE_METRICS,
 ) -> list[summary.HeadlineFigure]:
     with session_scope() as session:
         return headline_figures(
-            as_at, scope, policy, history_months=history_months, session=session
+            as_at, scope, policy, history_months=history_months, names=names, session=session
         )
 
 

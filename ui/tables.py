@@ -24,6 +24,7 @@ SHORT_HEADINGS = {
     "agency_rate_fte": "Agency",
     "turnover_rate_fte": "Turnover",
     "vacancy_rate_fte": "Vacancy",
+    "vacancies_fte": "Vacant FTE",
     "stability_index": "Stability",
     "caseload_average": "Caseload",
     "caseload_over_threshold_share": "Over limit",

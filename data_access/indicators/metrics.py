@@ -622,6 +622,20 @@ METRICS: dict[str, Metric] = {
             "agency worker covers it (the DfE definition). England, 30 September 2025: 14.2%.",
         ),
         Metric(
+            "vacancies_fte",
+            "Workforce stability",
+            "Vacant posts (FTE)",
+            "fte",
+            VACANT_FTE,
+            (),
+            "How many full-time posts are vacant: the number behind the vacancy rate.",
+            "Vacant FTE: for each team in scope, its latest vacancies row with as_at <= D (a "
+            "team with none adds 0), summed.",
+            LOWER,
+            notes="The vacancy rate's own numerator, as a number of posts: a board sees how many "
+            "posts the recruitment plan must fill, not only their share.",
+        ),
+        Metric(
             "stability_index",
             "Workforce stability",
             "Stability index",

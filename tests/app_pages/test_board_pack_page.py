@@ -70,7 +70,7 @@ def test_a_leader_previews_writes_commentary_and_can_download(small_org):
 
 
 def test_the_national_box_is_offered_only_when_the_pack_has_a_comparison(small_org):
-    from test_benchmarks import BENCHMARKS
+    from support.org import BENCHMARKS
 
     from data_access.national.benchmarks import load_benchmarks
     from data_access.settings import remember_our_authority

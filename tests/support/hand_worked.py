@@ -26,6 +26,8 @@ WHOLE_ORGANISATION = {
     "turnover_rate_fte": 18.7,
     # T1 latest row <= D is 2025-03-31 (1.0), T2 2024-12-31 (0.5), T3 none: 1.5 / 9.0 = 16.67
     "vacancy_rate_fte": 16.7,
+    # The same rows: 1.0 + 0.5
+    "vacancies_fte": 1.5,
     # Permanent in post 8; in post at 2024-03-31 too: S01 S02 (started that day) S05 S12 = 4
     "stability_index": 50.0,
     # Snapshot 2025-03-31: S01 20, S02 10 (0.5 FTE), S03 18, S06 17, S11 16; S08 has 0.
@@ -70,6 +72,7 @@ TEAM_T1 = {
     "agency_rate_fte": 22.2,  # 1.0 / 4.5
     "turnover_rate_fte": 22.9,  # S04 0.8 / 3.5
     "vacancy_rate_fte": 22.2,  # 1.0 / 4.5
+    "vacancies_fte": 1.0,
     "stability_index": 75.0,  # S01 S02 S05 of S01 S02 S05 S06
     "caseload_average": 18.6,  # 65 / 3.5
     "caseload_over_threshold_share": 50.0,  # S01 S06 of 4
@@ -92,6 +95,7 @@ HUB_A = {
     "agency_rate_fte": 31.3,
     "turnover_rate_fte": 14.5,  # 0.8 / 5.5
     "vacancy_rate_fte": 21.4,  # 1.5 / 7.0
+    "vacancies_fte": 1.5,  # T1 1.0 + T2 0.5
     "stability_index": 50.0,  # 3 of 6
     "caseload_average": 18.6,
     "caseload_over_threshold_share": 50.0,
@@ -113,6 +117,7 @@ AREA_SOUTH = {
     "agency_rate_fte": 0.0,
     "turnover_rate_fte": 30.0,  # S13 0.6 / 2.0
     "vacancy_rate_fte": 0.0,  # T3 has no vacancies row: adds 0
+    "vacancies_fte": 0.0,
     "stability_index": 50.0,  # S12 of S11 S12
     "caseload_average": 16.0,
     "caseload_over_threshold_share": 0.0,

@@ -214,6 +214,7 @@ class Organisation:
             "agency_rate_fte": share(agency_fte, agency_fte + permanent_fte),
             "turnover_rate_fte": share(leavers_fte, permanent_fte),
             "vacancy_rate_fte": share(vacant, vacant + permanent_fte),
+            "vacancies_fte": one_decimal(vacant),
             "stability_index": share(len(stayed), len(permanent)),
             "caseload_average": one_decimal(cases / holders_fte) if holders_fte else None,
             "caseload_over_threshold_share": share(sum(h[2] for h in holders), len(holders)),

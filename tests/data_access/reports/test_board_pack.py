@@ -476,7 +476,7 @@ def test_board_pack_command_line(session, engine, tmp_path, capsys):
 
 
 def test_the_pack_compares_with_the_published_figures_when_loaded(session, engine):
-    from test_benchmarks import BENCHMARKS
+    from support.org import BENCHMARKS
 
     from data_access.national.benchmarks import load_benchmarks
     from data_access.settings import remember_our_authority
