@@ -11,9 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_access.core.models import CensusFigures
 from data_access.core.scope import Scope
 from data_access.demo.national import DEMO_LA_CODE, DEMO_LA_NAME
 from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_CODES
+from data_access.national.census import ALLOWANCE_FIELDS, ALLOWANCE_OFFERED, MIN_PAY_WORKERS
 from data_access.national.comparison import Published
 from ui import actions, chart_specs, queries
 from ui import format as fmt
@@ -250,6 +252,55 @@ st.caption(
     "submission. We hold no sickness data, so there is no internal absence figure."
 )
 
+
+def pay_and_allowances(census: CensusFigures) -> None:
+    """The 2025 layout's pay and allowances from our return: aggregates only, and pay only
+    from enough salaries that no one's can be worked out."""
+    if census.layout != "2025":
+        st.caption(
+            f"Pay and allowances are in returns made in DfE's 2025 layout; this return was "
+            f"read with the {fmt.plain(census.layout or 'earlier')} layout."
+        )
+        return
+    st.markdown("**Pay and allowances in our return** (DfE publishes no comparison yet)")
+    salaried = census.salaried_workers or 0
+    if salaried >= MIN_PAY_WORKERS:
+        cells = grid(3, 3)
+        with cells[0]:
+            st.metric("Mean base salary", fmt.figure(census.base_salary_mean, "£"))
+        with cells[1]:
+            st.metric("Median base salary", fmt.figure(census.base_salary_median, "£"))
+        with cells[2]:
+            st.metric(
+                "Receiving recruitment or retention payments",
+                fmt.figure(census.rr_payments_share, "%"),
+            )
+        st.caption(
+            f"Employed social workers in post with an FTE above 0 and a base salary in the "
+            f"return: {salaried}. The share receiving payments is of those whose payments are "
+            "recorded."
+        )
+    else:
+        st.caption(
+            f"The return holds {salaried} base salaries for employed social workers in post: "
+            f"pay is shown from {MIN_PAY_WORKERS}, so that no one's pay can be worked out."
+        )
+    allowances = pd.DataFrame(
+        [
+            {"Allowance": label, "Offered to": ALLOWANCE_OFFERED[code]}
+            for field_name, label in ALLOWANCE_FIELDS.items()
+            if (code := getattr(census, field_name)) is not None
+        ]
+        + (
+            [{"Allowance": "Other allowances", "Offered to": census.other_allowances}]
+            if census.other_allowances
+            else []
+        )
+    )
+    st.dataframe(allowances, hide_index=True, width="stretch")
+    csv_download(allowances, f"{DOWNLOAD_PREFIX}Census return {census.year} allowances")
+
+
 stored = queries.census_return(ours.la_code)
 census = stored.figures if stored else None
 st.subheader("Our census return before submission")
@@ -288,6 +339,7 @@ else:
     census_table = pd.DataFrame(census_rows)
     st.dataframe(census_table, hide_index=True, width="stretch")
     csv_download(census_table, f"{DOWNLOAD_PREFIX}Census return {census.year} figures")
+    pay_and_allowances(census)
 
 st.subheader(f"Trends, {min(years)} to {max(years)}")
 points = queries.benchmark_trend(ours.la_code)

@@ -26,14 +26,13 @@ from data_access.core.problems import Problem
 from data_access.demo.own_data import DEMO_AGAIN, OWN_DATABASE_COMMANDS
 from data_access.ingest.reading import MAX_FILE_BYTES, MEGABYTE
 from data_access.ingest.specs import FILE_SPECS
-from data_access.national.census import FIGURE_LABELS
 from ui import actions, queries
 from ui import format as fmt
 from ui.auth import actor, auth_configured, current_grant
 from ui.charts import csv_download
 from ui.filters import current
 from ui.layout import grid
-from ui.tables import uk_date_columns
+from ui.tables import census_figure_rows, uk_date_columns
 
 logger = logging.getLogger("workforce_dashboard")
 
@@ -415,18 +414,17 @@ if census_upload is not None:
         st.markdown(
             f"**{fmt.plain(census_upload.name)}**: authority {fmt.plain(figures.la_code)}, "
             f"reference date "
-            f"{fmt.uk_date(figures.reference_date)}, {figures.worker_records} worker records."
+            f"{fmt.uk_date(figures.reference_date)}, {figures.worker_records} worker records, "
+            f"read with DfE's {fmt.plain(figures.layout or '')} layout."
         )
-        values = figures.as_json()
-        census_table = pd.DataFrame(
-            [
-                {
-                    "Figure": label,
-                    "Value": "no value" if values[key] is None else str(values[key]),
-                }
-                for key, label in FIGURE_LABELS.items()
-            ]
-        )
+        if census.warnings:
+            st.warning(
+                f"{fmt.counted(census.warning_count, 'thing')} to check before submitting: "
+                "allowed values that are unusual, or parts of the return that disagree. The "
+                "figures below are computed anyway."
+            )
+            problems_table(census.warnings, "Census return warnings")
+        census_table = pd.DataFrame(census_figure_rows(figures))
         st.dataframe(census_table, hide_index=True)
         csv_download(census_table, "Census return figures")
         if demo:

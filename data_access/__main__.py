@@ -331,18 +331,24 @@ def cmd_census(args: argparse.Namespace) -> int:
     init_db()
     result = load_census(name, content, user=args.user, source="command line")
     figures = result.figures
+    read_with = f"Read with the {result.layout} layout." if result.layout else ""
     if figures is None:  # not loaded
+        if read_with:
+            print(read_with, file=sys.stderr)
         return _print_refusal(result.problems)
+    # Warnings go to stderr with --json, so that stdout stays one JSON object.
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
         print(json.dumps(figures.as_json()))
         return 0
     print(
         f"Census return for {figures.la_code}, 30 September {figures.year}: "
-        f"{figures.worker_records} worker records. Figures saved:"
+        f"{figures.worker_records} worker records. {read_with} Figures saved:"
     )
     for key, value in figures.as_json().items():
-        if key not in ("la_code", "year", "reference_date", "worker_records"):
-            print(f"  {key:<24} {'-' if value is None else value}")
+        if key not in ("la_code", "year", "reference_date", "worker_records", "layout"):
+            print(f"  {key:<28} {'-' if value is None else printable(str(value))}")
     return 0
 
 

@@ -9,9 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from data_access.access.grants import SMALL_GROUP_MINIMUM, SUPPRESSED
+from data_access.core.models import CensusFigures
 from data_access.indicators.breakdowns import UnitFigures
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import Policy, TargetStatus
+from data_access.national.census import (
+    ALLOWANCE_FIELDS,
+    ALLOWANCE_OFFERED,
+    FIGURE_LABELS,
+    PAY_FIGURES,
+)
 from ui import format as fmt
 from ui.charts import csv_download, slug
 
@@ -140,3 +147,22 @@ def unit_table(
 def uk_date_columns(*names: str) -> dict:
     """`column_config` that shows these date columns as 31/10/2026 and sorts them as dates."""
     return {name: st.column_config.DateColumn(name, format="DD/MM/YYYY") for name in names}
+
+
+def census_figure_rows(figures: CensusFigures) -> list[dict[str, str]]:
+    """A census return's figures as a reader sees them: one row per figure, labelled, the
+    2025 layout's pay and allowances only for a return that has them (allowances in words)."""
+    values = figures.as_json()
+    rows = []
+    for key, label in FIGURE_LABELS.items():
+        value = values[key]
+        if key in PAY_FIGURES and figures.salaried_workers is None:
+            continue  # a layout before 2025: no pay items
+        rows.append({"Figure": label, "Value": "no value" if value is None else str(value)})
+    for key, label in ALLOWANCE_FIELDS.items():
+        code = values[key]
+        if code is not None:
+            rows.append({"Figure": f"Allowance: {label}", "Value": ALLOWANCE_OFFERED[code]})
+    if figures.other_allowances:
+        rows.append({"Figure": "Other allowances", "Value": figures.other_allowances})
+    return rows

@@ -1,5 +1,5 @@
 """How a figure is written, once, for the pages, the board pack, the CSV files and the command
-line: 13.1%, 15.2 cases, 812.4 FTE, 879; a change as +1.2 pts, -0.5 cases."""
+line: 13.1%, 15.2 cases, 812.4 FTE, 879, £41,938; a change as +1.2 pts, -0.5 cases."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ CHANGE_UNITS = {"%": " pts", "cases": " cases", "fte": " FTE"}
 
 
 def figure(value: float | int | None, unit: str) -> str:
-    """A metric value as shown to a reader: 13.1%, 15.2 cases, 812.4 FTE, 879."""
+    """A metric value as shown to a reader: 13.1%, 15.2 cases, 812.4 FTE, 879, £41,938 (unit
+    "£": whole pounds)."""
     if value is None:
         return NO_DATA
     if unit == "%":
@@ -18,6 +19,8 @@ def figure(value: float | int | None, unit: str) -> str:
         return f"{value:.1f} cases"
     if unit == "fte":
         return f"{value:,.1f} FTE"
+    if unit == "£":
+        return f"£{value:,.0f}"
     return f"{value:,}"
 
 

@@ -291,6 +291,26 @@ class CensusFigures(SQLModel):
     caseload_fte: float | None = None
     working_days_lost_fte: float | None = None
     absence_rate_fte: float | None = None
+    #: The layout the return was read with ("2021 to 2023", "2024", "2025").
+    layout: str | None = Field(default=None, max_length=20)
+    #: From the 2025 layout on: pay of the employed social workers in post with an FTE above
+    #: 0 (how many have a BaseSalary, its mean and median to the pound, and the share of
+    #: those with RRPayments recorded who receive any).
+    salaried_workers: int | None = None
+    base_salary_mean: float | None = None
+    base_salary_median: float | None = None
+    rr_payments_share: float | None = None
+    #: From the 2025 layout on: each LA-level allowance, 0 not offered, 1 offered to all
+    #: employed social workers, 2 to some (data_access/national/census.py, ALLOWANCES).
+    allowance_recruitment_bonus: int | None = None
+    allowance_retention_bonus: int | None = None
+    allowance_performance_award: int | None = None
+    allowance_car: int | None = None
+    allowance_relocation: int | None = None
+    allowance_regional_weighting: int | None = None
+    allowance_swe_fee: int | None = None
+    allowance_dbs_check: int | None = None
+    other_allowances: str | None = Field(default=None, max_length=1000)
 
     def as_json(self) -> dict:
         return self.model_dump(mode="json")

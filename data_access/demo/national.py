@@ -480,10 +480,33 @@ ORG_ROLE = {
 }
 
 
+#: Made-up full-time base salaries (pounds a year) for each role of the staff file.
+SALARY_BANDS = {
+    "service_manager": (58_000.0, 66_000.0),
+    "team_manager": (49_000.0, 56_000.0),
+    "senior_practitioner": (43_000.0, 48_000.0),
+    "advanced_practitioner": (45_000.0, 51_000.0),
+    "social_worker": (35_000.0, 43_000.0),
+}
+#: Demo City's made-up allowances (0 none, 1 all employed social workers, 2 some).
+DEMO_ALLOWANCES = {
+    "RecruitmentBonus": "2",
+    "RetentionBonus": "1",
+    "PerformanceAward": "0",
+    "CarAllowance": "2",
+    "RelocationPackage": "2",
+    "RegionalWeighting": "0",
+    "CostSWE": "1",
+    "CostDBS": "1",
+    "OtherAllowances": "Key worker housing scheme",
+}
+
+
 def census_return(builder: DemoBuilder, rng: random.Random) -> bytes:
-    """Demo City's CSWW return for 30 September 2026, from the demo's workers: everyone in
-    post that day or who left in the year before it, with their cases from that day's
-    snapshot; days lost to sickness are made up. Made-up SWE numbers start DEMO."""
+    """Demo City's CSWW return for 30 September 2026 in the 2025 layout, from the demo's
+    workers: everyone in post that day or who left in the year before it, with their cases
+    from that day's snapshot; days lost to sickness, pay and allowances are made up. Made-up
+    SWE numbers are SW9 then the staff number."""
     day = date(CENSUS_YEAR, 9, 30)
     year_before = add_months(day, -12)
     cases = {staff_id: open_cases for staff_id, on, open_cases in builder.caseloads if on == day}
@@ -492,6 +515,11 @@ def census_return(builder: DemoBuilder, rng: random.Random) -> bytes:
         worker
         for worker in builder.workers
         if worker.start_date <= day and (worker.end_date is None or worker.end_date > year_before)
+    ]
+    agency_in_post = [
+        worker
+        for worker in workers
+        if worker.employment_type == "agency" and (worker.end_date is None or worker.end_date > day)
     ]
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -502,14 +530,23 @@ def census_return(builder: DemoBuilder, rng: random.Random) -> bytes:
         "</CollectionDetails><Source><SourceLevel>L</SourceLevel>"
         f"<LEA>{DEMO_LA_CODE}</LEA><SoftwareCode>Demo organisation</SoftwareCode></Source>"
         "</Header>",
-        f"<LALevelVacancies><NumberOfVacancies>{vacancies:.1f}</NumberOfVacancies>"
-        "</LALevelVacancies>",
+        _element(
+            "LALevel",
+            [
+                ("NumberOfVacancies", f"{vacancies:.1f}"),
+                ("NoAgencyFTE", f"{sum(w.fte for w in agency_in_post):.2f}"),
+                ("NoAgencyHeadcount", str(len(agency_in_post))),
+                *DEMO_ALLOWANCES.items(),
+            ],
+        ),
     ]
+    # Pay from its own generator, so that the days lost drawn below stay as they were.
+    pay_rng = random.Random(f"{CENSUS_YEAR}-pay")
     for worker in workers:
         agency = worker.employment_type == "agency"
         elements = [
             ("AgencyWorker", "1" if agency else "0"),
-            ("SWENo", f"DEMO{worker.staff_id}"),
+            ("SWENo", f"SW9{worker.staff_id.removeprefix('S')}"),
             ("FTE", f"{worker.fte:g}"),
             ("OrgRole", ORG_ROLE.get(worker.role, "5")),
             ("RoleStartDate", worker.start_date.isoformat()),
@@ -522,6 +559,11 @@ def census_return(builder: DemoBuilder, rng: random.Random) -> bytes:
             # About 4% of working time lost to sickness, most people losing little.
             lost = min(rng.expovariate(1 / (WORKING_DAYS * 0.04)) * worker.fte, 200.0)
             elements.append(("WorkingDaysLost", f"{lost:.1f}"))
+            low, high = SALARY_BANDS.get(worker.role, SALARY_BANDS["social_worker"])
+            elements.append(("BaseSalary", f"{pay_rng.uniform(low, high):.2f}"))
+            # Retention payments for about one in five, more for practitioners.
+            payment = pay_rng.choice((1000, 1500, 2000)) if pay_rng.random() < 0.2 else 0
+            elements.append(("RRPayments", f"{payment:.2f}"))
         parts.append(_element("CSWWWorker", elements))
     parts.append("</Message>")
     return "\n".join(parts).encode("utf-8")

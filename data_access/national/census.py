@@ -33,13 +33,16 @@ workers), not by leavers.
 
 from __future__ import annotations
 
+import calendar
 import io
 import logging
 import re
+import statistics
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -66,9 +69,131 @@ from data_access.ingest.validation import ProblemList
 
 logger = logging.getLogger(__name__)
 
-WORKING_DAYS_PER_YEAR = 253
 ORG_ROLES = {"1", "2", "3", "4", "5", "6"}
 CFKSS_STATUSES = {"1", "2", "3", "4"}
+#: GenderCurrent (2021 to 2023 layout): 0 not known, 1 male, 2 female, 9 not specified.
+GENDER_CODES = {"0", "1", "2", "9"}
+#: Sex (2024 and 2025 layouts).
+SEX_CODES = {"M", "F"}
+ETHNICITIES = {
+    *("WBRI", "WIRI", "WOTH", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN"),
+    *("ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"),
+}
+#: A Social Work England number: two letters, then digits (the layouts' reconstructions
+#: disagree on how many; this accepts 1 to 10).
+SWE_NUMBER = re.compile(r"[A-Za-z]{2}\d{1,10}")
+
+#: The 2025 layout's LA-level allowances, each 0 (not offered), 1 (all employed social
+#: workers eligible) or 2 (some eligible): item -> (the figure's field, how a reader names it).
+ALLOWANCES = {
+    "RecruitmentBonus": ("allowance_recruitment_bonus", "Recruitment bonus"),
+    "RetentionBonus": ("allowance_retention_bonus", "Retention bonus"),
+    "PerformanceAward": ("allowance_performance_award", "Performance award"),
+    "CarAllowance": ("allowance_car", "Car allowance"),
+    "RelocationPackage": ("allowance_relocation", "Relocation package"),
+    "RegionalWeighting": ("allowance_regional_weighting", "Regional weighting"),
+    "CostSWE": ("allowance_swe_fee", "Social Work England registration fee paid"),
+    "CostDBS": ("allowance_dbs_check", "DBS check paid"),
+}
+ALLOWANCE_OFFERED = {0: "not offered", 1: "all employed social workers", 2: "some of them"}
+VACANCY_ITEMS = ("NumberOfVacancies", "NoAgencyFTE", "NoAgencyHeadcount")
+
+#: Worker items of every layout, in the layouts' order.
+_WORKER_ITEMS = (
+    *("AgencyWorker", "SWENo", "FTE", "PersonBirthDate", "Ethnicity", "QualLevel"),
+    *("StepUpGrad", "OrgRole", "RoleStartDate", "StartOrigin", "RoleEndDate"),
+    *("LeaverDestination", "ReasonLeave", "FTE30", "Cases30", "WorkingDaysLost"),
+    *("ContractWeeks", "FrontlineGrad", "Absat30Sept", "ReasonAbsence"),
+)
+#: Items about the council's employment of a worker, which an agency worker's record does
+#: not carry (our reading of DfE's guide, which asks less of agency records): leaving,
+#: sickness absence and pay.
+EMPLOYED_ONLY_ITEMS = (
+    *("StartOrigin", "LeaverDestination", "ReasonLeave", "WorkingDaysLost", "Absat30Sept"),
+    *("ReasonAbsence", "BaseSalary", "RRPayments", "OtherPayments"),
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One of the layouts DfE has used for the return, as the London data alliance's pipeline
+    reconstructs them (liia-tools-pipeline, csww_schema_2021.xsd to _2025.xsd): evidence,
+    not DfE's specification. A return is read with the layout of its `Year`."""
+
+    name: str
+    first_year: int
+    #: The LA-level block's element and its items, each required.
+    block: str
+    block_items: tuple[str, ...]
+    #: The element giving a worker's sex, and its codes.
+    sex: str
+    sex_codes: frozenset[str]
+    worker_items: frozenset[str]
+
+
+LAYOUTS = (
+    Layout(
+        "2021 to 2023",
+        2021,
+        "LALevelVacancies",
+        VACANCY_ITEMS,
+        "GenderCurrent",
+        frozenset(GENDER_CODES),
+        frozenset({*_WORKER_ITEMS, "GenderCurrent", "QualInst", "CFKSSstatus"}),
+    ),
+    Layout(
+        "2024",
+        2024,
+        "LALevelVacancies",
+        VACANCY_ITEMS,
+        "Sex",
+        frozenset(SEX_CODES),
+        frozenset({*_WORKER_ITEMS, "Sex", "QualInst", "CFKSSstatus"}),
+    ),
+    Layout(
+        "2025",
+        2025,
+        "LALevel",
+        (*VACANCY_ITEMS, *ALLOWANCES, "OtherAllowances"),
+        "Sex",
+        frozenset(SEX_CODES),
+        frozenset({*_WORKER_ITEMS, "Sex", "BaseSalary", "RRPayments", "OtherPayments"}),
+    ),
+)
+_ANY_LAYOUT_WORKER_ITEMS = frozenset().union(*(layout.worker_items for layout in LAYOUTS))
+_BLOCK_NAMES = {layout.block for layout in LAYOUTS}
+
+
+def layout_for(year: int) -> Layout:
+    """The layout of a return for `year`: the latest whose first year is on or before it (a
+    year after 2025 is read as the 2025 layout, a year before 2021 as the 2021 one)."""
+    chosen = LAYOUTS[0]
+    for layout in LAYOUTS:
+        if layout.first_year <= year:
+            chosen = layout
+    return chosen
+
+
+def _layouts_holding(item: str) -> str:
+    names = [layout.name for layout in LAYOUTS if item in layout.worker_items]
+    return " and ".join(names)
+
+
+def working_days_in_year(reference: date) -> int:
+    """DfE's working days in the census year (reference - 1 year, reference]: 253, or 254
+    when the year holds 29 February."""
+    start = add_months(reference, -12)
+    leap_days = [
+        date(year, 2, 29)
+        for year in range(start.year, reference.year + 1)
+        if calendar.isleap(year) and start < date(year, 2, 29) <= reference
+    ]
+    return 254 if leap_days else 253
+
+
+#: Plausibility limits: a value past one is a warning before submission, not a refusal.
+PLAUSIBLE_MAX_CASES = 40
+PLAUSIBLE_MAX_CONTRACT_WEEKS = 500
 
 
 #: How each computed figure is named for a reader.
@@ -90,7 +215,18 @@ FIGURE_LABELS = {
     "caseload_fte": "Average caseload (cases per FTE)",
     "working_days_lost_fte": "Working days lost to sickness",
     "absence_rate_fte": "Sickness absence rate (%)",
+    "salaried_workers": "Employed social workers in post with a base salary (2025 layout)",
+    "base_salary_mean": "Mean base salary, employed social workers in post (£)",
+    "base_salary_median": "Median base salary, employed social workers in post (£)",
+    "rr_payments_share": "Receiving recruitment or retention payments (%)",
 }
+#: Pay figures are shown only from at least this many salaries: from fewer, one person's
+#: pay could be worked out from the mean or the median.
+MIN_PAY_WORKERS = 10
+#: The figures from the 2025 layout's pay items (None for a return in an earlier layout).
+PAY_FIGURES = ("salaried_workers", "base_salary_mean", "base_salary_median", "rr_payments_share")
+#: Each 2025 allowance figure's field and label.
+ALLOWANCE_FIELDS = dict(ALLOWANCES.values())
 
 
 @dataclass(slots=True)
@@ -103,6 +239,16 @@ class Worker:
     role_end: date | None
     cases: int | None
     days_lost: float | None
+    birth_date: date | None = None
+    sex: str | None = None
+    ethnicity: str | None = None
+    base_salary: float | None = None
+    rr_payments: float | None = None
+
+    def person(self) -> tuple[str | None, date | None, str | None, str | None]:
+        """DfE's de-duplication key within one authority's return: SWE number, date of birth,
+        sex and ethnicity."""
+        return (self.swe_number, self.birth_date, self.sex, self.ethnicity)
 
 
 @dataclass
@@ -111,17 +257,28 @@ class CensusFile:
     year: int | None = None
     reference_date: date | None = None
     la_code: str | None = None
+    #: The layout the return was read with (chosen by its Year).
+    layout: Layout | None = None
     vacancies_fte: float | None = None
     agency_fte_la_level: float | None = None
     agency_headcount_la_level: int | None = None
+    #: The 2025 layout's allowances (item -> 0, 1 or 2) and its free-text other allowances.
+    allowances: dict[str, int] = field(default_factory=dict)
+    other_allowances: str | None = None
     workers: list[Worker] = field(default_factory=list)
     #: The first MAX_KEPT_PROBLEMS problems; the rest are only counted (`problem_count`).
     problems: ProblemList = field(default_factory=ProblemList)
+    #: What a performance officer should look at before submitting: not refusals.
+    warnings: ProblemList = field(default_factory=ProblemList)
 
     @property
     def problem_count(self) -> int:
         """Every problem found, kept or only counted."""
         return len(self.problems) + self.problems.not_kept
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings) + self.warnings.not_kept
 
 
 def _local(tag: str) -> str:
@@ -154,6 +311,18 @@ class _Reader:
         self.census = census
         self.problems = census.problems if problems is None else problems
         self.found = 0
+
+    def warning(self, where: str, element: str | None, message: str, found: str | None) -> None:
+        """Something to look at before submitting, which does not stop the figures."""
+        self.census.warnings.append(
+            Problem(
+                self.census.file,
+                None,
+                f"{where} {element}" if element else where,
+                message,
+                found=found,
+            )
+        )
 
     def problem(self, where: str, element: str | None, message: str, found: str | None) -> None:
         self.found += 1
@@ -188,6 +357,16 @@ class _Reader:
             self.problem(where, name, f"expected a number from {low:g} to {high:g}", text)
             return None
         return value
+
+    def money(self, parent: ElementTree.Element | None, name: str, where: str) -> float | None:
+        """Pounds, at most 2 decimal places, not negative."""
+        text = self.text(parent, name)
+        if text is None:
+            return None
+        if not re.fullmatch(r"\d{1,7}(\.\d{1,2})?", text):
+            self.problem(where, name, "expected pounds such as 38250.00 (2 decimal places)", text)
+            return None
+        return float(text)
 
     def whole(
         self, parent: ElementTree.Element | None, name: str, where: str, high: int
@@ -352,7 +531,9 @@ def _read_parts(name: str, content: bytes, census: CensusFile) -> None:
     block_reader = _Reader(census, block_problems)
     worker_reader = _Reader(census, worker_problems)
     root_name = None
-    header_seen = block_seen = False
+    header_seen = False
+    #: The LA-level block, kept (trimmed) until the header gives the layout.
+    block: ElementTree.Element | None = None
     #: Workers met before the header, trimmed, until the header gives the reference date.
     waiting: list[ElementTree.Element] = []
     workers = 0
@@ -370,9 +551,8 @@ def _read_parts(name: str, content: bytes, census: CensusFile) -> None:
                 workers += 1
                 _add_worker(waited, workers, census, worker_reader)
             waiting.clear()
-        elif part == "LALevelVacancies" and not block_seen:
-            block_seen = True
-            _read_block(element, census, block_reader)
+        elif part in _BLOCK_NAMES and block is None:
+            block = _trimmed(element)
         elif part == "CSWWWorker":
             if header_seen:
                 workers += 1
@@ -393,20 +573,23 @@ def _read_parts(name: str, content: bytes, census: CensusFile) -> None:
         for waited in waiting:
             workers += 1
             _add_worker(waited, workers, census, worker_reader)
-    if not block_seen:
-        _read_block(None, census, block_reader)
+    _read_block(block, census, block_reader)
     problems = ProblemList([*header_problems, *block_problems])
     if not workers:
         problems.append(Problem(name, None, "CSWWWorker", "the return has no workers"))
     problems.extend(worker_problems)
     problems.not_kept += worker_problems.not_kept
     census.problems = problems
+    if not problems:
+        _check_agency_counts(census, block_reader)
 
 
 def _trimmed(element: ElementTree.Element) -> ElementTree.Element:
-    """A worker met before the header, without the text between its elements (indentation,
-    a string per element), which no reading looks at: what is kept until the header comes."""
+    """A part kept until the header comes, without the text between its elements
+    (indentation, a string per element), which no reading looks at."""
     for inner in element.iter():
+        if len(inner):
+            inner.text = None
         inner.tail = None
     return element
 
@@ -420,11 +603,48 @@ def _add_worker(
 
 
 def _read_block(block: ElementTree.Element | None, census: CensusFile, reader: _Reader) -> None:
-    census.vacancies_fte = reader.decimal(block, "NumberOfVacancies", "LALevelVacancies", 0, 1e6)
-    census.agency_fte_la_level = reader.decimal(block, "NoAgencyFTE", "LALevelVacancies", 0, 1e6)
-    census.agency_headcount_la_level = reader.whole(
-        block, "NoAgencyHeadcount", "LALevelVacancies", 1_000_000
-    )
+    """The LA-level block: its name and every item the layout requires."""
+    layout = census.layout
+    if layout is None:  # the Year is missing or wrong: that is the problem to fix first
+        return
+    where = layout.block
+    if block is None:
+        reader.problem(
+            where,
+            None,
+            f"missing: the {layout.name} layout's LA-level block, with "
+            + ", ".join(layout.block_items),
+            None,
+        )
+        return
+    found = _local(block.tag)
+    if found != layout.block:
+        reader.problem(
+            found,
+            None,
+            f"is the LA-level block's name in another layout: a {census.year} return "
+            f"({layout.name} layout) names it {layout.block}",
+            None,
+        )
+        return
+    for item in layout.block_items:
+        if _child(block, item) is None:
+            reader.problem(where, item, f"missing: the {layout.name} layout requires it", None)
+    known = set(layout.block_items)
+    for child in block:
+        item = _local(child.tag)
+        if item not in known:
+            reader.problem(where, item, f"is not an item of the {layout.name} layout", None)
+    census.vacancies_fte = reader.decimal(block, "NumberOfVacancies", where, 0, 1e6)
+    census.agency_fte_la_level = reader.decimal(block, "NoAgencyFTE", where, 0, 1e6)
+    census.agency_headcount_la_level = reader.whole(block, "NoAgencyHeadcount", where, 1_000_000)
+    for item in ALLOWANCES:
+        if item in known:
+            code = reader.code(block, item, where, {"0", "1", "2"})
+            if code is not None:
+                census.allowances[item] = int(code)
+    if "OtherAllowances" in known:
+        census.other_allowances = reader.text(block, "OtherAllowances")
 
 
 def _read_header(header: ElementTree.Element | None, census: CensusFile, reader: _Reader) -> None:
@@ -440,6 +660,7 @@ def _read_header(header: ElementTree.Element | None, census: CensusFile, reader:
         reader.problem("Header", "Year", "expected the collection year, such as 2026", year_text)
     else:
         census.year = int(year_text)
+        census.layout = layout_for(census.year)
     census.reference_date = reader.day(details, "ReferenceDate", "Header")
     if census.reference_date is None and census.year is not None:
         census.reference_date = date(census.year, 9, 30)
@@ -456,6 +677,11 @@ def _read_worker(
     swe = reader.text(element, "SWENo")
     where = f"CSWWWorker {position}" + (f" (SWENo {swe})" if swe else "")
     before = reader.found
+    layout = census.layout
+    if swe is not None and not SWE_NUMBER.fullmatch(swe):
+        reader.problem(
+            where, "SWENo", "expected a Social Work England number: two letters, then digits", swe
+        )
     agency = reader.code(element, "AgencyWorker", where, {"0", "1"})
     if reader.text(element, "AgencyWorker") is None:
         reader.problem(
@@ -467,31 +693,39 @@ def _read_worker(
     end = reader.day(element, "RoleEndDate", where)
     cases = reader.whole(element, "Cases30", where, 500)
     days_lost = reader.decimal(element, "WorkingDaysLost", where, 0, 366)
-    reader.day(element, "PersonBirthDate", where)
+    birth = reader.day(element, "PersonBirthDate", where)
+    ethnicity = reader.code(element, "Ethnicity", where, ETHNICITIES)
     reader.code(element, "OrgRole", where, ORG_ROLES)
-    reader.code(element, "CFKSSstatus", where, CFKSS_STATUSES)
+    sex = base_salary = rr_payments = None
+    if layout is not None:
+        sex = reader.code(element, layout.sex, where, set(layout.sex_codes))
+        if "CFKSSstatus" in layout.worker_items:
+            reader.code(element, "CFKSSstatus", where, CFKSS_STATUSES)
+        if "BaseSalary" in layout.worker_items:
+            base_salary = reader.money(element, "BaseSalary", where)
+            rr_payments = reader.money(element, "RRPayments", where)
+            reader.money(element, "OtherPayments", where)
+        _check_items(element, where, census, reader)
+    weeks = [
+        reader.decimal(element, "ContractWeeks", where, 0, 1e5)
+        for child in element
+        if _local(child.tag) == "ContractWeeks"
+    ]
     reference = census.reference_date
     if start and end and end < start:
         reader.problem(
             where, "RoleEndDate", f"is before RoleStartDate ({start.isoformat()})", end.isoformat()
         )
-    if reference is not None:
-        if start and start > reference:
-            reader.problem(
-                where,
-                "RoleStartDate",
-                f"is after the reference date {reference.isoformat()}",
-                start.isoformat(),
-            )
-        if end and end <= add_months(reference, -12):
-            reader.problem(
-                where,
-                "RoleEndDate",
-                "is before the census year: a worker who left earlier is not returned",
-                end.isoformat(),
-            )
+    if reference is not None and start and start > reference:
+        reader.problem(
+            where,
+            "RoleStartDate",
+            f"is after the reference date {reference.isoformat()}",
+            start.isoformat(),
+        )
     if reader.found > before:
         return None
+    _plausibility(element, where, census, reader, fte, fte30, cases, end, weeks, agency == "1")
     return Worker(
         position=position,
         agency=agency == "1",
@@ -501,7 +735,115 @@ def _read_worker(
         role_end=end,
         cases=cases,
         days_lost=days_lost,
+        birth_date=birth,
+        sex=sex,
+        ethnicity=ethnicity,
+        base_salary=base_salary,
+        rr_payments=rr_payments,
     )
+
+
+def _check_items(
+    element: ElementTree.Element, where: str, census: CensusFile, reader: _Reader
+) -> None:
+    """An item of another year's layout is a problem (a return made with last year's
+    software); an item of no layout is a warning (it is not read)."""
+    layout = census.layout
+    assert layout is not None
+    for child in element:
+        item = _local(child.tag)
+        if item in layout.worker_items:
+            continue
+        if item in _ANY_LAYOUT_WORKER_ITEMS:
+            reader.problem(
+                where,
+                item,
+                f"belongs to the {_layouts_holding(item)} layout, not to the {layout.name} "
+                f"layout of a {census.year} return",
+                None,
+            )
+        else:
+            reader.warning(where, item, "is not an item of any CSWW layout: not read", None)
+
+
+def _plausibility(
+    element: ElementTree.Element,
+    where: str,
+    census: CensusFile,
+    reader: _Reader,
+    fte: float | None,
+    fte30: float | None,
+    cases: int | None,
+    end: date | None,
+    weeks: list[float | None],
+    agency: bool,
+) -> None:
+    """Values that are allowed but that a performance officer should check."""
+    if cases is not None and cases > PLAUSIBLE_MAX_CASES:
+        reader.warning(where, "Cases30", f"above {PLAUSIBLE_MAX_CASES} cases: check it", str(cases))
+    for name, value in (("FTE", fte), ("FTE30", fte30)):
+        if value is not None and value > 1:
+            reader.warning(where, name, "above 1, a full-time worker's FTE: check it", f"{value:g}")
+    if any(value is not None and value > PLAUSIBLE_MAX_CONTRACT_WEEKS for value in weeks):
+        reader.warning(
+            where,
+            "ContractWeeks",
+            f"above {PLAUSIBLE_MAX_CONTRACT_WEEKS} weeks: check it",
+            f"{max(value for value in weeks if value is not None):g}",
+        )
+    reference = census.reference_date
+    if reference is not None and end is not None and not _in_year(end, reference):
+        reader.warning(
+            where,
+            "RoleEndDate",
+            f"is outside the census year ({add_months(reference, -12).isoformat()}, "
+            f"{reference.isoformat()}]: a worker who left earlier is not returned, and one "
+            "still in post at the reference date has no end date",
+            end.isoformat(),
+        )
+    if agency:
+        present = {_local(child.tag) for child in element}
+        extra = [item for item in EMPLOYED_ONLY_ITEMS if item in present]
+        if extra:
+            reader.warning(
+                where,
+                None,
+                "an agency worker's record with items only employed workers have: "
+                + ", ".join(extra),
+                None,
+            )
+
+
+def _check_agency_counts(census: CensusFile, reader: _Reader) -> None:
+    """The LA-level agency counts against the agency worker records in post, where the return
+    holds both."""
+    reference = census.reference_date
+    records = [worker for worker in census.workers if worker.agency]
+    if reference is None or not records:
+        return
+    in_post = [worker for worker in records if _in_post(worker, reference)]
+    block = census.layout.block if census.layout else "LALevel"
+    fte = round(_fte(in_post), 2)
+    if census.agency_fte_la_level is not None and round(census.agency_fte_la_level, 2) != fte:
+        reader.warning(
+            block,
+            "NoAgencyFTE",
+            f"differs from the agency worker records in post at the reference date "
+            f"({fte:g} FTE); the figures use the records",
+            f"{census.agency_fte_la_level:g}",
+        )
+    headcount = len(in_post)
+    if (
+        census.agency_headcount_la_level is not None
+        and census.agency_headcount_la_level != headcount
+    ):
+        reader.warning(
+            block,
+            "NoAgencyHeadcount",
+            f"differs from the agency worker records in post at the reference date "
+            f"({headcount}); the figures use the records",
+            str(census.agency_headcount_la_level),
+        )
 
 
 def _in_post(worker: Worker, reference: date) -> bool:
@@ -515,12 +857,28 @@ def _in_year(day: date | None, reference: date) -> bool:
 
 
 def _fte(workers: list[Worker]) -> float:
+    """FTE summed over records: DfE does not remove duplicates from FTE."""
     return sum(worker.fte for worker in workers if worker.fte is not None)
 
 
-def _headcount(workers: list[Worker]) -> int:
-    numbers = {worker.swe_number for worker in workers if worker.swe_number}
-    return len(numbers) + sum(1 for worker in workers if not worker.swe_number)
+def _people(workers: list[Worker], *, also: str | None = None) -> int:
+    """DfE's employed headcount: records de-duplicated on SWE number, date of birth, sex and
+    ethnicity (and the start date for starters, the leaving date for leavers: `also`). A
+    record without an SWE number cannot be matched and counts once."""
+    keys = set()
+    unmatched = 0
+    for worker in workers:
+        if not worker.swe_number:
+            unmatched += 1
+            continue
+        extra = worker.role_start if also == "start" else worker.role_end if also == "end" else None
+        keys.add((*worker.person(), extra))
+    return len(keys) + unmatched
+
+
+def _pounds(value: float) -> float:
+    """To the nearest pound, halves up."""
+    return float(Decimal(f"{value:.6f}").quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def compute_census_figures(census: CensusFile) -> CensusFigures:
@@ -530,6 +888,7 @@ def compute_census_figures(census: CensusFile) -> CensusFigures:
         or census.reference_date is None
         or census.la_code is None
         or census.year is None
+        or census.layout is None
     ):
         raise ValueError("the census return has problems; fix them first")
     reference = census.reference_date
@@ -541,7 +900,8 @@ def compute_census_figures(census: CensusFile) -> CensusFigures:
         worker for worker in census.workers if worker.agency and _in_post(worker, reference)
     ]
     if any(worker.agency for worker in census.workers):
-        agency_fte, agency_headcount = _fte(agency_workers), _headcount(agency_workers)
+        # Agency records are not de-duplicated: each is a placement.
+        agency_fte, agency_headcount = _fte(agency_workers), len(agency_workers)
     else:
         agency_fte = census.agency_fte_la_level or 0.0
         agency_headcount = census.agency_headcount_la_level or 0
@@ -556,17 +916,33 @@ def compute_census_figures(census: CensusFile) -> CensusFigures:
     days = [worker.days_lost for worker in in_post if worker.days_lost is not None]
     days_lost = sum(days) if days else None
     vacancies = census.vacancies_fte
+    salaried = mean_salary = median_salary = rr_share = None
+    if "BaseSalary" in census.layout.worker_items:
+        paid = [worker for worker in in_post if worker.fte]
+        salaries = [worker.base_salary for worker in paid if worker.base_salary is not None]
+        payments = [worker.rr_payments for worker in paid if worker.rr_payments is not None]
+        salaried = len(salaries)
+        if salaries:
+            mean_salary = _pounds(statistics.fmean(salaries))
+            median_salary = _pounds(statistics.median(salaries))
+        rr_share = percentage(sum(1 for value in payments if value > 0), len(payments))
+    allowances = {
+        ALLOWANCES[item][0]: census.allowances.get(item)
+        for item in ALLOWANCES
+        if item in census.layout.block_items
+    }
     return CensusFigures(
         la_code=census.la_code,
         year=census.year,
         reference_date=reference,
+        layout=census.layout.name,
         worker_records=len(census.workers),
         inpost_fte=round_one_decimal(inpost_fte),
-        inpost_headcount=_headcount(in_post),
+        inpost_headcount=_people(in_post),
         starters_fte=round_one_decimal(_fte(starters)),
-        starters_headcount=_headcount(starters),
+        starters_headcount=_people(starters, also="start"),
         leavers_fte=round_one_decimal(_fte(leavers)),
-        leavers_headcount=_headcount(leavers),
+        leavers_headcount=_people(leavers, also="end"),
         turnover_rate_fte=percentage(_fte(leavers), inpost_fte),
         agency_fte=round_one_decimal(agency_fte),
         agency_headcount=agency_headcount,
@@ -580,10 +956,16 @@ def compute_census_figures(census: CensusFile) -> CensusFigures:
         caseload_fte=(round_one_decimal(cases / case_holders_fte) if case_holders_fte else None),
         working_days_lost_fte=round_one_decimal(days_lost) if days_lost is not None else None,
         absence_rate_fte=(
-            percentage(days_lost, inpost_fte * WORKING_DAYS_PER_YEAR)
+            percentage(days_lost, inpost_fte * working_days_in_year(reference))
             if days_lost is not None
             else None
         ),
+        salaried_workers=salaried,
+        base_salary_mean=mean_salary,
+        base_salary_median=median_salary,
+        rr_payments_share=rr_share,
+        **allowances,
+        other_allowances=census.other_allowances[:1000] if census.other_allowances else None,
     )
 
 
@@ -591,6 +973,10 @@ def compute_census_figures(census: CensusFile) -> CensusFigures:
 class CensusLoadResult:
     problems: list[Problem]
     figures: CensusFigures | None = None
+    #: Plausibility warnings (the first MAX_KEPT_PROBLEMS): the figures were saved anyway.
+    warnings: list[Problem] = field(default_factory=list)
+    #: The layout the return was read with, when its Year was readable.
+    layout: str | None = None
 
     @property
     def loaded(self) -> bool:
@@ -608,6 +994,11 @@ class CensusCheck:
     figures: CensusFigures | None = None
     #: True when an error stopped the check (it is in the server's log).
     failed: bool = False
+    #: Plausibility warnings (the first MAX_KEPT_PROBLEMS, and how many in all).
+    warnings: list[Problem] = field(default_factory=list)
+    warning_count: int = 0
+    #: The layout the return was read with, when its Year was readable.
+    layout: str | None = None
 
 
 def check_census(
@@ -629,7 +1020,14 @@ def check_census(
         logger.exception("the census return %s could not be checked", name)
         _record(engine, name, user, source, "failed", 0)
         return CensusCheck([], 0, failed=True)
-    check = CensusCheck(list(census.problems), census.problem_count, figures)
+    check = CensusCheck(
+        list(census.problems),
+        census.problem_count,
+        figures,
+        warnings=list(census.warnings),
+        warning_count=census.warning_count,
+        layout=census.layout.name if census.layout else None,
+    )
     del census
     if check.problems:
         _record(engine, name, user, source, "refused", check.problem_count)
@@ -683,7 +1081,12 @@ def load_census(
             problem_count=census.problem_count,
             session=session,
         )
-    return CensusLoadResult(census.problems, figures)
+    return CensusLoadResult(
+        census.problems,
+        figures,
+        list(census.warnings),
+        census.layout.name if census.layout else None,
+    )
 
 
 def _store(session: Session, figures: CensusFigures, name: str, user: str) -> None:

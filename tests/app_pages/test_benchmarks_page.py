@@ -154,6 +154,25 @@ def test_census_figures_appear_beside_the_published(engine, fresh_caches):
     census = frame_with(app, "Census return 2026").set_index("Indicator")
     assert census.loc["Average caseload"].tolist() == ["17.1", "15.2", "15.2"]
     assert census.loc["Turnover rate", "Census return 2026"] == "58.1%"
+    # The 2025 layout's allowances as returned; 4 salaries are too few to show pay.
+    allowances = frame_with(app, "Offered to")
+    assert allowances.values.tolist() == [
+        ["Recruitment bonus", "all employed social workers"],
+        ["Retention bonus", "some of them"],
+        ["Performance award", "not offered"],
+        ["Car allowance", "not offered"],
+        ["Relocation package", "some of them"],
+        ["Regional weighting", "all employed social workers"],
+        ["Social Work England registration fee paid", "all employed social workers"],
+        ["DBS check paid", "all employed social workers"],
+        ["Other allowances", "Childcare vouchers"],
+    ]
+    assert any(
+        "holds 4 base salaries for employed social workers in post: pay is shown from 10"
+        in caption.value
+        for caption in app.caption
+    )
+    assert "Mean base salary" not in [metric.label for metric in app.metric]
 
 
 def test_data_page_loads_benchmarks_and_a_census_return(engine, fresh_caches):
@@ -177,8 +196,19 @@ def test_data_page_loads_benchmarks_and_a_census_return(engine, fresh_caches):
         ["return.xml", None, "CSWWWorker 3 (SWENo SW3) FTE", "not a number", "lots"]
     ]
     app.file_uploader[2].set_value([_file("census_return.xml") + ("text/xml",)]).run()
+    assert any("read with DfE's 2025 layout" in markdown.value for markdown in app.markdown)
+    assert app.warning[0].value.startswith("2 things to check before submitting")
+    warnings = frame_with(app, "Column or element")
+    assert warnings["Column or element"].tolist() == [
+        "LALevel NoAgencyFTE",
+        "LALevel NoAgencyHeadcount",
+    ]
     figures = frame_with(app, "Figure").set_index("Figure")
     assert figures.loc["Average caseload (cases per FTE)", "Value"] == "17.1"
+    assert (
+        figures.loc["Mean base salary, employed social workers in post (£)", "Value"] == "41938.0"
+    )
+    assert figures.loc["Allowance: Retention bonus", "Value"] == "some of them"
     next(button for button in app.button if button.label == "Save these figures").click().run()
     assert app.success[0].value == "Saved the census return figures for 330, 30 September 2026."
     history = frame_with(app, "Outcome")
@@ -263,7 +293,13 @@ def test_the_demo_shows_the_page_working_with_made_up_figures_clearly_labelled(
         "Vacancy rate",
         "Average caseload",
         "Sickness absence rate",
+        # The demo's return is in the 2025 layout, with 760 salaries: its pay is shown.
+        "Mean base salary",
+        "Median base salary",
+        "Receiving recruitment or retention payments",
     ]
+    pay = {metric.label: metric.value for metric in app.metric}
+    assert pay["Mean base salary"].startswith("£") and pay["Median base salary"].startswith("£")
     table = frame_with(app, "Ours, published 2025").set_index("Indicator")
     # Demo City is the demo organisation: its "published" 2025 figures are its internal ones.
     for indicator in ("Turnover rate", "Agency worker rate", "Vacancy rate", "Average caseload"):

@@ -151,6 +151,10 @@ def assert_refused(outcome: dict, engine, before, *expected: str) -> None:
 
 # --- Legitimate uploads at the limits: loaded, in bounded memory ----------------------------
 
+#: The shapes run on PostgreSQL too: the most rows written. The others differ from it only in
+#: how the files are read, which does not depend on the database (and each costs a minute).
+ON_POSTGRESQL = ("three_large_csvs",)
+
 
 @pytest.mark.parametrize(
     "shape",
@@ -163,6 +167,12 @@ def assert_refused(outcome: dict, engine, before, *expected: str) -> None:
     ],
 )
 def test_an_upload_at_the_limits_is_checked_and_imported_in_bounded_memory(org, tmp_path, shape):
+    if org.dialect.name == "postgresql" and shape not in ON_POSTGRESQL:
+        pytest.skip(
+            f"{shape} is read and checked as on SQLite; PostgreSQL's writing of an upload at "
+            f"the limits is measured by {', '.join(ON_POSTGRESQL)} (docs/performance.md has "
+            "every shape on both)"
+        )
     outcome = upload_shape(shape, tmp_path, org)
     assert outcome["loaded"], outcome["problems"][:5]
     assert_bounded(outcome)

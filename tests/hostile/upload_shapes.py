@@ -11,6 +11,8 @@ import io
 import zipfile
 from pathlib import Path
 
+from support.census import return_head
+
 from data_access.ingest import reading
 from data_access.national import census
 
@@ -159,11 +161,7 @@ def every_value_wrong(folder: Path) -> None:
 
 
 def _census_head() -> bytes:
-    return (
-        b'<?xml version="1.0" encoding="UTF-8"?>\n<Message><Header><CollectionDetails>'
-        b"<Collection>CSWW</Collection><Year>2026</Year></CollectionDetails>"
-        b"<Source><LEA>330</LEA></Source></Header>"
-    )
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + return_head(2026)
 
 
 def empty_elements_census(folder: Path) -> None:

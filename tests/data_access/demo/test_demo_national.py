@@ -186,4 +186,5 @@ def test_the_census_return_is_demo_city_s_for_2026(files):
     assert "made up" in name
     text = content.decode()
     assert "<LEA>600</LEA>" in text and "<ReferenceDate>2026-09-30</ReferenceDate>" in text
-    assert "<SWENo>DEMO" in text  # made-up registration numbers
+    assert "<SWENo>SW9" in text  # made-up registration numbers
+    assert "<LALevel>" in text and "<BaseSalary>" in text  # the 2025 layout
