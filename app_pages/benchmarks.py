@@ -272,7 +272,7 @@ def pay_and_allowances(census: CensusFigures) -> None:
             st.metric("Median base salary", fmt.figure(census.base_salary_median, "£"))
         with cells[2]:
             st.metric(
-                "Receiving recruitment or retention payments",
+                "Recruitment or retention payments",
                 fmt.figure(census.rr_payments_share, "%"),
             )
         st.caption(

@@ -380,10 +380,12 @@ if benchmark_uploads:
 
 st.subheader("Our census return")
 st.caption(
-    "Our CSWW census return, the XML file sent to DfE for 30 September. It is checked like any "
-    "import, and the figures DfE will publish for us (in post, starters, leavers, turnover, "
-    "agency, vacancy, caseload, absence) are computed from it so that the board sees them "
-    "before submission. Only those figures are kept, never the worker records."
+    "Our CSWW census return, the XML file sent to DfE for 30 September, in any of DfE's "
+    "layouts from 2021 to 2025 (chosen by its year). It is checked like any import, with "
+    "warnings about what to look at before submitting, and the figures DfE will publish for us "
+    "(in post, starters, leavers, turnover, agency, vacancy, caseload, absence; from the 2025 "
+    "layout pay and allowances too) are computed from it by DfE's counting rules, so that the "
+    "board sees them before submission. Only those figures are kept, never the worker records."
 )
 census_upload = st.file_uploader(
     "Census return (.xml)",

@@ -1,34 +1,17 @@
-"""Our own CSWW census return (the XML an authority submits to DfE for 30 September): read it,
-validate it, and compute the figures DfE will publish for us, before submission.
+"""Our own CSWW census return (the XML an authority submits to DfE for 30 September): read it
+in the layout of its year (2021 to 2023, 2024 or 2025: `LAYOUTS`), validate it, warn about what
+looks wrong, and compute the figures DfE will publish for us, before submission.
 
 The return holds a `Header` (`Collection`, `Year`, `ReferenceDate`, `LEA`), an LA-level block
-`LALevelVacancies` (`NumberOfVacancies`, `NoAgencyFTE`, `NoAgencyHeadcount`) and one
-`CSWWWorker` per worker record. Any element of a worker may be missing; a missing value leaves
-that worker out of the figures that need it (as DfE leaves workers without an FTE out of FTE
-figures). Only the aggregate figures are stored, never the worker records.
+(`LALevelVacancies`, or `LALevel` from 2025 with the allowances) and one `CSWWWorker` per worker
+record. Any element of a worker may be missing; a missing value leaves that worker out of the
+figures that need it (as DfE leaves workers without an FTE out of FTE figures). Only the
+aggregate figures are stored, never the worker records.
 
-Definitions, following DfE's (D is the reference date, the year is (D - 1 year, D]):
-
-- In post: `RoleStartDate` missing or on or before D, and `RoleEndDate` missing or after D.
-- Employed: `AgencyWorker` 0; agency: 1.
-- FTE: the worker's `FTE` (`FTE30` where `FTE` is missing); workers with neither are left out
-  of FTE figures but counted in headcounts.
-- Headcount: distinct `SWENo` (a record without one counts once).
-- In post FTE / headcount: employed workers in post at D.
-- Starters / leavers: employed workers whose `RoleStartDate` / `RoleEndDate` is in the year.
-- Turnover rate = leavers FTE / in post FTE x 100.
-- Agency FTE / headcount: agency worker records in post at D; when the return has no agency
-  worker records, the LA-level `NoAgencyFTE` / `NoAgencyHeadcount`.
-- Agency worker rate = agency FTE / (agency FTE + in post FTE) x 100.
-- Vacancy rate = `NumberOfVacancies` / (`NumberOfVacancies` + in post FTE) x 100.
-- Average caseload = sum of `Cases30` / FTE of the workers in post (employed or agency) with
-  `Cases30` of 1 or more (a worker with no FTE is left out of both sums).
-- Absence rate = `WorkingDaysLost` of employed workers in post / (in post FTE x 253) x 100.
-
-FTE totals are rounded to one decimal place and rates to one decimal place, as published.
-Two points are our reading where DfE's guide leaves room: `FTE30` is used only when `FTE` is
-missing, and absence counts the days lost by employed workers in post at D (the denominator's
-workers), not by leavers.
+The definitions, with DfE's counting rules (headcounts de-duplicated on SWE number, date of
+birth, sex and ethnicity; agency records and FTE not de-duplicated; case holders with an FTE
+above 0; 253 or 254 working days), are in docs/metrics.md ("Our census return") and in
+`compute_census_figures`; the layouts and the checks in docs/data-format.md.
 """
 
 from __future__ import annotations
@@ -95,7 +78,11 @@ ALLOWANCES = {
     "CostSWE": ("allowance_swe_fee", "Social Work England registration fee paid"),
     "CostDBS": ("allowance_dbs_check", "DBS check paid"),
 }
-ALLOWANCE_OFFERED = {0: "not offered", 1: "all employed social workers", 2: "some of them"}
+ALLOWANCE_OFFERED = {
+    0: "not offered",
+    1: "all employed social workers",
+    2: "some employed social workers",
+}
 VACANCY_ITEMS = ("NumberOfVacancies", "NoAgencyFTE", "NoAgencyHeadcount")
 
 #: Worker items of every layout, in the layouts' order.
@@ -882,7 +869,25 @@ def _pounds(value: float) -> float:
 
 
 def compute_census_figures(census: CensusFile) -> CensusFigures:
-    """The published figures from a return that has no problems."""
+    """The published figures from a return that has no problems, by DfE's rules (D the
+    reference date, the year (D - 1 year, D]):
+
+    - in post: started on or before D (or no start) and no end, or an end after D;
+    - FTE: `FTE`, else `FTE30`, summed over records (duplicates are not removed);
+    - employed headcounts: records de-duplicated on SWE number, date of birth, sex and
+      ethnicity, with the start date for starters and the leaving date for leavers;
+    - agency FTE and headcount: the agency records in post, not de-duplicated (the LA-level
+      counts when the return has no agency records);
+    - turnover = leavers FTE / in post FTE; agency rate = agency FTE / (agency + in post FTE);
+      vacancy rate = vacancies / (vacancies + in post FTE); each x 100;
+    - average caseload = cases / FTE of the case holders in post with 1 or more cases and an
+      FTE above 0;
+    - absence = days lost by employed workers in post / (in post FTE x 253, or 254 when the
+      year holds 29 February) x 100;
+    - from the 2025 layout: mean and median `BaseSalary` of employed workers in post with an
+      FTE above 0 (to the pound), the share of those with `RRPayments` recorded who receive
+      any, and each LA-level allowance as returned.
+    """
     if (
         census.problems
         or census.reference_date is None
