@@ -133,6 +133,62 @@ class Appraisal(SQLModel, table=True):
     appraisal_date: date = Field(index=True)
 
 
+#: DfE's five role categories for a post an agency worker may cover ("Child and family social
+#: workers: agency rules", 2024).
+AGENCY_ROLE_CATEGORIES = (
+    "social_worker",
+    "senior_social_worker",
+    "advanced_practitioner",
+    "team_manager",
+    "iro_conference_chair",
+)
+COVER_REASONS = ("vacancy", "absence", "additional_capacity", "project")
+#: The exceptions to the rule against returning through an agency within 3 months.
+COOLING_OFF_EXCEPTIONS = ("redundancy", "left_in_probation")
+
+
+class AgencyAssignment(SQLModel, table=True):
+    """One agency worker's assignment: who (an agency worker's staff row, which gives the team
+    and hub), through which agency, in which role category, when, at what rates, and the
+    evidence the agency rules ask for (blank where not recorded). Money is pounds an hour."""
+
+    __tablename__ = "agency_assignment"
+    __table_args__ = (Index("ix_agency_assignment_staff", "staff_id"),)
+
+    assignment_id: str = Field(primary_key=True, max_length=100)
+    staff_id: str = Field(foreign_key="staff.staff_id", max_length=100)
+    agency: str = Field(max_length=200)
+    role_category: str = Field(max_length=40)
+    swe_number: str = Field(max_length=20)
+    start_date: date = Field(index=True)
+    end_date: date | None = None
+    hours_per_week: float
+    hourly_pay_rate: float
+    hourly_capped_cost: float
+    hourly_charge_rate: float
+    project_team: bool
+    cover_reason: str = Field(max_length=40)
+    pqe_years: float | None = None
+    last_permanent_la_code: str | None = Field(default=None, max_length=10)
+    last_permanent_end_date: date | None = None
+    cooling_off_exception: str | None = Field(default=None, max_length=40)
+    references_received: int | None = None
+    notice_weeks: int | None = None
+    cap_breach_dcs_signoff_date: date | None = None
+    cap_breach_ceo_signoff_date: date | None = None
+
+
+class AgencyPriceCap(SQLModel, table=True):
+    """The regional price cap for a role category from a date: the most the worker's hourly
+    pay rate, employer's National Insurance and apprenticeship levy together may cost."""
+
+    __tablename__ = "agency_price_cap"
+
+    role_category: str = Field(primary_key=True, max_length=40)
+    effective_from: date = Field(primary_key=True)
+    hourly_cap: float
+
+
 class StaffSurveyResult(SQLModel, table=True):
     """How many staff answered one question of a staff survey, and how many agreed: for one
     team, or for the whole organisation (`team_id` empty). Only counts are kept, never a

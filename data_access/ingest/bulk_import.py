@@ -55,6 +55,7 @@ from data_access.ingest.validation import (
     ROW_CHECKS,
     ParsedFile,
     Validation,
+    check_agency_workers,
     check_duplicate_keys,
     check_header,
     check_hubs,
@@ -201,6 +202,7 @@ class _Streamer:
         if spec is TEAMS:
             check_hubs(parsed, validation, session=self.session)
         check_references(validation, self.known_ids, session=self.session)
+        check_agency_workers(validation, session=self.session)
         if spec in (TEAMS, STAFF):
             self.known_ids.setdefault(spec.name, set()).update(
                 row.values[spec.key[0]] for row in parsed.rows

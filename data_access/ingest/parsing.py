@@ -123,3 +123,41 @@ def whole_number_range(low: int, high: int) -> Parser:
         return int(number)
 
     return parse
+
+
+_MONEY = re.compile(r"£?\s*(\d{1,7}(?:\.\d{1,2})?)")
+_SWE_NUMBER = re.compile(r"[A-Za-z]{2}\d{1,10}")
+_LA_CODE = re.compile(r"\d{3}")
+
+
+def money(high: float) -> Parser:
+    """Pounds with at most 2 decimal places, from 0 to `high` (a leading £ is allowed)."""
+
+    def parse(value: str) -> float:
+        found = _MONEY.fullmatch(value.strip())
+        if found is None:
+            raise InvalidValue(
+                f'expected pounds with at most 2 decimal places, such as 32.50; found "{value}"'
+            )
+        amount = float(found.group(1))
+        if amount > high:
+            raise InvalidValue(f'must be at most {high:,.2f} pounds; found "{value}"')
+        return amount
+
+    return parse
+
+
+def parse_swe_number(value: str) -> str:
+    """A Social Work England registration number: two letters, then digits (SW12345)."""
+    if not _SWE_NUMBER.fullmatch(value):
+        raise InvalidValue(
+            f'expected a Social Work England number: two letters, then digits; found "{value}"'
+        )
+    return value.upper()
+
+
+def parse_la_code(value: str) -> str:
+    """A local authority's three-digit old LA code (330 is Birmingham)."""
+    if not _LA_CODE.fullmatch(value):
+        raise InvalidValue(f'expected a three-digit old LA code such as 330; found "{value}"')
+    return value

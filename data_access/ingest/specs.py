@@ -10,10 +10,15 @@ from pathlib import PurePath
 from sqlmodel import SQLModel
 
 from data_access.core.models import (
+    AGENCY_ROLE_CATEGORIES,
     AUDIT_GRADES,
+    COOLING_OFF_EXCEPTIONS,
+    COVER_REASONS,
     EMPLOYMENT_TYPES,
     ROLES,
     SESSION_STATUSES,
+    AgencyAssignment,
+    AgencyPriceCap,
     Appraisal,
     Area,
     CaseloadSnapshot,
@@ -31,8 +36,11 @@ from data_access.ingest.parsing import (
     Parser,
     category,
     decimal_range,
+    money,
     parse_bool,
     parse_date,
+    parse_la_code,
+    parse_swe_number,
     parse_text,
     whole_number_range,
 )
@@ -207,6 +215,54 @@ STAFF_SURVEY = FileSpec(
     in_metrics=False,
 )
 
+#: The most an hour of agency work may be recorded at, in pounds: far above any rate.
+MAX_HOURLY_POUNDS = 1_000.0
+
+AGENCY_ASSIGNMENTS = FileSpec(
+    "agency_assignments.csv",
+    AgencyAssignment,
+    (
+        ColumnSpec("assignment_id"),
+        ColumnSpec("staff_id"),
+        ColumnSpec("agency"),
+        ColumnSpec("role_category", category(AGENCY_ROLE_CATEGORIES)),
+        ColumnSpec("swe_number", parse_swe_number),
+        ColumnSpec("start_date", parse_date),
+        _optional("end_date"),
+        ColumnSpec("hours_per_week", decimal_range(0, 60, low_inclusive=False)),
+        ColumnSpec("hourly_pay_rate", money(MAX_HOURLY_POUNDS)),
+        ColumnSpec("hourly_capped_cost", money(MAX_HOURLY_POUNDS)),
+        # Not below the capped cost: see _check_assignment.
+        ColumnSpec("hourly_charge_rate", money(MAX_HOURLY_POUNDS)),
+        ColumnSpec("project_team", parse_bool),
+        ColumnSpec("cover_reason", category(COVER_REASONS)),
+        _optional("pqe_years", decimal_range(0, 60)),
+        _optional("last_permanent_la_code", parse_la_code),
+        _optional("last_permanent_end_date"),
+        _optional("cooling_off_exception", category(COOLING_OFF_EXCEPTIONS)),
+        _optional("references_received", whole_number_range(0, 20)),
+        _optional("notice_weeks", whole_number_range(0, 52)),
+        _optional("cap_breach_dcs_signoff_date"),
+        _optional("cap_breach_ceo_signoff_date"),
+    ),
+    ("assignment_id",),
+    "start_date",
+    in_metrics=False,
+)
+
+AGENCY_PRICE_CAPS = FileSpec(
+    "agency_price_caps.csv",
+    AgencyPriceCap,
+    (
+        ColumnSpec("role_category", category(AGENCY_ROLE_CATEGORIES)),
+        ColumnSpec("effective_from", parse_date),
+        ColumnSpec("hourly_cap", money(MAX_HOURLY_POUNDS)),
+    ),
+    ("role_category", "effective_from"),
+    "effective_from",
+    in_metrics=False,
+)
+
 #: In load order: every file refers only to files before it.
 
 FILE_SPECS: tuple[FileSpec, ...] = (
@@ -218,6 +274,8 @@ FILE_SPECS: tuple[FileSpec, ...] = (
     AUDITS,
     APPRAISALS,
     STAFF_SURVEY,
+    AGENCY_PRICE_CAPS,
+    AGENCY_ASSIGNMENTS,
 )
 
 SPECS_BY_NAME = {spec.name: spec for spec in FILE_SPECS}
@@ -233,6 +291,7 @@ REFERENCES: dict[tuple[str, str], FileSpec] = {
     ("supervision_audits.csv", "staff_id"): STAFF,
     ("appraisals.csv", "staff_id"): STAFF,
     ("staff_survey.csv", "team_id"): TEAMS,
+    ("agency_assignments.csv", "staff_id"): STAFF,
 }
 
 

@@ -52,6 +52,15 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "supervision_agreement_date": "2019-02-01",
             "supervision_training_date": "2025-03-14",
         },
+        {
+            "staff_id": "S0003",
+            "display_name": "Grace Okafor",
+            "role": "social_worker",
+            "employment_type": "agency",
+            "fte": "1",
+            "team_id": "T101",
+            "start_date": "2025-04-07",
+        },
     ],
     "supervision_sessions.csv": [
         {
@@ -92,6 +101,32 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
     "appraisals.csv": [
         {"appraisal_id": "AP0001", "staff_id": "S0002", "appraisal_date": "2025-04-10"},
         {"appraisal_id": "AP0002", "staff_id": "S0002", "appraisal_date": "2024-04-15"},
+    ],
+    "agency_price_caps.csv": [
+        {"role_category": "social_worker", "effective_from": "2025-04-01", "hourly_cap": "42.50"},
+        {"role_category": "team_manager", "effective_from": "2025-04-01", "hourly_cap": "55.00"},
+    ],
+    "agency_assignments.csv": [
+        {
+            "assignment_id": "AA0001",
+            "staff_id": "S0003",
+            "agency": "Northern Social Care Recruitment Ltd",
+            "role_category": "social_worker",
+            "swe_number": "SW104233",
+            "start_date": "2025-04-07",
+            "end_date": "",
+            "hours_per_week": "37",
+            "hourly_pay_rate": "34.00",
+            "hourly_capped_cost": "38.95",
+            "hourly_charge_rate": "46.20",
+            "project_team": "no",
+            "cover_reason": "vacancy",
+            "pqe_years": "6",
+            "last_permanent_la_code": "331",
+            "last_permanent_end_date": "2024-10-31",
+            "references_received": "2",
+            "notice_weeks": "4",
+        },
     ],
     "staff_survey.csv": [
         {

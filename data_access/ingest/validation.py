@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from data_access.core.models import (
     Area,
     Hub,
+    Staff,
 )
 from data_access.core.problems import Problem
 from data_access.ingest.parsing import (
@@ -21,6 +22,7 @@ from data_access.ingest.parsing import (
 )
 from data_access.ingest.reading import Table, read_sources
 from data_access.ingest.specs import (
+    AGENCY_ASSIGNMENTS,
     FILE_SPECS,
     REFERENCES,
     SESSIONS,
@@ -393,10 +395,87 @@ def check_references(
                 )
 
 
+def _check_assignment(parsed: ParsedFile, row: ParsedRow, validation: Validation) -> None:
+    values = row.values
+    start, end = values["start_date"], values["end_date"]
+    if start and end and end < start:
+        validation.problems.append(
+            parsed.problem(
+                row.line,
+                "end_date",
+                f"end_date {end.isoformat()} is before start_date {start.isoformat()}",
+                end.isoformat(),
+            )
+        )
+    pay, capped, charge = (
+        values["hourly_pay_rate"],
+        values["hourly_capped_cost"],
+        values["hourly_charge_rate"],
+    )
+    if pay is not None and capped is not None and capped < pay:
+        validation.problems.append(
+            parsed.problem(
+                row.line,
+                "hourly_capped_cost",
+                f"{capped:.2f} is below the hourly pay rate {pay:.2f}: the capped cost is the "
+                "pay rate plus employer's National Insurance and the apprenticeship levy",
+                f"{capped:.2f}",
+            )
+        )
+    if capped is not None and charge is not None and charge < capped:
+        validation.problems.append(
+            parsed.problem(
+                row.line,
+                "hourly_charge_rate",
+                f"{charge:.2f} is below the hourly capped cost {capped:.2f}: the charge rate is "
+                "what the council pays, the agency's fee included",
+                f"{charge:.2f}",
+            )
+        )
+
+
+def check_agency_workers(validation: Validation, *, session: Session) -> None:
+    """Every assignment is an agency worker's: its staff_id is an agency worker in the import's
+    staff.csv, else in the database (an unknown staff_id is `check_references`' problem)."""
+    parsed = validation.files.get(AGENCY_ASSIGNMENTS.name)
+    if parsed is None:
+        return
+    staff_file = validation.files.get(STAFF.name)
+    kinds: dict[str, str] = (
+        {row.values["staff_id"]: row.values["employment_type"] for row in staff_file.rows}
+        if staff_file
+        else {}
+    )
+    wanted = sorted(
+        {row.values["staff_id"] for row in parsed.rows if row.values["staff_id"]} - set(kinds)
+    )
+    for start in range(0, len(wanted), KEYS_PER_STATEMENT):
+        chunk = wanted[start : start + KEYS_PER_STATEMENT]
+        found = session.execute(
+            select(col(Staff.staff_id), col(Staff.employment_type)).where(
+                col(Staff.staff_id).in_(chunk)
+            )
+        )
+        kinds.update({staff_id: kind for staff_id, kind in found})
+    for row in parsed.rows:
+        staff_id = row.values["staff_id"]
+        kind = kinds.get(staff_id) if staff_id else None
+        if kind is not None and kind != "agency":
+            validation.problems.append(
+                parsed.problem(
+                    row.line,
+                    "staff_id",
+                    f'"{staff_id}" is a {kind} worker: an assignment is an agency worker\'s',
+                    staff_id,
+                )
+            )
+
+
 ROW_CHECKS: dict[str, Callable[[ParsedFile, ParsedRow, Validation], None]] = {
     STAFF.name: _check_staff,
     SESSIONS.name: _check_session,
     STAFF_SURVEY.name: _check_survey,
+    AGENCY_ASSIGNMENTS.name: _check_assignment,
 }
 
 
@@ -463,6 +542,7 @@ def validate(sources: Mapping[str, bytes], *, session: Session) -> Validation:
     if TEAMS.name in validation.files:
         check_hubs(validation.files[TEAMS.name], validation, session=session)
     check_references(validation, session=session)
+    check_agency_workers(validation, session=session)
     validation.problems.sort(
         key=lambda problem: (order.get(problem.file, -1), problem.file, problem.line or 0)
     )

@@ -869,24 +869,40 @@ def _pounds(value: float) -> float:
 
 
 def compute_census_figures(census: CensusFile) -> CensusFigures:
-    """The published figures from a return that has no problems, by DfE's rules (D the
-    reference date, the year (D - 1 year, D]):
+    """The published figures from a return that has no problems, by DfE's counting rules
+    (docs/metrics.md, "Our census return"; D the reference date, the year (D - 1 year, D]):
 
-    - in post: started on or before D (or no start) and no end, or an end after D;
-    - FTE: `FTE`, else `FTE30`, summed over records (duplicates are not removed);
-    - employed headcounts: records de-duplicated on SWE number, date of birth, sex and
-      ethnicity, with the start date for starters and the leaving date for leavers;
-    - agency FTE and headcount: the agency records in post, not de-duplicated (the LA-level
-      counts when the return has no agency records);
-    - turnover = leavers FTE / in post FTE; agency rate = agency FTE / (agency + in post FTE);
-      vacancy rate = vacancies / (vacancies + in post FTE); each x 100;
-    - average caseload = cases / FTE of the case holders in post with 1 or more cases and an
-      FTE above 0;
-    - absence = days lost by employed workers in post / (in post FTE x 253, or 254 when the
-      year holds 29 February) x 100;
-    - from the 2025 layout: mean and median `BaseSalary` of employed workers in post with an
-      FTE above 0 (to the pound), the share of those with `RRPayments` recorded who receive
-      any, and each LA-level allowance as returned.
+    - In post: `RoleStartDate` missing or on or before D, and `RoleEndDate` missing or after D.
+    - Employed: `AgencyWorker` 0; agency: 1.
+    - FTE: the worker's `FTE` (`FTE30` where `FTE` is missing); workers with neither are left out
+      of FTE figures but counted in headcounts. FTE duplicates are not removed: a person's two
+      records add both FTEs.
+    - Employed headcount: records de-duplicated on LA + SWE number + date of birth + sex (or
+      `GenderCurrent`) + ethnicity; for starters the start date is added to the key, for leavers
+      the leaving date (a person who left two posts in the year is two leavers). A record without
+      an SWE number cannot be matched and counts once (our reading).
+    - In post FTE / headcount: employed workers in post at D.
+    - Starters / leavers: employed workers whose `RoleStartDate` / `RoleEndDate` is in the year.
+    - Turnover rate = leavers FTE / in post FTE x 100.
+    - Agency FTE / headcount: agency worker records in post at D, **not de-duplicated** (each
+      record is a placement); when the return has no agency worker records, the LA-level
+      `NoAgencyFTE` / `NoAgencyHeadcount`.
+    - Agency worker rate = agency FTE / (agency FTE + in post FTE) x 100.
+    - Vacancy rate = `NumberOfVacancies` / (`NumberOfVacancies` + in post FTE) x 100.
+    - Average caseload = sum of `Cases30` / FTE of the case holders: workers in post (employed or
+      agency) with `Cases30` of 1 or more **and an FTE above 0** (a worker with no FTE, or FTE 0,
+      is left out of both sums).
+    - Absence rate = `WorkingDaysLost` of employed workers in post / (in post FTE x working days)
+      x 100, where the working days are **253, or 254 when the year (D - 1 year, D] holds
+      29 February** (`working_days_in_year`: the year to 30 September 2024 has 254).
+    - Base salary, mean and median: the `BaseSalary` of employed workers in post with an FTE above
+      0, to the nearest pound (halves up); how many salaries is `salaried_workers`. The pages show
+      pay only from `MIN_PAY_WORKERS` (10) salaries, so that no one's pay can be worked out.
+    - Recruitment and retention payments: of those workers whose `RRPayments` is recorded, the
+      share with an amount above 0, x 100.
+    - Each allowance (`RecruitmentBonus`, `RetentionBonus`, `PerformanceAward`, `CarAllowance`,
+      `RelocationPackage`, `RegionalWeighting`, `CostSWE`, `CostDBS`) as returned: 0 not offered,
+      1 offered to all employed social workers, 2 to some; and the `OtherAllowances` text.
     """
     if (
         census.problems
