@@ -152,3 +152,13 @@ def test_every_metric_has_a_short_heading():
 
     assert set(SHORT_HEADINGS) == set(METRICS)
     assert all(len(heading) <= 13 for heading in SHORT_HEADINGS.values())
+
+
+def test_the_agency_rules_are_in_docs_metrics_md():
+    from data_access.indicators import agency_rules
+
+    document = _one_line((PROJECT_ROOT / "docs" / "metrics.md").read_text())
+    rules = _bullets(agency_rules.__doc__ or "")
+    assert len(rules) == 7  # the five rules, all five together, the monthly cost
+    for rule in rules:
+        assert rule in document, rule

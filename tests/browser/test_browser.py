@@ -19,6 +19,7 @@ from support.browser import (
     open_page,
     screenshot,
     settle,
+    steady,
 )
 
 pytestmark = pytest.mark.browser
@@ -69,12 +70,14 @@ def choose(page, label: str, option: str, key: str) -> None:
 
 def shown_view(page) -> dict:
     """What the reader sees: the filter values, the header line, the headline figures and the
-    first table (a chart's Table tab is opened when the page has no table in view)."""
+    first table (a chart's Table tab is opened when the page has no table in view), once the
+    page has stopped changing."""
     if page.locator('[role="gridcell"]').count() == 0:
         tables = page.get_by_role("tab", name="Table")
         if tables.count():
             tables.first.click()
             drawn(page)
+    steady(page)
     return {
         "filters": {
             label: page.get_by_role("combobox", name=label, exact=True).input_value()

@@ -297,8 +297,10 @@ def open_page(page, base: str, path: str = "", query: str = "") -> None:
 
 
 #: True once the page's layout has stayed the same for `frames` animation frames in a row:
-#: its height, and the place and size of every chart and data frame. Checked on every frame,
-#: so a loaded machine, which draws frames more slowly, is given proportionally longer.
+#: its height, the place and size of every chart and data frame, and the text of every
+#: headline figure and table cell (a data frame can draw a run's rows a frame or two after
+#: the run has ended). Checked on every frame, so a loaded machine, which draws frames more
+#: slowly, is given proportionally longer.
 _LAYOUT_STABLE = """(frames) => {
   const boxes = [...document.querySelectorAll(
     '[data-testid="stMain"], [data-testid="stVegaLiteChart"], [data-testid="stDataFrame"]'
@@ -306,12 +308,22 @@ _LAYOUT_STABLE = """(frames) => {
     const box = element.getBoundingClientRect();
     return [box.x, box.y, box.width, box.height].map(Math.round);
   });
-  const layout = JSON.stringify([document.documentElement.scrollHeight, boxes]);
+  const texts = [...document.querySelectorAll(
+    '[data-testid="stMetricValue"], [role="gridcell"]'
+  )].map((element) => element.textContent);
+  const layout = JSON.stringify([document.documentElement.scrollHeight, boxes, texts]);
   const seen = window.__testLayout;
   const same = seen && seen.layout === layout ? seen.frames + 1 : 0;
   window.__testLayout = { layout, frames: same };
   return same >= frames;
 }"""
+
+
+def steady(page, frames: int = 10) -> None:
+    """Wait until the page has stayed the same, in layout and in what its figures and tables
+    say, for `frames` animation frames in a row (`_LAYOUT_STABLE`)."""
+    page.evaluate("() => { window.__testLayout = undefined; }")
+    page.wait_for_function(_LAYOUT_STABLE, arg=frames, timeout=DEADLINE_MS)
 
 
 def _resize(page, height: int) -> None:
