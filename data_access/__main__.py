@@ -27,6 +27,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.access import grants as access
 from data_access.access import sign_in
+from data_access.agency.figures import AGENCY_LABELS, agency_figures
+from data_access.agency.quarterly_return import Quarter, quarterly_return, return_workbook
 from data_access.core.config import (
     DEFAULT_DATABASE_PATH,
     database_url,
@@ -55,6 +57,7 @@ from data_access.national.benchmarks import load_benchmarks
 from data_access.national.catalogue import BENCHMARK_INDICATORS
 from data_access.national.census import load_census
 from data_access.national.comparison import benchmark_years, comparison, find_authority
+from data_access.settings import COMMAND_NAMES, current_settings, set_by_name
 from data_access.setup import (
     Prepared,
     SchemaNotReady,
@@ -209,15 +212,18 @@ def cmd_metrics(args: argparse.Namespace) -> int:
             )
         except UnknownScope as error:
             raise CommandError(str(error)) from None
-        values = compute_metrics(args.as_at, scope, session=session)
+        values: dict[str, Any] = compute_metrics(args.as_at, scope, session=session)
+        values |= agency_figures(args.as_at, scope, session=session).as_json()
     if args.json:
         print(json.dumps(values))
         return 0
     print(f"As at {args.as_at:%d/%m/%Y}, {_scope_label(scope)}")
     for name, value in values.items():
-        metric = METRICS[name]
-        shown = "no data" if value is None else f"{value}{'%' if metric.unit == '%' else ''}"
-        print(f"  {metric.label:<45} {shown}")
+        label, unit = (
+            (METRICS[name].label, METRICS[name].unit) if name in METRICS else (AGENCY_LABELS[name])
+        )
+        shown = "no data" if value is None else f"{value}{'%' if unit == '%' else ''}"
+        print(f"  {label:<45} {shown}")
     return 0
 
 
@@ -422,6 +428,52 @@ def cmd_users_sign_out(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agency_return(args: argparse.Namespace) -> int:
+    """The quarterly return on agency social workers (SWE numbers and pay rates): written to
+    a workbook or printed as JSON, and recorded in the access log."""
+    _require_schema()
+    try:
+        quarter = Quarter.parse(args.quarter)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    with session_scope() as session:
+        data = quarterly_return(quarter, session=session)
+        access.log_access(
+            args.by,
+            access.PRODUCE_AGENCY_RETURN,
+            "whole organisation",
+            f"{quarter}, {len(data['assignments'])} assignments, command line",
+            session=session,
+        )
+    if args.json:
+        print(json.dumps(data))
+        return 0
+    Path(args.out).write_bytes(return_workbook(data))
+    print(f"Wrote the agency return for {quarter} ({len(data['assignments'])} assignments) to "
+          f"{args.out}.")  # fmt: skip
+    return 0
+
+
+def cmd_settings_list(_args: argparse.Namespace) -> int:
+    _require_schema()
+    with session_scope() as session:
+        values = current_settings(session=session)
+    for name, value in values.items():
+        print(f"{name:<26} {'(not set)' if value is None else value}")
+    return 0
+
+
+def cmd_settings_set(args: argparse.Namespace) -> int:
+    _require_schema()
+    with session_scope() as session:
+        try:
+            set_by_name(args.name, args.value, session=session, by=args.by)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+    print(f"{args.name} is now {args.value.strip()}.")
+    return 0
+
+
 def cmd_access_log(args: argparse.Namespace) -> int:
     _require_schema()
     with session_scope() as session:
@@ -602,6 +654,29 @@ def build_parser() -> argparse.ArgumentParser:
         "write-docs",
         help="rewrite the metric sections of docs/metrics.md from the metric declarations",
     ).set_defaults(run=cmd_write_docs)
+
+    agency = commands.add_parser(
+        "agency-return",
+        help="the quarterly return on agency social workers (DfE's agency rules), logged",
+    )
+    agency.add_argument("--quarter", required=True, help="a calendar quarter, such as 2026-Q3")
+    agency_out = agency.add_mutually_exclusive_group(required=True)
+    agency_out.add_argument("--out", help="the Excel workbook (.xlsx) to write")
+    agency_out.add_argument("--json", action="store_true", help="print one JSON object")
+    agency.add_argument("--by", default=user, help="recorded in the access log")
+    agency.set_defaults(run=cmd_agency_return)
+
+    settings = commands.add_parser(
+        "settings", help="the organisation's settings (logged when changed)"
+    ).add_subparsers(dest="settings_command", required=True)
+    settings.add_parser("list", help="every setting and its value").set_defaults(
+        run=cmd_settings_list
+    )
+    setting_one = settings.add_parser("set", help="change a setting: " + ", ".join(COMMAND_NAMES))
+    setting_one.add_argument("name", choices=list(COMMAND_NAMES))
+    setting_one.add_argument("value")
+    setting_one.add_argument("--by", default=user, help="recorded in the access log")
+    setting_one.set_defaults(run=cmd_settings_set)
 
     log = commands.add_parser(
         "access-log", help="the access log as CSV: views and downloads of names, every change"

@@ -10,6 +10,7 @@ from data_access.access.grants import CHANGE_SETTINGS, log_access
 from data_access.access.sign_in import DEFAULT_SIGN_IN_HOURS, SIGN_IN_HOURS_RANGE
 from data_access.core.db import session_scope
 from data_access.core.models import Setting
+from data_access.indicators.agency_rules import DEFAULT_MIN_NOTICE_WEEKS
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import DEFAULT_POLICY, Policy
 
@@ -21,12 +22,16 @@ ACCESSIBILITY_CONTACT = "accessibility_contact"
 OUR_AUTHORITY = "benchmarks.our_la_code"
 #: How many hours a sign-in lasts (see data_access/access/sign_in.py).
 SIGN_IN_HOURS = "sign_in.hours"
+#: The shortest notice period an agency assignment may have, in weeks (DfE's agency rules:
+#: 4 weeks, or aligned to the council's own for equivalent permanent staff).
+AGENCY_MIN_NOTICE_WEEKS = "agency.min_notice_weeks"
 
 SETTING_LABELS = {
     ORGANISATION_NAME: "Organisation name",
     ACCESSIBILITY_CONTACT: "Accessibility contact",
     OUR_AUTHORITY: "Our authority (DfE old LA code)",
     SIGN_IN_HOURS: "Hours a sign-in lasts",
+    AGENCY_MIN_NOTICE_WEEKS: "Agency minimum notice (weeks)",
 }
 #: The longest value a setting holds (the column's length).
 MAX_SETTING_LENGTH = 500
@@ -146,3 +151,53 @@ def change_sign_in_hours(hours: int, *, session: Session, by: str) -> None:
         log_access(
             by, CHANGE_SETTINGS, SETTING_LABELS[SIGN_IN_HOURS], f"{old} -> {hours}", session=session
         )
+
+
+def agency_min_notice_weeks(*, session: Session) -> int:
+    """The organisation's minimum notice for an agency assignment, else DfE's 4 weeks."""
+    value = setting(AGENCY_MIN_NOTICE_WEEKS, session=session)
+    return int(value) if value else DEFAULT_MIN_NOTICE_WEEKS
+
+
+def change_agency_min_notice_weeks(weeks: int, *, session: Session, by: str) -> None:
+    """Choose the minimum notice (1 to 52 weeks); the change is logged."""
+    if not 1 <= weeks <= 52:
+        raise ValueError(f"{SETTING_LABELS[AGENCY_MIN_NOTICE_WEEKS]} must be from 1 to 52")
+    change_setting(AGENCY_MIN_NOTICE_WEEKS, str(weeks), session=session, by=by)
+
+
+#: The settings as the command line names them (`settings list`, `settings set NAME VALUE`).
+COMMAND_NAMES = {
+    "organisation-name": ORGANISATION_NAME,
+    "accessibility-contact": ACCESSIBILITY_CONTACT,
+    "our-authority": OUR_AUTHORITY,
+    "sign-in-hours": SIGN_IN_HOURS,
+    "agency-min-notice-weeks": AGENCY_MIN_NOTICE_WEEKS,
+}
+
+
+def current_settings(*, session: Session) -> dict[str, str | None]:
+    """Every setting by its command-line name, with the value in force (a default included)."""
+    values: dict[str, str | None] = {
+        name: setting(key, session=session) for name, key in COMMAND_NAMES.items()
+    }
+    values["sign-in-hours"] = str(sign_in_hours(session=session))
+    values["agency-min-notice-weeks"] = str(agency_min_notice_weeks(session=session))
+    return values
+
+
+def set_by_name(name: str, value: str, *, session: Session, by: str) -> None:
+    """Change the setting the command line calls `name` (checked as the dashboard checks it);
+    ValueError says what is wrong."""
+    key = COMMAND_NAMES.get(name)
+    if key is None:
+        raise ValueError(f'unknown setting "{name}"; one of: {", ".join(COMMAND_NAMES)}')
+    if key in (SIGN_IN_HOURS, AGENCY_MIN_NOTICE_WEEKS):
+        if not value.strip().isdigit():
+            raise ValueError(f"{SETTING_LABELS[key]} must be a whole number")
+        change = change_sign_in_hours if key == SIGN_IN_HOURS else change_agency_min_notice_weeks
+        change(int(value), session=session, by=by)
+        return
+    if key == OUR_AUTHORITY and not (len(value.strip()) == 3 and value.strip().isdigit()):
+        raise ValueError("our authority is a three-digit old LA code, such as 330")
+    change_setting(key, value, session=session, by=by)

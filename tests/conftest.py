@@ -22,9 +22,10 @@ from sqlmodel import SQLModel
 from data_access.core import db
 from data_access.core.config import normalise_database_url
 
-#: The browser fixtures (live_app, browser, page) for the browser and accessibility tests, and
-#: the demo database made once per test session (demo_template, demo_engine).
-pytest_plugins = ["support.browser", "support.demo_database"]
+#: The browser fixtures (live_app, browser, page) for the browser and accessibility tests, the
+#: demo database made once per test session (demo_template, demo_engine), and the small
+#: organisation with agency assignments (agency_org).
+pytest_plugins = ["support.browser", "support.demo_database", "support.agency"]
 
 
 def _postgres_url() -> str | None:

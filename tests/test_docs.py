@@ -162,3 +162,13 @@ def test_the_agency_rules_are_in_docs_metrics_md():
     assert len(rules) == 7  # the five rules, all five together, the monthly cost
     for rule in rules:
         assert rule in document, rule
+
+
+def test_the_agency_figures_are_in_docs_metrics_md():
+    from data_access.agency import figures
+
+    document = _one_line((PROJECT_ROOT / "docs" / "metrics.md").read_text())
+    rules = _bullets(figures.__doc__ or "")
+    assert len(rules) == 5
+    for rule in rules:
+        assert rule in document, rule

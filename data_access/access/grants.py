@@ -72,6 +72,7 @@ CHANGE_SETTINGS = "change settings"
 CHANGE_USERS = "change users"
 WRITE_COMMENTARY = "write commentary"
 DOWNLOAD_LOG = "download access log"
+PRODUCE_AGENCY_RETURN = "produce agency return"
 
 
 class AccessError(ValueError):

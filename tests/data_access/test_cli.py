@@ -12,6 +12,13 @@ from support.org import BENCHMARKS, SMALL_ORG
 from data_access.core import config
 from data_access.indicators.metrics import METRICS
 
+NO_AGENCY = {
+    "agency_assignments_active": 0,
+    "agency_cost_month": 0.0,
+    "agency_compliant_share": None,
+    "agency_cap_breaches_unsigned": 0,
+}
+
 
 def test_import_then_metrics_as_json(database_url):
     loaded = run_cli(database_url, "import", str(SMALL_ORG))
@@ -21,11 +28,12 @@ def test_import_then_metrics_as_json(database_url):
     whole = run_cli(database_url, "metrics", "--as-at", "2025-03-31", "--json")
     assert whole.returncode == 0, whole.stderr
     values = json.loads(whole.stdout)
-    assert list(values) == list(METRICS)
-    assert values == WHOLE_ORGANISATION
+    assert list(values) == [*METRICS, *NO_AGENCY]  # the metrics in order, then the agency four
+    # The small organisation has no agency assignments: the four agency figures are empty.
+    assert values == {**WHOLE_ORGANISATION, **NO_AGENCY}
 
     team = run_cli(database_url, "metrics", "--as-at", "2025-03-31", "--team", "T1", "--json")
-    assert json.loads(team.stdout) == TEAM_T1
+    assert json.loads(team.stdout) == {**TEAM_T1, **NO_AGENCY}
 
     area = run_cli(database_url, "metrics", "--as-at", "2025-03-31", "--area", "south", "--json")
     assert json.loads(area.stdout)["turnover_rate_fte"] == 30.0
