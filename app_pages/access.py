@@ -190,10 +190,20 @@ with st.form("settings-form"):
         help="After this many hours from signing in, everyone must sign in again "
         f"(default {DEFAULT_SIGN_IN_HOURS}: a working day).",
     )
+    notice = st.number_input(
+        "Minimum notice for an agency assignment (weeks, 1 to 52)",
+        min_value=1,
+        max_value=52,
+        value=queries.agency_min_notice_weeks(),
+        step=1,
+        help="DfE's agency rules ask for 4 weeks, or the notice the council asks of equivalent "
+        "permanent staff: an assignment with less is not compliant with the notice rule.",
+    )
     if st.form_submit_button("Save settings"):
         queries.change_setting(ORGANISATION_NAME, organisation, actor(grant))
         queries.change_setting(ACCESSIBILITY_CONTACT, contact, actor(grant))
         queries.change_sign_in_hours(int(hours), actor(grant))
+        queries.change_agency_min_notice_weeks(int(notice), actor(grant))
         queries.board_pack.clear()
         done("Settings saved.")
 st.markdown("**Targets**")

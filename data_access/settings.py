@@ -163,7 +163,8 @@ def change_agency_min_notice_weeks(weeks: int, *, session: Session, by: str) -> 
     """Choose the minimum notice (1 to 52 weeks); the change is logged."""
     if not 1 <= weeks <= 52:
         raise ValueError(f"{SETTING_LABELS[AGENCY_MIN_NOTICE_WEEKS]} must be from 1 to 52")
-    change_setting(AGENCY_MIN_NOTICE_WEEKS, str(weeks), session=session, by=by)
+    if weeks != agency_min_notice_weeks(session=session):  # the default kept: nothing to log
+        change_setting(AGENCY_MIN_NOTICE_WEEKS, str(weeks), session=session, by=by)
 
 
 #: The settings as the command line names them (`settings list`, `settings set NAME VALUE`).

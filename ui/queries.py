@@ -37,6 +37,8 @@ from data_access.reports.board_pack import BoardPack, assemble_board_pack
 from data_access.reports.board_pack import describe_scope as _describe_scope
 from data_access.reports.commentary import save_commentary as _save_commentary
 from data_access.reports.pdf import render_pdf
+from data_access.settings import agency_min_notice_weeks as _agency_min_notice_weeks
+from data_access.settings import change_agency_min_notice_weeks as _change_agency_min_notice_weeks
 from data_access.settings import change_setting as _change_setting
 from data_access.settings import change_sign_in_hours as _change_sign_in_hours
 from data_access.settings import change_target as _change_target
@@ -101,6 +103,16 @@ def sign_in_hours() -> int:
 def change_sign_in_hours(hours: int, by: str) -> None:
     with session_scope() as session:
         _change_sign_in_hours(hours, by=by, session=session)
+
+
+def agency_min_notice_weeks() -> int:
+    with session_scope() as session:
+        return _agency_min_notice_weeks(session=session)
+
+
+def change_agency_min_notice_weeks(weeks: int, by: str) -> None:
+    with session_scope() as session:
+        _change_agency_min_notice_weeks(weeks, by=by, session=session)
 
 
 def remove_user(email: str, by: str) -> bool:

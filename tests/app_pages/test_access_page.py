@@ -17,6 +17,7 @@ from data_access.access.grants import GrantScope, access_log
 from data_access.core.db import session_scope
 from data_access.demo.organisation import load_demo
 from data_access.ingest.importer import import_files
+from data_access.settings import agency_min_notice_weeks
 
 T1 = (GrantScope("team", "T1"),)
 
@@ -180,6 +181,16 @@ def test_an_administrator_adds_a_user_and_sets_the_accessibility_contact(small_o
     assert list(log["Action"])[:2] == ["change settings", "change users"]
     app.switch_page("app_pages/accessibility.py").run()
     assert "**Contact:** Performance team, 0121 000 0000" in [m.value for m in app.markdown]
+
+    app.switch_page("app_pages/access.py").run()
+    notice = next(n for n in app.number_input if n.label.startswith("Minimum notice"))
+    assert notice.value == 4  # DfE's 4 weeks until the organisation chooses
+    notice.set_value(6)
+    next(b for b in app.button if b.label == "Save settings").click().run()
+    log = next(f.value for f in app.dataframe if "Action" in f.value.columns)
+    assert list(log["Action"])[0] == "change settings"
+    with session_scope(small_org) as session:
+        assert agency_min_notice_weeks(session=session) == 6
 
 
 def test_the_import_history_names_the_signed_in_user(small_org):
