@@ -145,6 +145,8 @@ def test_templates_and_the_data_quality_panel(engine, fresh_caches):
         "Template: supervision_audits.csv",
         "Template: appraisals.csv",
         "Template: staff_survey.csv",
+        "Template: agency_price_caps.csv",
+        "Template: agency_assignments.csv",
     ]
     # One line per check, its count first (hand-counted in the small organisation at March 2025).
     lines = [element.value for element in app.markdown if " · " in element.value]
@@ -264,9 +266,10 @@ def test_in_the_demo_the_templates_are_checked_but_never_imported(demo_engine, f
     templates = {name: template_csv(name) for name in ("teams.csv", "staff.csv")}
     upload(app, templates)
     summary = frame_with(app, "Kind").set_index("Kind")
-    # Two rows each, both new (as in a new database), nothing replaced.
+    # Two teams and three staff (the third an agency worker, for the assignments' template),
+    # all new (as in a new database), nothing replaced.
     assert summary.loc["teams.csv", ["Rows", "New", "Replacing"]].tolist() == [2, 2, 0]
-    assert summary.loc["staff.csv", ["Rows", "New", "Replacing"]].tolist() == [2, 2, 0]
+    assert summary.loc["staff.csv", ["Rows", "New", "Replacing"]].tolist() == [3, 3, 0]
     assert not app.error
     import_button = next(button for button in app.button if button.label == "Import")
     assert import_button.disabled
