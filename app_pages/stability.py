@@ -28,9 +28,15 @@ if not page_header(
     st.stop()
 as_at, scope = filters.as_at, filters.scope
 policy = queries.policy()
-#: The indicators, and the number of vacant posts behind the vacancy rate.
-TILES = (*INDICATORS[:3], "vacancies_fte", INDICATORS[3])
-headline_tiles(queries.headlines(as_at, scope, policy, names=TILES), as_at)
+#: The indicators, the vacancy rate beside the number of vacant posts behind it, three a row.
+TILES = (
+    "agency_rate_fte",
+    "turnover_rate_fte",
+    "stability_index",
+    "vacancy_rate_fte",
+    "vacancies_fte",
+)
+headline_tiles(queries.headlines(as_at, scope, policy, names=TILES), as_at, per_row=3)
 months = choose_period("stability-period")
 
 points = queries.series(INDICATORS, as_at, months, scope)

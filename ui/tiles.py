@@ -28,14 +28,16 @@ def headline_tiles(figures: list[HeadlineFigure], as_at: date, per_row: int = 4)
                 help=f"{metric.summary}\n\nHow it is calculated: {metric.definition}",
             )
             unchanged = item.change is not None and round(item.change, 1) == 0
+            # Green for better, red for worse, by the target's direction or else the metric's;
+            # grey for an unchanged figure and for one that is neither (a headcount).
+            better = item.target_better or metric.better
             st.metric(
                 item.label,
                 fmt.figure(item.value, item.unit),
-                # An unchanged figure is neither better nor worse: grey, with no arrow.
                 delta="no change" if unchanged else fmt.change(item.change, item.unit),
                 delta_color="off"
-                if unchanged
-                else ("inverse" if item.target_better == "lower" else "normal"),
+                if unchanged or better is None
+                else ("inverse" if better == "lower" else "normal"),
                 delta_arrow="off" if unchanged else "auto",
                 label_visibility="collapsed",
             )

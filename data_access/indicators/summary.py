@@ -94,7 +94,8 @@ class HeadlineFigure:
     value: MetricValue
     year_earlier: MetricValue
     change: float | None
-    #: "better", "worse" or "same" (None when either value is missing).
+    #: "better", "worse" or "same" (None when either value is missing, or when neither way is
+    #: better, as for a headcount).
     change_direction: str | None
     target: float | None
     target_better: str | None
@@ -131,11 +132,13 @@ def headline_figures(
         change = direction = None
         if value is not None and before is not None:
             change = round_one_decimal(value - before)
+            # Better or worse by the target's direction, else the metric's own (None for a
+            # headcount, which is neither).
+            better = target.better if target else metric.better
             if change == 0:
                 direction = "same"
-            else:
-                lower_is_better = target is None or target.better == "lower"
-                improved = (change < 0) == lower_is_better
+            elif better is not None:
+                improved = (change < 0) == (better == "lower")
                 direction = "better" if improved else "worse"
         figures.append(
             HeadlineFigure(
