@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook
 from sqlmodel import Session
 
 from data_access.agency.figures import agency_context, assignments_between, judgements
@@ -156,6 +155,10 @@ def quarterly_return(quarter: Quarter, *, session: Session) -> dict[str, Any]:
 
 def return_workbook(data: dict[str, Any]) -> bytes:
     """The return as an Excel workbook: one sheet per part (text from data made inert)."""
+    # Imported here, not at the top: openpyxl takes half a second to import, and every other
+    # command of the command line starts without it.
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
