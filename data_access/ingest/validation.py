@@ -267,7 +267,10 @@ def check_duplicate_keys(
             first_seen[value] = row.line
 
 
-def _check_staff(parsed: ParsedFile, row: ParsedRow, validation: Validation) -> None:
+def _check_end_after_start(
+    parsed: ParsedFile, row: ParsedRow, validation: Validation, *, show_found: bool
+) -> None:
+    """A row's end_date, when given, is not before its start_date."""
     start, end = row.values["start_date"], row.values["end_date"]
     if start and end and end < start:
         validation.problems.append(
@@ -275,8 +278,13 @@ def _check_staff(parsed: ParsedFile, row: ParsedRow, validation: Validation) -> 
                 row.line,
                 "end_date",
                 f"end_date {end.isoformat()} is before start_date {start.isoformat()}",
+                end.isoformat() if show_found else None,
             )
         )
+
+
+def _check_staff(parsed: ParsedFile, row: ParsedRow, validation: Validation) -> None:
+    _check_end_after_start(parsed, row, validation, show_found=False)
 
 
 def _check_session(parsed: ParsedFile, row: ParsedRow, validation: Validation) -> None:
@@ -397,16 +405,7 @@ def check_references(
 
 def _check_assignment(parsed: ParsedFile, row: ParsedRow, validation: Validation) -> None:
     values = row.values
-    start, end = values["start_date"], values["end_date"]
-    if start and end and end < start:
-        validation.problems.append(
-            parsed.problem(
-                row.line,
-                "end_date",
-                f"end_date {end.isoformat()} is before start_date {start.isoformat()}",
-                end.isoformat(),
-            )
-        )
+    _check_end_after_start(parsed, row, validation, show_found=True)
     pay, capped, charge = (
         values["hourly_pay_rate"],
         values["hourly_capped_cost"],

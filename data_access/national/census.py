@@ -299,29 +299,18 @@ class _Reader:
         self.problems = census.problems if problems is None else problems
         self.found = 0
 
+    def _at(self, where: str, element: str | None, message: str, found: str | None) -> Problem:
+        """What is said about `element` of the part `where` (a worker, the LA-level block)."""
+        column = f"{where} {element}" if element else where
+        return Problem(self.census.file, None, column, message, found=found)
+
     def warning(self, where: str, element: str | None, message: str, found: str | None) -> None:
         """Something to look at before submitting, which does not stop the figures."""
-        self.census.warnings.append(
-            Problem(
-                self.census.file,
-                None,
-                f"{where} {element}" if element else where,
-                message,
-                found=found,
-            )
-        )
+        self.census.warnings.append(self._at(where, element, message, found))
 
     def problem(self, where: str, element: str | None, message: str, found: str | None) -> None:
         self.found += 1
-        self.problems.append(
-            Problem(
-                self.census.file,
-                None,
-                f"{where} {element}" if element else where,
-                message,
-                found=found,
-            )
-        )
+        self.problems.append(self._at(where, element, message, found))
 
     def text(self, parent: ElementTree.Element | None, name: str) -> str | None:
         element = _child(parent, name) if parent is not None else None
