@@ -15,13 +15,14 @@ from data_access.core.models import CensusFigures
 from data_access.core.scope import Scope
 from data_access.demo.national import DEMO_LA_CODE, DEMO_LA_NAME
 from data_access.national.catalogue import BENCHMARK_INDICATORS, SUPPRESSION_CODES
-from data_access.national.census import ALLOWANCE_FIELDS, ALLOWANCE_OFFERED, MIN_PAY_WORKERS
+from data_access.national.census import MIN_PAY_WORKERS
 from data_access.national.comparison import Published
 from ui import actions, chart_specs, queries
 from ui import format as fmt
 from ui.auth import actor, current_grant
 from ui.charts import chart_block, csv_download
 from ui.layout import grid
+from ui.tables import allowances_offered
 
 OURS_COLOUR = "#D55E00"
 OTHERS_COLOUR = "#B8B8B8"
@@ -285,18 +286,7 @@ def pay_and_allowances(census: CensusFigures) -> None:
             f"The return holds {salaried} base salaries for employed social workers in post: "
             f"pay is shown from {MIN_PAY_WORKERS}, so that no one's pay can be worked out."
         )
-    allowances = pd.DataFrame(
-        [
-            {"Allowance": label, "Offered to": ALLOWANCE_OFFERED[code]}
-            for field_name, label in ALLOWANCE_FIELDS.items()
-            if (code := getattr(census, field_name)) is not None
-        ]
-        + (
-            [{"Allowance": "Other allowances", "Offered to": census.other_allowances}]
-            if census.other_allowances
-            else []
-        )
-    )
+    allowances = pd.DataFrame(allowances_offered(census), columns=["Allowance", "Offered to"])
     st.dataframe(allowances, hide_index=True, width="stretch")
     csv_download(allowances, f"{DOWNLOAD_PREFIX}Census return {census.year} allowances")
 

@@ -159,10 +159,23 @@ def census_figure_rows(figures: CensusFigures) -> list[dict[str, str]]:
         if key in PAY_FIGURES and figures.salaried_workers is None:
             continue  # a layout before 2025: no pay items
         rows.append({"Figure": label, "Value": "no value" if value is None else str(value)})
-    for key, label in ALLOWANCE_FIELDS.items():
-        code = values[key]
-        if code is not None:
-            rows.append({"Figure": f"Allowance: {label}", "Value": ALLOWANCE_OFFERED[code]})
-    if figures.other_allowances:
-        rows.append({"Figure": "Other allowances", "Value": figures.other_allowances})
+    for label, offered in allowances_offered(figures):
+        figure = label if label == OTHER_ALLOWANCES else f"Allowance: {label}"
+        rows.append({"Figure": figure, "Value": offered})
     return rows
+
+
+OTHER_ALLOWANCES = "Other allowances"
+
+
+def allowances_offered(figures: CensusFigures) -> list[tuple[str, str]]:
+    """The 2025 layout's allowances a return gives, each with whom it is offered to in words,
+    then its other allowances' text, if any (none for an earlier layout)."""
+    offered = [
+        (label, ALLOWANCE_OFFERED[code])
+        for field_name, label in ALLOWANCE_FIELDS.items()
+        if (code := getattr(figures, field_name)) is not None
+    ]
+    if figures.other_allowances:
+        offered.append((OTHER_ALLOWANCES, figures.other_allowances))
+    return offered
