@@ -179,11 +179,10 @@ def agency_figures(as_at: date, scope: Scope, *, session: Session) -> AgencyFigu
     records = assignments_between(first, as_at, scope, session=session)
     context = agency_context(session=session)
     cost = round(sum(month_cost(record.assignment, as_at) for record in records), 2)
-    active = [
-        (record, judgement)
-        for record, judgement in judgements(records, context)
-        if is_active(record.assignment, as_at)
-    ]
+    # Only the assignments active at D are judged; the others count for the month's cost.
+    active = judgements(
+        [record for record in records if is_active(record.assignment, as_at)], context
+    )
     outcomes = {
         rule: dict(Counter(str(getattr(judgement, rule)) for _, judgement in active))
         for rule in RULES
