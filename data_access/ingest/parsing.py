@@ -126,7 +126,9 @@ def whole_number_range(low: int, high: int) -> Parser:
 
 
 _MONEY = re.compile(r"£?\s*(\d{1,7}(?:\.\d{1,2})?)")
-_SWE_NUMBER = re.compile(r"[A-Za-z]{2}\d{1,10}")
+#: A Social Work England number: two letters, then digits (the census layouts' reconstructions
+#: disagree on how many; this accepts 1 to 10). The census return is checked with it too.
+SWE_NUMBER = re.compile(r"[A-Za-z]{2}\d{1,10}")
 _LA_CODE = re.compile(r"\d{3}")
 
 
@@ -149,7 +151,7 @@ def money(high: float) -> Parser:
 
 def parse_swe_number(value: str) -> str:
     """A Social Work England registration number: two letters, then digits (SW12345)."""
-    if not _SWE_NUMBER.fullmatch(value):
+    if not SWE_NUMBER.fullmatch(value):
         raise InvalidValue(
             f'expected a Social Work England number: two letters, then digits; found "{value}"'
         )

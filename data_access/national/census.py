@@ -39,6 +39,7 @@ from data_access.core.models import CensusFigures, CensusReturn
 from data_access.core.problems import Problem
 from data_access.indicators.metrics import percentage, round_one_decimal
 from data_access.ingest.history import log_import
+from data_access.ingest.parsing import SWE_NUMBER
 from data_access.ingest.reading import (
     MAX_FILE_BYTES,
     MAX_READ_SECONDS,
@@ -62,9 +63,6 @@ ETHNICITIES = {
     *("WBRI", "WIRI", "WOTH", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN"),
     *("ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"),
 }
-#: A Social Work England number: two letters, then digits (the layouts' reconstructions
-#: disagree on how many; this accepts 1 to 10).
-SWE_NUMBER = re.compile(r"[A-Za-z]{2}\d{1,10}")
 
 #: The 2025 layout's LA-level allowances, each 0 (not offered), 1 (all employed social
 #: workers eligible) or 2 (some eligible): item -> (the figure's field, how a reader names it).
