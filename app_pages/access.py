@@ -19,7 +19,12 @@ from data_access.access.sign_in import DEFAULT_SIGN_IN_HOURS, SIGN_IN_HOURS_RANG
 from data_access.core.scope import Scope
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import DEFAULT_POLICY
-from data_access.settings import ACCESSIBILITY_CONTACT, MAX_SETTING_LENGTH, ORGANISATION_NAME
+from data_access.settings import (
+    ACCESSIBILITY_CONTACT,
+    AGENCY_NOTICE_WEEKS_RANGE,
+    MAX_SETTING_LENGTH,
+    ORGANISATION_NAME,
+)
 from ui import format as fmt
 from ui import queries
 from ui.auth import actor, auth_configured, current_grant
@@ -190,10 +195,11 @@ with st.form("settings-form"):
         help="After this many hours from signing in, everyone must sign in again "
         f"(default {DEFAULT_SIGN_IN_HOURS}: a working day).",
     )
+    low, high = AGENCY_NOTICE_WEEKS_RANGE
     notice = st.number_input(
-        "Minimum notice for an agency assignment (weeks, 1 to 52)",
-        min_value=1,
-        max_value=52,
+        f"Minimum notice for an agency assignment (weeks, {low} to {high})",
+        min_value=low,
+        max_value=high,
         value=queries.agency_min_notice_weeks(),
         step=1,
         help="DfE's agency rules ask for 4 weeks, or the notice the council asks of equivalent "

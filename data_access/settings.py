@@ -25,6 +25,8 @@ SIGN_IN_HOURS = "sign_in.hours"
 #: The shortest notice period an agency assignment may have, in weeks (DfE's agency rules:
 #: 4 weeks, or aligned to the council's own for equivalent permanent staff).
 AGENCY_MIN_NOTICE_WEEKS = "agency.min_notice_weeks"
+#: The minimum notice an organisation may choose, in weeks.
+AGENCY_NOTICE_WEEKS_RANGE = (1, 52)
 
 SETTING_LABELS = {
     ORGANISATION_NAME: "Organisation name",
@@ -160,9 +162,10 @@ def agency_min_notice_weeks(*, session: Session) -> int:
 
 
 def change_agency_min_notice_weeks(weeks: int, *, session: Session, by: str) -> None:
-    """Choose the minimum notice (1 to 52 weeks); the change is logged."""
-    if not 1 <= weeks <= 52:
-        raise ValueError(f"{SETTING_LABELS[AGENCY_MIN_NOTICE_WEEKS]} must be from 1 to 52")
+    """Choose the minimum notice (`AGENCY_NOTICE_WEEKS_RANGE`); the change is logged."""
+    low, high = AGENCY_NOTICE_WEEKS_RANGE
+    if not low <= weeks <= high:
+        raise ValueError(f"{SETTING_LABELS[AGENCY_MIN_NOTICE_WEEKS]} must be from {low} to {high}")
     if weeks != agency_min_notice_weeks(session=session):  # the default kept: nothing to log
         change_setting(AGENCY_MIN_NOTICE_WEEKS, str(weeks), session=session, by=by)
 
