@@ -235,23 +235,37 @@ def demo_city_counts(builder: DemoBuilder, day: date) -> Counts:
 # --- the made-up country -------------------------------------------------------------------
 
 
+def authority_codes() -> list[tuple[str, int]]:
+    """Every made-up authority's old LA code and region (an index into REGIONS), in the
+    files' order: ten a region, Demo City first in DEMO_REGION, the others numbered from 601.
+    (The demo's agency assignments name councils by these codes.)"""
+    demo_region = [name for _, name in REGIONS].index(DEMO_REGION)
+    codes = []
+    number = 1
+    for region, _ in enumerate(REGIONS):
+        for place in range(10):
+            if region == demo_region and place == 0:
+                codes.append((DEMO_LA_CODE, region))
+            else:
+                codes.append((f"6{number:02d}", region))
+                number += 1
+    return codes
+
+
 def _authorities(rng: random.Random, demo_city_fte: float) -> list[Authority]:
     """Demo City (of `demo_city_fte` employed FTE) and 59 others, ten a region."""
     authorities: list[Authority] = []
     names = iter(AUTHORITY_NAMES)
-    number = 1
-    for region, _ in enumerate(REGIONS):
-        for _ in range(10):
-            if region == 2 and not any(a.code == DEMO_LA_CODE for a in authorities):
-                # A large city under pressure, as the demo organisation is.
-                code, name, pressure, size = DEMO_LA_CODE, DEMO_LA_NAME, 1.3, demo_city_fte
-            else:
-                code, name = f"6{number:02d}", next(names)
-                number += 1
-                pressure = max(min(rng.gauss(0.0, 0.8), 2.2), -2.2)
-                size = min(max(rng.lognormvariate(math.log(190), 0.55), 45.0), 760.0)
-            own = {rate: rng.gauss(0.0, 0.18) for rate in NATIONAL_PATTERN}
-            authorities.append(Authority(code, name, region, pressure, size, own))
+    for code, region in authority_codes():
+        if code == DEMO_LA_CODE:
+            # A large city under pressure, as the demo organisation is.
+            name, pressure, size = DEMO_LA_NAME, 1.3, demo_city_fte
+        else:
+            name = next(names)
+            pressure = max(min(rng.gauss(0.0, 0.8), 2.2), -2.2)
+            size = min(max(rng.lognormvariate(math.log(190), 0.55), 45.0), 760.0)
+        own = {rate: rng.gauss(0.0, 0.18) for rate in NATIONAL_PATTERN}
+        authorities.append(Authority(code, name, region, pressure, size, own))
     return authorities
 
 
@@ -502,11 +516,17 @@ DEMO_ALLOWANCES = {
 }
 
 
+def demo_swe_number(staff_id: str) -> str:
+    """A demo worker's made-up Social Work England number, the same in the census return and
+    the agency assignments: SW9, then the staff number (S00123 -> SW900123)."""
+    return f"SW9{staff_id.removeprefix('S')}"
+
+
 def census_return(builder: DemoBuilder, rng: random.Random) -> bytes:
     """Demo City's CSWW return for 30 September 2026 in the 2025 layout, from the demo's
     workers: everyone in post that day or who left in the year before it, with their cases
-    from that day's snapshot; days lost to sickness, pay and allowances are made up. Made-up
-    SWE numbers are SW9 then the staff number."""
+    from that day's snapshot; days lost to sickness, pay and allowances are made up, and so are
+    the SWE numbers (`demo_swe_number`)."""
     day = date(CENSUS_YEAR, 9, 30)
     year_before = add_months(day, -12)
     cases = {staff_id: open_cases for staff_id, on, open_cases in builder.caseloads if on == day}
@@ -546,7 +566,7 @@ def census_return(builder: DemoBuilder, rng: random.Random) -> bytes:
         agency = worker.employment_type == "agency"
         elements = [
             ("AgencyWorker", "1" if agency else "0"),
-            ("SWENo", f"SW9{worker.staff_id.removeprefix('S')}"),
+            ("SWENo", demo_swe_number(worker.staff_id)),
             ("FTE", f"{worker.fte:g}"),
             ("OrgRole", ORG_ROLE.get(worker.role, "5")),
             ("RoleStartDate", worker.start_date.isoformat()),

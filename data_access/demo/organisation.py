@@ -9,7 +9,11 @@ stability are complete from the first month).
 The story follows `shared/docs/domain.md`: agency use falls from about a third towards 15%,
 supervision coverage climbs into the high 80s, children's views recorded in supervision rise
 from about 42%, caseloads ease. Two hubs (Stonebridge and Canalside) struggle throughout, and
-some hubs do better than others, so the dashboard has something to find.
+some hubs do better than others, so the dashboard has something to find. Every agency worker's
+stint is an agency assignment under the region's price caps. The evidence DfE's agency rules
+ask for (in force from 31 October 2024; running contracts had until 1 October 2025) is patchy
+for the assignments that ended before that deadline and mostly complete for the rest, so most
+of those running at the end meet every rule; the monthly agency cost falls with agency use.
 
 The demo is generated as the rows of the files an import takes (`DemoBuilder.tables`, and
 `files` as CSV). Tests show that those files pass every check of the import and that the import
@@ -26,6 +30,7 @@ import bisect
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
@@ -33,13 +38,33 @@ from sqlmodel import Session, col
 from data_access.access.grants import WHOLE_ORGANISATION_NAME, Grant, GrantScope
 from data_access.core.dates import add_months, month_ends
 from data_access.core.db import session_scope
-from data_access.core.models import BenchmarkSource, CensusReturn, ImportLog, Team
+from data_access.core.models import (
+    COOLING_OFF_EXCEPTIONS,
+    BenchmarkSource,
+    CensusReturn,
+    ImportLog,
+    Team,
+)
 from data_access.demo.loading import load_into_empty_database
-from data_access.demo.national import DEMO_LA_CODE, DEMO_LOADER, national_files
+from data_access.demo.national import (
+    DEMO_LA_CODE,
+    DEMO_LOADER,
+    authority_codes,
+    demo_swe_number,
+    national_files,
+)
+from data_access.indicators.agency_rules import (
+    DEFAULT_MIN_NOTICE_WEEKS,
+    MIN_PQE_YEARS,
+    MIN_REFERENCES,
+    cap_at,
+)
 from data_access.indicators.policy import SUPERVISION_ELIGIBLE_ROLES, required_interval_days
 from data_access.ingest.importer import ImportResult, import_files
 from data_access.ingest.reading import csv_bytes
 from data_access.ingest.specs import (
+    AGENCY_ASSIGNMENTS,
+    AGENCY_PRICE_CAPS,
     APPRAISALS,
     AUDITS,
     CASELOADS,
@@ -122,6 +147,83 @@ LEAVING_REASONS_PERMANENT = (
     "Dismissed",
 )
 LEAVING_REASONS_AGENCY = ("Agency assignment ended", "Agency assignment ended", "Moved on")
+#: DfE's agency rules apply to assignments starting from this date; contracts already running
+#: (legacy ones) had until LEGACY_DEADLINE to comply.
+AGENCY_RULES_IN_FORCE = date(2024, 10, 31)
+#: The share of the assignments still running at the history's end that have a planned end
+#: (within 26 weeks of it); the rest are open-ended.
+PLANNED_END_SHARE = 0.7
+LEGACY_DEADLINE = date(2025, 10, 1)
+#: The region's price caps in pounds an hour (pay, employer's National Insurance and the
+#: apprenticeship levy), by the date they apply from: the regional memorandum's, which (like
+#: the West Midlands') predates DfE's rules, so that every demo assignment has a cap; those
+#: agreed for DfE's rules; and a 3% uplift from April 2026, to the penny.
+PRICE_CAPS: dict[date, dict[str, float]] = {
+    date(2018, 4, 1): {
+        "social_worker": 36.00,
+        "senior_social_worker": 39.50,
+        "advanced_practitioner": 42.00,
+        "team_manager": 46.00,
+        "iro_conference_chair": 44.00,
+    },
+    AGENCY_RULES_IN_FORCE: {
+        "social_worker": 39.50,
+        "senior_social_worker": 43.00,
+        "advanced_practitioner": 46.00,
+        "team_manager": 50.00,
+        "iro_conference_chair": 48.00,
+    },
+    date(2026, 4, 1): {
+        "social_worker": 40.69,
+        "senior_social_worker": 44.29,
+        "advanced_practitioner": 47.38,
+        "team_manager": 51.50,
+        "iro_conference_chair": 49.44,
+    },
+}
+#: Our roles -> DfE's agency role categories (a service manager is nearest a team manager).
+AGENCY_ROLE_CATEGORY = {
+    "social_worker": "social_worker",
+    "senior_practitioner": "senior_social_worker",
+    "advanced_practitioner": "advanced_practitioner",
+    "team_manager": "team_manager",
+    "service_manager": "team_manager",
+}
+#: Made-up agencies, with how much of the demo's work each has.
+AGENCIES = {
+    "Brightlark Social Work Recruitment": 5,
+    "Copperkite Locums": 4,
+    "Emberwell Care Staffing": 3,
+    "Hazelrun Interim Services": 2,
+    "Lanternfield Social Care": 2,
+    "Silverquill Resourcing": 1,
+}
+
+
+class AgencyPhase(StrEnum):
+    """When an assignment started, as the rules' timetable sees it."""
+
+    #: Before the rules, and ended before the legacy deadline.
+    LEGACY_ENDED = "legacy_ended"
+    #: Before the rules, and still running at the legacy deadline.
+    LEGACY_RUNNING = "legacy_running"
+    #: On or after the day the rules came into force.
+    NEW = "new"
+
+
+#: The evidence the rules ask for (experience, references, notice), by phase: (chance that an
+#: item is blank, chance that a recorded one falls short of the rule). Before the rules it was
+#: often not kept; the legacy assignments still running at the deadline were brought into line;
+#: new ones mostly meet the rules.
+AGENCY_EVIDENCE = {
+    AgencyPhase.LEGACY_ENDED: (0.45, 0.15),
+    AgencyPhase.LEGACY_RUNNING: (0.06, 0.05),
+    AgencyPhase.NEW: (0.03, 0.04),
+}
+#: Employer's National Insurance and the apprenticeship levy on an hour's pay (the capped cost
+#: is the pay rate times this), and the agency's fee on top, in pounds an hour.
+ON_COSTS = (1.128, 1.142)
+AGENCY_FEE = (3.0, 8.0)
 FIRST_NAMES = [
     "Aisha",
     "Amelia",
@@ -318,6 +420,84 @@ def _between(rng: random.Random, first: date, last: date) -> date:
     return first + timedelta(days=rng.randint(0, (last - first).days))
 
 
+def _pqe_years(rng: random.Random, role: str, phase: AgencyPhase) -> float | None:
+    """Years of post-qualifying experience: blank, short of the rule's 3, or 3 and more (more
+    in the senior roles)."""
+    blank, short = AGENCY_EVIDENCE[phase]
+    if rng.random() < blank:
+        return None
+    if rng.random() < short:
+        return round(rng.uniform(0.5, 2.9), 1)
+    extra = {"senior_practitioner": 2.0, "advanced_practitioner": 5.0}.get(role, 0.0)
+    return round(min(MIN_PQE_YEARS + extra + rng.expovariate(1 / 5), 35.0), 1)
+
+
+def _references_and_notice(rng: random.Random, phase: AgencyPhase) -> tuple[int | None, int | None]:
+    """References received (2, else 1) and notice in weeks (4, else 2), each maybe blank."""
+    blank, short = AGENCY_EVIDENCE[phase]
+    found: list[int | None] = []
+    for enough, fewer in ((MIN_REFERENCES, 1), (DEFAULT_MIN_NOTICE_WEEKS, 2)):
+        if rng.random() < blank:
+            found.append(None)
+        else:
+            found.append(fewer if rng.random() < short else enough)
+    return found[0], found[1]
+
+
+def _last_post(
+    rng: random.Random, start: date, phase: AgencyPhase, near: list[str], far: list[str]
+) -> tuple[str | None, date | None, str | None]:
+    """(last_permanent_la_code, last_permanent_end_date, cooling_off_exception): for about one
+    in four, a substantive post before. Most were in another region; of those in ours (Demo City
+    or a neighbour), some left less than 3 months before the start (the rules say not to
+    engage them, so this is rarer once they apply), a few of those by an exception, and a few
+    have no end date recorded."""
+    if rng.random() >= 0.25:
+        return None, None, None
+    if rng.random() < 0.72:
+        ended = None if rng.random() < 0.1 else start - timedelta(days=rng.randint(14, 1200))
+        return rng.choice(far), ended, None
+    code = DEMO_LA_CODE if rng.random() < 0.35 else rng.choice(near)
+    if rng.random() < 0.08:
+        return code, None, None
+    if rng.random() >= (0.2 if phase is AgencyPhase.NEW else 0.5):
+        return code, start - timedelta(days=rng.randint(100, 1200)), None
+    # Less than 3 months (at least 89 days) before the start.
+    ended = start - timedelta(days=rng.randint(7, 80))
+    exception = rng.choice(COOLING_OFF_EXCEPTIONS) if rng.random() < 0.07 else None
+    return code, ended, exception
+
+
+def _cap_breach_signoffs(
+    rng: random.Random, start: date, phase: AgencyPhase
+) -> tuple[date | None, date | None]:
+    """The Director of Children's Services' and the Chief Executive's sign-off of a rate over
+    the cap, on or before the start: both for most (fewer before the rules, when the
+    memorandum asked for them less firmly), the Director's only for some, none for the rest."""
+    both, director_only = (0.6, 0.15) if phase is AgencyPhase.NEW else (0.45, 0.2)
+    draw = rng.random()
+    if draw >= both + director_only:
+        return None, None
+    director = start - timedelta(days=rng.randint(3, 21))
+    if draw >= both:
+        return director, None
+    return director, min(director + timedelta(days=rng.randint(0, 10)), start)
+
+
+#: The agency files' columns in pounds, written with 2 decimal places (32.50).
+MONEY_COLUMNS = frozenset(
+    ("hourly_pay_rate", "hourly_capped_cost", "hourly_charge_rate", "hourly_cap")
+)
+
+
+def _as_written(value: object, money: bool) -> object:
+    """An agency file's value as people write it: pounds as 32.50, other numbers as 37 or
+    29.6."""
+    if isinstance(value, float):
+        return f"{value:.2f}" if money else f"{value:g}"
+    return value
+
+
 class DemoBuilder:
     """Simulates the organisation month by month; `files()` renders the import CSVs."""
 
@@ -334,6 +514,13 @@ class DemoBuilder:
         # Appraisals and the survey draw from their own stream, so that adding them left the
         # rest of the organisation exactly as it was.
         self.extra_rng = random.Random(seed + 1)
+        # The agency assignments too (seed + 2 is the national figures' stream).
+        self.agency_rng = random.Random(seed + 3)
+        # The planned ends of the assignments still running: their own stream, so that adding
+        # them left every other row as it was.
+        self.planned_end_rng = random.Random(seed + 4)
+        self.price_caps: list[tuple[str, date, float]] = []
+        self.agency_assignments: list[tuple] = []
         self._build_structure()
 
     # --- structure and people ---
@@ -686,6 +873,87 @@ class DemoBuilder:
             if survey_date != SURVEY_DATES[0]:
                 self.survey.extend(team_rows)
 
+    # --- agency assignments and price caps ---
+
+    def _agency_assignments(self) -> None:
+        """The region's price caps, and one assignment per agency worker's stint, active on
+        exactly the days the worker is in post (staff.csv's end_date is the first day out of
+        post, an assignment's the last day worked); most of those still running have a planned
+        end after the history's end (`PLANNED_END_SHARE`). About one in ten is over its cap,
+        about half of those signed off; about one in four had a substantive post before, mostly
+        in another region; the evidence follows AGENCY_EVIDENCE."""
+        rng = self.agency_rng
+        self.price_caps = [
+            (category, effective_from, hourly_cap)
+            for effective_from, by_category in PRICE_CAPS.items()
+            for category, hourly_cap in by_category.items()
+        ]
+        caps: dict[str, list[tuple[date, float]]] = {}
+        for category, effective_from, hourly_cap in self.price_caps:
+            caps.setdefault(category, []).append((effective_from, hourly_cap))
+        regions = dict(authority_codes())
+        near = [code for code, region in regions.items() if region == regions[DEMO_LA_CODE]]
+        far = [code for code, region in regions.items() if region != regions[DEMO_LA_CODE]]
+        for worker in self.workers:
+            if worker.employment_type != "agency":
+                continue
+            start = worker.start_date
+            end = worker.end_date - timedelta(days=1) if worker.end_date else None
+            if end is None and self.planned_end_rng.random() < PLANNED_END_SHARE:
+                # Most running assignments have a contract end date after the history's end.
+                end = HISTORY_END + timedelta(days=self.planned_end_rng.randint(3, 182))
+            if start >= AGENCY_RULES_IN_FORCE:
+                phase = AgencyPhase.NEW
+            elif end is None or end >= LEGACY_DEADLINE:
+                phase = AgencyPhase.LEGACY_RUNNING
+            else:
+                phase = AgencyPhase.LEGACY_ENDED
+            category = AGENCY_ROLE_CATEGORY[worker.role]
+            cap = cap_at(caps, category, start)
+            if cap is None:
+                raise ValueError(f"no demo price cap for {category} on {start}: see PRICE_CAPS")
+            over_cap = rng.random() < 0.10
+            on_costs = rng.uniform(*ON_COSTS)
+            share_of_cap = rng.uniform(1.02, 1.10) if over_cap else rng.uniform(0.90, 1.0)
+            pay = round(cap * share_of_cap / on_costs, 2)
+            capped = round(pay * on_costs, 2)
+            if not over_cap:  # rounding may not take a rate at the cap over it
+                capped = min(capped, cap)
+            charge = round(capped + rng.uniform(*AGENCY_FEE), 2)
+            project_team = rng.random() < 0.08
+            cover_reason = (
+                "project"
+                if project_team
+                else rng.choices(("vacancy", "absence", "additional_capacity"), (75, 15, 10))[0]
+            )
+            agency = rng.choices(list(AGENCIES), list(AGENCIES.values()))[0]
+            pqe_years = _pqe_years(rng, worker.role, phase)
+            last_post = _last_post(rng, start, phase, near, far)
+            references, notice = _references_and_notice(rng, phase)
+            signoffs = _cap_breach_signoffs(rng, start, phase) if over_cap else (None, None)
+            self.agency_assignments.append(
+                (
+                    f"AG{len(self.agency_assignments) + 1:05d}",
+                    worker.staff_id,
+                    agency,
+                    category,
+                    demo_swe_number(worker.staff_id),
+                    start,
+                    end,
+                    round(worker.fte * 37, 1),
+                    pay,
+                    capped,
+                    charge,
+                    project_team,
+                    cover_reason,
+                    pqe_years,
+                    *last_post,
+                    references,
+                    notice,
+                    *signoffs,
+                )
+            )
+
     # --- output ---
 
     def build(self) -> DemoBuilder:
@@ -695,6 +963,7 @@ class DemoBuilder:
         self._supervision()
         self._appraisals()
         self._staff_survey()
+        self._agency_assignments()
         return self
 
     def tables(self) -> dict[str, list[tuple]]:
@@ -726,6 +995,8 @@ class DemoBuilder:
             AUDITS.name: self.audits,
             APPRAISALS.name: self.appraisals,
             STAFF_SURVEY.name: self.survey,
+            AGENCY_PRICE_CAPS.name: self.price_caps,
+            AGENCY_ASSIGNMENTS.name: self.agency_assignments,
         }
 
     def files(self) -> dict[str, bytes]:
@@ -735,6 +1006,15 @@ class DemoBuilder:
             spec = SPECS_BY_NAME[name]
             if spec is STAFF:  # an FTE as people write it: 1, 0.8
                 rows = [(*row[:4], f"{row[4]:g}", *row[5:]) for row in rows]
+            elif spec in (AGENCY_PRICE_CAPS, AGENCY_ASSIGNMENTS):
+                money = [column.name in MONEY_COLUMNS for column in spec.columns]
+                rows = [
+                    tuple(
+                        _as_written(value, is_money)
+                        for value, is_money in zip(row, money, strict=True)
+                    )
+                    for row in rows
+                ]
             files[name] = csv_bytes([column.name for column in spec.columns], rows)
         return files
 

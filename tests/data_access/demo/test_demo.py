@@ -52,6 +52,7 @@ def test_the_demo_files_pass_every_check_and_the_quick_load_reads_them_alike(eng
     assert list(checked.problems) == [] and checked.warnings == []
     quick = builder.validation()
     assert list(quick.files) == list(checked.files)
+    assert {"agency_price_caps.csv", "agency_assignments.csv"} <= set(checked.files)
     for name, parsed in checked.files.items():
         rows = [(row.line, row.values) for row in quick.files[name].rows]
         assert rows == [(row.line, row.values) for row in parsed.rows], name
