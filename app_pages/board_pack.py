@@ -79,9 +79,11 @@ st.markdown(
     f"The monthly pack for the improvement board: **{fmt.plain(where)}**, figures as at "
     f"**{fmt.uk_date(filters.as_at)}**. A4 landscape PDF: a scorecard of every indicator against "
     "its target with its trajectory, a section per theme with trends, the units below and the "
-    "teams furthest from target, the supervision standard and scrutiny recommendations, the "
-    "national comparison (in the whole organisation's pack) and the definitions in plain words. "
-    "It holds no worker's name. Change the area, hub or month in the sidebar."
+    "teams furthest from target, the supervision standard and scrutiny recommendations, agency "
+    "social workers under DfE's agency rules (the monthly cost, against the budget in the whole "
+    "organisation's pack, and the rules met), the national comparison (in the whole "
+    "organisation's pack) and the definitions in plain words. It holds no worker's name. Change "
+    "the area, hub or month in the sidebar."
 )
 if filters.scope.team_id:
     st.info(

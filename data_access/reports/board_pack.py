@@ -3,6 +3,9 @@ end: every figure comes from the metric definitions in data_access.indicators.me
 aggregated for the scope; the pack holds aggregates only, never a worker's name (it is assembled
 with a grant that sees no names, so small teams are suppressed as on a board member's screen).
 
+Its agency section (`data_access.reports.agency_section`) holds the agency figures of
+data_access/agency/figures.py for the scope, aggregates too.
+
 `data_access.reports.pdf` lays the pack out as an A4 PDF.
 """
 
@@ -60,6 +63,7 @@ from data_access.national.comparison import (
     benchmark_years,
     comparison,
 )
+from data_access.reports.agency_section import AgencySection, agency_section
 from data_access.reports.commentary import (
     COMMENTARY_SECTIONS,
     Commentary,
@@ -393,6 +397,8 @@ class BoardPack:
     national: NationalSection | None
     #: Why there is no national comparison, and who can put that right (None when there is).
     national_missing: str | None
+    #: Agency social workers under DfE's agency rules, over the same months as the trends.
+    agency: AgencySection
     commentary: dict[str, Commentary]
     earlier_commentary: list[Commentary] = field(default_factory=list)
 
@@ -406,12 +412,15 @@ class BoardPack:
 
     @property
     def commentary_sections(self) -> dict[str, str]:
-        """The sections of this pack that take commentary, in the pack's order: the national
-        comparison's only when the pack has one to comment on."""
+        """The sections of this pack that take commentary, in the pack's order: the agency
+        section's only when the scope had an agency assignment in the trend months (without,
+        the section is one sentence), and the national comparison's only when the pack has one
+        to comment on."""
+        offered = {"agency": self.agency.held, "national": self.national is not None}
         return {
             section: title
             for section, title in COMMENTARY_SECTIONS.items()
-            if section != "national" or self.national is not None
+            if offered.get(section, True)
         }
 
 
@@ -504,6 +513,8 @@ def assemble_board_pack(
         for key, (title, names) in THEMES.items()
     ]
     quarter_ends = months_ending(as_at, 12)[2::3]
+    # The months of every indicator's trend (`headline_figures`' history).
+    trend_months = months_ending(as_at, TREND_MONTHS)
     national, national_missing = national_section(as_at, scope, session=session)
     return BoardPack(
         organisation=setting(ORGANISATION_NAME, session=session) or DEFAULT_ORGANISATION_NAME,
@@ -527,6 +538,7 @@ def assemble_board_pack(
         audit_grades=audit_grades_by_quarter(quarter_ends, scope, session=session),
         national=national,
         national_missing=national_missing,
+        agency=agency_section(as_at, trend_months, scope, session=session),
         commentary=latest_commentary(as_at, scope, session=session),
         earlier_commentary=earlier_commentary(as_at, scope, limit=3, session=session),
     )

@@ -166,6 +166,50 @@ def trend_chart(
     return alt.layer(*layers).properties(height=height)
 
 
+def cost_bars(
+    frame: pd.DataFrame,
+    *,
+    budget: float | None = None,
+    budget_label: str = "budget",
+    height: int = 260,
+    labels_outside: bool = False,
+) -> alt.LayerChart | alt.FacetChart:
+    """A bar of `value` (pounds) per `month`, on an axis from £0 labelled in whole pounds, with
+    the budget as a dashed, labelled line when there is one (see `rule`); the axis reaches the
+    budget even when every month is far under it. Each bar is labelled under its middle, one
+    month in three (January, April, July, October)."""
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color="#0072B2")
+        .encode(
+            x=alt.X(
+                "yearmonth(month):O",
+                axis=alt.Axis(
+                    title=None,
+                    labelAngle=-40,
+                    # Vega counts months from 0 (January); the blank labels take no room.
+                    labelExpr="month(datum.value) % 3 == 0 ? timeFormat(datum.value, '%b %Y') : ''",
+                    labelOverlap=False,
+                ),
+            ),
+            y=alt.Y(
+                "value:Q",
+                title=None,
+                scale=alt.Scale(zero=True),
+                axis=alt.Axis(labelExpr="'£' + format(datum.value, ',.0f')"),
+            ),
+            tooltip=[
+                alt.Tooltip("month:T", title="Month", format="%B %Y"),
+                alt.Tooltip("value:Q", title="Cost (£)", format=",.0f"),
+            ],
+        )
+    )
+    layers: list[alt.Chart | alt.LayerChart] = [bars]
+    if budget is not None:
+        layers.append(rule(budget, budget_label, title=None, label_outside=labels_outside))
+    return alt.layer(*layers).properties(height=height)
+
+
 def sparkline(
     frame: pd.DataFrame,
     target: float | None,

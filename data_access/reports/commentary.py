@@ -23,6 +23,7 @@ COMMENTARY_SECTIONS = {
     "stability": "Workforce stability",
     "supervision": "Supervision",
     "caseloads": "Caseloads",
+    "agency": "Agency social workers",
     "national": "National comparison",
 }
 #: The longest commentary for one section (about half a page of the pack).

@@ -24,6 +24,7 @@ import typst
 import vl_convert
 from sqlmodel import Session
 
+from data_access.agency.figures import AGENCY_FIGURES
 from data_access.core import formatting
 from data_access.core.scope import Scope
 from data_access.indicators.metrics import METRICS, MetricValue
@@ -31,6 +32,12 @@ from data_access.indicators.policy import SupervisionStatus, TargetStatus
 from data_access.indicators.summary import HeadlineFigure
 from data_access.national.catalogue import BENCHMARK_INDICATORS
 from data_access.national.comparison import Published
+from data_access.reports.agency_section import (
+    ENDING_SOON_LABEL,
+    RUNNING_LONG_LABEL,
+    AgencySection,
+    plain_definitions,
+)
 from data_access.reports.board_pack import (
     PACK_INDICATORS,
     PLAIN_DEFINITIONS,
@@ -38,12 +45,13 @@ from data_access.reports.board_pack import (
     THEME_KEY_INDICATOR,
     TRAJECTORY_HORIZON_MONTHS,
     TRAJECTORY_MONTHS,
+    TREND_MONTHS,
     BoardPack,
     Trajectory,
     assemble_board_pack,
     trajectory,
 )
-from data_access.reports.charts import sparkline, trend_chart, value_axis
+from data_access.reports.charts import cost_bars, sparkline, trend_chart, value_axis
 from data_access.reports.commentary import COMMENTARY_SECTIONS
 from data_access.settings import organisation_policy
 
@@ -117,20 +125,28 @@ def trajectory_text(result: Trajectory, unit: str, better: str) -> str:
     return f"{moved}, towards the target: reached by {result.reached_by:%B %Y} at this pace"
 
 
-def trend_description(
-    label: str, history: list, unit: str, target_text: str, status: str | None
-) -> str:
-    """One sentence saying what a trend chart shows: first and last values and direction."""
+def series_description(label: str, history: list, unit: str) -> str | None:
+    """What a trend shows, its first and last values and direction ("Agency rate (FTE) from
+    April 2023 to March 2025: 21.7% to 25.0%, rising"); None when it has no value."""
     points = [(month, value) for month, value in history if value is not None]
     if not points:
-        return f"{label}: no data in these months."
+        return None
     (first_month, first), (last_month, last) = points[0], points[-1]
     direction = "rising" if last > first else "falling" if last < first else "unchanged"
     return (
         f"{label} from {first_month:%B %Y} to {last_month:%B %Y}: "
-        f"{_value(first, unit)} to {_value(last, unit)}, {direction}; target {target_text} "
-        f"({STATUS_WORDS[status].lower()})."
+        f"{_value(first, unit)} to {_value(last, unit)}, {direction}"
     )
+
+
+def trend_description(
+    label: str, history: list, unit: str, target_text: str, status: str | None
+) -> str:
+    """One sentence saying what a trend chart shows: first and last values and direction."""
+    series = series_description(label, history, unit)
+    if series is None:
+        return f"{label}: no data in these months."
+    return f"{series}; target {target_text} ({STATUS_WORDS[status].lower()})."
 
 
 def _svg(chart: alt.TopLevelMixin) -> str:
@@ -173,16 +189,137 @@ def pack_charts(figure: HeadlineFigure, target: float) -> tuple[alt.TopLevelMixi
     return spark, trend.configure_axisY(tickCount=3, minExtent=24, maxExtent=24)
 
 
+#: The agency section's charts, by their titles above them.
+AGENCY_COST_TITLE = "Agency cost by month"
+AGENCY_SHARE_TITLE = AGENCY_FIGURES["agency_compliant_share"].label
+#: How the budget's dashed line is labelled on the cost chart.
+BUDGET_LINE_LABEL = "budget"
+
+
+def _cost_history(section: AgencySection) -> list[tuple[date, float]]:
+    return [(month.month, month.cost) for month in section.trend]
+
+
+def _share_history(section: AgencySection) -> list[tuple[date, float | None]]:
+    return [(month.month, month.compliant_share) for month in section.trend]
+
+
+def agency_charts(section: AgencySection) -> tuple[alt.TopLevelMixin, alt.TopLevelMixin]:
+    """The agency section's two trends, each half the page wide: the cost of each month as
+    bars in pounds from £0, with the monthly budget dashed when the section has one (the whole
+    organisation's pack); and the share of the active assignments meeting every rule, on the
+    value axis `value_axis` chooses (a month with no assignment active has no point)."""
+    # The same size overall (the cost's plot is narrower by the budget's label right of it),
+    # so that the two charts' text is the same size on the page.
+    size = {"width": 400, "height": 150, "autosize": {"type": "fit", "contains": "padding"}}
+    cost = cost_bars(
+        _frame(_cost_history(section), AGENCY_COST_TITLE),
+        budget=section.budget,
+        budget_label=BUDGET_LINE_LABEL,
+        labels_outside=True,
+    ).properties(**size)
+    shares = _frame(_share_history(section), AGENCY_SHARE_TITLE)
+    share = trend_chart(
+        shares,
+        y_title="%",
+        y_domain=value_axis(shares["value"], [], "%"),
+        legend=False,
+    ).properties(**size)
+    return cost.configure_axisY(tickCount=4), share.configure_axisY(tickCount=4)
+
+
 def _charts(pack: BoardPack, folder: Path) -> None:
-    """Write every chart as an SVG: a sparkline and a trend chart per indicator."""
+    """Write every chart as an SVG: a sparkline and a trend chart per indicator, and the agency
+    section's two trends when it has them."""
     for figure in pack.figures:
         spark, trend = pack_charts(figure, pack.policy.targets[figure.name].value)
         (folder / f"spark-{figure.name}.svg").write_text(_svg(spark))
         (folder / f"trend-{figure.name}.svg").write_text(_svg(trend))
+    if pack.agency.held:
+        cost, share = agency_charts(pack.agency)
+        (folder / "agency-cost.svg").write_text(_svg(cost))
+        (folder / "agency-share.svg").write_text(_svg(share))
 
 
-#: Commentary longer than this may run over a page break (a theme then starts lower on a page,
-#: with its charts after the commentary); a shorter one is kept with its theme's first charts.
+def _pounds(value: float) -> str:
+    return formatting.figure(value, "£")
+
+
+def _agency_figure(label: str, value: str, note: str | None = None) -> dict:
+    return {"label": label, "value": value, "note": note}
+
+
+def agency_view(pack: BoardPack) -> dict:
+    """The agency section as the template shows it (strings): aggregates only, and the
+    section's commentary when it has figures (the one sentence of a scope with no assignment
+    takes none, as `BoardPack.commentary_sections` says)."""
+    section = pack.agency
+    figures = section.figures
+    as_at = f"{pack.as_at:%d/%m/%Y}"
+    where = "the whole organisation" if pack.scope.is_whole_organisation else pack.scope_label
+    if not section.held:
+        return {
+            "held": False,
+            "none": f"No agency assignment is recorded for {where} in the {TREND_MONTHS} months "
+            f"to {as_at}.",
+        }
+    budget = f"monthly budget {_pounds(section.budget)}" if section.budget is not None else None
+    cost = series_description(AGENCY_COST_TITLE, _cost_history(section), "£")
+    highest = max(section.trend, key=lambda month: month.cost)
+    share = series_description(AGENCY_SHARE_TITLE, _share_history(section), "%")
+    return {
+        "held": True,
+        "commentary": _commentary(pack, "agency"),
+        "figures": [
+            _agency_figure(
+                AGENCY_FIGURES["agency_assignments_active"].label,
+                str(figures.agency_assignments_active),
+            ),
+            # The budget beside the month's cost (in the whole organisation's pack).
+            _agency_figure(
+                AGENCY_FIGURES["agency_cost_month"].label,
+                _pounds(figures.agency_cost_month),
+                budget,
+            ),
+            _agency_figure(AGENCY_SHARE_TITLE, _value(figures.agency_compliant_share, "%")),
+            _agency_figure(
+                AGENCY_FIGURES["agency_cap_breaches_unsigned"].label,
+                str(figures.agency_cap_breaches_unsigned),
+            ),
+            _agency_figure(RUNNING_LONG_LABEL, str(figures.running_over_12_months)),
+            _agency_figure(ENDING_SOON_LABEL, str(figures.ending_within_4_weeks)),
+        ],
+        "cost_title": AGENCY_COST_TITLE,
+        "cost_note": "The cost of each calendar month"
+        + (f", against the {budget} (dashed)" if budget else ""),
+        "cost_alt": f"{cost}; the highest {_pounds(highest.cost)} in {highest.month:%B %Y}"
+        + (f"; the {budget} is a dashed line" if budget else "")
+        + ".",
+        "share_title": AGENCY_SHARE_TITLE,
+        "share_note": "Of the assignments active at each month end",
+        "share_alt": f"{share}." if share else f"{AGENCY_SHARE_TITLE}: no data in these months.",
+        "active": str(figures.agency_assignments_active),
+        "any_active": figures.agency_assignments_active > 0,
+        "rules": [
+            {
+                "name": rule.name,
+                "share": _value(rule.share, "%"),
+                "not_compliant": str(rule.not_compliant),
+                "not_recorded": str(rule.not_recorded),
+                "no_cap_set": str(rule.no_cap_set),
+            }
+            for rule in section.rules
+        ],
+        "definitions": [
+            {"label": label, "words": words}
+            for label, words in plain_definitions(section.min_notice_weeks)
+        ],
+    }
+
+
+#: Commentary longer than this may run over a page break (a theme or the agency section then
+#: starts lower on a page, with its charts after the commentary); a shorter one is kept with the
+#: section's first charts.
 LONG_COMMENTARY_CHARACTERS = 600
 
 
@@ -348,6 +485,7 @@ def view_model(pack: BoardPack) -> dict:
                 {"asks": asks, **indicator(name)} for asks, name in SUPERVISION_STANDARDS
             ],
         },
+        "agency": agency_view(pack),
         # A pack for part of the organisation has no national section (published figures are
         # for the whole authority); the whole organisation's says why it has no comparison.
         "national_section": pack.scope.is_whole_organisation,

@@ -11,8 +11,10 @@ from support.org import SMALL_ORG, add_beta_support, read_folder_bytes
 
 from data_access.ingest.importer import import_files
 
-#: The commentary boxes of a pack with no national comparison, and the box added when it has.
+#: The commentary boxes of a pack with no national comparison and no agency assignment (as
+#: tests/fixtures/small_org, which has none), and the boxes added when it has them.
 SECTIONS = ["Summary", "Workforce stability", "Supervision", "Caseloads"]
+AGENCY = "Agency social workers"
 
 
 @pytest.fixture
@@ -48,6 +50,10 @@ def test_a_leader_previews_writes_commentary_and_can_download(small_org):
     )
     # Every indicator with a target (data_access/indicators/policy.py has 16).
     assert len(table) == 16
+    # The page says what the pack holds, its agency section included.
+    assert any(
+        "agency social workers under DfE's agency rules" in unescaped(m.value) for m in app.markdown
+    )
     assert "Annual appraisals up to date" in table.index
     # No published figures are loaded: no national comparison box, and the caption says why
     # and who can put it right.
@@ -97,6 +103,25 @@ def test_the_national_box_is_offered_only_when_the_pack_has_a_comparison(small_o
         in unescaped(c.value)
         for c in app.caption
     )
+
+
+def test_the_agency_box_is_offered_when_the_pack_has_agency_assignments(agency_org, fresh_caches):
+    # The hand-worked agency organisation (tests/support/agency.py), with a dated record so
+    # that a pack's months run to March 2025: AS1, AS2 and AS3 are active at 31/03/2025, and
+    # the box follows caseloads (no published figures: no national box).
+    vacancies = b"team_id,as_at,vacant_fte\nT1,2023-01-31,0\nT1,2025-03-31,1\n"
+    assert import_files({"vacancies.csv": vacancies}, engine=agency_org, source="test").loaded
+    app = signed_in(agency_org, "board_pack", role="leader", scopes=(), as_at="March 2025")
+    assert [area.label for area in app.text_area] == [*SECTIONS, AGENCY]
+    box = next(area for area in app.text_area if area.label == AGENCY)
+    box.input("Two agency starters in March; the price-cap breach is being signed off.")
+    next(b for b in app.button if b.label == "Save commentary").click().run()
+    assert not app.exception
+    assert app.success[0].value == "Saved the commentary on Agency social workers."
+    assert "Two agency starters in March; the price-cap breach is being signed off." in [
+        t.value for t in app.text
+    ]
+    assert any(m.value.startswith(f"**{AGENCY}** (tester") for m in app.markdown)
 
 
 def test_a_board_member_reads_but_does_not_write(small_org):
