@@ -16,12 +16,16 @@ from data_access.access.grants import (
     GrantScope,
 )
 from data_access.access.sign_in import DEFAULT_SIGN_IN_HOURS, SIGN_IN_HOURS_RANGE
+from data_access.agency.caps import CapsNotSaved, PriceCap
+from data_access.core.models import AGENCY_ROLE_CATEGORIES
 from data_access.core.scope import Scope
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import DEFAULT_POLICY
+from data_access.ingest.specs import MAX_HOURLY_POUNDS
 from data_access.settings import (
     ACCESSIBILITY_CONTACT,
     AGENCY_NOTICE_WEEKS_RANGE,
+    MAX_AGENCY_MONTHLY_BUDGET,
     MAX_SETTING_LENGTH,
     ORGANISATION_NAME,
 )
@@ -205,13 +209,116 @@ with st.form("settings-form"):
         help="DfE's agency rules ask for 4 weeks, or the notice the council asks of equivalent "
         "permanent staff: an assignment with less is not compliant with the notice rule.",
     )
+    budget_now = queries.agency_monthly_budget()
+    budget = st.number_input(
+        "Monthly budget for agency social workers (pounds; 0 for none)",
+        min_value=0,
+        max_value=MAX_AGENCY_MONTHLY_BUDGET,
+        value=budget_now or 0,
+        step=1000,
+        help="The Agency page and the Overview show the whole organisation's monthly agency "
+        "cost against it.",
+    )
+    authorities = {a.la_code: a.label for a in queries.benchmark_authorities()}
+    ours_now = queries.saved_authority()
+    if authorities:
+        codes = sorted(authorities, key=lambda code: authorities[code])
+        ours = st.selectbox(
+            "Our authority (DfE's code; its region is the one the agency rules' no-return "
+            "check uses)",
+            codes,
+            index=codes.index(ours_now) if ours_now in codes else None,
+            format_func=lambda code: authorities[code],
+            placeholder="Not chosen",
+        )
+    else:
+        ours = st.text_input(
+            "Our authority (DfE's three-digit old LA code, such as 330)",
+            value=ours_now or "",
+            max_chars=3,
+            help="No national figures are loaded, so regions are not known yet: the agency "
+            "rules' no-return check can judge our own council's code, but not the region's.",
+        )
     if st.form_submit_button("Save settings"):
-        queries.change_setting(ORGANISATION_NAME, organisation, actor(grant))
-        queries.change_setting(ACCESSIBILITY_CONTACT, contact, actor(grant))
-        queries.change_sign_in_hours(int(hours), actor(grant))
-        queries.change_agency_min_notice_weeks(int(notice), actor(grant))
-        queries.board_pack.clear()
-        done("Settings saved.")
+        try:
+            queries.change_setting(ORGANISATION_NAME, organisation, actor(grant))
+            queries.change_setting(ACCESSIBILITY_CONTACT, contact, actor(grant))
+            queries.change_sign_in_hours(int(hours), actor(grant))
+            queries.change_agency_min_notice_weeks(int(notice), actor(grant))
+            queries.change_agency_monthly_budget(int(budget) or None, actor(grant))
+            if ours and ours != ours_now:
+                queries.change_setting_by_name("our-authority", ours, actor(grant))
+        except ValueError as error:
+            st.error(f"Not saved: {fmt.plain(str(error))}.")
+        else:
+            queries.clear_all()
+            done("Settings saved.")
+
+st.markdown("**Agency price caps**")
+st.caption(
+    "The regional price caps for agency social workers: the most an hour of each role may "
+    "cost (pay, employer's National Insurance and apprenticeship levy), from a date. An "
+    "assignment is judged against the cap in force on its start date. Add a row for a new "
+    "cap (the old one stays for earlier assignments); every change is in the access log. "
+    "Caps can also be imported with agency_price_caps.csv."
+)
+held = queries.price_caps()
+edited = st.data_editor(
+    pd.DataFrame(
+        [
+            {
+                "Role category": cap.role_category,
+                "Effective from": cap.effective_from,
+                "Hourly cap (£)": cap.hourly_cap,
+            }
+            for cap in held
+        ],
+        columns=["Role category", "Effective from", "Hourly cap (£)"],
+    ),
+    num_rows="dynamic",
+    hide_index=True,
+    width="stretch",
+    # A new key when the caps held change, so that edits already saved are not applied again
+    # to the new rows.
+    key=f"price-caps-{hash(tuple(held))}",
+    column_config={
+        "Role category": st.column_config.SelectboxColumn(
+            options=list(AGENCY_ROLE_CATEGORIES), required=True
+        ),
+        "Effective from": st.column_config.DateColumn(format="DD/MM/YYYY", required=True),
+        "Hourly cap (£)": st.column_config.NumberColumn(
+            min_value=0.01, max_value=MAX_HOURLY_POUNDS, step=0.01, format="%.2f", required=True
+        ),
+    },
+)
+if st.button("Save the price caps", key="save-caps"):
+    rows = edited.dropna(how="all")
+    if rows.isna().any(axis=None):
+        st.error(
+            "Not saved: every row needs a role category, a date and a cap (delete a row "
+            "you do not want)."
+        )
+    else:
+        try:
+            changes = queries.save_price_caps(
+                [
+                    PriceCap(
+                        str(row["Role category"]),
+                        pd.Timestamp(row["Effective from"]).date(),
+                        float(row["Hourly cap (£)"]),
+                    )
+                    for _, row in rows.iterrows()
+                ],
+                actor(grant),
+            )
+        except CapsNotSaved as error:
+            st.error("Not saved: " + fmt.plain("; ".join(error.problems)) + ".")
+        else:
+            done(
+                f"Price caps saved: {fmt.plain('; '.join(changes))}."
+                if changes
+                else "No price cap changed."
+            )
 st.markdown("**Targets**")
 st.caption(
     "The target for each indicator: the tiles, tables and charts on every page show each "
@@ -242,11 +349,6 @@ with st.form("targets-form"):
             queries.change_target(name, chosen[name], actor(grant))
         done(f"Targets saved: {len(changed)} changed." if changed else "No target changed.")
 
-ours = queries.saved_authority()
-st.markdown(
-    f"Our authority for the national benchmarks: **{fmt.plain(ours) if ours else 'not chosen'}** "
-    "(an administrator chooses it on the National benchmarks page)."
-)
 
 st.subheader("Access log")
 st.caption(

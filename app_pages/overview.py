@@ -41,6 +41,20 @@ if scope.team_id and grant.sees_names and queries.may_see_names(grant, scope.tea
 
 headline_tiles(figures, as_at)
 
+# Agency social workers' cost and their rules, when assignments are recorded for the scope.
+agency = [
+    figure
+    for figure in queries.agency_headlines(as_at, scope)
+    if figure.name in ("agency_cost_month", "agency_compliant_share")
+]
+if any(figure.value is not None for figure in agency):
+    headline_tiles(agency, as_at)
+    st.page_link(
+        "app_pages/agency.py",
+        label="Agency social workers: cost, DfE's rules and the quarterly return",
+        icon=":material/work_history:",
+    )
+
 units = queries.compare(as_at, scope, HEADLINE_METRICS, policy, grant)
 st.subheader("What moved most over the year")
 sentences = queries.what_moved(figures)

@@ -260,6 +260,39 @@ csv_download(
     ),
 )
 
+st.subheader("Agency workers on assignment")
+assignments = queries.named_assignments(as_at, Scope(team_id=scope.team_id), grant).rows
+if assignments:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Name": row.display_name,
+                    "Agency": row.agency,
+                    "Started": row.start_date,
+                    "Ends": row.end_date,
+                    "Days left": row.days_left,
+                    "Rules not met": "; ".join(row.rules_not_met) or "none",
+                }
+                for row in sorted(assignments, key=lambda row: (row.end_date is None, row.end_date))
+            ]
+        ).astype({"Days left": "Int64"}),
+        hide_index=True,
+        width="stretch",
+        placeholder="continuing",
+        height="content",
+        column_config={
+            **uk_date_columns("Started", "Ends"),
+            "Days left": st.column_config.NumberColumn(format="%d", width="small"),
+        },
+    )
+    st.caption(
+        "Soonest end first; an assignment with no end date is continuing. The rules are DfE's "
+        "agency rules, judged at the assignment's start (the Agency page has the detail)."
+    )
+else:
+    st.info(f"No agency worker in this team is on assignment on {fmt.uk_date(as_at)}.")
+
 st.subheader("Supervision timeline")
 people = {w.staff_id: w for w in eligible}
 if not people:

@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from data_access.access import grants as access
 from data_access.access import sign_in
 from data_access.agency.figures import AGENCY_LABELS, agency_figures
-from data_access.agency.quarterly_return import Quarter, quarterly_return, return_workbook
+from data_access.agency.quarterly_return import Quarter, produce_return, return_workbook
 from data_access.core.config import (
     DEFAULT_DATABASE_PATH,
     database_url,
@@ -437,14 +437,7 @@ def cmd_agency_return(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise CommandError(str(error)) from None
     with session_scope() as session:
-        data = quarterly_return(quarter, session=session)
-        access.log_access(
-            args.by,
-            access.PRODUCE_AGENCY_RETURN,
-            "whole organisation",
-            f"{quarter}, {len(data['assignments'])} assignments, command line",
-            session=session,
-        )
+        data = produce_return(quarter, by=args.by, via="command line", session=session)
     if args.json:
         print(json.dumps(data))
         return 0
@@ -470,7 +463,8 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
             set_by_name(args.name, args.value, session=session, by=args.by)
         except ValueError as error:
             raise CommandError(str(error)) from None
-    print(f"{args.name} is now {args.value.strip()}.")
+        now = current_settings(session=session)[args.name]
+    print(f"{args.name} is now {now if now is not None else '(not set)'}.")
     return 0
 
 

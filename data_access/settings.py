@@ -27,6 +27,11 @@ SIGN_IN_HOURS = "sign_in.hours"
 AGENCY_MIN_NOTICE_WEEKS = "agency.min_notice_weeks"
 #: The minimum notice an organisation may choose, in weeks.
 AGENCY_NOTICE_WEEKS_RANGE = (1, 52)
+#: The organisation's monthly budget for agency social workers, in whole pounds (optional: the
+#: Agency page draws it beside the whole organisation's monthly cost).
+AGENCY_MONTHLY_BUDGET = "agency.monthly_budget"
+#: The largest monthly budget accepted, in pounds (far above any council's).
+MAX_AGENCY_MONTHLY_BUDGET = 100_000_000
 
 SETTING_LABELS = {
     ORGANISATION_NAME: "Organisation name",
@@ -34,6 +39,7 @@ SETTING_LABELS = {
     OUR_AUTHORITY: "Our authority (DfE old LA code)",
     SIGN_IN_HOURS: "Hours a sign-in lasts",
     AGENCY_MIN_NOTICE_WEEKS: "Agency minimum notice (weeks)",
+    AGENCY_MONTHLY_BUDGET: "Agency monthly budget (pounds)",
 }
 #: The longest value a setting holds (the column's length).
 MAX_SETTING_LENGTH = 500
@@ -170,6 +176,26 @@ def change_agency_min_notice_weeks(weeks: int, *, session: Session, by: str) -> 
         change_setting(AGENCY_MIN_NOTICE_WEEKS, str(weeks), session=session, by=by)
 
 
+def agency_monthly_budget(*, session: Session) -> int | None:
+    """The organisation's monthly agency budget in pounds; None when not set."""
+    value = setting(AGENCY_MONTHLY_BUDGET, session=session)
+    return int(value) if value else None
+
+
+def change_agency_monthly_budget(pounds: int | None, *, session: Session, by: str) -> None:
+    """Set the monthly agency budget (whole pounds, 1 to `MAX_AGENCY_MONTHLY_BUDGET`) or clear
+    it (None); the change is logged."""
+    if pounds is not None and not 1 <= pounds <= MAX_AGENCY_MONTHLY_BUDGET:
+        raise ValueError(
+            f"{SETTING_LABELS[AGENCY_MONTHLY_BUDGET]} must be from 1 to "
+            f"{MAX_AGENCY_MONTHLY_BUDGET:,}, or blank for none"
+        )
+    if pounds != agency_monthly_budget(session=session):
+        change_setting(
+            AGENCY_MONTHLY_BUDGET, "" if pounds is None else str(pounds), session=session, by=by
+        )
+
+
 #: The settings as the command line names them (`settings list`, `settings set NAME VALUE`).
 COMMAND_NAMES = {
     "organisation-name": ORGANISATION_NAME,
@@ -177,6 +203,7 @@ COMMAND_NAMES = {
     "our-authority": OUR_AUTHORITY,
     "sign-in-hours": SIGN_IN_HOURS,
     "agency-min-notice-weeks": AGENCY_MIN_NOTICE_WEEKS,
+    "agency-monthly-budget": AGENCY_MONTHLY_BUDGET,
 }
 
 
@@ -187,6 +214,8 @@ def current_settings(*, session: Session) -> dict[str, str | None]:
     }
     values["sign-in-hours"] = str(sign_in_hours(session=session))
     values["agency-min-notice-weeks"] = str(agency_min_notice_weeks(session=session))
+    budget = agency_monthly_budget(session=session)
+    values["agency-monthly-budget"] = None if budget is None else str(budget)
     return values
 
 
@@ -201,6 +230,15 @@ def set_by_name(name: str, value: str, *, session: Session, by: str) -> None:
             raise ValueError(f"{SETTING_LABELS[key]} must be a whole number")
         change = change_sign_in_hours if key == SIGN_IN_HOURS else change_agency_min_notice_weeks
         change(int(value), session=session, by=by)
+        return
+    if key == AGENCY_MONTHLY_BUDGET:
+        pounds = value.strip().replace(",", "").removeprefix("£")
+        if pounds.lower() in ("", "none"):
+            change_agency_monthly_budget(None, session=session, by=by)
+            return
+        if not pounds.isdigit():
+            raise ValueError(f"{SETTING_LABELS[key]} must be whole pounds, or none to clear it")
+        change_agency_monthly_budget(int(pounds), session=session, by=by)
         return
     if key == OUR_AUTHORITY and not (len(value.strip()) == 3 and value.strip().isdigit()):
         raise ValueError("our authority is a three-digit old LA code, such as 330")

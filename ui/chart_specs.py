@@ -486,3 +486,90 @@ def tile_sparkline(history: pd.DataFrame, target: float | None) -> alt.LayerChar
     """A headline tile's line (`month`, `value`) with its target dashed across it, as wide as
     the tile (a month with no value leaves a gap)."""
     return shared.sparkline(history, target, width="container")
+
+
+#: An axis of pounds in thousands: £0, £250k, £1,000k.
+POUNDS_AXIS = alt.Axis(
+    labelExpr="datum.value == 0 ? '£0' : '£' + format(datum.value / 1000, ',') + 'k'"
+)
+
+
+@cached_chart
+def agency_cost(
+    costs: pd.DataFrame, budget: float | None
+) -> alt.LayerChart | alt.FacetChart | alt.Chart:
+    """Each month's agency cost (`month`, `part`, `cost` in pounds), the project teams' part
+    stacked on the rest, with the monthly budget dashed across when there is one."""
+    bars = (
+        alt.Chart(costs)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(month):T", axis=_month_axis(), title=None),
+            y=alt.Y("sum(cost):Q", title="Cost", axis=POUNDS_AXIS),
+            color=alt.Color(
+                "part:N",
+                title=None,
+                scale=alt.Scale(range=["#1d70b8", "#f47738"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            order=alt.Order("part:N", sort="descending"),
+            tooltip=[
+                alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
+                alt.Tooltip("part:N", title="Assignments"),
+                alt.Tooltip("cost:Q", title="Cost (£)", format=",.0f"),
+            ],
+        )
+    )
+    if budget is None:
+        return bars.properties(height=260)
+    return alt.layer(bars, shared.rule(budget, f"budget £{budget:,.0f}", title="Cost")).properties(
+        height=260
+    )
+
+
+#: The colours of the rules' outcomes: compliant blue, not compliant red, the two kinds of
+#: missing evidence in greys (each also named in the legend and tooltip).
+OUTCOME_COLOURS = {
+    "Compliant": "#1d70b8",
+    "Not compliant": "#d4351c",
+    "Not recorded": "#b1b4b6",
+    "No cap set": "#6f777b",
+}
+
+
+@cached_chart
+def rule_outcomes(outcomes: pd.DataFrame, rule_order: Sequence[str]) -> alt.Chart:
+    """The active assignments by rule (in `rule_order`) and outcome (`Rule`, `Outcome`,
+    `Assignments`), one stacked bar per rule."""
+    return (
+        alt.Chart(outcomes)
+        .mark_bar()
+        .encode(
+            x=alt.X("Assignments:Q", stack="zero", axis=COUNT_AXIS),
+            y=alt.Y("Rule:N", sort=list(rule_order), title=None, axis=alt.Axis(labelLimit=260)),
+            color=alt.Color(
+                "Outcome:N",
+                scale=alt.Scale(domain=list(OUTCOME_COLOURS), range=list(OUTCOME_COLOURS.values())),
+                # Two to a row: four in one row ran off a phone's screen.
+                legend=alt.Legend(orient="bottom", title=None, columns=2, labelLimit=0),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=["Rule", "Outcome", "Assignments"],
+        )
+        .properties(height=40 * len(rule_order) + 40)
+    )
+
+
+@cached_chart
+def counts_by(counts: pd.DataFrame, category: str, value: str) -> alt.Chart:
+    """One bar per `category`, as long as its `value` (a count), the largest first."""
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{value}:Q", axis=COUNT_AXIS),
+            y=alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            tooltip=[category, value],
+        )
+        .properties(height=max(120, 28 * len(counts)))
+    )

@@ -44,6 +44,8 @@ def target_text(target: float | None, better: str | None, unit: str) -> str:
     if target is None:
         return ""
     sign = "≤" if better == "lower" else "≥"
+    if unit == "£":
+        return f"{sign} £{target:,.0f}"
     return f"{sign} {target:g}%" if unit == "%" else f"{sign} {target:g} {unit}"
 
 

@@ -44,6 +44,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("overview", "Overview", ":material/dashboard:", "Headlines", default=True),
     PageEntry("board_pack", "Board pack", ":material/picture_as_pdf:", "Headlines"),
     PageEntry("stability", "Workforce stability", ":material/groups:", "Workforce"),
+    PageEntry("agency", "Agency social workers", ":material/work_history:", "Workforce"),
     PageEntry("supervision", "Supervision", ":material/forum:", "Practice"),
     PageEntry("caseloads", "Caseloads", ":material/folder_open:", "Practice"),
     PageEntry("benchmarks", "National benchmarks", ":material/leaderboard:", "Benchmarks"),

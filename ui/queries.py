@@ -16,6 +16,8 @@ import streamlit as st
 from data_access.access import grants as access
 from data_access.access import sign_in
 from data_access.access.grants import Grant
+from data_access.agency import caps, quarterly_return
+from data_access.agency import figures as agency
 from data_access.core.dates import months_ending
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope, TeamChoice, teams_in_scope
@@ -38,11 +40,14 @@ from data_access.reports.board_pack import describe_scope as _describe_scope
 from data_access.reports.commentary import save_commentary as _save_commentary
 from data_access.reports.pdf import render_pdf
 from data_access.settings import agency_min_notice_weeks as _agency_min_notice_weeks
+from data_access.settings import agency_monthly_budget as _agency_monthly_budget
 from data_access.settings import change_agency_min_notice_weeks as _change_agency_min_notice_weeks
+from data_access.settings import change_agency_monthly_budget as _change_agency_monthly_budget
 from data_access.settings import change_setting as _change_setting
 from data_access.settings import change_sign_in_hours as _change_sign_in_hours
 from data_access.settings import change_target as _change_target
 from data_access.settings import organisation_policy, our_authority, setting
+from data_access.settings import set_by_name as _set_by_name
 from data_access.settings import sign_in_hours as _sign_in_hours
 
 TTL_SECONDS = 600
@@ -410,6 +415,12 @@ def change_setting(key: str, value: str, by: str) -> None:
         _change_setting(key, value, by=by, session=session)
 
 
+def change_setting_by_name(name: str, value: str, by: str) -> None:
+    """A setting as the command line names it, checked the same way (ValueError says why)."""
+    with session_scope() as session:
+        _set_by_name(name, value, by=by, session=session)
+
+
 def change_target(metric: str, value: float | None, by: str) -> None:
     """Change a target and empty the caches, so every page shows statuses against it."""
     with session_scope() as session:
@@ -492,3 +503,76 @@ def commentary_key(scope: Scope) -> str:
 def benchmarks_are_the_demo_s(indicators_file: str, loaded_by: str) -> bool:
     """Whether the loaded national figures are the demo's made-up ones."""
     return demo_national.is_demo_benchmarks(indicators_file, loaded_by)
+
+
+# --- Agency social workers (aggregates for the scope; names and rates only inside the grant) ---
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing the agency figures...")
+def agency_figures(as_at: date, scope: Scope) -> agency.AgencyFigures:
+    with session_scope() as session:
+        return agency.agency_figures(as_at, scope, session=session)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def agency_trend(as_at: date, months: int, scope: Scope) -> list[agency.AgencyMonth]:
+    with session_scope() as session:
+        return agency.agency_trend(months_ending(as_at, months), scope, session=session)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def named_assignments(as_at: date, scope: Scope, grant: Grant) -> agency.NamedAssignments:
+    with session_scope() as session:
+        return agency.named_assignments(as_at, scope, grant, session=session)
+
+
+def agency_monthly_budget() -> int | None:
+    """Not cached: an administrator's change shows at once."""
+    with session_scope() as session:
+        return _agency_monthly_budget(session=session)
+
+
+def change_agency_monthly_budget(pounds: int | None, by: str) -> None:
+    with session_scope() as session:
+        _change_agency_monthly_budget(pounds, by=by, session=session)
+    clear_all()
+
+
+def price_caps() -> list[caps.PriceCap]:
+    with session_scope() as session:
+        return caps.price_caps(session=session)
+
+
+def save_price_caps(new: list[caps.PriceCap], by: str) -> list[str]:
+    """Save the caps (all or none) and empty the caches, whose figures judge against them."""
+    with session_scope() as session:
+        changes = caps.save_price_caps(new, by=by, session=session)
+    if changes:
+        clear_all()
+    return changes
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Putting the quarterly return together...")
+def agency_return_preview(quarter: quarterly_return.Quarter) -> dict[str, Any]:
+    """The return's counts, to show before it is produced: without its assignment rows (SWE
+    numbers and pay rates), which only the produced file holds, and producing it is logged."""
+    with session_scope() as session:
+        data = quarterly_return.quarterly_return(quarter, session=session)
+    return {key: value for key, value in data.items() if key != "assignments"} | {
+        "assignment_count": len(data["assignments"])
+    }
+
+
+def produce_agency_return(quarter: quarterly_return.Quarter, by: str) -> bytes:
+    """The return as a workbook, its production logged (the download button calls this)."""
+    with session_scope() as session:
+        data = quarterly_return.produce_return(quarter, by=by, via="dashboard", session=session)
+    return quarterly_return.return_workbook(data)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def agency_headlines(as_at: date, scope: Scope) -> list[summary.HeadlineFigure]:
+    """The four agency tiles (the cost against the budget for the whole organisation).
+    Cached like the others: a budget changed on the Access page empties the caches."""
+    with session_scope() as session:
+        return agency.agency_headlines(as_at, scope, session=session)

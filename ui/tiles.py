@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from data_access.core.dates import add_months
-from data_access.indicators.metrics import METRICS
 from data_access.indicators.summary import HeadlineFigure
 from ui import chart_specs
 from ui import format as fmt
@@ -22,15 +21,14 @@ def headline_tiles(figures: list[HeadlineFigure], as_at: date, per_row: int = 4)
     year_earlier = add_months(as_at, -12)
     for item, cell in zip(figures, grid(len(figures), per_row), strict=True):
         with cell, st.container(border=True, gap="small"):
-            metric = METRICS[item.name]
             st.markdown(
                 f"**{fmt.plain(item.label)}**",
-                help=f"{metric.summary}\n\nHow it is calculated: {metric.definition}",
+                help=f"{item.summary}\n\nHow it is calculated: {item.definition}",
             )
             unchanged = item.change is not None and round(item.change, 1) == 0
             # Green for better, red for worse, by the target's direction or else the metric's;
             # grey for an unchanged figure and for one that is neither (a headcount).
-            better = item.target_better or metric.better
+            better = item.target_better or item.better
             st.metric(
                 item.label,
                 fmt.figure(item.value, item.unit),

@@ -128,6 +128,12 @@ class Grant:
         return self.role in ("leader", "data_officer", "admin")
 
     @property
+    def may_produce_agency_return(self) -> bool:
+        """The quarterly agency return (SWE numbers and pay rates of every assignment): DfE's
+        return is the data team's to send."""
+        return self.role in ("data_officer", "admin")
+
+    @property
     def may_administer(self) -> bool:
         """Users and roles, organisation settings, the access log."""
         return self.role == "admin"

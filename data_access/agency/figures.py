@@ -10,6 +10,12 @@ each for the assignments, the caps and the regions: never one per assignment or 
 - Assignments running more than 12 months at D (start more than `LONG_ASSIGNMENT_MONTHS`
   months before D), ending in the next `ENDING_SOON_WEEKS` weeks (end in (D, D + 28 days]),
   by agency and by cover reason, and the project-team assignments and their month's cost.
+- The monthly budget (optional, a setting for the whole organisation): the month's cost is
+  met at or under it, close up to `BUDGET_CLOSE_PERCENT`% (5%) over it, missed beyond; shown
+  only for the whole organisation.
+
+A trend over any number of months costs one query (`agency_trend`): each assignment is judged
+once, at its start date. Names come only through `named_assignments`, narrowed by the grant.
 """
 
 from __future__ import annotations
@@ -18,11 +24,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlmodel import Session, col
 
-from data_access.core.dates import add_months
-from data_access.core.models import AgencyAssignment, AgencyPriceCap, Staff
+from data_access.access.grants import Grant
+from data_access.core.dates import add_months, months_ending
+from data_access.core.models import AgencyAssignment, AgencyPriceCap, Staff, Team
 from data_access.core.scope import Scope
 from data_access.indicators.agency_rules import (
     RULES,
@@ -35,18 +42,72 @@ from data_access.indicators.agency_rules import (
     month_cost,
 )
 from data_access.indicators.metrics import percentage
+from data_access.indicators.policy import TargetStatus
+from data_access.indicators.summary import HeadlineFigure
 from data_access.national.comparison import authorities
-from data_access.settings import agency_min_notice_weeks, our_authority
+from data_access.settings import agency_min_notice_weeks, agency_monthly_budget, our_authority
 
 LONG_ASSIGNMENT_MONTHS = 12
 ENDING_SOON_WEEKS = 4
-#: The four figures `metrics` prints beside the metrics: name -> (label, unit).
-AGENCY_LABELS = {
-    "agency_assignments_active": ("Agency assignments active", "count"),
-    "agency_cost_month": ("Agency cost of the month (pounds)", "£"),
-    "agency_compliant_share": ("Agency assignments meeting every rule", "%"),
-    "agency_cap_breaches_unsigned": ("Price-cap breaches without sign-off", "count"),
+#: The share of the budget a month's cost may exceed it by and count as "close" to it.
+BUDGET_CLOSE_PERCENT = 5
+
+
+@dataclass(frozen=True)
+class AgencyFigure:
+    """How one of the four headline agency figures is named, measured and read."""
+
+    label: str
+    unit: str
+    #: Which way is better ("lower", "higher"; None: neither, as for a count of assignments).
+    better: str | None
+    summary: str
+    definition: str
+
+
+#: The four figures the Overview's and Agency page's tiles and `metrics` show, in that order.
+AGENCY_FIGURES = {
+    "agency_cost_month": AgencyFigure(
+        "Agency cost of the month",
+        "£",
+        "lower",
+        "What the council paid for agency social workers' hours in the month, agency fees "
+        "included.",
+        "The sum over assignments of hourly_charge_rate x hours_per_week x (the weekdays, "
+        "Monday to Friday, of the calendar month ending D on which the assignment is active) "
+        "/ 5. Against the organisation's monthly budget, when one is set, for the whole "
+        f"organisation: met at or under it, close up to {BUDGET_CLOSE_PERCENT}% over it.",
+    ),
+    "agency_assignments_active": AgencyFigure(
+        "Agency assignments active",
+        "count",
+        None,
+        "Agency workers on assignment at the month end.",
+        "Assignments with start_date <= D and (no end_date or end_date >= D).",
+    ),
+    "agency_compliant_share": AgencyFigure(
+        "Agency assignments meeting every rule",
+        "%",
+        "higher",
+        "Of the assignments active at the month end, the share meeting all five of DfE's "
+        "agency rules.",
+        "Of the assignments active at D, those compliant with experience, no return within 3 "
+        "months, the price cap (or a breach signed off by the DCS and the Chief Executive), "
+        "references and notice, x 100 (a rule not recorded or with no cap set is not met).",
+    ),
+    "agency_cap_breaches_unsigned": AgencyFigure(
+        "Price-cap breaches without sign-off",
+        "count",
+        "lower",
+        "Active assignments costing more than the regional price cap without the sign-off "
+        "the guidance requires.",
+        "Assignments active at D whose hourly_capped_cost is over the cap in force at their "
+        "start, without both the DCS's and the Chief Executive's sign-off dated on or before "
+        "the start.",
+    ),
 }
+#: The four figures `metrics` prints beside the metrics: name -> (label, unit).
+AGENCY_LABELS = {name: (figure.label, figure.unit) for name, figure in AGENCY_FIGURES.items()}
 
 
 @dataclass(frozen=True)
@@ -88,6 +149,42 @@ def agency_context(*, session: Session) -> Context:
     )
 
 
+def _record(row: AgencyAssignment, team_id: str) -> AssignmentRecord:
+    return AssignmentRecord(
+        assignment=Assignment(
+            assignment_id=row.assignment_id,
+            role_category=row.role_category,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            hours_per_week=row.hours_per_week,
+            hourly_capped_cost=row.hourly_capped_cost,
+            hourly_charge_rate=row.hourly_charge_rate,
+            pqe_years=row.pqe_years,
+            last_permanent_la_code=row.last_permanent_la_code,
+            last_permanent_end_date=row.last_permanent_end_date,
+            cooling_off_exception=row.cooling_off_exception,
+            references_received=row.references_received,
+            notice_weeks=row.notice_weeks,
+            cap_breach_dcs_signoff_date=row.cap_breach_dcs_signoff_date,
+            cap_breach_ceo_signoff_date=row.cap_breach_ceo_signoff_date,
+        ),
+        staff_id=row.staff_id,
+        team_id=team_id,
+        agency=row.agency,
+        swe_number=row.swe_number,
+        hourly_pay_rate=row.hourly_pay_rate,
+        project_team=row.project_team,
+        cover_reason=row.cover_reason,
+    )
+
+
+def _active_between(first: date, last: date) -> ColumnElement[bool]:
+    return and_(
+        col(AgencyAssignment.start_date) <= last,
+        or_(col(AgencyAssignment.end_date).is_(None), col(AgencyAssignment.end_date) >= first),
+    )
+
+
 def assignments_between(
     first: date, last: date, scope: Scope, *, session: Session
 ) -> list[AssignmentRecord]:
@@ -95,47 +192,13 @@ def assignments_between(
     query = (
         select(AgencyAssignment, col(Staff.team_id))
         .join(Staff, col(Staff.staff_id) == col(AgencyAssignment.staff_id))
-        .where(
-            col(AgencyAssignment.start_date) <= last,
-            or_(
-                col(AgencyAssignment.end_date).is_(None),
-                col(AgencyAssignment.end_date) >= first,
-            ),
-        )
+        .where(_active_between(first, last))
         .order_by(col(AgencyAssignment.start_date), col(AgencyAssignment.assignment_id))
     )
     in_scope = scope.contains_team(col(Staff.team_id))
     if in_scope is not None:
-        query = query.where(and_(in_scope))
-    return [
-        AssignmentRecord(
-            assignment=Assignment(
-                assignment_id=row.assignment_id,
-                role_category=row.role_category,
-                start_date=row.start_date,
-                end_date=row.end_date,
-                hours_per_week=row.hours_per_week,
-                hourly_capped_cost=row.hourly_capped_cost,
-                hourly_charge_rate=row.hourly_charge_rate,
-                pqe_years=row.pqe_years,
-                last_permanent_la_code=row.last_permanent_la_code,
-                last_permanent_end_date=row.last_permanent_end_date,
-                cooling_off_exception=row.cooling_off_exception,
-                references_received=row.references_received,
-                notice_weeks=row.notice_weeks,
-                cap_breach_dcs_signoff_date=row.cap_breach_dcs_signoff_date,
-                cap_breach_ceo_signoff_date=row.cap_breach_ceo_signoff_date,
-            ),
-            staff_id=row.staff_id,
-            team_id=team_id,
-            agency=row.agency,
-            swe_number=row.swe_number,
-            hourly_pay_rate=row.hourly_pay_rate,
-            project_team=row.project_team,
-            cover_reason=row.cover_reason,
-        )
-        for row, team_id in session.execute(query)
-    ]
+        query = query.where(in_scope)
+    return [_record(row, team_id) for row, team_id in session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -157,6 +220,8 @@ class AgencyFigures:
     by_cover_reason: dict[str, int] = field(default_factory=dict)
     project_team_assignments: int = 0
     project_team_cost_month: float = 0.0
+    #: Why some outcomes cannot be judged yet (our authority not chosen, regions not known).
+    notes: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -165,6 +230,24 @@ class AgencyFigures:
             "agency_compliant_share": self.agency_compliant_share,
             "agency_cap_breaches_unsigned": self.agency_cap_breaches_unsigned,
         }
+
+
+def context_notes(context: Context) -> tuple[str, ...]:
+    """What the no-return rule cannot judge until a setting is made or a file loaded."""
+    notes = []
+    if context.our_la_code is None:
+        notes.append(
+            "Our authority is not chosen (an administrator chooses it on the Access page, or "
+            "`settings set our-authority CODE`): the no-return rule is not recorded for any "
+            "worker whose last post was with a council."
+        )
+    elif not context.regions:
+        notes.append(
+            "DfE's published indicators file is not loaded, so regions are not known: the "
+            "no-return rule is not recorded for a worker whose last post was with another "
+            "council (one whose last post was with ours is judged)."
+        )
+    return tuple(notes)
 
 
 def judgements(
@@ -216,4 +299,238 @@ def agency_figures(as_at: date, scope: Scope, *, session: Session) -> AgencyFigu
         project_team_cost_month=round(
             sum(month_cost(record.assignment, as_at) for record in project), 2
         ),
+        notes=context_notes(context),
     )
+
+
+@dataclass(frozen=True)
+class AgencyMonth:
+    """One month of the agency trend: the month's cost (`agency_cost_month`), the project
+    teams' part of it, and the active assignments at its end with the share of them meeting
+    every rule and the price-cap breaches without sign-off."""
+
+    month: date
+    cost: float
+    project_team_cost: float
+    active: int
+    compliant_share: float | None
+    cap_breaches_unsigned: int
+
+    @property
+    def other_cost(self) -> float:
+        """The month's cost outside project teams."""
+        return round(self.cost - self.project_team_cost, 2)
+
+
+def agency_trend(months: list[date], scope: Scope, *, session: Session) -> list[AgencyMonth]:
+    """`agency_cost_month`, `agency_assignments_active`, `agency_compliant_share` and
+    `agency_cap_breaches_unsigned` at each month end of `months` (oldest first): one query for
+    the assignments of the whole period, each judged once (a judgement is made at the start
+    date, so it is the same every month)."""
+    if not months:
+        return []
+    records = assignments_between(months[0].replace(day=1), months[-1], scope, session=session)
+    judged = judgements(records, agency_context(session=session))
+    trend = []
+    for month in months:
+        active = [judgement for record, judgement in judged if is_active(record.assignment, month)]
+        trend.append(
+            AgencyMonth(
+                month=month,
+                cost=round(sum(month_cost(record.assignment, month) for record in records), 2),
+                project_team_cost=round(
+                    sum(
+                        month_cost(record.assignment, month)
+                        for record in records
+                        if record.project_team
+                    ),
+                    2,
+                ),
+                active=len(active),
+                compliant_share=percentage(
+                    sum(judgement.compliant for judgement in active), len(active)
+                ),
+                cap_breaches_unsigned=sum(
+                    judgement.breach_signed_off is False for judgement in active
+                ),
+            )
+        )
+    return trend
+
+
+@dataclass(frozen=True)
+class NamedAssignment:
+    """An active assignment as a manager reads it: the worker by name (only inside the grant),
+    its dates, the rules it does not meet and why it needs attention."""
+
+    assignment_id: str
+    staff_id: str
+    display_name: str
+    team_name: str
+    agency: str
+    role_category: str
+    cover_reason: str
+    start_date: date
+    end_date: date | None
+    hours_per_week: float
+    hourly_capped_cost: float
+    cap: float | None
+    #: The rules not met, by their readers' names ("Not recorded" ones included).
+    rules_not_met: tuple[str, ...]
+    cap_breach_unsigned: bool
+    running_long: bool
+    ending_soon: bool
+    #: Days from D to the end date (None: continuing).
+    days_left: int | None
+
+
+@dataclass(frozen=True)
+class NamedAssignments:
+    """The active assignments at D in scope whose workers the grant may see by name, oldest
+    first, and how many more there are in scope outside the grant (counted, never named)."""
+
+    rows: list[NamedAssignment]
+    outside_grant: int
+
+
+def _not_met(judgement: Judgement) -> tuple[str, ...]:
+    """The rules `judgement` does not meet, by name, with why where it is not plain: "No
+    return within 3 months (not recorded: the last post's end date is not recorded)"."""
+    found = []
+    for rule, name in RULES.items():
+        outcome = getattr(judgement, rule)
+        if outcome is Outcome.COMPLIANT:
+            continue
+        why = "" if outcome is Outcome.NOT_COMPLIANT else outcome.label.lower()
+        if rule == "cooling_off" and outcome is Outcome.NOT_RECORDED:
+            why = f"{why}: {judgement.cooling_off_reason}"
+        found.append(f"{name} ({why})" if why else name)
+    return tuple(found)
+
+
+def named_assignments(
+    as_at: date, scope: Scope, grant: Grant, *, session: Session
+) -> NamedAssignments:
+    """The assignments active at `as_at` in `scope`, named only inside `grant`: running more
+    than `LONG_ASSIGNMENT_MONTHS` months, ending within `ENDING_SOON_WEEKS` weeks, over the cap
+    without both sign-offs, and the rules each does not meet."""
+    query = (
+        select(AgencyAssignment, col(Staff.team_id), col(Staff.display_name), col(Team.team_name))
+        .join(Staff, col(Staff.staff_id) == col(AgencyAssignment.staff_id))
+        .join(Team, col(Team.team_id) == col(Staff.team_id))
+        .where(_active_between(as_at, as_at), grant.names_condition(col(Staff.team_id)))
+        .order_by(col(AgencyAssignment.start_date), col(AgencyAssignment.assignment_id))
+    )
+    in_scope = scope.contains_team(col(Staff.team_id))
+    if in_scope is not None:
+        query = query.where(in_scope)
+    context = agency_context(session=session)
+    long_ago = add_months(as_at, -LONG_ASSIGNMENT_MONTHS)
+    soon = as_at + timedelta(weeks=ENDING_SOON_WEEKS)
+    rows = []
+    for row, team_id, name, team_name in session.execute(query):
+        record = _record(row, team_id)
+        judgement = judge(record.assignment, context)
+        rows.append(
+            NamedAssignment(
+                assignment_id=row.assignment_id,
+                staff_id=row.staff_id,
+                display_name=name,
+                team_name=team_name,
+                agency=row.agency,
+                role_category=row.role_category,
+                cover_reason=row.cover_reason,
+                start_date=row.start_date,
+                end_date=row.end_date,
+                hours_per_week=row.hours_per_week,
+                hourly_capped_cost=row.hourly_capped_cost,
+                cap=judgement.cap,
+                rules_not_met=_not_met(judgement),
+                cap_breach_unsigned=judgement.breach_signed_off is False,
+                running_long=row.start_date < long_ago,
+                ending_soon=row.end_date is not None and as_at < row.end_date <= soon,
+                days_left=(row.end_date - as_at).days if row.end_date else None,
+            )
+        )
+    in_scope_count = (
+        select(func.count())
+        .select_from(AgencyAssignment)
+        .join(Staff, col(Staff.staff_id) == col(AgencyAssignment.staff_id))
+        .where(_active_between(as_at, as_at))
+    )
+    if in_scope is not None:
+        in_scope_count = in_scope_count.where(in_scope)
+    total = session.execute(in_scope_count).scalar_one()
+    return NamedAssignments(rows, outside_grant=total - len(rows))
+
+
+def budget_status(cost: float, budget: int | None) -> TargetStatus | None:
+    """A month's cost against the monthly budget: met at or under it, close up to
+    `BUDGET_CLOSE_PERCENT`% over it, missed beyond (None without a budget)."""
+    if budget is None:
+        return None
+    if cost <= budget:
+        return TargetStatus.MET
+    return (
+        TargetStatus.CLOSE
+        if cost <= budget * (1 + BUDGET_CLOSE_PERCENT / 100)
+        else (TargetStatus.MISSED)
+    )
+
+
+def agency_headlines(
+    as_at: date, scope: Scope, *, session: Session, history_months: int = 24
+) -> list[HeadlineFigure]:
+    """The four `AGENCY_FIGURES` at `as_at`, each with its value 12 months earlier, the change,
+    and its last `history_months` months; the cost against the monthly budget when the scope
+    is the whole organisation and a budget is set (one query for every month)."""
+    months = months_ending(as_at, max(history_months, 13))
+    by_month = {point.month: point for point in agency_trend(months, scope, session=session)}
+    budget = agency_monthly_budget(session=session) if scope.is_whole_organisation else None
+    year_earlier = add_months(as_at, -12)
+
+    # No assignment in scope in the whole period: "no data", not a cost of £0.
+    held = any(point.active or point.cost for point in by_month.values())
+
+    def value(name: str, point: AgencyMonth | None) -> float | int | None:
+        if point is None or not held:
+            return None
+        return {
+            "agency_cost_month": point.cost,
+            "agency_assignments_active": point.active,
+            "agency_compliant_share": point.compliant_share,
+            "agency_cap_breaches_unsigned": point.cap_breaches_unsigned,
+        }[name]
+
+    figures = []
+    for name, declared in AGENCY_FIGURES.items():
+        now, before = value(name, by_month.get(as_at)), value(name, by_month.get(year_earlier))
+        change = direction = None
+        if now is not None and before is not None:
+            change = round(now - before, 2 if declared.unit == "£" else 1)
+            if change == 0:
+                direction = "same"
+            elif declared.better is not None:
+                direction = "better" if (change < 0) == (declared.better == "lower") else "worse"
+        with_budget = name == "agency_cost_month" and budget is not None
+        figures.append(
+            HeadlineFigure(
+                name=name,
+                label=declared.label,
+                unit=declared.unit,
+                definition=declared.definition,
+                value=now,
+                year_earlier=before,
+                change=change,
+                change_direction=direction,
+                target=budget if with_budget else None,
+                target_better="lower" if with_budget else None,
+                status=budget_status(now, budget) if with_budget and now is not None else None,
+                history=[
+                    (month, value(name, by_month.get(month))) for month in months[-history_months:]
+                ],
+                better=declared.better,
+                summary=declared.summary,
+            )
+        )
+    return figures

@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from data_access.access.grants import PRODUCE_AGENCY_RETURN, log_access
 from data_access.agency.figures import agency_context, assignments_between, judgements
 from data_access.core.dates import add_months, month_end
 from data_access.core.scope import Scope
@@ -52,6 +53,15 @@ class Quarter:
         if found is None:
             raise ValueError(f'expected a quarter such as 2026-Q3; found "{text}"')
         return cls(int(found.group(1)), int(found.group(2)))
+
+    @classmethod
+    def containing(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    def back(self, quarters: int) -> Quarter:
+        """The quarter `quarters` before this one."""
+        index = self.year * 4 + self.number - 1 - quarters
+        return Quarter(index // 4, index % 4 + 1)
 
     @property
     def first_day(self) -> date:
@@ -191,3 +201,17 @@ def return_workbook(data: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def produce_return(quarter: Quarter, *, by: str, via: str, session: Session) -> dict[str, Any]:
+    """The return for `quarter`, its production written in the access log (who, the quarter,
+    how many assignments, and `via`: the command line or the dashboard)."""
+    data = quarterly_return(quarter, session=session)
+    log_access(
+        by,
+        PRODUCE_AGENCY_RETURN,
+        "whole organisation",
+        f"{quarter}, {len(data['assignments'])} assignments, {via}",
+        session=session,
+    )
+    return data

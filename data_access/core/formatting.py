@@ -1,5 +1,5 @@
 """How a figure is written, once, for the pages, the board pack, the CSV files and the command
-line: 13.1%, 15.2 cases, 812.4 FTE, 879, £41,938; a change as +1.2 pts, -0.5 cases."""
+line: 13.1%, 15.2 cases, 812.4 FTE, 879, £41,938; a change as +1.2 pts, -0.5 cases, -£2,140."""
 
 from __future__ import annotations
 
@@ -28,4 +28,8 @@ def change(value: float | None, unit: str) -> str | None:
     """A change against an earlier value: +1.2 pts, -0.5 cases (None without one)."""
     if value is None:
         return None
+    if unit == "£":
+        return f"{'-' if value < 0 else '+'}£{abs(value):,.0f}"
+    if unit == "count":
+        return f"{value:+,.0f}"
     return f"{value:+.1f}{CHANGE_UNITS.get(unit, '')}"

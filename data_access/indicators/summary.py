@@ -102,6 +102,10 @@ class HeadlineFigure:
     status: str | None  # met / close / missed
     #: (month end, value) for the sparkline, oldest first; empty unless asked for.
     history: list[tuple[date, MetricValue]] = field(default_factory=list)
+    #: Which way is better by the figure's own nature ("lower", "higher", None: neither).
+    better: str | None = None
+    #: One sentence in plain words (the tile's help).
+    summary: str = ""
 
 
 def headline_figures(
@@ -154,6 +158,8 @@ def headline_figures(
                 target_better=target.better if target else None,
                 status=target.status(value) if target else None,
                 history=history,
+                better=metric.better,
+                summary=metric.summary,
             )
         )
     return figures

@@ -84,6 +84,16 @@ def hostile_org(engine, fresh_caches):
         "teams.csv", files["teams.csv"], {"team_name": "team", "hub": "hub", "area": "area"}
     )
     files["staff.csv"] = rewritten("staff.csv", files["staff.csv"], {"display_name": "name"})
+    # Agency assignments whose agency is hostile too (the Agency and Team pages list them).
+    files["agency_assignments.csv"] = rewritten(
+        "agency_assignments.csv",
+        b"assignment_id,staff_id,agency,role_category,swe_number,start_date,end_date,"
+        b"hours_per_week,hourly_pay_rate,hourly_capped_cost,hourly_charge_rate,project_team,"
+        b"cover_reason\n"
+        b"H1,S03,Acme,social_worker,SW77,2024-06-01,2025-04-20,37,34,38.95,46.20,no,vacancy\n"
+        b"H2,S10,Best,advanced_practitioner,SW78,2023-01-01,,18.5,36,41.00,47.00,yes,project\n",
+        {"agency": "agency"},
+    )
     assert import_files(files, engine=engine, source=f"upload: {HOSTILE_FILE}").loaded
     indicators = (BENCHMARKS / "indicators.csv").read_bytes().decode()
     indicators = indicators.replace("Birmingham", hostile("authority").replace(",", " "))

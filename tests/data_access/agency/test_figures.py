@@ -7,9 +7,20 @@ from datetime import date
 
 from support.agency import D
 
-from data_access.agency.figures import agency_figures
+from data_access.access.grants import Grant, GrantScope
+from data_access.agency.figures import (
+    agency_figures,
+    agency_headlines,
+    agency_trend,
+    budget_status,
+    context_notes,
+    named_assignments,
+)
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope
+from data_access.indicators.agency_rules import Context
+from data_access.indicators.policy import TargetStatus
+from data_access.settings import change_agency_monthly_budget
 
 
 def test_the_whole_organisation_at_the_end_of_march(agency_org):
@@ -69,3 +80,128 @@ def test_a_month_with_no_assignment_has_no_cost_and_no_share(agency_org):
         "agency_compliant_share": None,
         "agency_cap_breaches_unsigned": 0,
     }
+
+
+def test_the_trend_month_by_month(agency_org):
+    """January 2025: AS1 (from 6 January) and AS3 active at the end, AS1 compliant and AS3
+    not: 50.0%; the costs are the return's (tests/support/agency.py). March: as above, the
+    project team's part AS2's 5,544.00."""
+    months = [date(2025, 1, 31), date(2025, 2, 28), D]
+    with session_scope(agency_org) as session:
+        trend = agency_trend(months, Scope(), session=session)
+    assert [
+        (p.month, p.cost, p.project_team_cost, p.active, p.compliant_share, p.cap_breaches_unsigned)
+        for p in trend
+    ] == [
+        (date(2025, 1, 31), 13521.24, 0.0, 2, 50.0, 0),
+        (date(2025, 2, 28), 11757.6, 0.0, 2, 50.0, 0),
+        (D, 19689.48, 5544.0, 3, 33.3, 1),
+    ]
+    assert trend[-1].other_cost == 14145.48
+
+
+def test_a_trend_in_a_teams_scope(agency_org):
+    """Team T2 holds AS3 only: 41.00 x 30 x 21 / 5 in March."""
+    with session_scope(agency_org) as session:
+        trend = agency_trend([D], Scope(team_id="T2"), session=session)
+    assert [(p.cost, p.active, p.compliant_share) for p in trend] == [(5166.0, 1, 0.0)]
+
+
+def test_names_only_inside_the_grant(agency_org):
+    beta = Grant("leader@x.test", "leader", (GrantScope("team", "T2", "Beta"),))
+    everyone = Grant("admin@x.test", "admin", (GrantScope("organisation", "*"),))
+    board = Grant("board@x.test", "board", (GrantScope("organisation", "*"),))
+    with session_scope(agency_org) as session:
+        narrow = named_assignments(D, Scope(), beta, session=session)
+        wide = named_assignments(D, Scope(), everyone, session=session)
+        none = named_assignments(D, Scope(), board, session=session)
+        north = named_assignments(D, Scope(area="North"), everyone, session=session)
+    assert ([row.display_name for row in narrow.rows], narrow.outside_grant) == (["Ada"], 2)
+    assert ([row.assignment_id for row in wide.rows], wide.outside_grant) == (
+        ["AS3", "AS1", "AS2"],  # oldest first
+        0,
+    )
+    assert (none.rows, none.outside_grant) == ([], 3)
+    assert [row.assignment_id for row in north.rows] == ["AS1", "AS2"]
+    ada, ann, abe = wide.rows
+    assert ada.rules_not_met == (
+        "3 years' post-qualifying experience (not recorded)",
+        "No return within 3 months",
+        "Within the price cap (no cap set)",
+        "2 practice-based references",
+        "Notice period (not recorded)",
+    )
+    assert (ada.running_long, ada.ending_soon, ada.days_left, ada.cap) == (True, False, None, None)
+    assert ann.rules_not_met == ()
+    # AS2 ends 18/04/2025, 18 days after D; 57.00 over the 55.00 cap, signed by the DCS only.
+    assert (abe.ending_soon, abe.days_left, abe.cap_breach_unsigned, abe.cap) == (
+        True,
+        18,
+        True,
+        55.0,
+    )
+    assert abe.rules_not_met == ("Within the price cap",)
+
+
+def test_the_headline_figures_and_a_year_earlier(agency_org):
+    """March 2024: only AS3 active, 41.00 x 30 x 21 / 5 = 5,166.00 (March 2024 has 21
+    weekdays), not compliant."""
+    with session_scope(agency_org) as session:
+        figures = {f.name: f for f in agency_headlines(D, Scope(), session=session)}
+    assert list(figures) == [
+        "agency_cost_month",
+        "agency_assignments_active",
+        "agency_compliant_share",
+        "agency_cap_breaches_unsigned",
+    ]
+    cost = figures["agency_cost_month"]
+    assert (cost.value, cost.year_earlier, cost.change, cost.change_direction) == (
+        19689.48,
+        5166.0,
+        14523.48,
+        "worse",
+    )
+    assert (cost.target, cost.status) == (None, None)  # no budget set
+    share = figures["agency_compliant_share"]
+    assert (share.value, share.year_earlier, share.change, share.change_direction) == (
+        33.3,
+        0.0,
+        33.3,
+        "better",
+    )
+    active = figures["agency_assignments_active"]
+    assert (active.value, active.change, active.change_direction) == (3, 2, None)
+    assert len(cost.history) == 24 and cost.history[-1] == (D, 19689.48)
+
+
+def test_the_cost_against_the_budget_for_the_whole_organisation_only(agency_org):
+    with session_scope(agency_org) as session:
+        change_agency_monthly_budget(19_000, by="test", session=session)
+    with session_scope(agency_org) as session:
+        whole = agency_headlines(D, Scope(), session=session)[0]
+        north = agency_headlines(D, Scope(area="North"), session=session)[0]
+    assert (whole.target, whole.target_better, whole.status) == (19_000, "lower", "close")
+    assert (north.target, north.status) == (None, None)
+
+
+def test_the_budget_status_at_its_edges():
+    assert budget_status(19_000.0, 19_000) is TargetStatus.MET
+    assert budget_status(19_950.0, 19_000) is TargetStatus.CLOSE  # exactly 5% over
+    assert budget_status(19_950.01, 19_000) is TargetStatus.MISSED
+    assert budget_status(1.0, None) is None
+
+
+def test_a_scope_without_assignments_has_no_data(agency_org):
+    with session_scope(agency_org) as session:
+        figures = agency_headlines(date(2022, 3, 31), Scope(), session=session)
+    assert [figure.value for figure in figures] == [None, None, None, None]
+
+
+def test_the_page_says_why_the_no_return_rule_cannot_be_judged(agency_org):
+    with session_scope(agency_org) as session:
+        notes = agency_figures(D, Scope(), session=session).notes
+    assert len(notes) == 1 and notes[0].startswith("DfE's published indicators file is not loaded")
+    nobody = Context(our_la_code=None, regions={}, caps={})
+    assert context_notes(nobody)[0].startswith("Our authority is not chosen")
+    known = Context(our_la_code="330", regions={"330": "West Midlands"}, caps={})
+    assert context_notes(known) == ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -12,8 +13,14 @@ from support.agency import RETURN_2025_Q1_COST, RETURN_2025_Q1_RULES
 from support.cli import run_cli
 
 from data_access.access.grants import PRODUCE_AGENCY_RETURN, access_log
-from data_access.agency.quarterly_return import Quarter, quarterly_return, return_workbook
+from data_access.agency.quarterly_return import (
+    Quarter,
+    produce_return,
+    quarterly_return,
+    return_workbook,
+)
 from data_access.core.db import session_scope
+from data_access.settings import agency_monthly_budget
 
 
 def test_quarters():
@@ -123,3 +130,46 @@ def test_settings_on_the_command_line(agency_org):
     with session_scope(agency_org) as session:
         data = quarterly_return(Quarter(2025, 1), session=session)
     assert data["rules"]["notice"] == {"compliant": 0, "not_compliant": 4, "not_recorded": 1}
+
+
+def test_the_quarter_of_a_day_and_quarters_back():
+    assert Quarter.containing(date(2026, 10, 31)) == Quarter(2026, 4)
+    assert Quarter.containing(date(2026, 1, 1)) == Quarter(2026, 1)
+    assert [str(Quarter(2026, 2).back(n)) for n in range(4)] == [
+        "2026-Q2",
+        "2026-Q1",
+        "2025-Q4",
+        "2025-Q3",
+    ]
+
+
+def test_producing_the_return_is_logged_with_how(agency_org):
+    with session_scope(agency_org) as session:
+        data = produce_return(
+            Quarter(2025, 1), by="officer@x.test", via="dashboard", session=session
+        )
+    assert len(data["assignments"]) == 5
+    with session_scope(agency_org) as session:
+        events = [e for e in access_log(10, session=session) if e.action == PRODUCE_AGENCY_RETURN]
+    assert [(e.user_email, e.scope, e.detail) for e in events] == [
+        ("officer@x.test", "whole organisation", "2025-Q1, 5 assignments, dashboard")
+    ]
+
+
+def test_the_monthly_budget_on_the_command_line(agency_org):
+    url = agency_org.url.render_as_string(hide_password=False)
+    assert (
+        "agency-monthly-budget      (not set)"
+        in run_cli(url, "settings", "list").stdout.splitlines()
+    )
+    set_ = run_cli(url, "settings", "set", "agency-monthly-budget", "£250,000", "--by", "me")
+    assert (set_.returncode, set_.stdout) == (0, "agency-monthly-budget is now 250000.\n")
+    refused = run_cli(url, "settings", "set", "agency-monthly-budget", "lots")
+    assert refused.returncode == 1
+    assert "must be whole pounds, or none to clear it" in refused.stderr
+    with session_scope(agency_org) as session:
+        assert agency_monthly_budget(session=session) == 250_000
+    cleared = run_cli(url, "settings", "set", "agency-monthly-budget", "none")
+    assert cleared.returncode == 0
+    with session_scope(agency_org) as session:
+        assert agency_monthly_budget(session=session) is None
