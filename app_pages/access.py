@@ -240,18 +240,20 @@ with st.form("settings-form"):
             "rules' no-return check can judge our own council's code, but not the region's.",
         )
     if st.form_submit_button("Save settings"):
+        changes = {
+            "organisation-name": organisation,
+            "accessibility-contact": contact,
+            "sign-in-hours": str(int(hours)),
+            "agency-min-notice-weeks": str(int(notice)),
+            "agency-monthly-budget": str(int(budget)) if budget else "none",
+        }
+        if ours and ours != ours_now:
+            changes["our-authority"] = ours
         try:
-            queries.change_setting(ORGANISATION_NAME, organisation, actor(grant))
-            queries.change_setting(ACCESSIBILITY_CONTACT, contact, actor(grant))
-            queries.change_sign_in_hours(int(hours), actor(grant))
-            queries.change_agency_min_notice_weeks(int(notice), actor(grant))
-            queries.change_agency_monthly_budget(int(budget) or None, actor(grant))
-            if ours and ours != ours_now:
-                queries.change_setting_by_name("our-authority", ours, actor(grant))
+            queries.save_settings(changes, actor(grant))
         except ValueError as error:
-            st.error(f"Not saved: {fmt.plain(str(error))}.")
+            st.error(f"Nothing was saved: {fmt.plain(str(error))}.")
         else:
-            queries.clear_all()
             done("Settings saved.")
 
 st.markdown("**Agency price caps**")

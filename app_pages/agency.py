@@ -3,15 +3,28 @@ which need attention, and (for data officers and administrators) the quarterly r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from data_access.access.grants import VIEW_NAMES
-from data_access.agency.figures import ENDING_SOON_WEEKS, LONG_ASSIGNMENT_MONTHS, NamedAssignment
+from data_access.access.grants import SMALL_GROUP_MINIMUM, SUPPRESSED, VIEW_NAMES
+from data_access.agency.figures import (
+    AGENCY_FIGURES,
+    AGENCY_HISTORY_MONTHS,
+    ENDING_SOON_WEEKS,
+    LONG_ASSIGNMENT_MONTHS,
+    NamedAssignment,
+)
 from data_access.agency.quarterly_return import Quarter
-from data_access.indicators.agency_rules import RULES, Outcome
+from data_access.indicators.agency_rules import (
+    COOLING_OFF_MONTHS,
+    MIN_PQE_YEARS,
+    MIN_REFERENCES,
+    RULES,
+    Outcome,
+)
 from ui import chart_specs, queries, server_guards
 from ui import format as fmt
 from ui.auth import actor, current_grant
@@ -34,11 +47,21 @@ if not page_header(
     st.stop()
 as_at, scope = filters.as_at, filters.scope
 grant = current_grant()
+if queries.agency_suppressed(as_at, scope, grant):
+    st.info(
+        f"The agency figures for {fmt.plain(filters.scope_label)} are suppressed "
+        f"({SUPPRESSED}): a team in it has fewer than {SMALL_GROUP_MINIMUM} agency assignments "
+        f"active on {fmt.uk_date(as_at)} whose names your access does not cover, so its "
+        "figures would be one or two people's (or, beside the figures around them, would give "
+        "such a team's away). Choose a wider scope."
+    )
+    st.stop()
 
 headlines = queries.agency_headlines(as_at, scope)
 if all(figure.value is None for figure in headlines):
     st.info(
-        f"No agency assignment is recorded for {fmt.plain(filters.scope_label)} in the 24 months "
+        f"No agency assignment is recorded for {fmt.plain(filters.scope_label)} in the "
+        f"{AGENCY_HISTORY_MONTHS} months "
         f"to {fmt.uk_date(as_at)}. A data officer loads them with agency_assignments.csv and the "
         "regional price caps with agency_price_caps.csv (see the Data page's templates)."
     )
@@ -66,7 +89,7 @@ costs = pd.DataFrame(
 cost_table = pd.DataFrame(
     [
         {
-            "Month": point.month.strftime("%m/%Y"),
+            "Month": fmt.uk_month(point.month),
             "Cost (£)": point.cost,
             "Project teams (£)": point.project_team_cost,
             "Assignments active at the month end": point.active,
@@ -81,9 +104,7 @@ chart_block(
     + (", against the monthly budget (dashed)." if budget is not None else "."),
     chart_specs.agency_cost(costs, budget),
     cost_table,
-    how="For each assignment, hourly_charge_rate x hours_per_week x the weekdays (Monday to "
-    "Friday) of the month on which it is active / 5, summed over the assignments of workers "
-    "in scope.",
+    how=AGENCY_FIGURES["agency_cost_month"].definition,
 )
 
 compliance = pd.DataFrame(
@@ -139,12 +160,13 @@ chart_block(
     "compliant, not recorded (the evidence is blank), or no cap set for the role.",
     chart_specs.rule_outcomes(outcomes, rule_order) if not outcomes.empty else None,
     rule_table,
-    how="Experience: at least 3 years' post-qualifying experience. No return within 3 months: "
-    "not compliant when the worker left a post in this council or its region less than 3 "
-    "months before the start, without an exception. Price cap: the capped cost within the "
-    "regional cap in force at the start, or a breach signed off by the Director of Children's "
-    "Services and the Chief Executive on or before it. References: at least 2. Notice: at "
-    "least the organisation's minimum.",
+    how=f"Experience: at least {MIN_PQE_YEARS} years' post-qualifying experience. No return "
+    f"within {COOLING_OFF_MONTHS} months: not compliant when the worker left a post in this "
+    f"council or its region less than {COOLING_OFF_MONTHS} months before the start, without an "
+    "exception. Price cap: the capped cost within the regional cap in force at the start, or a "
+    "breach signed off by the Director of Children's Services and the Chief Executive on or "
+    f"before it. References: at least {MIN_REFERENCES}. Notice: at least the organisation's "
+    f"minimum ({queries.agency_min_notice_weeks()} weeks).",
     height=300,
     empty_message=f"No assignment is active on {fmt.uk_date(as_at)}.",
 )
@@ -160,12 +182,25 @@ if named.rows and not st.session_state.setdefault("_agency_names_viewed", set())
     st.session_state["_agency_names_viewed"].add((scope, as_at))
 
 
-#: What each list shows, after the worker and their team: what the list is about first.
-LIST_COLUMNS = {
-    "Cap breaches without sign-off": ("Capped cost (£/h)", "Cap (£/h)", "Agency", "Start"),
-    f"Ending within {ENDING_SOON_WEEKS} weeks": ("End", "Days left", "Agency", "Start"),
-    f"Running over {LONG_ASSIGNMENT_MONTHS} months": ("Start", "End", "Agency", "Rules not met"),
-    "Not meeting every rule": ("Rules not met", "Agency", "Start", "End"),
+#: Each list: which assignments it holds, and what it shows after the worker and their team
+#: (what the list is about first).
+LISTS: dict[str, tuple[Callable[[NamedAssignment], bool], tuple[str, ...]]] = {
+    "Cap breaches without sign-off": (
+        lambda row: row.cap_breach_unsigned,
+        ("Capped cost (£/h)", "Cap (£/h)", "Agency", "Start"),
+    ),
+    f"Ending within {ENDING_SOON_WEEKS} weeks": (
+        lambda row: row.ending_soon,
+        ("End", "Days left", "Agency", "Start"),
+    ),
+    f"Running over {LONG_ASSIGNMENT_MONTHS} months": (
+        lambda row: row.running_long,
+        ("Start", "End", "Agency", "Rules not met"),
+    ),
+    "Not meeting every rule": (
+        lambda row: bool(row.rules_not_met),
+        ("Rules not met", "Agency", "Start", "End"),
+    ),
 }
 
 
@@ -181,7 +216,7 @@ def attention_table(rows: list[NamedAssignment], columns: tuple[str, ...]) -> pd
                 "Days left": row.days_left,
                 "Capped cost (£/h)": row.hourly_capped_cost,
                 "Cap (£/h)": row.cap,
-                "Rules not met": "; ".join(row.rules_not_met) or "none",
+                "Rules not met": row.rules_not_met_text,
             }
             for row in rows
         ]
@@ -189,15 +224,13 @@ def attention_table(rows: list[NamedAssignment], columns: tuple[str, ...]) -> pd
     return frame[["Worker", "Team", *columns]]
 
 
-lists = {
-    "Cap breaches without sign-off": [row for row in named.rows if row.cap_breach_unsigned],
-    f"Ending within {ENDING_SOON_WEEKS} weeks": [row for row in named.rows if row.ending_soon],
-    f"Running over {LONG_ASSIGNMENT_MONTHS} months": [
-        row for row in named.rows if row.running_long
-    ],
-    "Not meeting every rule": [row for row in named.rows if row.rules_not_met],
-}
-if named.outside_grant:
+lists = {title: [row for row in named.rows if holds(row)] for title, (holds, _) in LISTS.items()}
+if named.outside_grant and not grant.sees_names:
+    st.caption(
+        "Your access shows figures without names, so the assignments are counted above but "
+        "not listed. A manager sees their own teams' agency workers here and on the Team page."
+    )
+elif named.outside_grant:
     st.caption(
         f"Names are shown only for the teams your access covers "
         f"({fmt.plain(grant.describe_names())}): "
@@ -214,7 +247,7 @@ if named.rows:
         with tab:
             if rows:
                 st.dataframe(
-                    attention_table(rows, LIST_COLUMNS[title]),
+                    attention_table(rows, LISTS[title][1]),
                     hide_index=True,
                     width="stretch",
                     placeholder="–",
@@ -268,9 +301,7 @@ if not grant.may_produce_agency_return:
     )
     st.stop()
 # The quarters over by the chosen month end, newest first: a return covers whole quarters.
-newest = Quarter.containing(as_at)
-if newest.last_day > as_at:
-    newest = newest.back(1)
+newest = Quarter.latest_ended(as_at)
 quarter = st.selectbox(
     "Quarter",
     [newest.back(back) for back in range(RETURN_QUARTERS)],

@@ -41,13 +41,16 @@ if scope.team_id and grant.sees_names and queries.may_see_names(grant, scope.tea
 
 headline_tiles(figures, as_at)
 
-# Agency social workers' cost and their rules, when assignments are recorded for the scope.
+# Agency social workers' cost and their rules, when assignments are recorded for the scope
+# (and not one or two people's figures the user may not see).
 agency = [
     figure
     for figure in queries.agency_headlines(as_at, scope)
     if figure.name in ("agency_cost_month", "agency_compliant_share")
 ]
-if any(figure.value is not None for figure in agency):
+if any(figure.value is not None for figure in agency) and not queries.agency_suppressed(
+    as_at, scope, grant
+):
     headline_tiles(agency, as_at)
     st.page_link(
         "app_pages/agency.py",

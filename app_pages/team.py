@@ -272,7 +272,7 @@ if assignments:
                     "Started": row.start_date,
                     "Ends": row.end_date,
                     "Days left": row.days_left,
-                    "Rules not met": "; ".join(row.rules_not_met) or "none",
+                    "Rules not met": row.rules_not_met_text,
                 }
                 for row in sorted(assignments, key=lambda row: (row.end_date is None, row.end_date))
             ]

@@ -1,7 +1,7 @@
 """How long each page takes to run on the current database (default: the demo organisation).
 
     .venv/bin/python scripts/benchmark_pages.py [--repeat 3] [--area East] [--team "..."]
-        [--benchmarks-la 330]
+        [--benchmarks-la 330] [--pages overview,agency] [--profile supervision] [--as EMAIL]
 
 Runs app.py and each page with Streamlit's AppTest (the whole script, in-process, without a
 browser), first with empty caches (what the first visitor after an import waits for) and then
@@ -33,8 +33,10 @@ import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from data_access.setup import prepare_database  # noqa: E402
+from ui.pages import PAGES as APP_PAGES  # noqa: E402
 
-PAGES = ("overview", "stability", "supervision", "caseloads", "team")
+#: Every page but the National benchmarks (timed with --benchmarks-la, which needs DfE's files).
+PAGES = tuple(page.name for page in APP_PAGES if page.name != "benchmarks")
 
 
 #: What an [auth] section looks like; AppTest never contacts the provider.
@@ -64,6 +66,22 @@ def run_page(page: str, query: dict[str, str], email: str | None) -> float:
     return time.perf_counter() - started
 
 
+def profile(page: str, query: dict[str, str], email: str | None) -> None:
+    """One warm-up run (imports, the database's first connection), then one cold run under
+    cProfile: the 40 calls with the most cumulative time."""
+    import cProfile
+    import pstats
+
+    run_page(page, query, email)
+    st.cache_data.clear()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    seconds = run_page(page, query, email)
+    profiler.disable()
+    print(f"{page}: {seconds:.2f} s cold (profiled)")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
@@ -71,13 +89,26 @@ def main() -> None:
     parser.add_argument("--team", default="Stonebridge safeguarding team 1")
     parser.add_argument("--benchmarks-la", help="also time the benchmarks page for this LA")
     parser.add_argument("--as", dest="email", help="sign in as this user (needed on real data)")
+    parser.add_argument("--pages", help="comma-separated page names (default: every page)")
+    parser.add_argument(
+        "--view-as", help='demo mode: whose view, such as "Administrator" (default: the director)'
+    )
+    parser.add_argument(
+        "--profile", metavar="PAGE", help="profile one cold run of PAGE and print where it goes"
+    )
     args = parser.parse_args()
     # AppTest runs without a server; Streamlit warns about that on every run.
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     prepare_database(load_demo_if_empty=True)
     query = {"area": args.area} if args.area else {}
+    if args.view_as:
+        query["view_as"] = args.view_as
     print(f"scope: {args.area or 'whole organisation'}; team page: {args.team}")
-    pages = PAGES
+    pages = tuple(args.pages.split(",")) if args.pages else PAGES
+    if args.profile:
+        profile(args.profile, {**query, "team": args.team} if args.profile == "team" else query,
+                args.email)  # fmt: skip
+        return
     if args.benchmarks_la:
         from data_access.settings import remember_our_authority
 

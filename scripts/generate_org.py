@@ -1,14 +1,19 @@
 """Write a valid import folder for an organisation of any size, for scale tests.
 
     .venv/bin/python scripts/generate_org.py OUT_FOLDER [--practitioners 40000] [--months 60]
-        [--authorities N] [--seed 1] [--end 2026-10-31]
+        [--authorities N] [--hubs-per-area 3] [--area-wide] [--teams-per-area 33]
+        [--seed 1] [--end 2026-10-31]
 
 The default is the national picture: 40,000 practitioners in post across 150 authorities
 (each an area of 3 hubs and 33 teams, so 4,950 teams), 60 months of history: about 2.6 million
 supervision sessions and 2.4 million caseload rows, with yearly appraisals and a September staff
-survey. The same arguments always write the same
-files (every random choice comes from one generator seeded by --seed), so two benchmark runs
-measure the same data.
+survey, and an agency assignment for every agency worker under regional price caps. The shape
+can change: `--hubs-per-area` community hubs in each area (1 to 10 or more), `--area-wide` adds
+an area-wide hub of `AREA_WIDE_TEAMS` teams to each area, and the `--teams-per-area` are shared
+out over the hubs (9 community hubs, an area-wide one and 33 teams an area is 1,500 hubs). The
+same arguments always write the same files (every random choice comes from one generator
+seeded by --seed; the appraisals and survey, and the agency assignments, from their own), so two
+benchmark runs measure the same data.
 
 The figures are plausible rather than a story (the demo organisation is the story): about 14%
 turnover a year, 15% agency, monthly supervision held nine times in ten, weekly and
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -39,7 +45,9 @@ from data_access.indicators.policy import (  # noqa: E402
 from data_access.ingest.specs import FILE_SPECS  # noqa: E402
 
 HUBS_PER_AUTHORITY = 3
-TEAMS_PER_HUB = 11
+TEAMS_PER_AUTHORITY = 33
+#: The teams of an area-wide hub (`--area-wide`): assessment, children in care, specialist.
+AREA_WIDE_TEAMS = 5
 MONTHLY_LEAVING_CHANCE = 0.012
 AGENCY_SHARE = 0.15
 NEWLY_QUALIFIED_SHARE = 0.3
@@ -47,15 +55,26 @@ HELD_CHANCE = 0.9
 #: 40,000 practitioners over 150 authorities: the default number of authorities follows this.
 PRACTITIONERS_PER_AUTHORITY = 267
 
-#: Files this generator does not write: the agency assignments and their price caps (optional
-#: files; the scale benchmarks do not cover them yet).
-NOT_WRITTEN = ("agency_price_caps.csv", "agency_assignments.csv")
-#: Every other import file, its columns in the import's order (data_access/ingest/specs.py).
-HEADERS = {
-    spec.name: tuple(column.name for column in spec.columns)
-    for spec in FILE_SPECS
-    if spec.name not in NOT_WRITTEN
+#: Every import file, its columns in the import's order (data_access/ingest/specs.py).
+HEADERS = {spec.name: tuple(column.name for column in spec.columns) for spec in FILE_SPECS}
+#: The regional price caps every authority's assignments are judged against (one region's, for
+#: simplicity): role category -> pounds an hour, from 31 October 2024, and a memorandum's
+#: lower caps from April 2018 for the older assignments.
+PRICE_CAPS = {
+    date(2018, 4, 1): {"social_worker": 36.0, "senior_social_worker": 39.5,
+                       "advanced_practitioner": 42.0, "team_manager": 46.0,
+                       "iro_conference_chair": 44.0},
+    date(2024, 10, 31): {"social_worker": 39.5, "senior_social_worker": 43.0,
+                         "advanced_practitioner": 46.0, "team_manager": 50.0,
+                         "iro_conference_chair": 48.0},
+}  # fmt: skip
+AGENCY_CATEGORY = {
+    "social_worker": "social_worker",
+    "senior_practitioner": "senior_social_worker",
+    "advanced_practitioner": "advanced_practitioner",
+    "team_manager": "team_manager",
 }
+AGENCIES = ("Northgate Locums", "Riverside Social Care", "Beacon Interim", "Castle Staffing")
 #: The staff survey's supervision questions, asked every September.
 SURVEY_QUESTIONS = (
     "I receive regular supervision",
@@ -124,11 +143,14 @@ class TeamSimulation:
         team_type: str,
         size: int,
         extras: random.Random,
+        agency_rng: random.Random,
     ):
         self.rng, self.out, self.team_id, self.team_type = rng, out, team_id, team_type
         #: The appraisals' and the survey's own generator, so that adding them left every
         #: other file as it was for the same seed.
         self.extras = extras
+        #: The agency assignments' own generator, likewise.
+        self.agency_rng = agency_rng
         self.size = size
         self.people: list[Worker] = []
         self.serial = 0
@@ -285,6 +307,55 @@ class TeamSimulation:
             agreement,
             trained,
         )
+        if worker.agency:
+            self.assign(worker)
+
+    def assign(self, worker: Worker) -> None:
+        """The agency worker's assignment, for the days they are in post (an assignment's end
+        date is its last day, staff.csv's the first day out of post): about one in ten over
+        its cap, half of those signed off, evidence mostly complete."""
+        rng = self.agency_rng
+        category = AGENCY_CATEGORY[worker.role]
+        in_force = max((day for day in PRICE_CAPS if day <= worker.start), default=min(PRICE_CAPS))
+        cap = PRICE_CAPS[in_force][category]
+        over = rng.random() < 0.1
+        capped = round(cap * (rng.uniform(1.01, 1.08) if over else rng.uniform(0.88, 1.0)), 2)
+        signed = over and rng.random() < 0.5
+        self.out.row(
+            "agency_assignments.csv",
+            f"{worker.staff_id}-G",
+            worker.staff_id,
+            rng.choice(AGENCIES),
+            category,
+            "SW" + re.sub(r"\D", "", worker.staff_id),  # unique: the staff id's digits
+            worker.start,
+            worker.end - timedelta(days=1) if worker.end else None,
+            round(worker.fte * 37, 1),
+            round(capped / 1.13, 2),
+            capped,
+            round(capped + rng.uniform(3, 8), 2),
+            "yes" if rng.random() < 0.07 else "no",
+            rng.choices(("vacancy", "absence", "additional_capacity"), (75, 15, 10))[0],
+            rng.choice((3, 4, 6, 8, 12)) if rng.random() < 0.96 else rng.choice((None, 2)),
+            None,
+            None,
+            None,
+            rng.choice((2, 2, 2, 3)) if rng.random() < 0.96 else rng.choice((None, 1)),
+            4 if rng.random() < 0.95 else rng.choice((None, 2)),
+            worker.start if signed else None,
+            worker.start if signed else None,
+        )
+
+
+def hub_sizes(hubs: int, teams: int, area_wide: bool) -> list[int]:
+    """How many teams each hub of an area has: `AREA_WIDE_TEAMS` in the area-wide hub (last)
+    when there is one, the rest shared out as evenly as may be (the first hubs one more)."""
+    community = teams - (AREA_WIDE_TEAMS if area_wide else 0)
+    if hubs < 1 or community < hubs:
+        raise ValueError(f"{teams} teams an area cannot fill {hubs} community hubs")
+    share, extra = divmod(community, hubs)
+    sizes = [share + (number < extra) for number in range(hubs)]
+    return [*sizes, AREA_WIDE_TEAMS] if area_wide else sizes
 
 
 def generate(
@@ -293,6 +364,9 @@ def generate(
     practitioners: int = 40_000,
     months: int = 60,
     authorities: int | None = None,
+    hubs_per_area: int = HUBS_PER_AUTHORITY,
+    area_wide: bool = False,
+    teams_per_area: int = TEAMS_PER_AUTHORITY,
     seed: int = 1,
     end: date = date(2026, 10, 31),
 ) -> dict[str, int]:
@@ -300,22 +374,29 @@ def generate(
     rng = random.Random(seed)
     if authorities is None:
         authorities = max(1, round(practitioners / PRACTITIONERS_PER_AUTHORITY))
-    team_count = authorities * HUBS_PER_AUTHORITY * TEAMS_PER_HUB
-    per_team = max(practitioners / team_count, 3)
+    sizes = hub_sizes(hubs_per_area, teams_per_area, area_wide)
+    per_team = max(practitioners / (authorities * teams_per_area), 3)
     history = month_ends(month_end(add_months(end, -(months - 1))), end)
     out = Writer(folder)
     extras = random.Random(f"{seed}-appraisals-and-survey")
+    agency_rng = random.Random(f"{seed}-agency-assignments")
+    for start, caps in PRICE_CAPS.items():
+        for category, cap in caps.items():
+            out.row("agency_price_caps.csv", category, start, f"{cap:.2f}")
     try:
         for la in range(1, authorities + 1):
             area = f"Authority {la:03d}"
-            for hub_number in range(1, HUBS_PER_AUTHORITY + 1):
-                hub = f"{area} hub {hub_number}"
-                for team_number in range(1, TEAMS_PER_HUB + 1):
+            for hub_number, teams in enumerate(sizes, start=1):
+                wide = area_wide and hub_number == len(sizes)
+                hub = f"{area} area-wide services" if wide else f"{area} hub {hub_number}"
+                for team_number in range(1, teams + 1):
                     team_id = f"L{la:03d}H{hub_number}T{team_number:02d}"
                     team_type = TEAM_TYPES[(team_number - 1) % len(TEAM_TYPES)]
                     out.row("teams.csv", team_id, f"{hub} team {team_number}", team_type, hub, area)
                     size = max(3, round(rng.gauss(per_team, 1.5)))
-                    TeamSimulation(rng, out, team_id, team_type, size, extras).run(history)
+                    TeamSimulation(rng, out, team_id, team_type, size, extras, agency_rng).run(
+                        history
+                    )
     finally:
         out.close()
     return out.counts
@@ -329,6 +410,12 @@ def main() -> None:
     parser.add_argument("--practitioners", type=int, default=40_000)
     parser.add_argument("--months", type=int, default=60)
     parser.add_argument("--authorities", type=int, help="default: one per 267 practitioners")
+    parser.add_argument("--hubs-per-area", type=int, default=HUBS_PER_AUTHORITY,
+                        help="community hubs in each area")  # fmt: skip
+    parser.add_argument("--area-wide", action="store_true",
+                        help=f"add an area-wide hub of {AREA_WIDE_TEAMS} teams to each area",
+                        )  # fmt: skip
+    parser.add_argument("--teams-per-area", type=int, default=TEAMS_PER_AUTHORITY)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--end", type=date.fromisoformat, default=date(2026, 10, 31),
                         help="the last month end of the history")  # fmt: skip
@@ -336,7 +423,9 @@ def main() -> None:
     started = time.perf_counter()
     counts = generate(
         args.folder, practitioners=args.practitioners, months=args.months,
-        authorities=args.authorities, seed=args.seed, end=month_end(args.end),
+        authorities=args.authorities, hubs_per_area=args.hubs_per_area,
+        area_wide=args.area_wide, teams_per_area=args.teams_per_area, seed=args.seed,
+        end=month_end(args.end),
     )  # fmt: skip
     for name, count in counts.items():
         print(f"{name:28} {count:>10,} rows")

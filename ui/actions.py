@@ -85,5 +85,7 @@ def load_census(name: str, content: bytes, *, user: str) -> CensusLoadResult:
 
 
 def choose_our_authority(la_code: str, *, by: str) -> None:
-    """Remember which authority is ours (logged as a change of setting)."""
+    """Remember which authority is ours (logged as a change of setting), and empty the caches:
+    the agency rules' no-return check reads our authority's region."""
     remember_our_authority(la_code, by=by)
+    clear_all()

@@ -488,9 +488,10 @@ def tile_sparkline(history: pd.DataFrame, target: float | None) -> alt.LayerChar
     return shared.sparkline(history, target, width="container")
 
 
-#: An axis of pounds in thousands: £0, £250k, £1,000k.
+#: An axis of pounds: £0, £250k, £1.2m.
 POUNDS_AXIS = alt.Axis(
-    labelExpr="datum.value == 0 ? '£0' : '£' + format(datum.value / 1000, ',') + 'k'"
+    labelExpr="datum.value >= 1000000 ? '£' + format(datum.value / 1000000, '.1f') + 'm' : "
+    "datum.value == 0 ? '£0' : '£' + format(datum.value / 1000, ',') + 'k'"
 )
 
 

@@ -415,6 +415,16 @@ def change_setting(key: str, value: str, by: str) -> None:
         _change_setting(key, value, by=by, session=session)
 
 
+def save_settings(values: dict[str, str], by: str) -> None:
+    """Save the Access page's settings, each by its command-line name and checked as the
+    command line checks it, all in one transaction: one refused (ValueError says why) saves
+    none. Empties the caches, whose figures some of them change."""
+    with session_scope() as session:
+        for name, value in values.items():
+            _set_by_name(name, value, by=by, session=session)
+    clear_all()
+
+
 def change_setting_by_name(name: str, value: str, by: str) -> None:
     """A setting as the command line names it, checked the same way (ValueError says why)."""
     with session_scope() as session:
@@ -576,3 +586,11 @@ def agency_headlines(as_at: date, scope: Scope) -> list[summary.HeadlineFigure]:
     Cached like the others: a budget changed on the Access page empties the caches."""
     with session_scope() as session:
         return agency.agency_headlines(as_at, scope, session=session)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def agency_suppressed(as_at: date, scope: Scope, grant: Grant) -> bool:
+    """Whether the scope's agency figures are suppressed for `grant` (1 or 2 assignments in a
+    team whose names it may not see, or what would give one away by subtraction)."""
+    with session_scope() as session:
+        return agency.agency_suppressed(as_at, scope, grant, session=session)

@@ -16,6 +16,9 @@ each for the assignments, the caps and the regions: never one per assignment or 
 
 A trend over any number of months costs one query (`agency_trend`): each assignment is judged
 once, at its start date. Names come only through `named_assignments`, narrowed by the grant.
+A scope's figures are suppressed for a user when a team in it has 1 or 2 active assignments
+whose names the user may not see (or when a subtraction would give such a team away):
+`agency_suppressed`, the same rule as for people in post.
 """
 
 from __future__ import annotations
@@ -27,11 +30,14 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlmodel import Session, col
 
-from data_access.access.grants import Grant
+from data_access.access.grants import SMALL_GROUP_MINIMUM, Grant, visible_team_ids
+from data_access.access.suppression import Place, Suppression, complementary_suppression
 from data_access.core.dates import add_months, months_ending
 from data_access.core.models import AgencyAssignment, AgencyPriceCap, Staff, Team
-from data_access.core.scope import Scope
+from data_access.core.scope import Scope, teams_in_scope
 from data_access.indicators.agency_rules import (
+    MISSING,
+    NOT_MET,
     RULES,
     Assignment,
     Context,
@@ -49,6 +55,9 @@ from data_access.settings import agency_min_notice_weeks, agency_monthly_budget,
 
 LONG_ASSIGNMENT_MONTHS = 12
 ENDING_SOON_WEEKS = 4
+#: How many months the headline figures look back over (their lines, and whether a scope holds
+#: any assignment at all).
+AGENCY_HISTORY_MONTHS = 24
 #: The share of the budget a month's cost may exceed it by and count as "close" to it.
 BUDGET_CLOSE_PERCENT = 5
 
@@ -68,7 +77,7 @@ class AgencyFigure:
 #: The four figures the Overview's and Agency page's tiles and `metrics` show, in that order.
 AGENCY_FIGURES = {
     "agency_cost_month": AgencyFigure(
-        "Agency cost of the month",
+        "Agency cost in the month",
         "£",
         "lower",
         "What the council paid for agency social workers' hours in the month, agency fees "
@@ -383,6 +392,11 @@ class NamedAssignment:
     #: Days from D to the end date (None: continuing).
     days_left: int | None
 
+    @property
+    def rules_not_met_text(self) -> str:
+        """The rules not met, in one cell: "none" when it meets every one."""
+        return "; ".join(self.rules_not_met) or "none"
+
 
 @dataclass(frozen=True)
 class NamedAssignments:
@@ -394,17 +408,17 @@ class NamedAssignments:
 
 
 def _not_met(judgement: Judgement) -> tuple[str, ...]:
-    """The rules `judgement` does not meet, by name, with why where it is not plain: "No
-    return within 3 months (not recorded: the last post's end date is not recorded)"."""
+    """The rules `judgement` does not meet, in a reader's words, with why where the evidence
+    is missing for the no-return rule ("Last post not judged: the last post's end date is not
+    recorded")."""
     found = []
-    for rule, name in RULES.items():
+    for rule in RULES:
         outcome = getattr(judgement, rule)
-        if outcome is Outcome.COMPLIANT:
-            continue
-        why = "" if outcome is Outcome.NOT_COMPLIANT else outcome.label.lower()
-        if rule == "cooling_off" and outcome is Outcome.NOT_RECORDED:
-            why = f"{why}: {judgement.cooling_off_reason}"
-        found.append(f"{name} ({why})" if why else name)
+        if outcome is Outcome.NOT_COMPLIANT:
+            found.append(NOT_MET[rule])
+        elif outcome is not Outcome.COMPLIANT:
+            why = f": {judgement.cooling_off_reason}" if rule == "cooling_off" else ""
+            found.append(MISSING[rule] + why)
     return tuple(found)
 
 
@@ -479,7 +493,7 @@ def budget_status(cost: float, budget: int | None) -> TargetStatus | None:
 
 
 def agency_headlines(
-    as_at: date, scope: Scope, *, session: Session, history_months: int = 24
+    as_at: date, scope: Scope, *, session: Session, history_months: int = AGENCY_HISTORY_MONTHS
 ) -> list[HeadlineFigure]:
     """The four `AGENCY_FIGURES` at `as_at`, each with its value 12 months earlier, the change,
     and its last `history_months` months; the cost against the monthly budget when the scope
@@ -534,3 +548,32 @@ def agency_headlines(
             )
         )
     return figures
+
+
+def agency_suppression(as_at: date, grant: Grant, *, session: Session) -> Suppression:
+    """What `grant` may not see of the agency figures at `as_at`: a team with 1 or 2 active
+    assignments whose names the user may not see is suppressed, with whatever would give it
+    away by subtraction (data_access/access/suppression.py), as for people in post. One query
+    for every team's count."""
+    if grant.sees_all_names:
+        return Suppression()
+    counts = dict(
+        session.execute(
+            select(col(Staff.team_id), func.count())
+            .select_from(AgencyAssignment)
+            .join(Staff, col(Staff.staff_id) == col(AgencyAssignment.staff_id))
+            .where(_active_between(as_at, as_at))
+            .group_by(col(Staff.team_id))
+        ).all()
+    )
+    places = [
+        Place(team.team_id, team.hub, team.area)
+        for team in teams_in_scope(Scope(), session=session)
+    ]
+    visible = visible_team_ids(grant, Scope(), session=session)
+    return complementary_suppression(places, counts, visible, SMALL_GROUP_MINIMUM)
+
+
+def agency_suppressed(as_at: date, scope: Scope, grant: Grant, *, session: Session) -> bool:
+    """True when the agency figures of `scope` at `as_at` are suppressed for `grant`."""
+    return agency_suppression(as_at, grant, session=session).hides(scope)

@@ -58,6 +58,12 @@ class Quarter:
     def containing(cls, day: date) -> Quarter:
         return cls(day.year, (day.month - 1) // 3 + 1)
 
+    @classmethod
+    def latest_ended(cls, day: date) -> Quarter:
+        """The latest quarter over by `day` (its last day on or before it)."""
+        quarter = cls.containing(day)
+        return quarter if quarter.last_day <= day else quarter.back(1)
+
     def back(self, quarters: int) -> Quarter:
         """The quarter `quarters` before this one."""
         index = self.year * 4 + self.number - 1 - quarters

@@ -69,6 +69,24 @@ RULES = {
 }
 
 
+#: How a reader names each rule an assignment does not meet (not compliant).
+NOT_MET = {
+    "experience": f"Under {MIN_PQE_YEARS} years' post-qualifying experience",
+    "cooling_off": f"Returned within {COOLING_OFF_MONTHS} months of a post in the region",
+    "price_cap": "Over the price cap without both sign-offs",
+    "references": f"Fewer than {MIN_REFERENCES} references",
+    "notice": "Notice shorter than the minimum",
+}
+#: How a reader names a rule whose evidence is missing.
+MISSING = {
+    "experience": "Experience not recorded",
+    "cooling_off": "Last post not judged",
+    "price_cap": "No price cap set for the role",
+    "references": "References not recorded",
+    "notice": "Notice not recorded",
+}
+
+
 @dataclass(frozen=True)
 class Assignment:
     """What the rules and the cost read of one assignment (a row of agency_assignments.csv)."""

@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from data_access.access.grants import Grant
 from data_access.agency.figures import (
     AGENCY_FIGURES,
     ENDING_SOON_WEEKS,
@@ -23,6 +24,7 @@ from data_access.agency.figures import (
     AgencyFigures,
     AgencyMonth,
     agency_figures,
+    agency_suppressed,
     agency_trend,
 )
 from data_access.core.scope import Scope
@@ -66,13 +68,20 @@ class AgencySection:
     budget: int | None
     #: The organisation's minimum notice, which the notice rule reads (for the definitions).
     min_notice_weeks: int
+    #: The scope's agency figures are suppressed for a reader who may see no names (1 or 2
+    #: assignments active in a team, see agency_suppressed): the section is one sentence.
+    suppressed: bool = False
 
     @property
     def held(self) -> bool:
-        """Whether the scope had an agency assignment in the trend months: a cost in some
-        month, or an assignment active at some month end (without, the section is one
-        sentence rather than empty charts)."""
-        return any(month.active or month.cost for month in self.trend)
+        """Whether the section has figures to show: the scope had an agency assignment in the
+        trend months (a cost in some month, or an assignment active at some month end) and its
+        figures are not suppressed (otherwise the section is one sentence)."""
+        return not self.suppressed and any(month.active or month.cost for month in self.trend)
+
+
+#: Who reads a pack: anyone at the board, who may see no names.
+PACK_READER = Grant("board pack", "board")
 
 
 def agency_section(
@@ -100,6 +109,8 @@ def agency_section(
         rules=rules,
         budget=agency_monthly_budget(session=session) if scope.is_whole_organisation else None,
         min_notice_weeks=agency_min_notice_weeks(session=session),
+        # The pack is read by people who may see no names: suppressed as for a board member.
+        suppressed=agency_suppressed(as_at, scope, PACK_READER, session=session),
     )
 
 

@@ -24,6 +24,7 @@ import typst
 import vl_convert
 from sqlmodel import Session
 
+from data_access.access.grants import SMALL_GROUP_MINIMUM, SUPPRESSED
 from data_access.agency.figures import AGENCY_FIGURES
 from data_access.core import formatting
 from data_access.core.scope import Scope
@@ -257,6 +258,13 @@ def agency_view(pack: BoardPack) -> dict:
     figures = section.figures
     as_at = f"{pack.as_at:%d/%m/%Y}"
     where = "the whole organisation" if pack.scope.is_whole_organisation else pack.scope_label
+    if section.suppressed:
+        return {
+            "held": False,
+            "none": f"The agency figures for {where} are suppressed ({SUPPRESSED}): a team in it "
+            f"has fewer than {SMALL_GROUP_MINIMUM} agency assignments active on {as_at}, and its "
+            "figures would be one or two people's.",
+        }
     if not section.held:
         return {
             "held": False,

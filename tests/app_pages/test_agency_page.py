@@ -41,7 +41,7 @@ def test_the_tiles_show_the_hand_worked_figures(agency_app):
     assert app.title[0].value == "Agency social workers"
     # March 2025: 19,689.48; March 2024 only AS3 was active: 41.00 x 30 x 21 / 5 = 5,166.00.
     assert tiles(app) == {
-        "Agency cost of the month": ("£19,689", "+£14,523"),
+        "Agency cost in the month": ("£19,689", "+£14,523"),
         "Agency assignments active": ("3", "+2"),
         "Agency assignments meeting every rule": ("33.3%", "+33.3 pts"),
         "Price-cap breaches without sign-off": ("1", "+1"),
@@ -72,18 +72,34 @@ def test_each_rule_and_the_lists_needing_attention(agency_app):
 
 
 def test_names_only_inside_the_grant(agency_app):
-    app = open_agency(role="leader", scopes=(GrantScope("team", "T2", "Beta"),))
+    """Two more agency workers in Beta (T2), so that Beta holds 3 active assignments and the
+    organisation less Alpha's 2 still 3: nothing is suppressed for a leader granted Alpha."""
+    more = (
+        b"staff_id,display_name,role,employment_type,fte,team_id,start_date\n"
+        b"A4,Amy,social_worker,agency,1,T2,2025-02-03\nA5,Art,social_worker,agency,1,T2,2025-02-03\n"
+    )
+    assignments = (
+        b"assignment_id,staff_id,agency,role_category,swe_number,start_date,hours_per_week,"
+        b"hourly_pay_rate,hourly_capped_cost,hourly_charge_rate,project_team,cover_reason\n"
+        b"AS6,A4,Acme,social_worker,SW6,2025-02-03,37,34,38.95,46.20,no,vacancy\n"
+        b"AS7,A5,Acme,social_worker,SW7,2025-02-03,37,34,38.95,46.20,no,vacancy\n"
+    )
+    files = {"staff.csv": more, "agency_assignments.csv": assignments}
+    assert import_files(files, engine=db.get_engine(), source="test").loaded
+    app = open_agency(role="leader", scopes=(GrantScope("team", "T1", "Alpha"),))
     workers = [frame.value for frame in app.dataframe if list(frame.value.columns)[0] == "Worker"]
     names = {name for frame in workers for name in frame["Worker"]}
-    assert names == {"Ada"}  # Ann and Abe are in Alpha (T1)
+    # Abe's AS2 is an unsigned breach ending soon; Ann's AS1 needs no attention; Ada's AS3
+    # (running long, not compliant) is in Beta (T2), like Amy's and Art's.
+    assert names == {"Abe"}
     notes = [shown_text(caption.value) for caption in app.caption]
-    assert any("2 active assignments in scope are outside it" in note for note in notes)
+    assert any("3 active assignments in scope are outside it" in note for note in notes)
     # The return is for data officers and administrators only.
     assert not [d for d in app.get("download_button") if "return" in d.proto.label]
     assert any("data officers and administrators produce it" in note for note in notes)
 
 
-def test_the_return_preview_and_its_logged_download(agency_app):
+def test_the_return_preview_and_its_download_button(agency_app):
     app = open_agency(role="data_officer")
     app.selectbox(key="agency-return-quarter").select_index(0).run()  # 2025-Q1
     text = " ".join(shown_text(block.value) for block in app.markdown)
@@ -127,14 +143,17 @@ def test_the_team_page_lists_the_teams_agency_workers_with_their_end_dates(agenc
     # Abe's AS2 ends 18/04/2025 (18 days after D), Ann's AS1 continues; Ada is in Beta.
     assert list(assignments["Name"]) == ["Abe", "Ann"]
     assert assignments["Days left"].tolist()[0] == 18
-    assert str(assignments["Ends"].tolist()[1]) in ("None", "NaT", "<NA>")
-    assert list(assignments["Rules not met"]) == ["Within the price cap", "none"]
+    assert assignments["Ends"].isna().tolist() == [False, True]
+    assert list(assignments["Rules not met"]) == [
+        "Over the price cap without both sign-offs",
+        "none",
+    ]
 
 
 def test_the_overview_shows_the_agency_cost_and_rules(agency_app):
     app = signed_in(db.get_engine(), None, as_at="March 2025")
     shown = tiles(app)
-    assert shown["Agency cost of the month"] == ("£19,689", "+£14,523")
+    assert shown["Agency cost in the month"] == ("£19,689", "+£14,523")
     assert shown["Agency assignments meeting every rule"] == ("33.3%", "+33.3 pts")
     assert "Agency assignments active" not in shown
 
@@ -158,6 +177,16 @@ def test_an_administrator_sets_the_budget_and_our_authority(agency_app):
     with db.session_scope(db.get_engine()) as session:
         assert agency_monthly_budget(session=session) == 250_000
         assert our_authority(session=session) == "331"
+    # A wrong code saves nothing, not even the budget changed beside it.
+    next(n for n in app.number_input if n.label.startswith("Monthly budget")).set_value(9_000)
+    next(t for t in app.text_input if t.label.startswith("Our authority")).input("abc")
+    next(b for b in app.button if b.label == "Save settings").click().run()
+    assert shown_text(app.error[0].value) == (
+        "Nothing was saved: our authority is a three-digit old LA code, such as 330."
+    )
+    with db.session_scope(db.get_engine()) as session:
+        assert agency_monthly_budget(session=session) == 250_000
+        assert our_authority(session=session) == "331"
 
 
 def test_the_return_is_offered_for_quarters_already_over(agency_app):
@@ -169,3 +198,29 @@ def test_the_return_is_offered_for_quarters_already_over(agency_app):
         "2024-Q4 (01/10/2024 to 31/12/2024)",
         "2024-Q3 (01/07/2024 to 30/09/2024)",
     ]
+
+
+def test_a_board_member_sees_figures_no_names_and_nothing_of_one_or_two_people(agency_app):
+    app = open_agency(role="board", scopes=())
+    assert tiles(app)["Agency assignments active"] == ("3", "+2")
+    assert not [f for f in app.dataframe if list(f.value.columns)[0] == "Worker"]
+    notes = [shown_text(caption.value) for caption in app.caption]
+    assert any(note.startswith("Your access shows figures without names") for note in notes)
+    # Two permanent staff more in Beta (T2), so that its 3 people in post may be shown: its one
+    # active assignment (AS3) may not, on this page or on the Overview.
+    staff = (
+        b"staff_id,display_name,role,employment_type,fte,team_id,start_date\n"
+        b"P2,Pam,social_worker,permanent,1,T2,2020-01-01\n"
+        b"P3,Pip,social_worker,permanent,1,T2,2020-01-01\n"
+    )
+    assert import_files({"staff.csv": staff}, engine=db.get_engine(), source="test").loaded
+    south = open_agency(role="board", scopes=(), area="South")
+    assert not south.metric
+    assert shown_text(south.info[0].value).startswith(
+        "The agency figures for South area are suppressed (c)"
+    )
+    overview = signed_in(
+        db.get_engine(), None, role="board", scopes=(), as_at="March 2025", area="South"
+    )
+    assert tiles(overview)["Agency rate (FTE)"][0] == "33.3%"  # Ada of Ada, Pam and Pip
+    assert "Agency cost in the month" not in tiles(overview)

@@ -143,7 +143,7 @@ PAGES = [page.name for page in APP_PAGES]
 
 
 #: Pages that start with the scope line (the scope's names, escaped).
-SCOPED_PAGES = {"overview", "stability", "supervision", "caseloads", "team", "data"}
+SCOPED_PAGES = {"overview", "stability", "agency", "supervision", "caseloads", "team", "data"}
 
 
 @pytest.mark.parametrize("page", PAGES)

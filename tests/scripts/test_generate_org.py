@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -49,3 +50,24 @@ def test_the_folder_imports_cleanly_and_has_the_size_asked_for(engine, tmp_path)
         path.name: len(path.read_text().splitlines()) - 1 for path in (tmp_path / "org").iterdir()
     }
     assert counts["staff_survey.csv"] == 66 * 3
+
+
+def test_another_shape_of_hubs_with_agency_assignments(engine, tmp_path):
+    """9 community hubs and an area-wide one: 33 - 5 = 28 community teams shared out as
+    4 + 3 x 8; every agency worker has an assignment, and the folder imports cleanly."""
+    counts = generate(
+        tmp_path / "org", practitioners=300, months=6, seed=5, hubs_per_area=9, area_wide=True
+    )
+    assert counts["teams.csv"] == 33
+    assert counts["agency_price_caps.csv"] == 10  # 5 role categories x 2 dates
+    teams = (tmp_path / "org" / "teams.csv").read_text().splitlines()[1:]
+    hubs = Counter(line.split(",")[3] for line in teams)
+    assert sorted(hubs.values()) == [3] * 8 + [4, 5]
+    assert hubs["Authority 001 area-wide services"] == 5
+    staff = (tmp_path / "org" / "staff.csv").read_text().splitlines()[1:]
+    agency = {line.split(",")[0] for line in staff if line.split(",")[3] == "agency"}
+    assignments = (tmp_path / "org" / "agency_assignments.csv").read_text().splitlines()[1:]
+    assert {line.split(",")[1] for line in assignments} == agency and len(agency) > 10
+    result, _ = import_folder(tmp_path / "org", engine=engine)
+    assert result.loaded, [str(problem) for problem in result.problems[:5]]
+    assert not result.warnings

@@ -11,6 +11,7 @@ from data_access.access.grants import Grant, GrantScope
 from data_access.agency.figures import (
     agency_figures,
     agency_headlines,
+    agency_suppressed,
     agency_trend,
     budget_status,
     context_notes,
@@ -125,11 +126,11 @@ def test_names_only_inside_the_grant(agency_org):
     assert [row.assignment_id for row in north.rows] == ["AS1", "AS2"]
     ada, ann, abe = wide.rows
     assert ada.rules_not_met == (
-        "3 years' post-qualifying experience (not recorded)",
-        "No return within 3 months",
-        "Within the price cap (no cap set)",
-        "2 practice-based references",
-        "Notice period (not recorded)",
+        "Experience not recorded",
+        "Returned within 3 months of a post in the region",
+        "No price cap set for the role",
+        "Fewer than 2 references",
+        "Notice not recorded",
     )
     assert (ada.running_long, ada.ending_soon, ada.days_left, ada.cap) == (True, False, None, None)
     assert ann.rules_not_met == ()
@@ -140,7 +141,11 @@ def test_names_only_inside_the_grant(agency_org):
         True,
         55.0,
     )
-    assert abe.rules_not_met == ("Within the price cap",)
+    assert abe.rules_not_met == ("Over the price cap without both sign-offs",)
+    assert (abe.rules_not_met_text, ann.rules_not_met_text) == (
+        "Over the price cap without both sign-offs",
+        "none",
+    )
 
 
 def test_the_headline_figures_and_a_year_earlier(agency_org):
@@ -205,3 +210,26 @@ def test_the_page_says_why_the_no_return_rule_cannot_be_judged(agency_org):
     assert context_notes(nobody)[0].startswith("Our authority is not chosen")
     known = Context(our_la_code="330", regions={"330": "West Midlands"}, caps={})
     assert context_notes(known) == ()
+
+
+def test_one_or_two_assignments_outside_the_grant_are_suppressed(agency_org):
+    """At D, T1 (Alpha, North) has AS1 and AS2 active, T2 (Beta, South) AS3: for a board
+    member every team and area holds fewer than 3 and is hidden, the organisation (3) is not.
+    Whoever may see every name sees everything."""
+    board = Grant("board@x.test", "board")
+    everyone = Grant("admin@x.test", "admin", (GrantScope("organisation", "*"),))
+    with session_scope(agency_org) as session:
+        hidden = {
+            scope: agency_suppressed(D, scope, board, session=session)
+            for scope in (Scope(), Scope(area="North"), Scope(area="South"), Scope(team_id="T2"))
+        }
+        seen = agency_suppressed(D, Scope(team_id="T2"), everyone, session=session)
+        # On 31/03/2024 only AS3 (T2) was active: the organisation's figure is one person's.
+        earlier = agency_suppressed(date(2024, 3, 31), Scope(), board, session=session)
+    assert hidden == {
+        Scope(): False,
+        Scope(area="North"): True,
+        Scope(area="South"): True,
+        Scope(team_id="T2"): True,
+    }
+    assert (seen, earlier) == (False, True)

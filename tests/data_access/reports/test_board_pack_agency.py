@@ -183,25 +183,26 @@ def test_the_budget_line_is_in_the_whole_organisation_s_pack_only(pack_org):
     assert budget_lines(whole) == [{"value": 20000, "label": "budget"}]
     view = agency_view(whole)
     assert view["figures"][1] == {
-        "label": "Agency cost of the month",
+        "label": "Agency cost in the month",
         "value": "£19,689",
         "note": "monthly budget £20,000",
     }
     assert view["cost_note"] == (
         "The cost of each calendar month, against the monthly budget £20,000 (dashed)"
     )
-    # An area's pack: the budget is the whole organisation's, so no line and no mention.
-    # North is T1: AS1 and AS2 active; 7,179.48 + 5,544.00 + 1,800.00 = 14,523.48.
+    # An area's pack: the budget is the whole organisation's, so it is not the area's. North
+    # (T1) has only AS1 and AS2 active at D: fewer than 3, so a pack, which is read by people
+    # who may see no names, suppresses its agency figures: one sentence, no chart.
     north = pack(pack_org, Scope(area="North"))
     assert north.agency.budget is None
-    assert budget_lines(north) == []
-    view = agency_view(north)
-    assert view["figures"][1] == {
-        "label": "Agency cost of the month",
-        "value": "£14,523",
-        "note": None,
+    assert (north.agency.suppressed, north.agency.held) == (True, False)
+    assert agency_view(north) == {
+        "held": False,
+        "none": "The agency figures for North area are suppressed (c): a team in it has fewer "
+        "than 3 agency assignments active on 31/03/2025, and its figures would be one or two "
+        "people's.",
     }
-    assert "budget" not in view["cost_note"] + view["cost_alt"]
+    assert "agency" not in north.commentary_sections
 
 
 def test_a_scope_with_no_assignment_in_the_trend_months_says_so_in_one_sentence(pack_org):
@@ -238,7 +239,7 @@ def test_the_pdf_shows_the_section_and_no_swe_number_or_name(pack_org):
     section = text[start : text.index("National comparison", start)]
     for shown in (
         "3 Agency assignments active",
-        "£19,689 Agency cost of the month (monthly budget £20,000)",
+        "£19,689 Agency cost in the month (monthly budget £20,000)",
         "33.3% Agency assignments meeting every rule",
         "1 Price-cap breaches without sign-off",
         "1 Running more than 12 months",
@@ -307,13 +308,14 @@ def test_the_definitions_name_every_figure_and_rule_in_words(pack_org):
 
 
 def test_the_agency_commentary_is_offered_and_shown_in_the_agency_section(pack_org):
-    # At D the organisation and each area have assignments (North AS1 and AS2, South AS3):
-    # every pack offers a box for agency social workers, after caseloads.
-    for scope in (Scope(), Scope(area="North"), Scope(area="South")):
-        assert pack(pack_org, scope).commentary_sections == {
-            **THEME_SECTIONS,
-            "agency": "Agency social workers",
-        }, scope
+    # At D the organisation has 3 assignments: its pack offers a box for agency social
+    # workers, after caseloads. Each area's (North 2, South 1) are suppressed: no box.
+    assert pack(pack_org).commentary_sections == {
+        **THEME_SECTIONS,
+        "agency": "Agency social workers",
+    }
+    for scope in (Scope(area="North"), Scope(area="South")):
+        assert pack(pack_org, scope).commentary_sections == THEME_SECTIONS, scope
     # None written yet: the section says so, under its heading and before its figures.
     text = text_of(pdf_of(pack_org))
     start = text.index("Agency social workers Agency social workers’ assignments")
