@@ -75,7 +75,8 @@ if budget is None and scope.is_whole_organisation:
     )
 
 months = choose_period("agency-period")
-trend = queries.agency_trend(as_at, months, scope)
+period = queries.agency_period(as_at, months, scope)
+trend, figures = period.trend, period.figures
 costs = pd.DataFrame(
     [
         row
@@ -125,7 +126,6 @@ chart_block(
     "category at the start date, counts as not met.",
 )
 
-figures = queries.agency_figures(as_at, scope)
 for note in figures.notes:
     st.info(note, icon=":material/info:")
 rule_order = list(RULES.values())
@@ -306,11 +306,21 @@ quarter = st.selectbox(
     "Quarter",
     [newest.back(back) for back in range(RETURN_QUARTERS)],
     format_func=lambda q: f"{q} ({fmt.uk_date(q.first_day)} to {fmt.uk_date(q.last_day)})",
+    # Nothing chosen at first: the return is read for the whole organisation only when asked.
+    index=None,
+    placeholder="Choose a quarter to see its return and download it",
     key="agency-return-quarter",
     help="The quarters ended by the month chosen in the sidebar. The return covers every "
     "assignment active on any day of the quarter, in the whole organisation, whatever the "
     "filters.",
 )
+if quarter is None:
+    st.caption(
+        "Every council sends DfE this return each quarter: one row per assignment with its "
+        "Social Work England number and pay rate, each rule's outcome, the cap breaches, the "
+        "three months' cost and the agencies."
+    )
+    st.stop()
 preview = queries.agency_return_preview(quarter)
 st.markdown(
     f"**{fmt.counted(preview['assignment_count'], 'assignment')}** active in {quarter} in the "

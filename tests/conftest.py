@@ -21,6 +21,11 @@ from sqlmodel import SQLModel
 
 from data_access.core import db
 from data_access.core.config import normalise_database_url
+from ui import chart_specs
+
+# Every chart the pages draw in the tests is checked against Vega-Lite's schema (the server
+# skips the check for speed: see ui/chart_specs.py).
+chart_specs.VALIDATE = True
 
 #: The browser fixtures (live_app, browser, page) for the browser and accessibility tests, the
 #: demo database made once per test session (demo_template, demo_engine), and the small

@@ -33,9 +33,15 @@ Spec = dict[str, Any]
 _BUILDERS: dict[str, Callable[..., alt.TopLevelMixin]] = {}
 
 
+#: Whether each spec is checked against Vega-Lite's schema as it is built. The tests check
+#: every chart the pages draw (tests/conftest.py turns this on); the server does not, since the
+#: check was a third of a cold page's time at national size (0.2-0.4 s for a page of charts).
+VALIDATE = False
+
+
 @st.cache_data(show_spinner=False, max_entries=2000, ttl=3600)
 def _spec(builder: str, *args: Any, **options: Any) -> Spec:
-    return _BUILDERS[builder](*args, **options).to_dict()
+    return _BUILDERS[builder](*args, **options).to_dict(validate=VALIDATE)
 
 
 def cached_chart(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., Spec]:

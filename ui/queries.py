@@ -274,9 +274,10 @@ def weakest_coverage(
     at national size)."""
     with session_scope() as session:
         month_list = months_ending(as_at, months)
-        rows = breakdowns.coverage_by_team(month_list, scope, grant=grant, session=session)
-    shown, matching = breakdowns.weakest_teams(rows, search)
-    return RankedTeams(shown, matching, sorted({row.team_name for row in rows if row.suppressed}))
+        found = breakdowns.weakest_coverage(
+            month_list, scope, grant=grant, search=search, session=session
+        )
+    return RankedTeams(found.rows, found.matching, found.suppressed)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -518,16 +519,11 @@ def benchmarks_are_the_demo_s(indicators_file: str, loaded_by: str) -> bool:
 # --- Agency social workers (aggregates for the scope; names and rates only inside the grant) ---
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner="Computing the agency figures...")
-def agency_figures(as_at: date, scope: Scope) -> agency.AgencyFigures:
-    with session_scope() as session:
-        return agency.agency_figures(as_at, scope, session=session)
-
-
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def agency_trend(as_at: date, months: int, scope: Scope) -> list[agency.AgencyMonth]:
+def agency_period(as_at: date, months: int, scope: Scope) -> agency.AgencyPeriod:
+    """The trend over the `months` to `as_at` and the figures at it, from one reading."""
     with session_scope() as session:
-        return agency.agency_trend(months_ending(as_at, months), scope, session=session)
+        return agency.agency_period(months_ending(as_at, months), scope, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -584,8 +580,10 @@ def produce_agency_return(quarter: quarterly_return.Quarter, by: str) -> bytes:
 def agency_headlines(as_at: date, scope: Scope) -> list[summary.HeadlineFigure]:
     """The four agency tiles (the cost against the budget for the whole organisation).
     Cached like the others: a budget changed on the Access page empties the caches."""
+    # The trend the Agency page draws by default: read once for both.
+    trend = agency_period(as_at, agency.AGENCY_HISTORY_MONTHS, scope).trend
     with session_scope() as session:
-        return agency.agency_headlines(as_at, scope, session=session)
+        return agency.agency_headlines(as_at, scope, trend=trend, session=session)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -26,7 +26,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
+import numpy as np
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlmodel import Session, col
 
@@ -37,6 +39,7 @@ from data_access.core.models import AgencyAssignment, AgencyPriceCap, Staff, Tea
 from data_access.core.scope import Scope, teams_in_scope
 from data_access.indicators.agency_rules import (
     MISSING,
+    NO_END,
     NOT_MET,
     RULES,
     Assignment,
@@ -45,7 +48,7 @@ from data_access.indicators.agency_rules import (
     Outcome,
     is_active,
     judge,
-    month_cost,
+    month_costs,
 )
 from data_access.indicators.metrics import percentage
 from data_access.indicators.policy import TargetStatus
@@ -158,7 +161,7 @@ def agency_context(*, session: Session) -> Context:
     )
 
 
-def _record(row: AgencyAssignment, team_id: str) -> AssignmentRecord:
+def _record(row: Any, team_id: str) -> AssignmentRecord:
     return AssignmentRecord(
         assignment=Assignment(
             assignment_id=row.assignment_id,
@@ -194,12 +197,17 @@ def _active_between(first: date, last: date) -> ColumnElement[bool]:
     )
 
 
+#: An assignment's stored columns, read as plain rows (building ORM objects for thousands of
+#: assignments took most of a national-size page's time).
+_ASSIGNMENT = tuple(AgencyAssignment.__table__.columns)  # type: ignore[attr-defined]
+
+
 def assignments_between(
     first: date, last: date, scope: Scope, *, session: Session
 ) -> list[AssignmentRecord]:
     """The assignments of workers in `scope` active on any day of [first, last], oldest first."""
     query = (
-        select(AgencyAssignment, col(Staff.team_id))
+        select(*_ASSIGNMENT, col(Staff.team_id))
         .join(Staff, col(Staff.staff_id) == col(AgencyAssignment.staff_id))
         .where(_active_between(first, last))
         .order_by(col(AgencyAssignment.start_date), col(AgencyAssignment.assignment_id))
@@ -207,7 +215,36 @@ def assignments_between(
     in_scope = scope.contains_team(col(Staff.team_id))
     if in_scope is not None:
         query = query.where(in_scope)
-    return [_record(row, team_id) for row, team_id in session.execute(query)]
+    return [_record(row, row.team_id) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class AssignmentColumns:
+    """The records as arrays, one element per assignment, for sums over every month."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    rates: np.ndarray
+    hours: np.ndarray
+    project: np.ndarray
+
+    @classmethod
+    def of(cls, records: list[AssignmentRecord]) -> AssignmentColumns:
+        return cls(
+            starts=np.array([r.assignment.start_date for r in records], "datetime64[D]"),
+            ends=np.array([r.assignment.end_date or NO_END for r in records], "datetime64[D]"),
+            rates=np.array([r.assignment.hourly_charge_rate for r in records], float),
+            hours=np.array([r.assignment.hours_per_week for r in records], float),
+            project=np.array([r.project_team for r in records], bool),
+        )
+
+    def costs(self, month_end: date) -> np.ndarray:
+        return month_costs(month_end, self.starts, self.ends, self.rates, self.hours)
+
+    def active(self, day: date) -> np.ndarray:
+        """Which assignments are active on `day` (`is_active`)."""
+        at = np.datetime64(day, "D")
+        return (self.starts <= at) & (self.ends >= at)
 
 
 @dataclass(frozen=True)
@@ -269,8 +306,14 @@ def agency_figures(as_at: date, scope: Scope, *, session: Session) -> AgencyFigu
     """The agency figures for `scope` at the month end `as_at` (see the module's definitions)."""
     first = as_at.replace(day=1)
     records = assignments_between(first, as_at, scope, session=session)
-    context = agency_context(session=session)
-    cost = round(sum(month_cost(record.assignment, as_at) for record in records), 2)
+    return _figures(as_at, records, agency_context(session=session))
+
+
+def _figures(as_at: date, records: list[AssignmentRecord], context: Context) -> AgencyFigures:
+    """`agency_figures` from the assignments active on any day of the month ending `as_at`."""
+    columns = AssignmentColumns.of(records)
+    costs = columns.costs(as_at)
+    cost = round(float(costs.sum()), 2)
     # Only the assignments active at D are judged; the others count for the month's cost.
     active = judgements(
         [record for record in records if is_active(record.assignment, as_at)], context
@@ -279,7 +322,6 @@ def agency_figures(as_at: date, scope: Scope, *, session: Session) -> AgencyFigu
         rule: dict(Counter(str(getattr(judgement, rule)) for _, judgement in active))
         for rule in RULES
     }
-    project = [record for record in records if record.project_team]
     long_ago = add_months(as_at, -LONG_ASSIGNMENT_MONTHS)
     soon = as_at + timedelta(weeks=ENDING_SOON_WEEKS)
     return AgencyFigures(
@@ -306,7 +348,12 @@ def agency_figures(as_at: date, scope: Scope, *, session: Session) -> AgencyFigu
         by_cover_reason=dict(sorted(Counter(record.cover_reason for record, _ in active).items())),
         project_team_assignments=sum(record.project_team for record, _ in active),
         project_team_cost_month=round(
-            sum(month_cost(record.assignment, as_at) for record in project), 2
+            float(
+                sum(
+                    cost for record, cost in zip(records, costs, strict=True) if record.project_team
+                )
+            ),
+            2,
         ),
         notes=context_notes(context),
     )
@@ -339,29 +386,51 @@ def agency_trend(months: list[date], scope: Scope, *, session: Session) -> list[
     if not months:
         return []
     records = assignments_between(months[0].replace(day=1), months[-1], scope, session=session)
-    judged = judgements(records, agency_context(session=session))
+    return _trend(months, records, agency_context(session=session))
+
+
+@dataclass(frozen=True)
+class AgencyPeriod:
+    """The trend over some months and the figures at the last of them, from one reading."""
+
+    trend: list[AgencyMonth]
+    figures: AgencyFigures
+
+
+def agency_period(months: list[date], scope: Scope, *, session: Session) -> AgencyPeriod:
+    """`agency_trend` over `months` (at least one) and `agency_figures` at the last of them,
+    from one query for the assignments of the whole period."""
+    records = assignments_between(months[0].replace(day=1), months[-1], scope, session=session)
+    context = agency_context(session=session)
+    first = months[-1].replace(day=1)
+    in_month = [
+        record
+        for record in records
+        if record.assignment.end_date is None or record.assignment.end_date >= first
+    ]
+    return AgencyPeriod(_trend(months, records, context), _figures(months[-1], in_month, context))
+
+
+def _trend(
+    months: list[date], records: list[AssignmentRecord], context: Context
+) -> list[AgencyMonth]:
+    judged = judgements(records, context)
+    columns = AssignmentColumns.of(records)
+    compliant = np.array([judgement.compliant for _, judgement in judged], bool)
+    unsigned = np.array([judgement.breach_signed_off is False for _, judgement in judged], bool)
     trend = []
     for month in months:
-        active = [judgement for record, judgement in judged if is_active(record.assignment, month)]
+        costs = columns.costs(month)
+        active = columns.active(month)
+        count = int(active.sum())
         trend.append(
             AgencyMonth(
                 month=month,
-                cost=round(sum(month_cost(record.assignment, month) for record in records), 2),
-                project_team_cost=round(
-                    sum(
-                        month_cost(record.assignment, month)
-                        for record in records
-                        if record.project_team
-                    ),
-                    2,
-                ),
-                active=len(active),
-                compliant_share=percentage(
-                    sum(judgement.compliant for judgement in active), len(active)
-                ),
-                cap_breaches_unsigned=sum(
-                    judgement.breach_signed_off is False for judgement in active
-                ),
+                cost=round(float(costs.sum()), 2),
+                project_team_cost=round(float(costs[columns.project].sum()), 2),
+                active=count,
+                compliant_share=percentage(int((active & compliant).sum()), count),
+                cap_breaches_unsigned=int((active & unsigned).sum()),
             )
         )
     return trend
@@ -429,7 +498,7 @@ def named_assignments(
     than `LONG_ASSIGNMENT_MONTHS` months, ending within `ENDING_SOON_WEEKS` weeks, over the cap
     without both sign-offs, and the rules each does not meet."""
     query = (
-        select(AgencyAssignment, col(Staff.team_id), col(Staff.display_name), col(Team.team_name))
+        select(*_ASSIGNMENT, col(Staff.team_id), col(Staff.display_name), col(Team.team_name))
         .join(Staff, col(Staff.staff_id) == col(AgencyAssignment.staff_id))
         .join(Team, col(Team.team_id) == col(Staff.team_id))
         .where(_active_between(as_at, as_at), grant.names_condition(col(Staff.team_id)))
@@ -442,8 +511,9 @@ def named_assignments(
     long_ago = add_months(as_at, -LONG_ASSIGNMENT_MONTHS)
     soon = as_at + timedelta(weeks=ENDING_SOON_WEEKS)
     rows = []
-    for row, team_id, name, team_name in session.execute(query):
-        record = _record(row, team_id)
+    for row in session.execute(query):
+        record = _record(row, row.team_id)
+        name, team_name = row.display_name, row.team_name
         judgement = judge(record.assignment, context)
         rows.append(
             NamedAssignment(
@@ -493,13 +563,21 @@ def budget_status(cost: float, budget: int | None) -> TargetStatus | None:
 
 
 def agency_headlines(
-    as_at: date, scope: Scope, *, session: Session, history_months: int = AGENCY_HISTORY_MONTHS
+    as_at: date,
+    scope: Scope,
+    *,
+    session: Session,
+    history_months: int = AGENCY_HISTORY_MONTHS,
+    trend: list[AgencyMonth] | None = None,
 ) -> list[HeadlineFigure]:
     """The four `AGENCY_FIGURES` at `as_at`, each with its value 12 months earlier, the change,
     and its last `history_months` months; the cost against the monthly budget when the scope
-    is the whole organisation and a budget is set (one query for every month)."""
+    is the whole organisation and a budget is set (one query for every month). `trend`, when
+    it is `agency_trend` over exactly those months, is used rather than read again."""
     months = months_ending(as_at, max(history_months, 13))
-    by_month = {point.month: point for point in agency_trend(months, scope, session=session)}
+    if trend is None or [point.month for point in trend] != months:
+        trend = agency_trend(months, scope, session=session)
+    by_month = {point.month: point for point in trend}
     budget = agency_monthly_budget(session=session) if scope.is_whole_organisation else None
     year_earlier = add_months(as_at, -12)
 

@@ -32,11 +32,16 @@ from typing import Any
 from sqlmodel import Session
 
 from data_access.access.grants import PRODUCE_AGENCY_RETURN, log_access
-from data_access.agency.figures import agency_context, assignments_between, judgements
+from data_access.agency.figures import (
+    AssignmentColumns,
+    agency_context,
+    assignments_between,
+    judgements,
+)
 from data_access.core.dates import add_months, month_end
 from data_access.core.scope import Scope
 from data_access.core.text import inert
-from data_access.indicators.agency_rules import RULES, Outcome, month_cost
+from data_access.indicators.agency_rules import RULES, Outcome
 
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 
@@ -122,6 +127,7 @@ def quarterly_return(quarter: Quarter, *, session: Session) -> dict[str, Any]:
     """The return for `quarter`, for the whole organisation, as one JSON-ready object."""
     records = assignments_between(quarter.first_day, quarter.last_day, Scope(), session=session)
     judged = judgements(records, agency_context(session=session))
+    columns = AssignmentColumns.of(records)
     rows = [
         {
             "assignment_id": record.assignment.assignment_id,
@@ -159,8 +165,7 @@ def quarterly_return(quarter: Quarter, *, session: Session) -> dict[str, Any]:
             "not_signed_off": sum(judgement.breach_signed_off is False for _, judgement in judged),
         },
         "monthly_cost": {
-            f"{end:%Y-%m}": round(sum(month_cost(record.assignment, end) for record in records), 2)
-            for end in quarter.month_ends
+            f"{end:%Y-%m}": round(float(columns.costs(end).sum()), 2) for end in quarter.month_ends
         },
         "by_agency": {
             agency: {"assignments": count, "not_compliant": not_compliant[agency]}

@@ -32,8 +32,10 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
+
+import numpy as np
 
 from data_access.core.dates import add_months
 
@@ -220,25 +222,53 @@ def is_active(assignment: Assignment, day: date) -> bool:
     )
 
 
+def weekdays_between(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """The weekdays (Monday to Friday) in each [first, last] (arrays of numpy days), 0 where
+    last is before first."""
+    counts = np.busday_count(first, last + np.timedelta64(1, "D"))
+    return np.where(last < first, 0, counts)
+
+
+def month_costs(
+    month_end: date,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    charge_rates: np.ndarray,
+    hours_per_week: np.ndarray,
+) -> np.ndarray:
+    """Each assignment's cost of the calendar month ending `month_end` (see `month_cost`), for
+    arrays of start days, end days (`NO_END` for none), hourly charge rates and hours a week:
+    one pass over every assignment, however many there are."""
+    first = np.datetime64(month_end.replace(day=1), "D")
+    last = np.datetime64(
+        month_end.replace(day=calendar.monthrange(month_end.year, month_end.month)[1]), "D"
+    )
+    weekdays = weekdays_between(np.maximum(starts, first), np.minimum(ends, last))
+    return charge_rates * hours_per_week * weekdays / 5
+
+
+#: The end day of an assignment with no end date, in `month_costs`' arrays.
+NO_END = np.datetime64("9999-12-31", "D")
+
+
 def weekdays_active(assignment: Assignment, first: date, last: date) -> int:
     """The weekdays (Monday to Friday) in [first, last] on which `assignment` is active."""
     start = max(first, assignment.start_date)
     end = min(last, assignment.end_date) if assignment.end_date else last
-    if end < start:
-        return 0
-    days = (end - start).days + 1
-    whole_weeks, rest = divmod(days, 7)
-    count = whole_weeks * 5
-    for offset in range(rest):
-        if (start + timedelta(days=offset)).weekday() < 5:
-            count += 1
-    return count
+    return int(
+        weekdays_between(np.array([start], "datetime64[D]"), np.array([end], "datetime64[D]"))[0]
+    )
 
 
 def month_cost(assignment: Assignment, month_end: date) -> float:
     """The cost of the calendar month ending `month_end`: charge rate x hours a week x the
     weekdays it is active in the month / 5, in pounds (not rounded)."""
-    first = month_end.replace(day=1)
-    last = month_end.replace(day=calendar.monthrange(month_end.year, month_end.month)[1])
-    weekdays = weekdays_active(assignment, first, last)
-    return assignment.hourly_charge_rate * assignment.hours_per_week * weekdays / 5
+    return float(
+        month_costs(
+            month_end,
+            np.array([assignment.start_date], "datetime64[D]"),
+            np.array([assignment.end_date or NO_END], "datetime64[D]"),
+            np.array([assignment.hourly_charge_rate]),
+            np.array([assignment.hours_per_week]),
+        )[0]
+    )

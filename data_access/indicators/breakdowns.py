@@ -8,6 +8,7 @@ SQL runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -36,7 +37,7 @@ from data_access.indicators.conditions import (
     count_where,
     eligible_for_supervision,
     in_asye,
-    latest_held_sessions,
+    latest_held_session,
     latest_snapshot_date,
     supervision_in_date,
     where_staff,
@@ -342,15 +343,30 @@ class TeamMonthValue:
 
 
 def coverage_by_team(
-    months: list[date], scope: Scope, *, session: Session, grant: Grant
+    months: list[date],
+    scope: Scope,
+    *,
+    session: Session,
+    grant: Grant,
+    teams: Collection[str] | None = None,
+    hidden_in: dict[date, Suppression] | None = None,
 ) -> list[TeamMonthValue]:
-    """supervision_coverage for every team in scope at each month end (for a heat map).
+    """supervision_coverage for every team in scope (or only `teams`) at each month end (for
+    a heat map).
 
     A cell is suppressed when that month's suppression of eligible workers for `grant` covers
-    its team (fewer than SMALL_GROUP_MINIMUM outside the names it covers, or a complement)."""
-    names = {team.team_id: team.team_name for team in teams_in_scope(scope, session=session)}
-    hidden_in = suppressions(months, grant, ELIGIBLE, session=session)
-    grid = parts_grid(months, scope, DEFAULT_POLICY, names=("eligible", "in_date"), session=session)
+    its team (fewer than SMALL_GROUP_MINIMUM outside the names it covers, or a complement);
+    `hidden_in` is that suppression when already worked out."""
+    names = {
+        team.team_id: team.team_name
+        for team in teams_in_scope(scope, session=session)
+        if teams is None or team.team_id in teams
+    }
+    if hidden_in is None:
+        hidden_in = suppressions(months, grant, ELIGIBLE, session=session)
+    grid = parts_grid(
+        months, scope, DEFAULT_POLICY, names=("eligible", "in_date"), teams=teams, session=session
+    )
     results = []
     for month in months:
         found = grid.by_day.get(month, {})
@@ -395,6 +411,48 @@ def weakest_teams(
 
 
 @dataclass(frozen=True)
+class WeakestCoverage:
+    """The heat map's rows: at most `TEAMS_SHOWN` teams, each month; how many teams matched
+    the search; and the teams in scope whose figures are suppressed in any of the months."""
+
+    rows: list[TeamMonthValue]
+    matching: int
+    suppressed: list[str]
+
+
+def weakest_coverage(
+    months: list[date],
+    scope: Scope,
+    *,
+    session: Session,
+    grant: Grant,
+    search: str = "",
+    count: int = TEAMS_SHOWN,
+) -> WeakestCoverage:
+    """`weakest_teams` of `coverage_by_team`, reading every team's figure at the latest month
+    only (to rank them) and the months of the teams shown only: the cost follows what is drawn,
+    not the number of teams in scope (4,950 at national size)."""
+    hidden_in = suppressions(months, grant, ELIGIBLE, session=session)
+    latest = coverage_by_team(
+        [months[-1]], scope, grant=grant, hidden_in=hidden_in, session=session
+    )
+    ranked, matching = weakest_teams(latest, search, count)
+    shown = {row.team_id for row in ranked}
+    rows = (
+        coverage_by_team(
+            months, scope, grant=grant, teams=shown, hidden_in=hidden_in, session=session
+        )
+        if shown
+        else []
+    )
+    names = {row.team_id: row.team_name for row in latest}
+    suppressed = sorted(
+        {names[team] for month in months for team in hidden_in[month].teams if team in names}
+    )
+    return WeakestCoverage(rows, matching, suppressed)
+
+
+@dataclass(frozen=True)
 class SupervisionStatusCounts:
     eligible: int
     in_date: int
@@ -416,22 +474,26 @@ def supervision_status_counts(
     "Due soon" (`SupervisionStatus.DUE_SOON`) means in date at D but,
     with no further session, not in date at D + DUE_SOON_DAYS.
     """
-    latest = latest_held_sessions(as_at, scope)
-    in_date = supervision_in_date(as_at, latest.c.last_session)
-    still_in_date = supervision_in_date(
-        as_at + timedelta(days=DUE_SOON_DAYS), latest.c.last_session
+    # Each eligible worker's latest held session, found by an index seek per worker (not by
+    # grouping every session held: 2 million at national size).
+    workers = (
+        select(col(Staff.staff_id), latest_held_session(as_at).label("last_session"))
+        .where(*where_staff(as_at, scope, eligible_for_supervision()))
+        .subquery()
     )
+    last = workers.c.last_session
+    in_date = supervision_in_date(as_at, last)
+    still_in_date = supervision_in_date(as_at + timedelta(days=DUE_SOON_DAYS), last)
     query = (
         select(
             func.count(),
             count_where(in_date),
             count_where(and_(in_date, ~still_in_date)),
-            count_where(latest.c.last_session.is_(None)),
-            count_where(and_(latest.c.last_session.is_(None), ~in_date)),
+            count_where(last.is_(None)),
+            count_where(and_(last.is_(None), ~in_date)),
         )
         .select_from(Staff)
-        .outerjoin(latest, latest.c.staff_id == col(Staff.staff_id))
-        .where(*where_staff(as_at, scope, eligible_for_supervision()))
+        .join(workers, workers.c.staff_id == col(Staff.staff_id))
     )
     eligible, ok, due_soon, never, never_overdue = (
         int(value) for value in session.execute(query).one()

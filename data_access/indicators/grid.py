@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -167,9 +167,13 @@ def _split_days(
     return stored, [day for day in days if day not in chosen]
 
 
-def _stored_rows(days: list[date], scope: Scope, columns: list[Any]) -> Any:
+def _stored_rows(
+    days: list[date], scope: Scope, columns: list[Any], teams: Collection[str] | None = None
+) -> Any:
     table = team_month_parts.c
     query = select(*columns).where(table.month_end.in_(days))
+    if teams is not None:
+        query = query.where(table.team_id.in_(sorted(teams)))
     condition = scope.contains_team(table.team_id)
     return query if condition is None else query.where(condition)
 
@@ -181,8 +185,10 @@ def parts_grid(
     *,
     session: Session,
     names: tuple[str, ...] = PART_NAMES,
+    teams: Collection[str] | None = None,
 ) -> PartsGrid:
-    """Every metric's parts (or only `names`) for each date in `days` and each team in `scope`.
+    """Every metric's parts (or only `names`) for each date in `days` and each team in `scope`
+    (or only the `teams` of it named, so that a chart of a few teams reads only theirs).
 
     Month ends that `team_month_parts` holds are read from it in one statement; any other date
     is computed from the recorded tables (`computed_parts_grid`). The two agree exactly
@@ -193,12 +199,14 @@ def parts_grid(
     if stored:
         table = team_month_parts.c
         query = _stored_rows(
-            stored, scope, [table.month_end, table.team_id, *(table[n] for n in names)]
+            stored, scope, [table.month_end, table.team_id, *(table[n] for n in names)], teams
         )
         for day, team_id, *values in session.execute(query):
             by_day.setdefault(_as_date(day), {})[team_id] = dict(zip(names, values, strict=True))
     if rest:
-        by_day.update(computed_parts_grid(rest, scope, policy, names=names, session=session).by_day)
+        computed = computed_parts_grid(rest, scope, policy, names=names, session=session).by_day
+        for day, found in computed.items():
+            by_day[day] = found if teams is None else {t: v for t, v in found.items() if t in teams}
     return PartsGrid(tuple(days), by_day)
 
 

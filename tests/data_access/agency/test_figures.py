@@ -11,6 +11,7 @@ from data_access.access.grants import Grant, GrantScope
 from data_access.agency.figures import (
     agency_figures,
     agency_headlines,
+    agency_period,
     agency_suppressed,
     agency_trend,
     budget_status,
@@ -233,3 +234,27 @@ def test_one_or_two_assignments_outside_the_grant_are_suppressed(agency_org):
         Scope(team_id="T2"): True,
     }
     assert (seen, earlier) == (False, True)
+
+
+def test_a_period_gives_the_trend_and_the_figures_at_its_end_from_one_reading(agency_org):
+    """The same values as the trend and the figures read apart (above, worked by hand)."""
+    months = [date(2025, 1, 31), date(2025, 2, 28), D]
+    with session_scope(agency_org) as session:
+        period = agency_period(months, Scope(), session=session)
+    assert [(p.month, p.cost, p.active) for p in period.trend] == [
+        (date(2025, 1, 31), 13521.24, 2),
+        (date(2025, 2, 28), 11757.6, 2),
+        (D, 19689.48, 3),
+    ]
+    assert period.figures.as_json() == {
+        "agency_assignments_active": 3,
+        "agency_cost_month": 19689.48,
+        "agency_compliant_share": 33.3,
+        "agency_cap_breaches_unsigned": 1,
+    }
+    # AS4 ended on 03/01/2025: in the trend's January, not in March's figures.
+    assert period.figures.by_agency == {"Acme": 2, "Best": 1}
+    assert (period.figures.project_team_assignments, period.figures.project_team_cost_month) == (
+        1,
+        5544.0,
+    )

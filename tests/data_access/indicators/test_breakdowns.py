@@ -96,6 +96,33 @@ def test_coverage_by_team_suppresses_a_small_team_outside_the_grant(session):
     assert [(r.team_id, r.value) for r in rows][2] == ("T3", 100.0)
 
 
+def test_the_weakest_teams_are_ranked_at_the_latest_month_and_only_theirs_are_read(session):
+    """At D (hand-worked above): T1 50.0%, T2 66.7%, T3 100.0%. The two weakest are T1 and
+    T2, both months of each; for a board member T2 and T3 are suppressed (None, last)."""
+    months = [date(2025, 2, 28), D]
+    found = breakdowns.weakest_coverage(months, Scope(), grant=EVERY_NAME, count=2, session=session)
+    assert {row.team_id for row in found.rows} == {"T1", "T2"}
+    assert [(r.month, r.team_id) for r in found.rows if r.month == D] == [(D, "T2"), (D, "T1")]
+    assert (found.matching, found.suppressed) == (3, [])
+    board = breakdowns.weakest_coverage(months, Scope(), grant=BOARD, count=2, session=session)
+    assert [(r.team_id, r.value) for r in board.rows if r.month == D] == [
+        ("T2", None),
+        ("T1", 50.0),
+    ]
+    assert board.suppressed == sorted(
+        {
+            row.team_name
+            for row in breakdowns.coverage_by_team(months, Scope(), grant=BOARD, session=session)
+            if row.suppressed
+        }
+    )
+    assert len(board.suppressed) == 2
+    searched = breakdowns.weakest_coverage(
+        months, Scope(), grant=EVERY_NAME, search="zzz", session=session
+    )
+    assert (searched.rows, searched.matching) == ([], 0)
+
+
 def test_status_counts_include_workers_never_supervised(session):
     counts = breakdowns.supervision_status_counts(D, Scope(team_id="T1"), session=session)
     # S06 has no session at all but is in date by the start rule, and due within 7 days.
