@@ -20,7 +20,7 @@ from ui import chart_specs, queries
 from ui import format as fmt
 from ui.auth import actor, current_grant
 from ui.charts import chart_block, csv_download, slug
-from ui.filters import current, team_labels
+from ui.filters import MAX_CHOICES, current, team_labels
 from ui.layout import page_header
 from ui.tables import uk_date_columns
 
@@ -92,6 +92,12 @@ if scope.team_id is None:
         st.warning(
             f"Your access does not cover the names of any team in {fmt.plain(filters.scope_label)}"
             f" (you may see: {fmt.plain(grant.describe_names())})."
+        )
+        st.stop()
+    if len(named) > MAX_CHOICES:
+        st.info(
+            f"Your access covers {len(named):,} teams here: choose an area or hub in the "
+            "sidebar, then the team."
         )
         st.stop()
     st.selectbox(

@@ -55,6 +55,9 @@ def _keep_valid(key: str, options: list) -> None:
 #: The filters a link may name, by their key in the address.
 LINK_KEYS = ("area", "hub", "team", "as_at")
 _ASKED = "_link_asked"
+_TEAM_PLACED = "_link_team_placed"
+#: The most hubs or teams a box lists: beyond, it lists those of the area (or hub) chosen.
+MAX_CHOICES = 300
 _NOTICE = "_link_notice"
 _HUB_PLACED = "_link_hub_placed"
 
@@ -123,14 +126,41 @@ def draw_filters() -> Filters:
             # what the link asked for).
             st.query_params["area"] = home.area
             st.rerun()
+    if (
+        "team" in asked
+        and not ({"area", "hub"} & asked.keys())
+        and not st.session_state.get(_TEAM_PLACED)
+    ):
+        st.session_state[_TEAM_PLACED] = True
+        # A link naming only a team, in an organisation too large to list every team in one
+        # box: name its area and hub in the address, as for a hub, and run again.
+        everywhere = queries.teams(Scope())
+        found = (
+            team_labels(everywhere).get(asked["team"]) if len(everywhere) > MAX_CHOICES else None
+        )
+        if found is not None:
+            st.query_params["area"], st.query_params["hub"] = found.area, found.hub
+            st.rerun()
     area_options = [ALL, *queries.area_names()]
     _keep_valid("area", area_options)
     chosen_area = st.sidebar.selectbox("Area", area_options, key="area", bind="query-params")
     area = None if chosen_area == ALL else chosen_area
 
-    hub_options = [ALL, *queries.hub_names(area)]
+    hubs = queries.hub_names(area)
+    # Every hub of a large organisation in one box would be sent to the browser on every run
+    # (1,500 at national size): then the box offers the hubs of the area chosen.
+    many_hubs = len(hubs) > MAX_CHOICES
+    hub_options = [ALL] if many_hubs else [ALL, *hubs]
     _keep_valid("hub", hub_options)
-    chosen_hub = st.sidebar.selectbox("Hub", hub_options, key="hub", bind="query-params")
+    chosen_hub = st.sidebar.selectbox(
+        "Hub",
+        hub_options,
+        key="hub",
+        bind="query-params",
+        help=f"Choose an area first: the organisation has {len(hubs):,} hubs."
+        if many_hubs
+        else None,
+    )
     hub = None if chosen_hub == ALL else chosen_hub
 
     teams = queries.teams(Scope(area=area, hub=hub))
@@ -138,11 +168,21 @@ def draw_filters() -> Filters:
         # A hub chosen with "All" areas (or a link naming only a hub) is still in one area:
         # the scope names it, so that the page and the access log say where the hub is.
         area = next((team.area for team in teams), None)
-    # The URL holds the option as shown, so options are readable, unique team labels.
-    labels = team_labels(teams)
+    # The URL holds the option as shown, so options are readable, unique team labels; the
+    # teams of a large scope are listed once an area or hub narrows it.
+    many_teams = len(teams) > MAX_CHOICES
+    labels = {} if many_teams else team_labels(teams)
     team_options = [ALL, *labels]
     _keep_valid("team", team_options)
-    label = st.sidebar.selectbox("Team", team_options, key="team", bind="query-params")
+    label = st.sidebar.selectbox(
+        "Team",
+        team_options,
+        key="team",
+        bind="query-params",
+        help=f"Choose an area or hub first: {len(teams):,} teams are in this scope."
+        if many_teams
+        else None,
+    )
     chosen = labels.get(label)
     team_id = chosen.team_id if chosen else None
     if chosen is not None:

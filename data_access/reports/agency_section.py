@@ -24,8 +24,8 @@ from data_access.agency.figures import (
     AgencyFigures,
     AgencyMonth,
     agency_figures,
+    agency_period,
     agency_suppressed,
-    agency_trend,
 )
 from data_access.core.scope import Scope
 from data_access.indicators.agency_rules import (
@@ -88,7 +88,12 @@ def agency_section(
     as_at: date, months: list[date], scope: Scope, *, session: Session
 ) -> AgencySection:
     """The agency section for `scope` at the month end `as_at`, its trends over `months`."""
-    figures = agency_figures(as_at, scope, session=session)
+    # The trend and the figures at D from one reading of the assignments (the pack's months
+    # end at D).
+    period = agency_period(months, scope, session=session)
+    figures = (
+        period.figures if months[-1] == as_at else agency_figures(as_at, scope, session=session)
+    )
     rules = []
     for rule, name in RULES.items():
         outcomes = figures.rule_outcomes[rule]
@@ -104,7 +109,7 @@ def agency_section(
         )
     return AgencySection(
         as_at=as_at,
-        trend=agency_trend(months, scope, session=session),
+        trend=period.trend,
         figures=figures,
         rules=rules,
         budget=agency_monthly_budget(session=session) if scope.is_whole_organisation else None,

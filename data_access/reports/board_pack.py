@@ -445,10 +445,14 @@ def _furthest_teams(
     set-based grid of the pack's scope (data_access/indicators/grid.py)."""
     target = policy.targets[name]
     gaps = []
+    # Each team's own parts as read (summing one team's parts, 4,950 times a theme at national
+    # size, cost a tenth of a second).
+    by_team = grid.by_day.get(as_at, {})
     for team in teams:
-        if team.team_id in small:
+        parts = by_team.get(team.team_id)
+        if team.team_id in small or parts is None:
             continue
-        value = metric_from_parts(name, grid.total(as_at, [team.team_id]))
+        value = metric_from_parts(name, parts)
         if value is None:
             continue
         gap = value - target.value if target.better == "lower" else target.value - value

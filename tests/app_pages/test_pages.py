@@ -16,6 +16,7 @@ from support.org import SMALL_ORG, read_folder_bytes
 from data_access.core import db
 from data_access.core.config import PROJECT_ROOT
 from data_access.ingest.importer import import_files
+from ui import filters
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -99,6 +100,36 @@ def test_a_stale_hub_falls_back_to_all_when_the_area_changes(small_org):
     assert not app.exception
     assert app.selectbox(key="hub").value == "All"
     assert app.caption[0].value.startswith("**South area**")
+
+
+def test_a_large_scope_lists_its_teams_once_an_area_narrows_it(small_org, monkeypatch):
+    """With at most 2 choices a box (national size: 300), the whole organisation's 3 teams are
+    not listed until an area is chosen; its 2 hubs are. A link naming only a team still opens
+    on it, its area and hub named for it."""
+    monkeypatch.setattr(filters, "MAX_CHOICES", 2)
+    app = open_app(as_at="March 2025")
+    assert app.selectbox(key="hub").options == ["All", "Hub A", "Hub B"]
+    assert app.selectbox(key="team").options == ["All"]
+    assert (
+        app.selectbox(key="team").help == "Choose an area or hub first: 3 teams are in this scope."
+    )
+    app.selectbox(key="area").select("North").run()
+    assert app.selectbox(key="team").options == [
+        "All",
+        "Alpha family support",
+        "Alpha safeguarding",
+    ]
+    linked = open_app(as_at="March 2025", team="Beta assessment")
+    assert (linked.selectbox(key="area").value, linked.selectbox(key="hub").value) == (
+        "South",
+        "Hub B",
+    )
+    assert linked.selectbox(key="team").value == "Beta assessment"
+    assert shown_text(linked.caption[0].value).startswith("**Beta assessment (Hub B, South)**")
+    monkeypatch.setattr(filters, "MAX_CHOICES", 1)
+    few = open_app(as_at="March 2025")
+    assert few.selectbox(key="hub").options == ["All"]
+    assert few.selectbox(key="hub").help == "Choose an area first: the organisation has 2 hubs."
 
 
 def test_a_shared_url_restores_the_same_view(small_org):
