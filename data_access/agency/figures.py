@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -122,8 +122,7 @@ AGENCY_FIGURES = {
 AGENCY_LABELS = {name: (figure.label, figure.unit) for name, figure in AGENCY_FIGURES.items()}
 
 
-@dataclass(frozen=True)
-class AssignmentRecord:
+class AssignmentRecord(NamedTuple):
     """An assignment as stored, with its worker's team: `assignment` is what the rules read."""
 
     assignment: Assignment

@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -89,8 +90,7 @@ MISSING = {
 }
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(NamedTuple):
     """What the rules and the cost read of one assignment (a row of agency_assignments.csv)."""
 
     assignment_id: str

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func, literal, select, union_all
+from sqlalchemy import Date, and_, case, exists, func, literal, select, union_all
 from sqlmodel import Session, col
 
 from data_access.access.grants import (
@@ -28,6 +28,7 @@ from data_access.core.models import (
     CaseloadSnapshot,
     Staff,
     SupervisionAudit,
+    SupervisionSession,
     Team,
 )
 from data_access.core.scope import Scope, teams_in_scope
@@ -37,7 +38,6 @@ from data_access.indicators.conditions import (
     count_where,
     eligible_for_supervision,
     in_asye,
-    latest_held_session,
     latest_snapshot_date,
     supervision_in_date,
     where_staff,
@@ -47,6 +47,7 @@ from data_access.indicators.metrics import MetricValue, percentage, round_one_de
 from data_access.indicators.policy import (
     DEFAULT_POLICY,
     DUE_SOON_DAYS,
+    MONTHLY_INTERVAL_DAYS,
     Policy,
     TargetStatus,
 )
@@ -474,14 +475,35 @@ def supervision_status_counts(
     "Due soon" (`SupervisionStatus.DUE_SOON`) means in date at D but,
     with no further session, not in date at D + DUE_SOON_DAYS.
     """
-    # Each eligible worker's latest held session, found by an index seek per worker (not by
-    # grouping every session held: 2 million at national size).
-    workers = (
-        select(col(Staff.staff_id), latest_held_session(as_at).label("last_session"))
-        .where(*where_staff(as_at, scope, eligible_for_supervision()))
-        .subquery()
+    # Whether a worker is in date (now and in DUE_SOON_DAYS) turns on their latest held
+    # session within the longest interval before D: only that window's sessions are grouped
+    # (a month's, not the 2 million held at national size). Whether they were ever supervised
+    # is asked only of those with none in the window (an index seek each).
+    recent = (
+        select(
+            col(SupervisionSession.staff_id),
+            func.max(col(SupervisionSession.session_date)).label("last_session"),
+        )
+        .where(
+            col(SupervisionSession.status) == "held",
+            col(SupervisionSession.session_date) >= as_at - timedelta(days=MONTHLY_INTERVAL_DAYS),
+            col(SupervisionSession.session_date) <= as_at,
+        )
+        .group_by(col(SupervisionSession.staff_id))
     )
-    last = workers.c.last_session
+    in_scope = scope.contains_team(col(Staff.team_id))
+    if in_scope is not None:
+        recent = recent.join(Staff, col(Staff.staff_id) == col(SupervisionSession.staff_id)).where(
+            in_scope
+        )
+    window = recent.subquery()
+    last = window.c.last_session
+    ever = exists().where(
+        col(SupervisionSession.staff_id) == col(Staff.staff_id),
+        col(SupervisionSession.status) == "held",
+        col(SupervisionSession.session_date) <= as_at,
+    )
+    never_held = and_(last.is_(None), ~ever)
     in_date = supervision_in_date(as_at, last)
     still_in_date = supervision_in_date(as_at + timedelta(days=DUE_SOON_DAYS), last)
     query = (
@@ -489,11 +511,12 @@ def supervision_status_counts(
             func.count(),
             count_where(in_date),
             count_where(and_(in_date, ~still_in_date)),
-            count_where(last.is_(None)),
-            count_where(and_(last.is_(None), ~in_date)),
+            count_where(never_held),
+            count_where(and_(never_held, ~in_date)),
         )
         .select_from(Staff)
-        .join(workers, workers.c.staff_id == col(Staff.staff_id))
+        .outerjoin(window, window.c.staff_id == col(Staff.staff_id))
+        .where(*where_staff(as_at, scope, eligible_for_supervision()))
     )
     eligible, ok, due_soon, never, never_overdue = (
         int(value) for value in session.execute(query).one()

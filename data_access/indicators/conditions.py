@@ -175,23 +175,6 @@ def latest_held_sessions(as_at: date, scope: Scope) -> Any:
     return query.subquery()
 
 
-def latest_held_session(as_at: date) -> ColumnElement[Any]:
-    """Correlated scalar subquery: the worker's (Staff's) latest held session date on or
-    before `as_at`, or NULL. One index seek per worker (ix_session_staff_status_date), where
-    `latest_held_sessions` groups every session of the scope: the cheaper way when most of
-    the scope's workers are counted."""
-    return (
-        select(func.max(col(SupervisionSession.session_date)))
-        .where(
-            col(SupervisionSession.staff_id) == col(Staff.staff_id),
-            col(SupervisionSession.status) == "held",
-            col(SupervisionSession.session_date) <= as_at,
-        )
-        .correlate(Staff)
-        .scalar_subquery()
-    )
-
-
 def supervision_in_date(as_at: date, last_session: ColumnElement[Any]) -> ColumnElement[bool]:
     """SQL condition: the worker's supervision is in date at `as_at`, given their latest held
     session on or before it."""

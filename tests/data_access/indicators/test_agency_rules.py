@@ -68,7 +68,7 @@ def test_an_assignment_meeting_every_rule_is_compliant():
     ("years", "outcome"), [(3, COMPLIANT), (2.9, NOT_COMPLIANT), (None, NOT_RECORDED)]
 )
 def test_experience(years, outcome):
-    judgement = judge(replace(GOOD, pqe_years=years), CONTEXT)
+    judgement = judge(GOOD._replace(pqe_years=years), CONTEXT)
     assert judgement.experience is outcome
     assert judgement.compliant is (outcome is COMPLIANT)
 
@@ -108,8 +108,7 @@ def test_experience(years, outcome):
     ],
 )  # fmt: skip
 def test_no_return_within_3_months(code, ended, exception, start, context, outcome):
-    assignment = replace(
-        GOOD,
+    assignment = GOOD._replace(
         start_date=start,
         last_permanent_la_code=code,
         last_permanent_end_date=ended,
@@ -119,7 +118,7 @@ def test_no_return_within_3_months(code, ended, exception, start, context, outco
 
 
 def test_the_no_return_rule_says_why_it_cannot_be_judged():
-    unknown = replace(GOOD, last_permanent_la_code="999", last_permanent_end_date=date(2025, 1, 1))
+    unknown = GOOD._replace(last_permanent_la_code="999", last_permanent_end_date=date(2025, 1, 1))
     assert judge(unknown, CONTEXT).cooling_off_reason == (
         "the region of 999 is not known: load DfE's published indicators file"
     )
@@ -150,8 +149,7 @@ def test_the_no_return_rule_says_why_it_cannot_be_judged():
     ],
 )  # fmt: skip
 def test_price_cap(category, start, capped, dcs, ceo, outcome, signed_off, cap):
-    assignment = replace(
-        GOOD,
+    assignment = GOOD._replace(
         role_category=category,
         start_date=start,
         hourly_capped_cost=capped,
@@ -170,7 +168,7 @@ def test_price_cap(category, start, capped, dcs, ceo, outcome, signed_off, cap):
     ("references", "outcome"), [(2, COMPLIANT), (1, NOT_COMPLIANT), (None, NOT_RECORDED)]
 )
 def test_references(references, outcome):
-    assert judge(replace(GOOD, references_received=references), CONTEXT).references is outcome
+    assert judge(GOOD._replace(references_received=references), CONTEXT).references is outcome
 
 
 @pytest.mark.parametrize(
@@ -179,11 +177,11 @@ def test_references(references, outcome):
 )
 def test_notice_against_the_organisation_s_minimum(weeks, minimum, outcome):
     context = replace(CONTEXT, min_notice_weeks=minimum)
-    assert judge(replace(GOOD, notice_weeks=weeks), context).notice is outcome
+    assert judge(GOOD._replace(notice_weeks=weeks), context).notice is outcome
 
 
 def test_active_on_a_day():
-    ended = replace(GOOD, end_date=date(2025, 3, 31))
+    ended = GOOD._replace(end_date=date(2025, 3, 31))
     assert not is_active(GOOD, date(2025, 3, 9)) and is_active(GOOD, date(2025, 3, 10))
     assert is_active(ended, date(2025, 3, 31)) and not is_active(ended, date(2025, 4, 1))
 
@@ -209,7 +207,7 @@ def test_active_on_a_day():
     ],
 )
 def test_a_month_s_cost_counts_the_weekdays_active(start, end, month_end, weekdays, cost):
-    assignment = replace(GOOD, start_date=start, end_date=end)
+    assignment = GOOD._replace(start_date=start, end_date=end)
     first = month_end.replace(day=1)
     assert weekdays_active(assignment, first, month_end) == weekdays
     assert round(month_cost(assignment, month_end), 2) == cost
