@@ -25,6 +25,7 @@ from data_access.access.grants import (
 from data_access.access.suppression import Place, Suppression, complementary_suppression
 from data_access.core.dates import add_months, whole_months
 from data_access.core.models import (
+    PART_NAMES,
     CaseloadSnapshot,
     Staff,
     SupervisionAudit,
@@ -42,7 +43,13 @@ from data_access.indicators.conditions import (
     supervision_in_date,
     where_staff,
 )
-from data_access.indicators.grid import metric_from_parts, parts_grid, parts_needed, parts_totals
+from data_access.indicators.grid import (
+    metric_from_parts,
+    parts_grid,
+    parts_needed,
+    parts_totals,
+    unit_totals,
+)
 from data_access.indicators.metrics import MetricValue, percentage, round_one_decimal
 from data_access.indicators.policy import (
     DEFAULT_POLICY,
@@ -149,14 +156,16 @@ def compare_units(
     no values."""
     units = child_units(scope, session=session)
     hidden = suppression(as_at, grant, IN_POST, session=session)
-    grid = parts_grid([as_at], scope, policy, session=session)
-    members = _unit_members(session, scope, units)
+    # Each unit's parts summed in the database (a row a unit, not a row a team).
+    totals = unit_totals(as_at, scope, policy, session=session)
+    zero = dict.fromkeys(PART_NAMES, 0.0)
     rows = []
-    for unit, teams in zip(units, members, strict=True):
+    for unit in units:
         if hidden.hides(unit.scope):
             rows.append(UnitFigures(unit, dict.fromkeys(names), dict.fromkeys(names), True))
             continue
-        parts = grid.total(as_at, teams)
+        key = unit.scope.team_id if unit.kind == "team" else unit.label
+        parts = totals.get(key or "", zero)
         values = {name: metric_from_parts(name, parts) for name in names}
         statuses = {
             name: policy.targets[name].status(value) if name in policy.targets else None
@@ -164,21 +173,6 @@ def compare_units(
         }
         rows.append(UnitFigures(unit, values, statuses))
     return rows
-
-
-def _unit_members(session: Session, scope: Scope, units: list[Unit]) -> list[list[str]]:
-    """Each unit's team ids, in the order of `units` (areas, hubs or teams one level below
-    `scope`)."""
-    teams = teams_in_scope(scope, session=session)
-    members: list[list[str]] = []
-    for unit in units:
-        if unit.kind == "team":
-            members.append([unit.scope.team_id or ""])
-        elif unit.kind == "hub":
-            members.append([team.team_id for team in teams if team.hub == unit.scope.hub])
-        else:
-            members.append([team.team_id for team in teams if team.area == unit.scope.area])
-    return members
 
 
 #: The populations small-number suppression is decided on, by the stored part counting each:

@@ -29,12 +29,14 @@ from sqlmodel import Session, col
 from data_access.core.dates import month_end
 from data_access.core.models import (
     PART_NAMES,
+    Area,
     CaseloadSnapshot,
+    Hub,
     Setting,
     hub_month_parts,
     team_month_parts,
 )
-from data_access.core.scope import WHOLE_ORGANISATION, Scope
+from data_access.core.scope import WHOLE_ORGANISATION, Scope, teams_in_scope
 from data_access.indicators.metrics import (
     BOUNDS,
     FACTS,
@@ -268,3 +270,51 @@ def compute_metrics(
     chosen = list(METRICS) if names is None else list(names)
     parts = parts_totals([as_at], scope, policy, names=parts_needed(chosen), session=session)[as_at]
     return {name: METRICS[name].value(parts) for name in chosen}
+
+
+def unit_totals(
+    day: date,
+    scope: Scope,
+    policy: Policy,
+    *,
+    session: Session,
+    names: tuple[str, ...] = PART_NAMES,
+) -> dict[str, Parts]:
+    """Every metric's parts (or only `names`) summed for each unit one level below `scope` at
+    `day`: by area name for the organisation, by hub name for an area (from the hub rollup),
+    by team id for a hub. At a stored month end the database sums them: one statement, a row
+    a unit, whatever the number of teams (150 areas of 4,950 teams at national size)."""
+    stored, _ = _split_days(session, [day], policy)
+    if scope.team_id is not None:
+        return {}
+    if not stored:
+        grid = computed_parts_grid([day], scope, policy, names=names, session=session)
+        units: dict[str, list[str]] = defaultdict(list)
+        for team in teams_in_scope(scope, session=session):
+            unit = team.team_id if scope.hub else team.hub if scope.area else team.area
+            units[unit].append(team.team_id)
+        return {key: grid.total(day, teams) for key, teams in units.items()}
+    key: Any
+    if scope.hub is None:  # areas of the organisation, or hubs of an area: the hub rollup
+        table = hub_month_parts.c
+        key = col(Area.name) if scope.area is None else col(Hub.name)
+        query = (
+            select(key, *[func.coalesce(func.sum(table[name]), 0.0) for name in names])
+            .select_from(hub_month_parts)
+            .join(Hub, col(Hub.id) == table.hub_id)
+            .join(Area, col(Area.id) == col(Hub.area_id))
+        )
+        condition = scope.contains_hub(table.hub_id)
+    else:  # the teams of a hub
+        table = team_month_parts.c
+        key = table.team_id
+        query = select(key, *[func.coalesce(func.sum(table[name]), 0.0) for name in names])
+        condition = scope.contains_team(table.team_id)
+    query = query.where(table.month_end == day)
+    if condition is not None:
+        query = query.where(condition)
+    zero = dict.fromkeys(PART_NAMES, 0.0)
+    return {
+        unit: {**zero, **{name: float(value) for name, value in zip(names, values, strict=True)}}
+        for unit, *values in session.execute(query.group_by(key))
+    }

@@ -23,6 +23,7 @@ from data_access.indicators.grid import (
     parts_grid,
     parts_totals,
     stored_range,
+    unit_totals,
 )
 from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import DEFAULT_POLICY
@@ -266,3 +267,24 @@ def test_each_metric_reads_only_its_declared_parts():
     assert set(parts_needed(["supervision_coverage", "agency_rate_fte"])) == {
         "permanent_fte", "agency_fte", "eligible", "in_date",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "scope", [Scope(), Scope(area="North"), Scope(area="North", hub="Hub A")], ids=str
+)
+def test_each_unit_s_parts_are_its_teams_parts_summed(engine, scope):
+    """At a stored month end the database sums each unit's parts; on any other day they are
+    computed; either way they are the parts of the unit's teams, added up."""
+    assert import_files(read_folder_bytes(SMALL_ORG), engine=engine, source="fixture").loaded
+    with session_scope(engine) as session:
+        teams = teams_in_scope(scope, session=session)
+        for day in (date(2025, 3, 31), date(2025, 3, 15)):
+            grid = parts_grid([day], scope, DEFAULT_POLICY, session=session)
+            expected: dict[str, list[str]] = {}
+            for team in teams:
+                unit = team.team_id if scope.hub else team.hub if scope.area else team.area
+                expected.setdefault(unit, []).append(team.team_id)
+            found = unit_totals(day, scope, DEFAULT_POLICY, session=session)
+            assert set(found) == set(expected), day
+            for unit, members in expected.items():
+                assert found[unit] == pytest.approx(grid.total(day, members)), (day, unit)
