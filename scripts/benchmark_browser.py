@@ -2,13 +2,18 @@
 
     .venv/bin/streamlit run app.py --server.headless true      # in another terminal
     .venv/bin/python scripts/benchmark_browser.py [--url http://localhost:8501] [--loads 5]
-        [--pages overview,stability]
+        [--pages overview,stability] [--sign-in EMAIL]
 
 For each page, --loads times each:
 - **first visit**: a new browser profile (empty cache) opens the page's address;
 - **return visit**: the same browser, its cache warm, opens the address again;
 - **by the menu**: from another page, the reader clicks the page in the sidebar (no reload:
   how people move around the dashboard).
+
+With --sign-in (a database of real data, sign-in set up against a local oidc-provider-mock
+whose user is EMAIL, `--url` the origin of `[auth] redirect_uri`; see docs/deploy.md), each new
+browser signs in first, untimed: a "first visit" is then the first time that signed-in browser
+opens the page's address.
 
 "Settled" is when Streamlit's running indicator has been gone for half a second (that half
 second not counted), after the page title has appeared. Uses Debian's Chromium
@@ -54,11 +59,23 @@ def settle(page: Page, started: float) -> float:
         page.wait_for_timeout(20)
 
 
+def sign_in(page: Page, base: str, email: str) -> None:
+    """Press Sign in, choose `email` at the provider, and wait for the dashboard to settle."""
+    page.goto(base)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/oauth2/authorize**")
+    page.get_by_role("button", name=email, exact=True).click()
+    page.wait_for_url(f"{base}/**")
+    page.get_by_text("Signed in as").first.wait_for(timeout=60_000)
+    settle(page, time.perf_counter())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://localhost:8501")
     parser.add_argument("--loads", type=int, default=5)
     parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--sign-in", dest="email", help="sign each new browser in as EMAIL")
     args = parser.parse_args()
     viewport = {"width": 1440, "height": 900}
     with sync_playwright() as playwright:
@@ -67,8 +84,11 @@ def main() -> None:
         )
         returning = browser.new_context(viewport=viewport)
         warm_up = returning.new_page()
-        warm_up.goto(args.url)
-        settle(warm_up, time.perf_counter())
+        if args.email:
+            sign_in(warm_up, args.url, args.email)
+        else:
+            warm_up.goto(args.url)
+            settle(warm_up, time.perf_counter())
         warm_up.close()
         for name in args.pages.split(","):
             path = PAGES[name]
@@ -76,6 +96,8 @@ def main() -> None:
             for _ in range(args.loads):
                 fresh = browser.new_context(viewport=viewport)
                 page = fresh.new_page()
+                if args.email:
+                    sign_in(page, args.url, args.email)
                 started = time.perf_counter()
                 page.goto(f"{args.url}/{path}")
                 first.append(settle(page, started))

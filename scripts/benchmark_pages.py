@@ -82,7 +82,7 @@ def run_page(page: str, query: dict[str, str], email: str | None) -> float:
     return time.perf_counter() - started
 
 
-def profile(page: str, query: dict[str, str], email: str | None) -> None:
+def profile(page: str, query: dict[str, str], email: str | None, *, warm: bool = False) -> None:
     """One warm-up run (imports, the database's first connection), then one cold run profiled:
     the 45 calls with the most cumulative time in the thread that runs the page's script
     (AppTest runs it in a thread of its own, which cProfile does not follow by itself)."""
@@ -91,7 +91,8 @@ def profile(page: str, query: dict[str, str], email: str | None) -> None:
     import threading
 
     run_page(page, query, email)
-    st.cache_data.clear()
+    if not warm:
+        st.cache_data.clear()
     profilers: list[cProfile.Profile] = []
 
     def start(*_: object) -> None:
@@ -105,7 +106,9 @@ def profile(page: str, query: dict[str, str], email: str | None) -> None:
         seconds = run_page(page, query, email)
     finally:
         threading.setprofile(None)  # type: ignore[arg-type]
-    print(f"{page}: {seconds:.2f} s cold (profiled, {len(profilers)} threads)")
+    print(
+        f"{page}: {seconds:.2f} s {'warm' if warm else 'cold'} (profiled, {len(profilers)} threads)"
+    )
     stats = pstats.Stats(profilers[0])
     for profiler in profilers[1:]:
         stats.add(profiler)
@@ -126,6 +129,7 @@ def main() -> None:
     parser.add_argument(
         "--profile", metavar="PAGE", help="profile one cold run of PAGE and print where it goes"
     )
+    parser.add_argument("--warm", action="store_true", help="with --profile: a warm run")
     args = parser.parse_args()
     # AppTest runs without a server; Streamlit warns about that on every run.
     logging.getLogger("streamlit").setLevel(logging.ERROR)
@@ -137,7 +141,7 @@ def main() -> None:
     pages = tuple(args.pages.split(",")) if args.pages else PAGES
     if args.profile:
         profile(args.profile, {**query, "team": args.team} if args.profile == "team" else query,
-                args.email)  # fmt: skip
+                args.email, warm=args.warm)  # fmt: skip
         return
     if args.benchmarks_la:
         from data_access.settings import remember_our_authority

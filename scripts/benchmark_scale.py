@@ -3,7 +3,7 @@ PostgreSQL, against a naive baseline and the floor, in one run.
 
     .venv/bin/python scripts/benchmark_scale.py [--practitioners 40000] [--months 60]
         [--databases sqlite,postgresql] [--postgres-url postgresql://postgres@127.0.0.1/scale]
-        [--repeat 3] [--folder /tmp/org] [--skip-import]
+        [--repeat 3] [--folder /tmp/org] [--skip-import] [--imports-only]
 
 For each database (emptied first: the PostgreSQL database named by --postgres-url is dropped
 and created again; the SQLite file lives beside the folder):
@@ -305,6 +305,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--folder", type=Path)
     parser.add_argument("--skip-import", action="store_true", help="use the databases as they are")
+    parser.add_argument(
+        "--imports-only", action="store_true", help="time the imports, not the pages and calls"
+    )
     args = parser.parse_args()
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     # AppTest runs without a server, and Streamlit warns about that on every run.
@@ -334,6 +337,8 @@ def main() -> None:
             print(f"{name}: import of all but the last month: {seconds:.0f} s, peak {peak:.0f} MB")
             seconds, _ = run_import(month, urls[name])
             print(f"{name}: then the last month ({month_rows:,} rows) into it: {seconds:.1f} s")
+    if args.imports_only:
+        return
     for name in names:
         print(f"\n## {name}")
         use_database(urls[name])
