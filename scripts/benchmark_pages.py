@@ -4,8 +4,11 @@
         [--benchmarks-la 330] [--pages overview,agency] [--profile supervision] [--as EMAIL]
 
 Runs app.py and each page with Streamlit's AppTest (the whole script, in-process, without a
-browser), first with empty caches (what the first visitor after an import waits for) and then
-warm (every later visitor), and prints the median of --repeat runs. A browser adds about a
+browser) three ways and prints the median of --repeat runs: first (the page's first run in a
+server process: every cache empty, the charts' templates built), cold (the data caches
+emptied, as an import empties them: what the first visitor after an import waits for) and
+warm (every later visitor). --profile PAGE prints where one cold (or, with --warm, warm) run
+of the page spends its time. A browser adds about a
 second of drawing on top (measured separately; see the closing notes).
 
 On the demo organisation the pages run in demo mode as the director (who may see every name).
