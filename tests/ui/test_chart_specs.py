@@ -32,15 +32,24 @@ def months(values: list[float]) -> pd.DataFrame:
     )
 
 
-def test_a_spec_is_built_once_per_distinct_data(counted_builds):
+def test_a_trend_is_built_once_per_set_of_options_whatever_its_data(counted_builds):
+    """A trend's frame changes only the lines drawn, so its chart is built once per set of
+    options (on an empty frame) and each frame's rows put in it."""
     first = chart_specs.trend(months([10.0, 12.5, 11.0]), y_title="%", rules=[(15, "target 15%")])
     again = chart_specs.trend(months([10.0, 12.5, 11.0]), y_title="%", rules=[(15, "target 15%")])
     assert counted_builds == ["%"]
     assert again == first
 
     other = chart_specs.trend(months([10.0, 12.5, 99.0]), y_title="%", rules=[(15, "target 15%")])
-    assert counted_builds == ["%", "%"]
+    assert counted_builds == ["%"]
     assert other != first
+    assert [row["value"] for rows in other["datasets"].values() for row in rows][:3] == [
+        10.0,
+        12.5,
+        99.0,
+    ]
+    chart_specs.trend(months([10.0, 12.5, 11.0]), y_title="pts", rules=[(15, "target 15%")])
+    assert counted_builds == ["%", "pts"]
 
 
 def test_the_spec_holds_the_data_and_the_target_line(counted_builds):
