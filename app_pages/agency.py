@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_access.access.grants import SMALL_GROUP_MINIMUM, SUPPRESSED, VIEW_NAMES
+from data_access.access.grants import DOWNLOAD_NAMES, SMALL_GROUP_MINIMUM, SUPPRESSED, VIEW_NAMES
 from data_access.agency.figures import (
     AGENCY_FIGURES,
     AGENCY_HISTORY_MONTHS,
@@ -28,7 +28,7 @@ from data_access.indicators.agency_rules import (
 from ui import chart_specs, queries, server_guards
 from ui import format as fmt
 from ui.auth import actor, current_grant
-from ui.charts import chart_block, slug
+from ui.charts import chart_block, csv_download, slug
 from ui.filters import current
 from ui.layout import page_header
 from ui.period import choose_period
@@ -36,6 +36,9 @@ from ui.tiles import headline_tiles
 
 #: How many quarters, back from the one holding the chosen month, the return may be made for.
 RETURN_QUARTERS = 8
+#: The most rows a list of assignments shows (all are in its CSV): a whole national
+#: organisation's would be over a thousand rows a list, sent to the browser on every run.
+ROWS_SHOWN = 100
 
 filters = current()
 if not page_header(
@@ -245,23 +248,41 @@ if named.rows:
         strict=True,
     ):
         with tab:
-            if rows:
-                st.dataframe(
-                    attention_table(rows, LISTS[title][1]),
-                    hide_index=True,
-                    width="stretch",
-                    placeholder="–",
-                    column_config={
-                        "Start": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                        "End": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                        "Capped cost (£/h)": st.column_config.NumberColumn(format="%.2f"),
-                        "Cap (£/h)": st.column_config.NumberColumn(format="%.2f"),
-                        "Days left": st.column_config.NumberColumn(format="%d"),
-                        "Rules not met": st.column_config.TextColumn(width="large"),
-                    },
-                )
-            else:
+            if not rows:
                 st.info(f"None as at {fmt.uk_date(as_at)}.")
+                continue
+            table = attention_table(rows, LISTS[title][1])
+            st.dataframe(
+                table.head(ROWS_SHOWN),
+                hide_index=True,
+                width="stretch",
+                placeholder="–",
+                column_config={
+                    "Start": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                    "End": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                    "Capped cost (£/h)": st.column_config.NumberColumn(format="%.2f"),
+                    "Cap (£/h)": st.column_config.NumberColumn(format="%.2f"),
+                    "Days left": st.column_config.NumberColumn(format="%d"),
+                    "Rules not met": st.column_config.TextColumn(width="large"),
+                },
+            )
+            if len(rows) > ROWS_SHOWN:
+                st.caption(
+                    f"The first {ROWS_SHOWN} of {len(rows):,}: choose an area, hub or team in "
+                    "the sidebar, or download them all."
+                )
+            csv_download(
+                table,
+                title,
+                f"agency-{slug(title)}-{as_at.isoformat()}",
+                label=f"Download CSV ({fmt.counted(len(rows), 'assignment')})",
+                on_download=lambda title=title: queries.log_access(
+                    actor(grant),
+                    DOWNLOAD_NAMES,
+                    f"agency assignments, {filters.scope_label}",
+                    f"{title.lower()}, as at {as_at}",
+                ),
+            )
 elif not named.outside_grant:
     st.info(f"No assignment is active on {fmt.uk_date(as_at)}.")
 

@@ -69,6 +69,10 @@ def test_each_rule_and_the_lists_needing_attention(agency_app):
     assert list(workers[0]["Worker"]) == ["Abe"]
     assert workers[0]["Cap (£/h)"].tolist() == [55.0]
     assert list(workers[2]["Worker"]) == ["Ada"]  # AS3 started 01/12/2023
+    # Each list can be downloaded whole (its names, so the download is logged and served once).
+    labels = [d.proto.label for d in app.get("download_button")]
+    assert labels.count("Download CSV (1 assignment)") == 3
+    assert "Download CSV (2 assignments)" in labels
 
 
 def test_names_only_inside_the_grant(agency_app):
