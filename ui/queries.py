@@ -41,10 +41,6 @@ from data_access.reports.commentary import save_commentary as _save_commentary
 from data_access.reports.pdf import render_pdf
 from data_access.settings import agency_min_notice_weeks as _agency_min_notice_weeks
 from data_access.settings import agency_monthly_budget as _agency_monthly_budget
-from data_access.settings import change_agency_min_notice_weeks as _change_agency_min_notice_weeks
-from data_access.settings import change_agency_monthly_budget as _change_agency_monthly_budget
-from data_access.settings import change_setting as _change_setting
-from data_access.settings import change_sign_in_hours as _change_sign_in_hours
 from data_access.settings import change_target as _change_target
 from data_access.settings import organisation_policy, our_authority, setting
 from data_access.settings import set_by_name as _set_by_name
@@ -105,19 +101,9 @@ def sign_in_hours() -> int:
         return _sign_in_hours(session=session)
 
 
-def change_sign_in_hours(hours: int, by: str) -> None:
-    with session_scope() as session:
-        _change_sign_in_hours(hours, by=by, session=session)
-
-
 def agency_min_notice_weeks() -> int:
     with session_scope() as session:
         return _agency_min_notice_weeks(session=session)
-
-
-def change_agency_min_notice_weeks(weeks: int, by: str) -> None:
-    with session_scope() as session:
-        _change_agency_min_notice_weeks(weeks, by=by, session=session)
 
 
 def remove_user(email: str, by: str) -> bool:
@@ -411,11 +397,6 @@ def organisation_setting(key: str) -> str | None:
         return setting(key, session=session)
 
 
-def change_setting(key: str, value: str, by: str) -> None:
-    with session_scope() as session:
-        _change_setting(key, value, by=by, session=session)
-
-
 def save_settings(values: dict[str, str], by: str) -> None:
     """Save the Access page's settings, each by its command-line name and checked as the
     command line checks it, all in one transaction: one refused (ValueError says why) saves
@@ -424,12 +405,6 @@ def save_settings(values: dict[str, str], by: str) -> None:
         for name, value in values.items():
             _set_by_name(name, value, by=by, session=session)
     clear_all()
-
-
-def change_setting_by_name(name: str, value: str, by: str) -> None:
-    """A setting as the command line names it, checked the same way (ValueError says why)."""
-    with session_scope() as session:
-        _set_by_name(name, value, by=by, session=session)
 
 
 def change_target(metric: str, value: float | None, by: str) -> None:
@@ -536,12 +511,6 @@ def agency_monthly_budget() -> int | None:
     """Not cached: an administrator's change shows at once."""
     with session_scope() as session:
         return _agency_monthly_budget(session=session)
-
-
-def change_agency_monthly_budget(pounds: int | None, by: str) -> None:
-    with session_scope() as session:
-        _change_agency_monthly_budget(pounds, by=by, session=session)
-    clear_all()
 
 
 def price_caps() -> list[caps.PriceCap]:

@@ -32,11 +32,11 @@ import numpy as np
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlmodel import Session, col
 
-from data_access.access.grants import SMALL_GROUP_MINIMUM, Grant, visible_team_ids
-from data_access.access.suppression import Place, Suppression, complementary_suppression
+from data_access.access.grants import Grant
+from data_access.access.suppression import Suppression
 from data_access.core.dates import add_months, months_ending
 from data_access.core.models import AgencyAssignment, AgencyPriceCap, Staff, Team
-from data_access.core.scope import Scope, teams_in_scope
+from data_access.core.scope import Scope
 from data_access.indicators.agency_rules import (
     MISSING,
     NO_END,
@@ -50,9 +50,10 @@ from data_access.indicators.agency_rules import (
     judge,
     month_costs,
 )
+from data_access.indicators.breakdowns import suppressions_of
 from data_access.indicators.metrics import percentage
 from data_access.indicators.policy import TargetStatus
-from data_access.indicators.summary import HeadlineFigure
+from data_access.indicators.summary import HeadlineFigure, change_direction
 from data_access.national.comparison import authorities
 from data_access.settings import agency_min_notice_weeks, agency_monthly_budget, our_authority
 
@@ -189,6 +190,16 @@ def _record(row: Any, team_id: str) -> AssignmentRecord:
     )
 
 
+def running_long(start: date, as_at: date) -> bool:
+    """Running more than `LONG_ASSIGNMENT_MONTHS` months at D: started before D minus them."""
+    return start < add_months(as_at, -LONG_ASSIGNMENT_MONTHS)
+
+
+def ending_soon(end: date | None, as_at: date) -> bool:
+    """Ending in the next `ENDING_SOON_WEEKS` weeks: an end date in (D, D + the weeks]."""
+    return end is not None and as_at < end <= as_at + timedelta(weeks=ENDING_SOON_WEEKS)
+
+
 def _active_between(first: date, last: date) -> ColumnElement[bool]:
     return and_(
         col(AgencyAssignment.start_date) <= last,
@@ -321,8 +332,6 @@ def _figures(as_at: date, records: list[AssignmentRecord], context: Context) -> 
         rule: dict(Counter(str(getattr(judgement, rule)) for _, judgement in active))
         for rule in RULES
     }
-    long_ago = add_months(as_at, -LONG_ASSIGNMENT_MONTHS)
-    soon = as_at + timedelta(weeks=ENDING_SOON_WEEKS)
     return AgencyFigures(
         as_at=as_at,
         agency_assignments_active=len(active),
@@ -338,10 +347,11 @@ def _figures(as_at: date, records: list[AssignmentRecord], context: Context) -> 
         agency_cap_breaches_unsigned=sum(
             judgement.breach_signed_off is False for _, judgement in active
         ),
-        running_over_12_months=sum(record.assignment.start_date < long_ago for record, _ in active),
+        running_over_12_months=sum(
+            running_long(record.assignment.start_date, as_at) for record, _ in active
+        ),
         ending_within_4_weeks=sum(
-            record.assignment.end_date is not None and as_at < record.assignment.end_date <= soon
-            for record, _ in active
+            ending_soon(record.assignment.end_date, as_at) for record, _ in active
         ),
         by_agency=dict(sorted(Counter(record.agency for record, _ in active).items())),
         by_cover_reason=dict(sorted(Counter(record.cover_reason for record, _ in active).items())),
@@ -507,8 +517,6 @@ def named_assignments(
     if in_scope is not None:
         query = query.where(in_scope)
     context = agency_context(session=session)
-    long_ago = add_months(as_at, -LONG_ASSIGNMENT_MONTHS)
-    soon = as_at + timedelta(weeks=ENDING_SOON_WEEKS)
     rows = []
     for row in session.execute(query):
         record = _record(row, row.team_id)
@@ -530,8 +538,8 @@ def named_assignments(
                 cap=judgement.cap,
                 rules_not_met=_not_met(judgement),
                 cap_breach_unsigned=judgement.breach_signed_off is False,
-                running_long=row.start_date < long_ago,
-                ending_soon=row.end_date is not None and as_at < row.end_date <= soon,
+                running_long=running_long(row.start_date, as_at),
+                ending_soon=ending_soon(row.end_date, as_at),
                 days_left=(row.end_date - as_at).days if row.end_date else None,
             )
         )
@@ -599,10 +607,7 @@ def agency_headlines(
         change = direction = None
         if now is not None and before is not None:
             change = round(now - before, 2 if declared.unit == "£" else 1)
-            if change == 0:
-                direction = "same"
-            elif declared.better is not None:
-                direction = "better" if (change < 0) == (declared.better == "lower") else "worse"
+            direction = change_direction(change, declared.better)
         with_budget = name == "agency_cost_month" and budget is not None
         figures.append(
             HeadlineFigure(
@@ -643,12 +648,7 @@ def agency_suppression(as_at: date, grant: Grant, *, session: Session) -> Suppre
             .group_by(col(Staff.team_id))
         ).all()
     )
-    places = [
-        Place(team.team_id, team.hub, team.area)
-        for team in teams_in_scope(Scope(), session=session)
-    ]
-    visible = visible_team_ids(grant, Scope(), session=session)
-    return complementary_suppression(places, counts, visible, SMALL_GROUP_MINIMUM)
+    return suppressions_of({as_at: counts}, grant, session=session)[as_at]
 
 
 def agency_suppressed(as_at: date, scope: Scope, grant: Grant, *, session: Session) -> bool:

@@ -29,7 +29,6 @@ assignment in a month. Each rule is declared once here, with its definition; doc
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -39,6 +38,7 @@ from typing import NamedTuple
 import numpy as np
 
 from data_access.core.dates import add_months
+from data_access.core.dates import month_end as last_day_of_month
 
 MIN_PQE_YEARS = 3
 COOLING_OFF_MONTHS = 3
@@ -240,9 +240,7 @@ def month_costs(
     arrays of start days, end days (`NO_END` for none), hourly charge rates and hours a week:
     one pass over every assignment, however many there are."""
     first = np.datetime64(month_end.replace(day=1), "D")
-    last = np.datetime64(
-        month_end.replace(day=calendar.monthrange(month_end.year, month_end.month)[1]), "D"
-    )
+    last = np.datetime64(last_day_of_month(month_end), "D")
     weekdays = weekdays_between(np.maximum(starts, first), np.minimum(ends, last))
     return charge_rates * hours_per_week * weekdays / 5
 

@@ -8,10 +8,10 @@ SQL runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Date, and_, case, exists, func, literal, select, union_all
 from sqlmodel import Session, col
@@ -180,6 +180,9 @@ def compare_units(
 IN_POST, CASE_HOLDERS, ELIGIBLE = "headcount", "holders", "eligible"
 
 
+Key = TypeVar("Key")
+
+
 def suppressions(
     days: list[date], grant: Grant, population: str, *, session: Session
 ) -> dict[date, Suppression]:
@@ -188,20 +191,29 @@ def suppressions(
     subtraction can cross any boundary: one grid of stored parts, whatever the number of days."""
     if grant.sees_all_names:
         return {day: Suppression() for day in days}
+    grid = parts_grid(days, Scope(), DEFAULT_POLICY, names=(population,), session=session)
+    counts = {
+        day: {team: int(parts[population]) for team, parts in grid.by_day.get(day, {}).items()}
+        for day in days
+    }
+    return suppressions_of(counts, grant, session=session)
+
+
+def suppressions_of(
+    counts: Mapping[Key, Mapping[str, int]], grant: Grant, *, session: Session
+) -> dict[Key, Suppression]:
+    """What `grant` may not see of each population in `counts` (each counted team by team:
+    team id -> people), primary and complementary, over the whole organisation."""
+    if grant.sees_all_names:
+        return {key: Suppression() for key in counts}
     places = [
         Place(team.team_id, team.hub, team.area)
         for team in teams_in_scope(Scope(), session=session)
     ]
     visible = visible_team_ids(grant, Scope(), session=session)
-    grid = parts_grid(days, Scope(), DEFAULT_POLICY, names=(population,), session=session)
     return {
-        day: complementary_suppression(
-            places,
-            {team: int(parts[population]) for team, parts in grid.by_day.get(day, {}).items()},
-            visible,
-            SMALL_GROUP_MINIMUM,
-        )
-        for day in days
+        key: complementary_suppression(places, people, visible, SMALL_GROUP_MINIMUM)
+        for key, people in counts.items()
     }
 
 

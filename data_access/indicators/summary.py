@@ -108,6 +108,16 @@ class HeadlineFigure:
     summary: str = ""
 
 
+def change_direction(change: float, better: str | None) -> str | None:
+    """A change over the year as "better", "worse" or "same", by which way is `better`
+    ("lower" or "higher"; None: neither way, so None unless the figure did not move)."""
+    if change == 0:
+        return "same"
+    if better is None:
+        return None
+    return "better" if (change < 0) == (better == "lower") else "worse"
+
+
 def headline_figures(
     as_at: date,
     scope: Scope,
@@ -138,12 +148,7 @@ def headline_figures(
             change = round_one_decimal(value - before)
             # Better or worse by the target's direction, else the metric's own (None for a
             # headcount, which is neither).
-            better = target.better if target else metric.better
-            if change == 0:
-                direction = "same"
-            elif better is not None:
-                improved = (change < 0) == (better == "lower")
-                direction = "better" if improved else "worse"
+            direction = change_direction(change, target.better if target else metric.better)
         figures.append(
             HeadlineFigure(
                 name=name,

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from sqlmodel import Session
 from support.hand_worked import HUB_A, WHOLE_ORGANISATION
 from support.org import SMALL_ORG, add_beta_support, read_folder_bytes
+from support.pdf import chart_alternatives, pdf_text
 
 from data_access.__main__ import main
 from data_access.access.grants import Grant, GrantScope, access_log
@@ -269,10 +270,6 @@ def test_commentary_refused(session, grant, section, text, message):
         save_commentary(D, Scope(), section, text, grant=grant, session=session)
 
 
-def pdf_text(pdf: bytes) -> str:
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages).split())
-
-
 def page_texts(pdf: bytes) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(pdf)).pages]
 
@@ -367,20 +364,7 @@ def test_the_pack_is_a_tagged_accessible_pdf(session):
                     "National comparison", "Appendix: definitions and data notes"):  # fmt: skip
         assert heading in bookmarks(pdf)
     # Every chart has a one-sentence alternative with figures and direction.
-    alternatives = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, dict):
-            if node.get("/S") == "/Figure":
-                alternatives.append(str(node.get("/Alt")))
-            if "/K" in node:
-                walk(node["/K"])
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    walk(root["/StructTreeRoot"])
+    alternatives = chart_alternatives(pdf)
     assert len(alternatives) == 2 * len(PACK_INDICATORS)  # a sparkline and a trend each
     assert (
         "Agency rate (FTE) from April 2023 to March 2025: 21.7% to 25.0%, rising; "

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from io import BytesIO
 
 import pytest
-from pypdf import PdfReader
 from support.agency import RETURN_2025_Q1_COST, D
+from support.pdf import chart_alternatives, pdf_text
 
 from data_access.access.grants import Grant
 from data_access.core.db import session_scope
@@ -72,29 +71,6 @@ def pack(engine, scope: Scope | None = None, as_at: date = D) -> BoardPack:
 def pdf_of(engine, as_at: date = D) -> bytes:
     with session_scope(engine) as session:
         return board_pack_pdf(as_at, Scope(), session=session, produced_by="test")
-
-
-def text_of(pdf: bytes) -> str:
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages).split())
-
-
-def chart_alternatives(pdf: bytes) -> list[str]:
-    """The text alternative of every chart (each tagged /Figure) in the PDF."""
-    found = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, dict):
-            if node.get("/S") == "/Figure":
-                found.append(str(node.get("/Alt")))
-            if "/K" in node:
-                walk(node["/K"])
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    walk(PdfReader(BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"])
-    return found
 
 
 def set_budget(engine, pounds: int | None) -> None:
@@ -218,7 +194,7 @@ def test_a_scope_with_no_assignment_in_the_trend_months_says_so_in_one_sentence(
         "none": "No agency assignment is recorded for the whole organisation in the 24 months "
         "to 30/11/2023.",
     }
-    text = text_of(pdf_of(pack_org, as_at=date(2023, 11, 30)))
+    text = pdf_text(pdf_of(pack_org, as_at=date(2023, 11, 30)))
     section = text[text.rindex("Agency social workers") :]
     assert section.startswith(
         "Agency social workers No agency assignment is recorded for the whole organisation in "
@@ -233,7 +209,7 @@ def test_a_scope_with_no_assignment_in_the_trend_months_says_so_in_one_sentence(
 def test_the_pdf_shows_the_section_and_no_swe_number_or_name(pack_org):
     set_budget(pack_org, 20000)
     pdf = pdf_of(pack_org)
-    text = text_of(pdf)
+    text = pdf_text(pdf)
     # Typst sets the template's own apostrophes curly; text from data is shown as typed.
     start = text.index("Agency social workers Agency social workers’ assignments")
     section = text[start : text.index("National comparison", start)]
@@ -317,7 +293,7 @@ def test_the_agency_commentary_is_offered_and_shown_in_the_agency_section(pack_o
     for scope in (Scope(area="North"), Scope(area="South")):
         assert pack(pack_org, scope).commentary_sections == THEME_SECTIONS, scope
     # None written yet: the section says so, under its heading and before its figures.
-    text = text_of(pdf_of(pack_org))
+    text = pdf_text(pdf_of(pack_org))
     start = text.index("Agency social workers Agency social workers’ assignments")
     section = text[start : text.index("National comparison", start)]
     assert (
@@ -329,7 +305,7 @@ def test_the_agency_commentary_is_offered_and_shown_in_the_agency_section(pack_o
     write_commentary(pack_org, "Agency spend <b>rose</b> in March: #two starters.")
     write_commentary(pack_org, "North only.", Scope(area="North"))
     write_commentary(pack_org, "February's words.", as_at=date(2025, 2, 28))
-    text = text_of(pdf_of(pack_org))
+    text = pdf_text(pdf_of(pack_org))
     start = text.index("Agency social workers Agency social workers’ assignments")
     section = text[start : text.index("National comparison", start)]
     assert (
@@ -353,7 +329,7 @@ def test_a_long_agency_commentary_is_shown_whole_with_the_section_after_it(pack_
     longest = ("Agency use fell this quarter, and the board should know why. " * 40)[:2000]
     write_commentary(pack_org, longest)
     pdf = pdf_of(pack_org)
-    text = text_of(pdf)
+    text = pdf_text(pdf)
     start = text.index("Agency social workers Agency social workers’ assignments")
     section = text[start : text.index("National comparison", start)]
     assert f"Commentary. {longest.strip()} Written by dcs@council.example" in section
