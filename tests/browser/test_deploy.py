@@ -616,13 +616,21 @@ def test_downloads_need_the_sign_in_cookie_and_stay_out_of_the_log(engine, tmp_p
         icon = httpx.get(base + favicon, headers={"Cookie": route})
         assert icon.status_code == 200 and icon.headers["content-type"] == "image/png"
 
-        # The access log says downloads happened, never which file.
+        # The access log says downloads happened, never which file. nginx writes a request's
+        # line once it has answered it, so the test waits for the four lines to be written.
+        def media_lines() -> list[str]:
+            log = (run / "nginx-access.log").read_text()
+            return [line for line in log[mark:].splitlines() if "/media/" in line]
+
+        deadline = time.monotonic() + 10
+        while len(media_lines()) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
         log = (run / "nginx-access.log").read_text()
         file_id = download.removeprefix("/media/").removesuffix(".csv")
         assert file_id not in log and favicon not in log
-        media_lines = [line for line in log[mark:].splitlines() if "/media/" in line]
-        assert len(media_lines) == 4
-        assert all('"GET /media/(not logged)" ' in line for line in media_lines), media_lines
+        found = media_lines()
+        assert len(found) == 4, found
+        assert all('"GET /media/(not logged)" ' in line for line in found), found
 
 
 async def favicon_url(session: Tab) -> str:
