@@ -16,7 +16,7 @@ from data_access.access.grants import Grant
 from data_access.core.config import PROJECT_ROOT, using_default_database
 from data_access.core.db import DatabaseUnavailable, health_of
 from data_access.setup import SchemaNotReady, prepare_database
-from ui import auth, server_guards
+from ui import auth, server_guards, warm
 from ui.filters import draw_filters, open_on_home_team, remember
 from ui.pages import PAGES
 
@@ -80,6 +80,8 @@ def database_trouble(error: SQLAlchemyError, context: str) -> None:
 def _prepare_database() -> None:
     load_demo = using_default_database() or os.environ.get("WORKFORCE_LOAD_DEMO") == "1"
     prepare_database(load_demo_if_empty=load_demo)
+    if os.environ.get("WORKFORCE_WARM_AT_START") == "1":  # scripts/serve.py sets it
+        warm.start()
 
 
 try:

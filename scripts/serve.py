@@ -63,6 +63,7 @@ import time
 import tomllib
 import urllib.request
 import xmlrpc.client
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -379,6 +380,44 @@ def _ini(value: object) -> str:
     return str(value).replace("%", "%%")
 
 
+#: The operating system's certificate authorities, one file per certificate under its hash
+#: (Debian's ca-certificates package; a council's IT adds its own authorities there), and the
+#: same certificates in one file, which update-ca-certificates writes beside them.
+SYSTEM_CERTIFICATES = Path("/etc/ssl/certs")
+SYSTEM_BUNDLE = SYSTEM_CERTIFICATES / "ca-certificates.crt"
+
+
+def trust_store(
+    environment: Mapping[str, str],
+    folder: Path = SYSTEM_CERTIFICATES,
+    bundle: Path = SYSTEM_BUNDLE,
+) -> dict[str, str]:
+    """`environment` for the dashboard's processes, with the identity provider's certificate
+    checked against the operating system's authorities looked up one by one as a connection
+    needs them (`SSL_CERT_DIR`), rather than read whole from one file for every client that
+    Authlib makes (httpx reads `SSL_CERT_FILE`, or certifi's bundle, each time: about 28 ms,
+    several times a sign-in, on the event loop that every session of the process shares; a
+    fifth of the servers' time with 50 people signing in at once, measured with py-spy under
+    scripts/load_test.py).
+
+    Only when it trusts the same authorities: `SSL_CERT_FILE` unset, or set to the system's
+    bundle of the folder's certificates. A bundle of the administrator's own choosing is kept,
+    as is `SSL_CERT_DIR` when already set, and nothing changes when the folder holds no
+    hashed certificates (another operating system: httpx keeps certifi's bundle)."""
+    chosen = dict(environment)
+    own_file = chosen.get("SSL_CERT_FILE")
+    if own_file and Path(own_file) != bundle:
+        return chosen
+    if not own_file and chosen.get("SSL_CERT_DIR"):
+        return chosen
+    hashed = re.compile(r"[0-9a-f]{8}\.[0-9]+")
+    if not folder.is_dir() or not any(hashed.fullmatch(entry.name) for entry in folder.iterdir()):
+        return chosen
+    chosen.pop("SSL_CERT_FILE", None)
+    chosen["SSL_CERT_DIR"] = str(folder)
+    return chosen
+
+
 def supervisord_config(
     run: Path, app_ports: list[int], secrets_file: Path, *, python: str = sys.executable
 ) -> str:
@@ -578,8 +617,10 @@ def main() -> None:
     (run / "supervisord.conf").write_text(supervisord_config(run, app_ports, secrets_file))
 
     environment = {
-        **os.environ,
+        **trust_store(os.environ),
         "WORKFORCE_MIGRATE_AT_START": "0",
+        # Each process reads the landing page's figures as it starts (ui/warm.py).
+        "WORKFORCE_WARM_AT_START": "1",
         "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret(secrets_file),
     }
     signal.signal(signal.SIGTERM, _raise_stop)
