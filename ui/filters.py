@@ -163,15 +163,15 @@ def draw_filters() -> Filters:
     )
     hub = None if chosen_hub == ALL else chosen_hub
 
-    teams = queries.teams(Scope(area=area, hub=hub))
     if hub is not None and area is None:
         # A hub chosen with "All" areas (or a link naming only a hub) is still in one area:
         # the scope names it, so that the page and the access log say where the hub is.
-        area = next((team.area for team in teams), None)
+        area = next((team.area for team in queries.teams(Scope(hub=hub))), None)
     # The URL holds the option as shown, so options are readable, unique team labels; the
     # teams of a large scope are listed once an area or hub narrows it.
-    many_teams = len(teams) > MAX_CHOICES
-    labels = {} if many_teams else team_labels(teams)
+    choices = queries.team_choices(Scope(area=area, hub=hub), MAX_CHOICES)
+    many_teams = choices.count > MAX_CHOICES
+    labels = {} if many_teams else team_labels(list(choices.teams))
     team_options = [ALL, *labels]
     _keep_valid("team", team_options)
     label = st.sidebar.selectbox(
@@ -179,7 +179,7 @@ def draw_filters() -> Filters:
         team_options,
         key="team",
         bind="query-params",
-        help=f"Choose an area or hub first: {len(teams):,} teams are in this scope."
+        help=f"Choose an area or hub first: {choices.count:,} teams are in this scope."
         if many_teams
         else None,
     )

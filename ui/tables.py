@@ -21,6 +21,7 @@ from data_access.national.census import (
 )
 from ui import format as fmt
 from ui.charts import csv_download, slug
+from ui.replay import replayed
 
 #: Column headings short enough for every headline column to fit the page at 1280 pixels
 #: without scrolling sideways; the full label and unit are in each heading's tooltip and the
@@ -93,17 +94,23 @@ def unit_table(
         key=f"compare-{slug(title)}",
         help="One indicator at a time fits a phone's screen without scrolling sideways.",
     )
-    names = every if chosen == EVERY_INDICATOR else (chosen,)
+    _flagged_table(units, every if chosen == EVERY_INDICATOR else (chosen,), policy)
+    csv_download(_unit_rows(units, every), title)
+
+
+def _unit_label(unit: UnitFigures) -> str:
+    return f"{unit.unit.label} ({SUPPRESSED})" if unit.suppressed else unit.unit.label
+
+
+@replayed
+def _flagged_table(units: list[UnitFigures], names: tuple[str, ...], policy: Policy) -> None:
+    """The units' figures for `names`, each cell flagged against its target (a symbol and a
+    colour), and the key to the flags. Drawn once per distinct figures and replayed: the
+    Styler is most of the cost of a page that compares 150 areas."""
     kind = units[0].unit.kind.capitalize()
     labels = {name: METRICS[name].label for name in names}
     frame = pd.DataFrame(
-        [
-            {
-                kind: f"{unit.unit.label} ({SUPPRESSED})" if unit.suppressed else unit.unit.label,
-                **{labels[n]: unit.values[n] for n in names},
-            }
-            for unit in units
-        ]
+        [{kind: _unit_label(unit), **{labels[n]: unit.values[n] for n in names}} for unit in units]
     )
     statuses = pd.DataFrame(
         [
@@ -131,17 +138,21 @@ def unit_table(
             "a team's away by subtraction."
         )
     st.caption(note)
-    download = pd.DataFrame(
+
+
+def _unit_rows(units: list[UnitFigures], names: tuple[str, ...]) -> pd.DataFrame:
+    """The CSV's rows: every indicator's value and status for each unit."""
+    kind = units[0].unit.kind.capitalize()
+    return pd.DataFrame(
         [
             {
-                kind: frame[kind].iloc[position],
-                **{METRICS[n].label: unit.values[n] for n in every},
-                **{f"{METRICS[n].label} status": unit.statuses[n] or "" for n in every},
+                kind: _unit_label(unit),
+                **{METRICS[n].label: unit.values[n] for n in names},
+                **{f"{METRICS[n].label} status": unit.statuses[n] or "" for n in names},
             }
-            for position, unit in enumerate(units)
+            for unit in units
         ]
     )
-    csv_download(download, title)
 
 
 def uk_date_columns(*names: str) -> dict:

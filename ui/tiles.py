@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from data_access.core.dates import add_months
@@ -12,12 +11,15 @@ from data_access.indicators.summary import HeadlineFigure
 from ui import chart_specs
 from ui import format as fmt
 from ui.layout import grid
+from ui.replay import replayed
 
 
+@replayed
 def headline_tiles(figures: list[HeadlineFigure], as_at: date, per_row: int = 4) -> None:
     """One bordered tile per figure, laid out row by row: the title (wrapping, never cut),
     the figure and its change since a year earlier, the last months as a line with the
-    target dashed across it, and the status against the target."""
+    target dashed across it, and the status against the target. Drawn once per distinct
+    figures and replayed after (ui/replay.py): a row of tiles is some 80 elements."""
     year_earlier = add_months(as_at, -12)
     for item, cell in zip(figures, grid(len(figures), per_row), strict=True):
         with cell, st.container(border=True, gap="small"):
@@ -42,9 +44,8 @@ def headline_tiles(figures: list[HeadlineFigure], as_at: date, per_row: int = 4)
             if item.change is not None:
                 st.caption(f"Change since {fmt.uk_month(year_earlier)}")
             if any(value is not None for _, value in item.history):
-                history = pd.DataFrame(item.history, columns=["month", "value"])
                 st.vega_lite_chart(
-                    spec=chart_specs.tile_sparkline(history, item.target),
+                    spec=chart_specs.tile_sparkline(tuple(item.history), item.target),
                     width="stretch",
                     height=46,
                     # The spec sets its own colours; skipping Streamlit's theme (merged into

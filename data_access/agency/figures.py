@@ -24,6 +24,7 @@ whose names the user may not see (or when a subtraction would give such a team a
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
@@ -307,9 +308,18 @@ def context_notes(context: Context) -> tuple[str, ...]:
 
 
 def judgements(
-    records: list[AssignmentRecord], context: Context
+    records: list[AssignmentRecord],
+    context: Context,
+    known: Mapping[str, Judgement] | None = None,
 ) -> list[tuple[AssignmentRecord, Judgement]]:
-    return [(record, judge(record.assignment, context)) for record in records]
+    """Each record with its judgement: taken from `known` (by assignment id) when it holds
+    one made with the same context (a judgement is made at the start date, so a trend and the
+    figures at its end share theirs), else made now."""
+    known = known or {}
+    return [
+        (record, known.get(record.assignment.assignment_id) or judge(record.assignment, context))
+        for record in records
+    ]
 
 
 def agency_figures(as_at: date, scope: Scope, *, session: Session) -> AgencyFigures:
@@ -319,14 +329,20 @@ def agency_figures(as_at: date, scope: Scope, *, session: Session) -> AgencyFigu
     return _figures(as_at, records, agency_context(session=session))
 
 
-def _figures(as_at: date, records: list[AssignmentRecord], context: Context) -> AgencyFigures:
-    """`agency_figures` from the assignments active on any day of the month ending `as_at`."""
+def _figures(
+    as_at: date,
+    records: list[AssignmentRecord],
+    context: Context,
+    known: Mapping[str, Judgement] | None = None,
+) -> AgencyFigures:
+    """`agency_figures` from the assignments active on any day of the month ending `as_at`
+    (judgements already made with `context` may be given by assignment id)."""
     columns = AssignmentColumns.of(records)
     costs = columns.costs(as_at)
     cost = round(float(costs.sum()), 2)
     # Only the assignments active at D are judged; the others count for the month's cost.
     active = judgements(
-        [record for record in records if is_active(record.assignment, as_at)], context
+        [record for record in records if is_active(record.assignment, as_at)], context, known
     )
     outcomes = {
         rule: dict(Counter(str(getattr(judgement, rule)) for _, judgement in active))
@@ -417,13 +433,21 @@ def agency_period(months: list[date], scope: Scope, *, session: Session) -> Agen
         for record in records
         if record.assignment.end_date is None or record.assignment.end_date >= first
     ]
-    return AgencyPeriod(_trend(months, records, context), _figures(months[-1], in_month, context))
+    judged = judgements(records, context)
+    known = {record.assignment.assignment_id: judgement for record, judgement in judged}
+    return AgencyPeriod(
+        _trend(months, records, context, judged), _figures(months[-1], in_month, context, known)
+    )
 
 
 def _trend(
-    months: list[date], records: list[AssignmentRecord], context: Context
+    months: list[date],
+    records: list[AssignmentRecord],
+    context: Context,
+    judged: list[tuple[AssignmentRecord, Judgement]] | None = None,
 ) -> list[AgencyMonth]:
-    judged = judgements(records, context)
+    """The trend over `months` from `records` (with their judgements, when already made)."""
+    judged = judged if judged is not None else judgements(records, context)
     columns = AssignmentColumns.of(records)
     compliant = np.array([judgement.compliant for _, judgement in judged], bool)
     unsigned = np.array([judgement.breach_signed_off is False for _, judgement in judged], bool)

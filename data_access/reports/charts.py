@@ -59,6 +59,23 @@ def value_axis(
     return (max(low, 0.0), min(high, top_limit))
 
 
+#: A fixed percentage axis grows in these steps when a value would run off its top.
+PERCENT_AXIS_STEP = 50.0
+
+
+def percent_axis_top(values: Iterable[float | None], preferred: float = 100) -> float:
+    """The top of a trend's fixed percentage axis from 0: `preferred` (50 for rates such as
+    agency and turnover, 100 for shares, so that charts of a kind compare side by side) unless
+    a value is above it; then the next step of 50 above the highest, so that no line runs off
+    the top of the chart (a small team's turnover or share over its caseload limit can)."""
+    high = max(
+        (float(v) for v in values if v is not None and not math.isnan(float(v))), default=0.0
+    )
+    if high <= preferred:
+        return preferred
+    return math.ceil(high / PERCENT_AXIS_STEP) * PERCENT_AXIS_STEP
+
+
 def rule(
     value: float,
     label: str,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from ui import chart_specs
@@ -146,17 +149,41 @@ def test_a_vertical_limit_is_labelled_to_its_left_and_keeps_the_axis_title(fresh
     assert {layer["encoding"]["x"]["title"] for layer in rules} == {"Open cases"}
 
 
-def test_a_tile_sparkline_carries_its_target(fresh_caches):
-    history = pd.DataFrame(
-        {
-            "month": pd.to_datetime(["2026-08-31", "2026-09-30", "2026-10-31"]),
-            "value": [20.0, None, 16.0],
-        }
-    )
+def test_a_tile_sparkline_carries_its_target():
+    history = ((date(2026, 8, 31), 20.0), (date(2026, 9, 30), None), (date(2026, 10, 31), 16.0))
     spec = chart_specs.tile_sparkline(history, 15.0)
     rules = [layer for layer in layers_of(spec) if layer["mark"]["type"] == "rule"]
     assert len(rules) == 1 and rules[0]["mark"]["strokeDash"] == [4, 3]
     assert chart_specs.tile_sparkline(history, None) != spec
+    # Its rows go to Streamlit as Arrow (months as dates, as Streamlit itself converted them),
+    # the gap kept as a gap.
+    line = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "line")
+    rows = arrow_rows(spec["datasets"][line["data"]["name"]])
+    assert rows == [
+        {"month": date(2026, 8, 31), "value": 20.0},
+        {"month": date(2026, 9, 30), "value": None},
+        {"month": date(2026, 10, 31), "value": 16.0},
+    ]
+    target = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "rule")
+    assert arrow_rows(spec["datasets"][target["data"]["name"]]) == [{"value": 15.0}]
+
+
+def arrow_rows(data: bytes) -> list[dict]:
+    return pa.ipc.open_stream(data).read_all().to_pylist()
+
+
+def test_datasets_go_as_arrow_unless_a_column_mixes_text_and_numbers():
+    spec = {
+        "mark": "bar",
+        "datasets": {
+            "counts": [{"team": "A", "cases": 3}, {"team": "B", "cases": None}],
+            "mixed": [{"label": "A"}, {"label": 2}],
+        },
+    }
+    converted = chart_specs.arrow_datasets(spec)
+    assert arrow_rows(converted["datasets"]["counts"]) == spec["datasets"]["counts"]
+    assert converted["datasets"]["mixed"] == [{"label": "A"}, {"label": 2}]
+    assert converted["mark"] == "bar" and isinstance(spec["datasets"]["counts"], list)
 
 
 def test_the_heat_map_shows_status_against_the_target_in_colour_blind_safe_colours(fresh_caches):
@@ -290,3 +317,28 @@ def test_the_asye_chart_marks_each_team_s_own_limit_when_team_types_differ(fresh
         ("Alpha", 16.2),
         ("Beta", 10.8),
     ]
+
+
+def y_scales(spec: dict) -> list[dict]:
+    return [
+        layer["encoding"]["y"]["scale"]
+        for layer in layers_of(spec)
+        if "scale" in layer.get("encoding", {}).get("y", {})
+    ]
+
+
+def test_a_percentage_axis_grows_when_a_line_would_run_off_its_top(fresh_caches):
+    """A rate's chart keeps its usual 0 to 50% axis, but a small team whose share over its
+    caseload limit reaches 58% gets 0 to 100%: the line was drawn off the top of the chart."""
+    usual = chart_specs.trend(months([12.0, 30.0, 49.0]), y_title="%", y_max=50)
+    assert {tuple(scale["domain"]) for scale in y_scales(usual)} == {(0, 50)}
+    high = chart_specs.trend(months([12.0, 58.0, 49.0]), y_title="%", y_max=50)
+    assert {tuple(scale["domain"]) for scale in y_scales(high)} == {(0, 100)}
+    # A turnover of 130% in a team of two: up to 150.
+    higher = chart_specs.trend(months([12.0, 130.0, 49.0]), y_title="%", y_max=50)
+    assert {tuple(scale["domain"]) for scale in y_scales(higher)} == {(0, 150)}
+    # A dashed line counts too, and a chart not in percentages keeps its own axis.
+    target = chart_specs.trend(months([5.0, 6.0, 7.0]), y_title="%", y_max=50, rules=[(60, "t")])
+    assert {tuple(scale["domain"]) for scale in y_scales(target)} == {(0, 100)}
+    cases = chart_specs.trend(months([12.0, 58.0, 49.0]), y_title="cases", percent=False)
+    assert all("domain" not in scale for scale in y_scales(cases))
