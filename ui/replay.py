@@ -28,13 +28,13 @@ from typing import Any, ParamSpec
 
 import streamlit as st
 
+from ui.queries import TTL_SECONDS
+
 P = ParamSpec("P")
 
 #: Drawings kept, of every replayed function together, in each server process; a national
 #: table of 150 areas is about 60 KB, a row of tiles about 30 KB.
 KEPT = 1000
-#: Kept no longer than the cached figures they show (ui/queries.py); an import empties both.
-TTL_SECONDS = 600
 
 
 def content_key(function: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> str:
@@ -53,6 +53,7 @@ def content_key(function: Callable[..., Any], args: tuple, kwargs: dict[str, Any
     return f"{function.__module__}.{function.__qualname__}:{digest.hexdigest()}"
 
 
+# Kept no longer than the cached figures they show; an import empties both.
 @st.cache_data(ttl=TTL_SECONDS, max_entries=KEPT, show_spinner=False)
 def _draw(key: str, _function: Callable[..., None], _args: tuple, _kwargs: dict) -> None:
     """Streamlit keys this by `key` alone (arguments starting with "_" are not hashed) and
