@@ -2,9 +2,9 @@
 
 Drawing a table of 150 areas with its cells flagged against their targets costs about 45 ms a
 run (pandas' Styler and the Arrow conversion), and a row of headline tiles as much again:
-the same work for every visitor who opens the same page. Streamlit's data cache can store the
+the same work for every visitor who opens the same page. Streamlit's caches can store the
 elements a function draws and send them again when the function is called with the same
-arguments, without running it (its "replay" of cached Streamlit commands). `replayed` uses
+arguments, without running it (their "replay" of cached Streamlit commands). `replayed` uses
 that for functions that only draw, keyed by their arguments' content.
 
 The key is a digest of the arguments pickled (pickling is lossless: two calls share an entry
@@ -53,8 +53,11 @@ def content_key(function: Callable[..., Any], args: tuple, kwargs: dict[str, Any
     return f"{function.__module__}.{function.__qualname__}:{digest.hexdigest()}"
 
 
-# Kept no longer than the cached figures they show; an import empties both.
-@st.cache_data(ttl=TTL_SECONDS, max_entries=KEPT, show_spinner=False)
+# A resource cache: its entries are handed back as they are, where the data cache unpickles
+# each (a tenth of the servers' time with 50 people at once). Streamlit copies every element
+# it replays, so nobody changes them. Keyed by content, an entry is never out of date; the
+# time limit only lets unused drawings go.
+@st.cache_resource(ttl=TTL_SECONDS, max_entries=KEPT, show_spinner=False)
 def _draw(key: str, _function: Callable[..., None], _args: tuple, _kwargs: dict) -> None:
     """Streamlit keys this by `key` alone (arguments starting with "_" are not hashed) and
     stores the elements `_function` draws, to send them again for the same key."""
