@@ -32,8 +32,9 @@ from ui.queries import TTL_SECONDS
 
 P = ParamSpec("P")
 
-#: Drawings kept, of every replayed function together, in each server process; a national
-#: table of 150 areas is about 60 KB, a row of tiles about 30 KB.
+#: Drawings kept, of every replayed function together, in each server process: a national
+#: table of 150 areas is about 80 KB of elements, so at most some 80 MB, and entries unused for
+#: `TTL_SECONDS` go.
 KEPT = 1000
 
 
