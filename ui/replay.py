@@ -33,8 +33,8 @@ from ui.queries import TTL_SECONDS
 P = ParamSpec("P")
 
 #: Drawings kept, of every replayed function together, in each server process: a national
-#: table of 150 areas is about 80 KB of elements, so at most some 80 MB, and entries unused for
-#: `TTL_SECONDS` go.
+#: table of 150 areas is about 80 KB of elements, so at most some 80 MB; each goes after
+#: `TTL_SECONDS`.
 KEPT = 1000
 
 
