@@ -7,6 +7,7 @@ within that time (and `clear_all` empties them at once).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -53,6 +54,8 @@ TTL_SECONDS = 600
 #: run); these are frozen dataclasses whose repr names every field and value, so hashing the
 #: repr is as exact and takes microseconds.
 KEYS: dict[str | type[Any], Callable[[Any], Any]] = {Scope: repr, Policy: repr, Grant: repr}
+#: Every cached call here: kept `TTL_SECONDS`, keyed with `KEYS` (give it `show_spinner`).
+cached = functools.partial(st.cache_data, ttl=TTL_SECONDS, hash_funcs=KEYS)
 #: Calls that return worker names take the user's `Grant` as an argument, so it is part of the
 #: cache key and one user's names are never served to another.
 
@@ -81,7 +84,7 @@ def only_demo_data() -> bool:
         return holds_only_demo(session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def demo_personas() -> dict[str, Grant]:
     with session_scope() as session:
         return _demo_personas(session=session)
@@ -134,7 +137,7 @@ def may_see_names(grant: Grant, team_id: str) -> bool:
         return access.may_see_names(grant, team_id, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def scope_suppressed(as_at: date, scope: Scope, grant: Grant, populations: tuple[str, ...]) -> bool:
     with session_scope() as session:
         return breakdowns.scope_suppressed(as_at, scope, grant, populations, session=session)
@@ -144,13 +147,13 @@ def clear_all() -> None:
     st.cache_data.clear()
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def default_as_at() -> date | None:
     with session_scope() as session:
         return latest_complete_month_end(session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def month_options(count: int) -> list[date]:
     """Month ends to offer in the "As at" filter, newest first."""
     latest = default_as_at()
@@ -159,25 +162,25 @@ def month_options(count: int) -> list[date]:
     return list(reversed(months_ending(latest, count)))
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def freshness() -> summary.Freshness:
     with session_scope() as session:
         return summary.data_freshness(session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def area_names() -> list[str]:
     with session_scope() as session:
         return _area_names(session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def hub_names(area: str | None) -> list[str]:
     with session_scope() as session:
         return _hub_names(area, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def teams(scope: Scope) -> list[TeamChoice]:
     with session_scope() as session:
         return teams_in_scope(scope, session=session)
@@ -193,7 +196,7 @@ class TeamChoices:
     teams: tuple[TeamChoice, ...]
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def team_choices(scope: Scope, limit: int) -> TeamChoices:
     """The teams in `scope` for a box that lists at most `limit` (the sidebar's Team box)."""
     with session_scope() as session:
@@ -201,7 +204,7 @@ def team_choices(scope: Scope, limit: int) -> TeamChoices:
     return TeamChoices(len(found), tuple(found) if len(found) <= limit else ())
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def policy() -> Policy:
     """The policy in force (default thresholds, the organisation's targets). A change on the
     Access page clears this at once on this server; other server processes see it within
@@ -210,7 +213,7 @@ def policy() -> Policy:
         return organisation_policy(session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner="Computing the headline figures...")
+@cached(show_spinner="Computing the headline figures...")
 def headlines(
     as_at: date,
     scope: Scope,
@@ -224,7 +227,7 @@ def headlines(
         )
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner="Computing the trends...")
+@cached(show_spinner="Computing the trends...")
 def series(
     names: tuple[str, ...], as_at: date, months: int, scope: Scope
 ) -> list[breakdowns.SeriesPoint]:
@@ -233,7 +236,7 @@ def series(
         return breakdowns.metric_series(list(names), month_list, scope, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner="Comparing areas, hubs and teams...")
+@cached(show_spinner="Comparing areas, hubs and teams...")
 def compare(
     as_at: date, scope: Scope, names: tuple[str, ...], policy: Policy, grant: Grant
 ) -> list[breakdowns.UnitFigures]:
@@ -243,20 +246,20 @@ def compare(
         )
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def movements(as_at: date, months: int, scope: Scope) -> list[breakdowns.MonthMovement]:
     with session_scope() as session:
         month_list = months_ending(as_at, months)
         return breakdowns.starters_and_leavers(month_list, scope, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def leaving_reasons(as_at: date, scope: Scope) -> list[breakdowns.ReasonCount]:
     with session_scope() as session:
         return breakdowns.leaving_reasons(as_at, scope, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def service_bands(as_at: date, scope: Scope) -> list[breakdowns.BandCount]:
     with session_scope() as session:
         return breakdowns.length_of_service(as_at, scope, session=session)
@@ -275,7 +278,7 @@ class RankedTeams(Generic[RowT]):
     suppressed: list[str]
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner="Computing supervision by team...")
+@cached(show_spinner="Computing supervision by team...")
 def weakest_coverage(
     as_at: date, months: int, scope: Scope, grant: Grant, search: str
 ) -> RankedTeams[breakdowns.TeamMonthValue]:
@@ -290,27 +293,27 @@ def weakest_coverage(
     return RankedTeams(found.rows, found.matching, found.suppressed)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def supervision_counts(as_at: date, scope: Scope) -> breakdowns.SupervisionStatusCounts:
     with session_scope() as session:
         return breakdowns.supervision_status_counts(as_at, scope, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def survey(as_at: date, scope: Scope) -> list[SurveyPoint]:
     """The staff survey's supervision questions, survey by survey (counts only, no names)."""
     with session_scope() as session:
         return survey_trend(as_at, scope, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def audit_grades(as_at: date, quarters: int, scope: Scope) -> list[breakdowns.GradeCount]:
     with session_scope() as session:
         ends = months_ending(as_at, quarters * 3)[2::3]
         return breakdowns.audit_grades_by_quarter(ends, scope, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def caseload_distribution(
     as_at: date, scope: Scope
 ) -> tuple[date | None, list[breakdowns.CaseloadCount]]:
@@ -318,7 +321,7 @@ def caseload_distribution(
         return breakdowns.caseload_distribution(as_at, scope, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def most_over_threshold(
     as_at: date, scope: Scope, grant: Grant, search: str
 ) -> RankedTeams[breakdowns.TeamCaseloads]:
@@ -330,7 +333,7 @@ def most_over_threshold(
     return RankedTeams(shown, matching, [row.team_name for row in rows if row.suppressed])
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def asye_caseloads(
     as_at: date, scope: Scope, grant: Grant, search: str
 ) -> RankedTeams[breakdowns.AsyeCaseload]:
@@ -342,13 +345,13 @@ def asye_caseloads(
     return RankedTeams(shown, matching, found.suppressed_teams)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def team_workers(as_at: date, team_id: str, grant: Grant) -> list[roster.WorkerRow]:
     with session_scope() as session:
         return roster.team_workers(as_at, team_id, grant=grant, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def worker_sessions(
     staff_id: str, since: date, until: date, team_id: str, grant: Grant
 ) -> list[roster.SessionRow]:
@@ -356,13 +359,13 @@ def worker_sessions(
         return roster.worker_sessions(staff_id, since, until, team_id, grant=grant, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def history(limit: int = 100) -> list[ImportRecord]:
     with session_scope() as session:
         return import_history(limit, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner="Checking data quality...")
+@cached(show_spinner="Checking data quality...")
 def quality(
     as_at: date, scope: Scope, grant: Grant
 ) -> tuple[dict[str, date | None], list[QualityCheck]]:
@@ -374,7 +377,7 @@ def quality(
 # --- The board pack (aggregates only: no grant needed, none of it is personal data) ---
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner="Putting the board pack together...")
+@cached(show_spinner="Putting the board pack together...")
 def board_pack(as_at: date, scope: Scope, policy: Policy) -> BoardPack:
     """The pack's content; `board_pack_pdf` adds who produced it and when."""
     with session_scope() as session:
@@ -396,20 +399,20 @@ def save_commentary(as_at: date, scope: Scope, section: str, text: str, grant: G
 # --- National benchmarks (published figures: not narrowed by the organisation's filters) ---
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def benchmark_source() -> comparison.LoadedBenchmarks | None:
     """The benchmark load in use."""
     with session_scope() as session:
         return comparison.benchmark_source(session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def benchmark_years() -> list[int]:
     with session_scope() as session:
         return comparison.benchmark_years(session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def benchmark_authorities() -> list[comparison.Authority]:
     with session_scope() as session:
         return comparison.authorities(session=session)
@@ -444,9 +447,7 @@ def saved_authority() -> str | None:
         return our_authority(session=session)
 
 
-@st.cache_data(
-    ttl=TTL_SECONDS,
-    hash_funcs=KEYS,
+@cached(
     show_spinner="Comparing with England, the region and neighbours...",
 )
 def benchmark_comparison(la_code: str, year: int) -> comparison.Comparison | None:
@@ -454,33 +455,31 @@ def benchmark_comparison(la_code: str, year: int) -> comparison.Comparison | Non
         return comparison.comparison(la_code, year, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def benchmark_trend(la_code: str) -> list[comparison.TrendPoint]:
     with session_scope() as session:
         return comparison.trend(la_code, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def benchmark_ranking(year: int, indicator: str) -> list[comparison.RankedAuthority]:
     with session_scope() as session:
         return comparison.ranked_authorities(year, indicator, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def benchmark_neighbours(la_code: str) -> list[comparison.Neighbour]:
     with session_scope() as session:
         return comparison.neighbours(la_code, session=session)
 
 
-@st.cache_data(
-    ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner="Computing our own figures for 30 September..."
-)
+@cached(show_spinner="Computing our own figures for 30 September...")
 def internal_figures(year: int, scope: Scope) -> comparison.InternalFigures:
     with session_scope() as session:
         return comparison.internal_figures(year, scope, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def census_return(la_code: str) -> StoredCensusReturn | None:
     """The latest census return's figures held for the authority."""
     with session_scope() as session:
@@ -524,14 +523,14 @@ def benchmarks_are_the_demo_s(indicators_file: str, loaded_by: str) -> bool:
 # --- Agency social workers (aggregates for the scope; names and rates only inside the grant) ---
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def agency_period(as_at: date, months: int, scope: Scope) -> agency.AgencyPeriod:
     """The trend over the `months` to `as_at` and the figures at it, from one reading."""
     with session_scope() as session:
         return agency.agency_period(months_ending(as_at, months), scope, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def named_assignments(as_at: date, scope: Scope, grant: Grant) -> agency.NamedAssignments:
     with session_scope() as session:
         return agency.named_assignments(as_at, scope, grant, session=session)
@@ -557,9 +556,7 @@ def save_price_caps(new: list[caps.PriceCap], by: str) -> list[str]:
     return changes
 
 
-@st.cache_data(
-    ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner="Putting the quarterly return together..."
-)
+@cached(show_spinner="Putting the quarterly return together...")
 def agency_return_preview(quarter: quarterly_return.Quarter) -> dict[str, Any]:
     """The return's counts, to show before it is produced: without its assignment rows (SWE
     numbers and pay rates), which only the produced file holds, and producing it is logged."""
@@ -577,7 +574,7 @@ def produce_agency_return(quarter: quarterly_return.Quarter, by: str) -> bytes:
     return quarterly_return.return_workbook(data)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def agency_headlines(as_at: date, scope: Scope) -> list[summary.HeadlineFigure]:
     """The four agency tiles (the cost against the budget for the whole organisation).
     Cached like the others: a budget changed on the Access page empties the caches."""
@@ -587,7 +584,7 @@ def agency_headlines(as_at: date, scope: Scope) -> list[summary.HeadlineFigure]:
         return agency.agency_headlines(as_at, scope, trend=trend, session=session)
 
 
-@st.cache_data(ttl=TTL_SECONDS, hash_funcs=KEYS, show_spinner=False)
+@cached(show_spinner=False)
 def agency_suppressed(as_at: date, scope: Scope, grant: Grant) -> bool:
     """Whether the scope's agency figures are suppressed for `grant` (1 or 2 assignments in a
     team whose names it may not see, or what would give one away by subtraction)."""
