@@ -562,9 +562,10 @@ def arrow_datasets(spec: Spec) -> Spec:
     """`spec` with each dataset's rows as Arrow IPC bytes, the form Streamlit sends them in.
 
     Given rows, Streamlit makes a pandas frame of them and converts it on every draw (2-3 ms a
-    chart); given bytes, it sends them as they are. pyarrow reads the rows directly (numbers
-    stay numbers, a missing value stays null; Altair has already written dates as ISO text).
-    A dataset pyarrow cannot type (text and numbers in one column) is left as rows."""
+    chart); given bytes, it sends them as they are. pyarrow reads the rows directly and types
+    them as Streamlit's conversion did (numbers stay numbers, a missing value stays null, a
+    date stays a date). A dataset pyarrow cannot type (text and numbers in one column) is left
+    as rows."""
     converted: dict[str, Any] = {}
     for name, rows in spec.get("datasets", {}).items():
         try:
