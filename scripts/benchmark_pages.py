@@ -33,7 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
+import streamlit.logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
+
+streamlit.logger.set_log_level(logging.ERROR)  # before the pages' modules load (see `quiet`)
 
 from data_access.setup import prepare_database  # noqa: E402
 from ui import chart_specs  # noqa: E402
@@ -52,6 +55,13 @@ AUTH = {
     "client_secret": "benchmark-script",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
+
+
+def quiet() -> None:
+    """Streamlit's warnings off: AppTest runs without a server, and Streamlit says so (and
+    that the caches it empties have no runtime) at every step. Each AppTest run sets
+    Streamlit's log level back to its default, so this follows every run."""
+    streamlit.logger.set_log_level(logging.ERROR)
 
 
 def run_page(page: str, query: dict[str, str], email: str | None) -> float:
@@ -75,6 +85,7 @@ def run_page(page: str, query: dict[str, str], email: str | None) -> float:
     if page != "overview":
         app.switch_page(f"app_pages/{page}.py")
     app.run()
+    quiet()
     if app.exception:
         raise SystemExit(f"{page}: {app.exception}")
     # A page timed must be the page drawn, not a refusal or the sign-in page.
@@ -134,8 +145,7 @@ def main() -> None:
     )
     parser.add_argument("--warm", action="store_true", help="with --profile: a warm run")
     args = parser.parse_args()
-    # AppTest runs without a server; Streamlit warns about that on every run.
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    quiet()
     prepare_database(load_demo_if_empty=True)
     query = {"area": args.area} if args.area else {}
     if args.view_as:
