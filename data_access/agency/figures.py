@@ -24,7 +24,7 @@ whose names the user may not see (or when a subtraction would give such a team a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
@@ -37,7 +37,7 @@ from data_access.access.grants import Grant
 from data_access.access.suppression import Suppression
 from data_access.core.dates import add_months, months_ending
 from data_access.core.models import AgencyAssignment, AgencyPriceCap, Staff, Team
-from data_access.core.scope import Scope
+from data_access.core.scope import Scope, TeamChoice
 from data_access.indicators.agency_rules import (
     MISSING,
     NO_END,
@@ -656,11 +656,17 @@ def agency_headlines(
     return figures
 
 
-def agency_suppression(as_at: date, grant: Grant, *, session: Session) -> Suppression:
+def agency_suppression(
+    as_at: date,
+    grant: Grant,
+    *,
+    session: Session,
+    everyone: Sequence[TeamChoice] | None = None,
+) -> Suppression:
     """What `grant` may not see of the agency figures at `as_at`: a team with 1 or 2 active
     assignments whose names the user may not see is suppressed, with whatever would give it
     away by subtraction (data_access/access/suppression.py), as for people in post. One query
-    for every team's count."""
+    for every team's count (`everyone`: the whole organisation's teams, if already read)."""
     if grant.sees_all_names:
         return Suppression()
     counts = dict(
@@ -672,9 +678,16 @@ def agency_suppression(as_at: date, grant: Grant, *, session: Session) -> Suppre
             .group_by(col(Staff.team_id))
         ).all()
     )
-    return suppressions_of({as_at: counts}, grant, session=session)[as_at]
+    return suppressions_of({as_at: counts}, grant, session=session, everyone=everyone)[as_at]
 
 
-def agency_suppressed(as_at: date, scope: Scope, grant: Grant, *, session: Session) -> bool:
+def agency_suppressed(
+    as_at: date,
+    scope: Scope,
+    grant: Grant,
+    *,
+    session: Session,
+    everyone: Sequence[TeamChoice] | None = None,
+) -> bool:
     """True when the agency figures of `scope` at `as_at` are suppressed for `grant`."""
-    return agency_suppression(as_at, grant, session=session).hides(scope)
+    return agency_suppression(as_at, grant, session=session, everyone=everyone).hides(scope)

@@ -108,6 +108,10 @@ class CaseloadSnapshot(SQLModel, table=True):
 
 
 class Vacancy(SQLModel, table=True):
+    # Indexed on its own (the key leads with the team) for the earliest and latest dates,
+    # which every page's header reads: a scan of a row a team a month otherwise.
+    __table_args__ = (Index("ix_vacancy_as_at", "as_at"),)
+
     team_id: str = Field(foreign_key="team.team_id", primary_key=True, max_length=100)
     as_at: date = Field(primary_key=True)
     vacant_fte: float

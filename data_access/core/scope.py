@@ -45,6 +45,15 @@ class Scope:
             query = query.where(col(Team.team_id) == self.team_id)
         return query
 
+    def holds(self, team: TeamChoice) -> bool:
+        """Whether `team` (as `teams_in_scope` reads it) is inside this scope: `team_ids`'
+        condition, for teams already read."""
+        return (
+            (self.area is None or team.area == self.area)
+            and (self.hub is None or team.hub == self.hub)
+            and (self.team_id is None or team.team_id == self.team_id)
+        )
+
     def contains_hub(
         self, hub_id_column: ColumnElement[Any] | Mapped[Any]
     ) -> ColumnElement[bool] | None:

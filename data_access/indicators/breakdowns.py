@@ -8,7 +8,7 @@ SQL runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -32,7 +32,7 @@ from data_access.core.models import (
     SupervisionSession,
     Team,
 )
-from data_access.core.scope import Scope, teams_in_scope
+from data_access.core.scope import Scope, TeamChoice, teams_in_scope
 from data_access.indicators.conditions import (
     case_holders,
     caseload_limit,
@@ -114,9 +114,12 @@ class Unit:
     scope: Scope
 
 
-def child_units(scope: Scope, *, session: Session) -> list[Unit]:
-    """The areas of the organisation, the hubs of an area, or the teams of a hub."""
-    teams = teams_in_scope(scope, session=session)
+def child_units(
+    scope: Scope, *, session: Session, teams: Sequence[TeamChoice] | None = None
+) -> list[Unit]:
+    """The areas of the organisation, the hubs of an area, or the teams of a hub (from
+    `teams`, the teams in `scope`, when the caller has read them already)."""
+    teams = teams_in_scope(scope, session=session) if teams is None else teams
     if scope.team_id is not None:
         return []
     if scope.hub is not None:
@@ -149,13 +152,17 @@ def compare_units(
     *,
     session: Session,
     grant: Grant,
+    hidden: Suppression | None = None,
+    teams: Sequence[TeamChoice] | None = None,
 ) -> list[UnitFigures]:
     """The named metrics for each unit one level below `scope`, with target statuses.
 
     A unit whose figures are suppressed for `grant` (people in post, see `suppression`) has
-    no values."""
-    units = child_units(scope, session=session)
-    hidden = suppression(as_at, grant, IN_POST, session=session)
+    no values. A caller that has already decided that suppression at `as_at`, or read the
+    teams in `scope`, passes it as `hidden` or `teams` (the board pack does both)."""
+    units = child_units(scope, session=session, teams=teams)
+    if hidden is None:
+        hidden = suppression(as_at, grant, IN_POST, session=session)
     # Each unit's parts summed in the database (a row a unit, not a row a team).
     totals = unit_totals(as_at, scope, policy, session=session)
     zero = dict.fromkeys(PART_NAMES, 0.0)
@@ -184,11 +191,17 @@ Key = TypeVar("Key")
 
 
 def suppressions(
-    days: list[date], grant: Grant, population: str, *, session: Session
+    days: list[date],
+    grant: Grant,
+    population: str,
+    *,
+    session: Session,
+    everyone: Sequence[TeamChoice] | None = None,
 ) -> dict[date, Suppression]:
     """What `grant` may not see of `population` at each of `days`, primary and complementary
     (data_access/access/suppression.py). Decided over the whole organisation, since a
-    subtraction can cross any boundary: one grid of stored parts, whatever the number of days."""
+    subtraction can cross any boundary: one grid of stored parts, whatever the number of days.
+    `everyone`: the whole organisation's teams, when the caller has read them already."""
     if grant.sees_all_names:
         return {day: Suppression() for day in days}
     grid = parts_grid(days, Scope(), DEFAULT_POLICY, names=(population,), session=session)
@@ -196,20 +209,24 @@ def suppressions(
         day: {team: int(parts[population]) for team, parts in grid.by_day.get(day, {}).items()}
         for day in days
     }
-    return suppressions_of(counts, grant, session=session)
+    return suppressions_of(counts, grant, session=session, everyone=everyone)
 
 
 def suppressions_of(
-    counts: Mapping[Key, Mapping[str, int]], grant: Grant, *, session: Session
+    counts: Mapping[Key, Mapping[str, int]],
+    grant: Grant,
+    *,
+    session: Session,
+    everyone: Sequence[TeamChoice] | None = None,
 ) -> dict[Key, Suppression]:
     """What `grant` may not see of each population in `counts` (each counted team by team:
-    team id -> people), primary and complementary, over the whole organisation."""
+    team id -> people), primary and complementary, over the whole organisation (`everyone`:
+    its teams, `teams_in_scope` of the whole organisation, when the caller has read them)."""
     if grant.sees_all_names:
         return {key: Suppression() for key in counts}
-    places = [
-        Place(team.team_id, team.hub, team.area)
-        for team in teams_in_scope(Scope(), session=session)
-    ]
+    if everyone is None:
+        everyone = teams_in_scope(Scope(), session=session)
+    places = [Place(team.team_id, team.hub, team.area) for team in everyone]
     visible = visible_team_ids(grant, Scope(), session=session)
     return {
         key: complementary_suppression(places, people, visible, SMALL_GROUP_MINIMUM)
@@ -217,9 +234,16 @@ def suppressions_of(
     }
 
 
-def suppression(day: date, grant: Grant, population: str, *, session: Session) -> Suppression:
+def suppression(
+    day: date,
+    grant: Grant,
+    population: str,
+    *,
+    session: Session,
+    everyone: Sequence[TeamChoice] | None = None,
+) -> Suppression:
     """`suppressions` at one date."""
-    return suppressions([day], grant, population, session=session)[day]
+    return suppressions([day], grant, population, session=session, everyone=everyone)[day]
 
 
 def scope_suppressed(

@@ -11,6 +11,7 @@ without sign-off and the assignments running long or ending soon.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,7 +28,7 @@ from data_access.agency.figures import (
     agency_period,
     agency_suppressed,
 )
-from data_access.core.scope import Scope
+from data_access.core.scope import Scope, TeamChoice
 from data_access.indicators.agency_rules import (
     COOLING_OFF_MONTHS,
     DEFAULT_MIN_NOTICE_WEEKS,
@@ -85,9 +86,15 @@ PACK_READER = Grant("board pack", "board")
 
 
 def agency_section(
-    as_at: date, months: list[date], scope: Scope, *, session: Session
+    as_at: date,
+    months: list[date],
+    scope: Scope,
+    *,
+    session: Session,
+    everyone: Sequence[TeamChoice] | None = None,
 ) -> AgencySection:
-    """The agency section for `scope` at the month end `as_at`, its trends over `months`."""
+    """The agency section for `scope` at the month end `as_at`, its trends over `months`
+    (`everyone`: the whole organisation's teams, when the caller has read them)."""
     # The trend and the figures at D from one reading of the assignments (the pack's months
     # end at D).
     period = agency_period(months, scope, session=session)
@@ -115,7 +122,7 @@ def agency_section(
         budget=agency_monthly_budget(session=session) if scope.is_whole_organisation else None,
         min_notice_weeks=agency_min_notice_weeks(session=session),
         # The pack is read by people who may see no names: suppressed as for a board member.
-        suppressed=agency_suppressed(as_at, scope, PACK_READER, session=session),
+        suppressed=agency_suppressed(as_at, scope, PACK_READER, session=session, everyone=everyone),
     )
 
 

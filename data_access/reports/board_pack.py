@@ -432,6 +432,12 @@ def describe_scope(scope: Scope) -> str:
     return "Whole organisation"
 
 
+def _within(everyone: list[TeamChoice], scope: Scope) -> list[TeamChoice]:
+    """The teams of `everyone` (the whole organisation's, in `teams_in_scope`'s order) inside
+    `scope`: what `teams_in_scope` of it reads."""
+    return [team for team in everyone if scope.holds(team)]
+
+
 def _furthest_teams(
     grid: PartsGrid,
     as_at: date,
@@ -478,8 +484,11 @@ def assemble_board_pack(
         scope = resolve_scope(scope, session=session)
     except UnknownScope as error:
         raise NoPack(str(error)) from None
+    # The whole organisation's teams, read once: every suppression is decided over them, and
+    # the pack's own teams are among them.
+    everyone = teams_in_scope(Scope(), session=session)
     if scope.hub and not scope.area:  # name the hub's area on the cover
-        scope = Scope(area=teams_in_scope(scope, session=session)[0].area, hub=scope.hub)
+        scope = Scope(area=_within(everyone, scope)[0].area, hub=scope.hub)
     as_at = month_end(as_at)
     first, last = earliest_data_date(session=session), latest_data_date(session=session)
     if first is None or last is None:
@@ -489,7 +498,7 @@ def assemble_board_pack(
             f"there is no data for {as_at:%B %Y}: the records run from {first:%d/%m/%Y} to "
             f"{last:%d/%m/%Y}"
         )
-    hidden = suppression(as_at, PACK_GRANT, IN_POST, session=session)
+    hidden = suppression(as_at, PACK_GRANT, IN_POST, session=session, everyone=everyone)
     if hidden.hides(scope):
         raise NoPack(
             f"the figures for {describe_scope(scope)} are suppressed as at {as_at:%d/%m/%Y}: "
@@ -504,7 +513,7 @@ def assemble_board_pack(
     by_name = {figure.name: figure for figure in figures}
     # One grid, one list of teams and one suppression check serve every theme's table.
     grid = parts_grid([as_at], scope, policy, session=session)
-    teams = teams_in_scope(scope, session=session)
+    teams = _within(everyone, scope)
     small = {team.team_id for team in teams if team.team_id in hidden.teams}
     themes = [
         ThemeSection(
@@ -535,14 +544,21 @@ def assemble_board_pack(
             for figure in figures
         },
         units=compare_units(
-            as_at, scope, list(PACK_INDICATORS), policy, grant=PACK_GRANT, session=session
+            as_at,
+            scope,
+            list(PACK_INDICATORS),
+            policy,
+            grant=PACK_GRANT,
+            hidden=hidden,
+            teams=teams,
+            session=session,
         ),
         themes=themes,
         supervision_counts=supervision_status_counts(as_at, scope, session=session),
         audit_grades=audit_grades_by_quarter(quarter_ends, scope, session=session),
         national=national,
         national_missing=national_missing,
-        agency=agency_section(as_at, trend_months, scope, session=session),
+        agency=agency_section(as_at, trend_months, scope, session=session, everyone=everyone),
         commentary=latest_commentary(as_at, scope, session=session),
         earlier_commentary=earlier_commentary(as_at, scope, limit=3, session=session),
     )
