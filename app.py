@@ -80,6 +80,7 @@ def database_trouble(error: SQLAlchemyError, context: str) -> None:
 def _prepare_database() -> None:
     load_demo = using_default_database() or os.environ.get("WORKFORCE_LOAD_DEMO") == "1"
     prepare_database(load_demo_if_empty=load_demo)
+    warm.freeze_what_the_start_made()
     if os.environ.get("WORKFORCE_WARM_AT_START") == "1":  # scripts/serve.py sets it
         warm.start()
 

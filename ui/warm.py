@@ -14,6 +14,7 @@ compared, suppression) are still worked out for each user. scripts/serve.py turn
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
@@ -58,3 +59,19 @@ def start() -> threading.Thread:
     thread = threading.Thread(target=_warm, name="warm-landing-page", daemon=True)
     thread.start()
     return thread
+
+
+def freeze_what_the_start_made() -> int:
+    """Leave every object alive now (the modules of Streamlit, pandas, Altair, SQLAlchemy and
+    ours, read at the process's start and kept for its life) out of Python's cyclic garbage
+    collector from now on; return how many objects that is.
+
+    Python's full collection walks every object the process holds. At national size each
+    took about 85 ms in a dashboard process and came about once a cold page: 8% of the page.
+    Frozen objects are still freed when nothing refers to them (reference counting is
+    untouched); only cycles among them would stay, and objects alive at the start live as
+    long as the process anyway. Garbage is collected first, so none of it is frozen. Called
+    once per process, as the database is prepared (app.py)."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()

@@ -381,17 +381,19 @@ def coverage_by_team(
     grant: Grant,
     teams: Collection[str] | None = None,
     hidden_in: dict[date, Suppression] | None = None,
+    in_scope: Sequence[TeamChoice] | None = None,
 ) -> list[TeamMonthValue]:
     """supervision_coverage for every team in scope (or only `teams`) at each month end (for
     a heat map).
 
     A cell is suppressed when that month's suppression of eligible workers for `grant` covers
     its team (fewer than SMALL_GROUP_MINIMUM outside the names it covers, or a complement);
-    `hidden_in` is that suppression when already worked out."""
+    `hidden_in` is that suppression when already worked out, and `in_scope` the teams in
+    `scope` (`teams_in_scope`) when already read."""
+    if in_scope is None:
+        in_scope = teams_in_scope(scope, session=session)
     names = {
-        team.team_id: team.team_name
-        for team in teams_in_scope(scope, session=session)
-        if teams is None or team.team_id in teams
+        team.team_id: team.team_name for team in in_scope if teams is None or team.team_id in teams
     }
     if hidden_in is None:
         hidden_in = suppressions(months, grant, ELIGIBLE, session=session)
@@ -462,16 +464,26 @@ def weakest_coverage(
 ) -> WeakestCoverage:
     """`weakest_teams` of `coverage_by_team`, reading every team's figure at the latest month
     only (to rank them) and the months of the teams shown only: the cost follows what is drawn,
-    not the number of teams in scope (4,950 at national size)."""
-    hidden_in = suppressions(months, grant, ELIGIBLE, session=session)
+    not the number of teams in scope (4,950 at national size). The teams in scope are read
+    once, for the ranking and the rows alike (and for the suppression, over the whole
+    organisation, when the scope is the whole organisation)."""
+    in_scope = teams_in_scope(scope, session=session)
+    everyone = in_scope if scope.is_whole_organisation else None
+    hidden_in = suppressions(months, grant, ELIGIBLE, session=session, everyone=everyone)
     latest = coverage_by_team(
-        [months[-1]], scope, grant=grant, hidden_in=hidden_in, session=session
+        [months[-1]], scope, grant=grant, hidden_in=hidden_in, in_scope=in_scope, session=session
     )
     ranked, matching = weakest_teams(latest, search, count)
     shown = {row.team_id for row in ranked}
     rows = (
         coverage_by_team(
-            months, scope, grant=grant, teams=shown, hidden_in=hidden_in, session=session
+            months,
+            scope,
+            grant=grant,
+            teams=shown,
+            hidden_in=hidden_in,
+            in_scope=in_scope,
+            session=session,
         )
         if shown
         else []

@@ -6,11 +6,11 @@ against the hand-made organisation's teams.csv: T1 and T2 in Hub A (North), T3 i
 from __future__ import annotations
 
 import pytest
+from support.org import SMALL_ORG, read_folder_bytes
 
 from data_access.core.db import session_scope
 from data_access.core.scope import Scope, teams_in_scope
 from data_access.ingest.importer import import_files
-from support.org import SMALL_ORG, read_folder_bytes
 
 #: Each scope and the team ids it holds, in teams_in_scope's order (area, hub, team name), read
 #: off tests/fixtures/small_org/teams.csv by hand.
