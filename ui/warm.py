@@ -14,6 +14,7 @@ compared, suppression) are still worked out for each user. scripts/serve.py turn
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import threading
@@ -61,6 +62,7 @@ def start() -> threading.Thread:
     return thread
 
 
+@functools.cache  # once per process
 def freeze_what_the_start_made() -> int:
     """Leave every object alive now (the modules of Streamlit, pandas, Altair, SQLAlchemy and
     ours, read at the process's start and kept for its life) out of Python's cyclic garbage
@@ -70,8 +72,9 @@ def freeze_what_the_start_made() -> int:
     took about 85 ms in a dashboard process and came about once a cold page: 8% of the page.
     Frozen objects are still freed when nothing refers to them (reference counting is
     untouched); only cycles among them would stay, and objects alive at the start live as
-    long as the process anyway. Garbage is collected first, so none of it is frozen. Called
-    once per process, as the database is prepared (app.py)."""
+    long as the process anyway. Garbage is collected first, so none of it is frozen. Done
+    once per process, as the database is first prepared (app.py): a later call (the database
+    prepared again after Streamlit's caches were emptied, as the tests do) does nothing."""
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()

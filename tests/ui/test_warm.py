@@ -76,8 +76,8 @@ def test_without_reading_ahead_the_landing_page_works_them_out(small_org, comput
 
 
 #: Run in a process of its own (freezing is for the process's life): garbage made before the
-#: call is collected, not frozen; what was alive is frozen; cycles made afterwards are still
-#: collected. Prints how many objects were frozen.
+#: call is collected, not frozen; what was alive is frozen; a second call does nothing; cycles
+#: made afterwards are still collected. Prints how many objects were frozen.
 FREEZE_CHECK = """
 import gc, weakref
 from ui import warm
@@ -98,6 +98,7 @@ frozen = warm.freeze_what_the_start_made()
 assert before() is None, "garbage from before the call was frozen instead of collected"
 assert frozen > 10_000, frozen  # the modules' objects, and ours
 assert gc.get_freeze_count() == frozen
+assert warm.freeze_what_the_start_made() == frozen, "a second call froze more"
 assert not any(obj is kept for obj in gc.get_objects()), "an object alive at the call is not frozen"
 after = cycle()
 gc.collect()
