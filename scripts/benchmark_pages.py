@@ -145,7 +145,6 @@ def main() -> None:
     )
     parser.add_argument("--warm", action="store_true", help="with --profile: a warm run")
     args = parser.parse_args()
-    quiet()
     prepare_database(load_demo_if_empty=True)
     query = {"area": args.area} if args.area else {}
     if args.view_as:

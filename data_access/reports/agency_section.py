@@ -81,7 +81,8 @@ class AgencySection:
         return not self.suppressed and any(month.active or month.cost for month in self.trend)
 
 
-#: Who reads a pack: anyone at the board, who may see no names.
+#: Who reads a pack (this section and the whole board pack): anyone at the board, who may see
+#: no names, so every team is outside its grant.
 PACK_READER = Grant("board pack", "board")
 
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from data_access.access.grants import SMALL_GROUP_MINIMUM, Grant
+from data_access.access.grants import SMALL_GROUP_MINIMUM
 from data_access.core.dates import add_months, month_end, months_ending
 from data_access.core.scope import Scope, TeamChoice, UnknownScope, resolve_scope, teams_in_scope
 from data_access.demo.national import is_demo_benchmarks
@@ -63,7 +63,7 @@ from data_access.national.comparison import (
     benchmark_years,
     comparison,
 )
-from data_access.reports.agency_section import AgencySection, agency_section
+from data_access.reports.agency_section import PACK_READER, AgencySection, agency_section
 from data_access.reports.commentary import (
     COMMENTARY_SECTIONS,
     Commentary,
@@ -237,8 +237,6 @@ TRAJECTORY_MONTHS = 6
 TRAJECTORY_HORIZON_MONTHS = 36
 #: How many teams the pack lists as furthest from target, per theme.
 FURTHEST_TEAMS = 5
-#: The pack is made with no names: every team is outside its grant.
-PACK_GRANT = Grant("board pack", "board")
 DEFAULT_ORGANISATION_NAME = "Children's services"
 
 
@@ -498,7 +496,7 @@ def assemble_board_pack(
             f"there is no data for {as_at:%B %Y}: the records run from {first:%d/%m/%Y} to "
             f"{last:%d/%m/%Y}"
         )
-    hidden = suppression(as_at, PACK_GRANT, IN_POST, session=session, everyone=everyone)
+    hidden = suppression(as_at, PACK_READER, IN_POST, session=session, everyone=everyone)
     if hidden.hides(scope):
         raise NoPack(
             f"the figures for {describe_scope(scope)} are suppressed as at {as_at:%d/%m/%Y}: "
@@ -548,7 +546,7 @@ def assemble_board_pack(
             scope,
             list(PACK_INDICATORS),
             policy,
-            grant=PACK_GRANT,
+            grant=PACK_READER,
             hidden=hidden,
             teams=teams,
             session=session,
