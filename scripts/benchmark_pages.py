@@ -1,7 +1,8 @@
 """How long each page takes to run on the current database (default: the demo organisation).
 
     .venv/bin/python scripts/benchmark_pages.py [--repeat 3] [--area East] [--team "..."]
-        [--benchmarks-la 330] [--pages overview,agency] [--profile supervision] [--as EMAIL]
+        [--benchmarks-la 330] [--pages overview,agency,supervision:Quality]
+        [--profile supervision] [--as EMAIL]
 
 Runs app.py and each page with Streamlit's AppTest (the whole script, in-process, without a
 browser) three ways and prints the median of --repeat runs: first (the page's first run in a
@@ -14,6 +15,9 @@ second of drawing on top (measured separately; see the closing notes).
 On the demo organisation the pages run in demo mode as the director (who may see every name).
 On a database holding real data, sign-in is required: pass --as EMAIL, a user already given
 access (`python -m data_access users add`); AppTest then runs as that user signed in.
+
+A page with sections (ui/layout.sections) runs only its open one: the default times its first
+section; `page:Section` in --pages times another (a reader's tab change is that page's run).
 
 With --benchmarks-la, the National benchmarks page is timed too, for that authority (this
 saves it as "our authority" in the database, as choosing it on the page would); load the DfE
@@ -64,7 +68,18 @@ def quiet() -> None:
     streamlit.logger.set_log_level(logging.ERROR)
 
 
+def drawn_section(app: AppTest) -> str | None:
+    """The label of the page's open section (the top-level tab with content), if it has any."""
+    for node in app.main.children.values():
+        if node.type == "tab_container":
+            return next((tab.label for tab in node.children.values() if tab.children), None)
+    return None
+
+
 def run_page(page: str, query: dict[str, str], email: str | None) -> float:
+    page, _, section = page.partition(":")
+    if section:
+        query = {**query, "section": section}
     started = time.perf_counter()
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     if email:
@@ -93,6 +108,8 @@ def run_page(page: str, query: dict[str, str], email: str | None) -> float:
     if BY_NAME[page].title not in shown:
         said = [element.value for element in (*app.error, *app.warning, *app.info)][:2]
         raise SystemExit(f"{page}: not drawn (titles {shown}; {said})")
+    if section and drawn_section(app) != section:
+        raise SystemExit(f"{page}: section {section!r} not drawn ({drawn_section(app)!r} was)")
     return time.perf_counter() - started
 
 
@@ -163,9 +180,9 @@ def main() -> None:
     # The first run of a server process also builds the charts' templates (kept for the
     # process's life: ui/chart_specs._template); "cold" is every later run after the data
     # caches were emptied (as an import empties them); "warm" the run after that.
-    print(f"{'page':<14}{'first':>8}{'cold':>8}{'warm':>8}   (seconds, medians)")
+    print(f"{'page':<36}{'first':>8}{'cold':>8}{'warm':>8}   (seconds, medians)")
     for page in pages:
-        page_query = {**query, "team": args.team} if page == "team" else query
+        page_query = {**query, "team": args.team} if page.startswith("team") else query
         first, cold, warm = [], [], []
         for _ in range(args.repeat):
             st.cache_data.clear()
@@ -175,7 +192,7 @@ def main() -> None:
             cold.append(run_page(page, page_query, args.email))
             warm.append(run_page(page, page_query, args.email))
         print(
-            f"{page:<14}{statistics.median(first):8.2f}{statistics.median(cold):8.2f}"
+            f"{page:<36}{statistics.median(first):8.2f}{statistics.median(cold):8.2f}"
             f"{statistics.median(warm):8.2f}"
         )
 

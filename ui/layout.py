@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import streamlit as st
 
 from data_access.access.grants import SMALL_GROUP_MINIMUM, SUPPRESSED
@@ -86,3 +88,26 @@ def teams_shown_note(shown: int, matching: int, search: str, which: str) -> str:
     return (
         f"The {shown} teams {which}, of {matching}{where}; find any other team in the box below. "
     )
+
+
+def sections(key: str, parts: Mapping[str, Callable[[], None]]) -> str:
+    """Draw a long page's parts as tabs, running and drawing only the open one; return its
+    label.
+
+    Each chart costs the reader's browser about 0.1 s to draw (docs/performance.md): a page of
+    nine charts spent about a second of the browser's time on every visit, most of it on
+    charts below the fold. Behind tabs, a page draws only the part asked for, and a tab change
+    runs the page again for that part. The open tab is in the address (`?key=label`, left out
+    for the first), so a link or a bookmark opens the same part."""
+    labels = list(parts)
+    tabs = st.tabs(labels, key=key, on_change="rerun", bind="query-params")
+    for label, tab in zip(labels, tabs, strict=True):
+        if tab.open:
+            with tab:
+                parts[label]()
+            return label
+    # Not reached: with state tracked, exactly one tab is open. Draw the first rather than
+    # nothing if a future Streamlit answered otherwise.
+    with tabs[0]:
+        parts[labels[0]]()
+    return labels[0]

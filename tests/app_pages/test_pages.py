@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
-from support.app import shown_text, signed_in
+from support.app import sections, shown_text, signed_in
 from support.org import SMALL_ORG, read_folder_bytes
 
 from data_access.core import db
@@ -150,11 +150,27 @@ def test_a_shared_url_restores_the_same_view(small_org):
 def test_stability_page(small_org):
     app = open_app("stability", as_at="March 2025")
     assert app.title[0].value == "Workforce stability"
-    assert [s.value for s in app.subheader][:4] == [
+    # Two sections (tabs); only the open one is run and drawn.
+    assert sections(app) == {"Indicators": True, "Starters and leavers": False}
+    # The first section: the four indicators and the units compared, nothing of the second.
+    assert [s.value for s in app.subheader] == [
         "Agency rate (FTE)",
         "Turnover, last 12 months (FTE)",
         "Vacancy rate (FTE)",
         "Stability index",
+        "Areas compared",
+    ]
+    agency = table(app, "Month")
+    assert agency.iloc[-1].tolist() == ["03/2025", 25.0]
+    assert list(table(app, "Area")["Area"]) == ["North", "South"]
+
+    # The second section, opened by its address (as a click on its tab sets it).
+    app = open_app("stability", as_at="March 2025", section="Starters and leavers")
+    assert sections(app) == {"Indicators": False, "Starters and leavers": True}
+    assert [s.value for s in app.subheader] == [
+        "Starters and leavers each month",
+        "Why permanent staff left, last 12 months",
+        "Length of service of those in post",
     ]
     reasons = table(app, "Leaving reason")
     assert sorted(zip(reasons["Leaving reason"], reasons["FTE"], strict=True)) == [
@@ -175,9 +191,6 @@ def test_stability_page(small_org):
         ("5 to 10 years", "permanent"): 2,
         ("10 years +", "permanent"): 1,
     }
-    agency = table(app, "Month")
-    assert agency.iloc[-1].tolist() == ["03/2025", 25.0]
-    assert list(table(app, "Area")["Area"]) == ["North", "South"]
 
 
 def test_supervision_page(small_org):
@@ -197,26 +210,53 @@ def test_supervision_page(small_org):
         "Of the 3 never supervised, 2 are overdue and the rest are new starters still in date."
         in [caption.value for caption in app.caption][1]
     )
+    assert sections(app) == {"In date": True, "Agreements and training": False, "Quality": False}
+    # The first section: coverage over time and by team, nothing of the others.
+    assert [header.value for header in app.subheader] == [
+        "Supervision in date",
+        "Supervision in date by team, last 12 months",
+    ]
     coverage = table(app, "Month")
     assert coverage.iloc[-1].tolist() == ["03/2025", 62.5]
     heat = table(app, "Team")
     assert heat.set_index("Team").loc["Alpha safeguarding", "03/2025"] == 50.0
+
+
+def latest_in_trends(app: AppTest) -> dict[str, float]:
+    """The latest month's value of every series in the page's trend tables."""
+    months = [frame.value for frame in app.dataframe if "Month" in list(frame.value.columns)]
+    return {column: frame[column].iloc[-1] for frame in months for column in frame.columns}
+
+
+def test_a_link_to_a_section_that_does_not_exist_opens_the_first(small_org):
+    app = open_app("supervision", as_at="March 2025", section="Nonsense")
+    assert sections(app) == {"In date": True, "Agreements and training": False, "Quality": False}
+    assert "section" not in app.query_params
+
+
+def test_the_supervision_standards_sections(small_org):
     # The new standards (worked by hand in test_metrics.py), each with its plain sentence and
-    # its exact rule behind "How it is calculated".
-    headings = [header.value for header in app.subheader]
-    for title in (
+    # its exact rule behind "How it is calculated", in the section its address opens.
+    app = open_app("supervision", as_at="March 2025", section="Agreements and training")
+    assert sections(app)["Agreements and training"]
+    assert [header.value for header in app.subheader] == [
         "Supervision agreements",
         "Supervision training for managers",
-        "Sessions of 1.5 hours or more",
         "Annual appraisals",
-        "Staff survey: supervision",
-    ):
-        assert title in headings
-    months = [frame.value for frame in app.dataframe if "Month" in list(frame.value.columns)]
-    latest = {column: frame[column].iloc[-1] for frame in months for column in frame.columns}
-    assert latest["Sessions of 1.5 hours or more"] == 20.0
+    ]
+    latest = latest_in_trends(app)
     assert latest["Annual appraisals up to date"] == 50.0
     assert latest["Agreements made within 3 months of starting"] == 0.0
+
+    app = open_app("supervision", as_at="March 2025", section="Quality")
+    assert sections(app)["Quality"]
+    assert [header.value for header in app.subheader] == [
+        "Reflective supervision and the child's views",
+        "Sessions of 1.5 hours or more",
+        "Supervision audit grades, last 8 quarters",
+        "Staff survey: supervision",
+    ]
+    assert latest_in_trends(app)["Sessions of 1.5 hours or more"] == 20.0
     expanders = [shown_text(block.markdown[0].value) for block in app.expander]
     assert any(
         "**Sessions of 1.5 hours or more**: Of the held sessions of in-scope supervisees" in text
@@ -227,7 +267,7 @@ def test_supervision_page(small_org):
 
 
 def test_the_staff_survey_on_the_supervision_page(small_org):
-    app = open_app("supervision", as_at="March 2025", team="Alpha safeguarding")
+    app = open_app("supervision", as_at="March 2025", team="Alpha safeguarding", section="Quality")
     survey = table(app, "Survey")
     assert survey.values.tolist() == [
         # No team results in 2024: the organisation's figure, and it says so.
@@ -244,6 +284,12 @@ def test_the_staff_survey_on_the_supervision_page(small_org):
 def test_caseloads_page(small_org):
     app = open_app("caseloads", as_at="March 2025")
     assert app.title[0].value == "Caseloads"
+    assert sections(app) == {"Over time": True, "By team and ASYE": False}
+    assert [header.value for header in app.subheader] == [
+        "Average caseload",
+        "Case holders over threshold",
+        "Caseloads at the latest snapshot (31/03/2025)",
+    ]
     distribution = table(app, "Open cases")
     assert distribution.values.tolist() == [
         [10, 1, 0],
@@ -251,6 +297,13 @@ def test_caseloads_page(small_org):
         [17, 1, 1],
         [18, 1, 0],
         [20, 1, 1],
+    ]
+
+    app = open_app("caseloads", as_at="March 2025", section="By team and ASYE")
+    assert sections(app) == {"Over time": False, "By team and ASYE": True}
+    assert [header.value for header in app.subheader] == [
+        "Share over threshold by team",
+        "Newly qualified (ASYE) workers' caseloads",
     ]
     teams = table(app, "Team").set_index("Team")
     assert teams.loc["Alpha safeguarding"].tolist() == [4, 18.6, 50.0]

@@ -11,7 +11,7 @@ import re
 import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
-from support.app import signed_in
+from support.app import sections, signed_in
 from support.org import BENCHMARKS, SMALL_ORG, read_folder_bytes
 
 from data_access.ingest.importer import import_files
@@ -146,6 +146,15 @@ PAGES = [page.name for page in APP_PAGES]
 SCOPED_PAGES = {"overview", "stability", "agency", "supervision", "caseloads", "team", "data"}
 
 
+def narrowed_to_a_team(engine, page: str, **query: str) -> AppTest:
+    """`page` narrowed, through the sidebar, to a team of the first hostile area."""
+    app = signed_in(engine, page, as_at="March 2025", **query)
+    app.selectbox(key="area").select(app.selectbox(key="area").options[1]).run()
+    app.selectbox(key="team").select(a_team(app)).run()
+    assert not app.exception, app.exception
+    return app
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_no_page_lets_data_format_itself(hostile_org, page):
     app = signed_in(hostile_org, page, as_at="March 2025")
@@ -154,12 +163,16 @@ def test_no_page_lets_data_format_itself(hostile_org, page):
     assert any("area-North" in option for option in app.selectbox(key="area").options)
 
     # And narrowed to a team, where the team, hub and area names are in every header.
-    app.selectbox(key="area").select(app.selectbox(key="area").options[1]).run()
-    app.selectbox(key="team").select(a_team(app)).run()
-    assert not app.exception, app.exception
+    app = narrowed_to_a_team(hostile_org, page)
     assert not active_markup(app), page
     if page in SCOPED_PAGES:
         assert any(r"team\-Alpha" in text for text in shown_as_markdown(app)), page
+    # Every other section of the page (only the open one is drawn), for that team.
+    for section, drawn in sections(app).items():
+        if not drawn:
+            other = narrowed_to_a_team(hostile_org, page, section=section)
+            assert sections(other)[section], (page, section)
+            assert not active_markup(other), (page, section)
 
 
 def test_the_team_page_shows_names_as_text(hostile_org):

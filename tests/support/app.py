@@ -91,3 +91,12 @@ def signed_in(
     see every name, so that the page tests see everything)."""
     give_access(engine, email, role, scopes)
     return app_as(email, page, **query)
+
+
+def sections(app: AppTest) -> dict[str, bool]:
+    """The page's sections (the tabs at the top level of its main area: ui/layout.sections)
+    and, for each, whether this run drew it: only the open one is drawn."""
+    for node in app.main.children.values():
+        if node.type == "tab_container":
+            return {tab.label: bool(tab.children) for tab in node.children.values()}
+    return {}
