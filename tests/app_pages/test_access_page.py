@@ -10,7 +10,7 @@ tests/data_access/access/test_grants.py for the working).
 from __future__ import annotations
 
 import pytest
-from support.app import EVERYWHERE, app_as, give_access, shown_text, signed_in
+from support.app import EVERYWHERE, app_as, give_access, sections, shown_text, signed_in
 from support.org import SMALL_ORG, read_folder_bytes
 
 from data_access.access.grants import GrantScope, access_log
@@ -283,8 +283,16 @@ def test_a_board_member_is_told_why_the_asye_chart_is_empty(small_org):
     board member T3 is suppressed (1) and T1 with it (the organisation minus North would be
     T3 otherwise; tests/data_access/access/test_suppression.py): no ASYE dot can be shown, and
     the page says why rather than that there are none."""
-    app = signed_in(small_org, "caseloads", role="board", scopes=(), as_at="March 2025")
+    app = signed_in(
+        small_org,
+        "caseloads",
+        role="board",
+        scopes=(),
+        as_at="March 2025",
+        section="By team and ASYE",
+    )
     assert not app.exception
+    assert sections(app)["By team and ASYE"]
     assert (
         "Every ASYE case holder here is in a team whose figures are suppressed for you"
         in page_text(app)
