@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -60,38 +62,45 @@ def table_of(data: pd.DataFrame, label: str) -> pd.DataFrame:
     )
 
 
+def trend_against_target(
+    name: str, y_title: str, column: str, *, unit: str, **options: Any
+) -> None:
+    """One indicator's trend over the period against its target (the dashed line), with its
+    table: the month and `column`; `options` go to the chart (`chart_specs.trend`)."""
+    metric = METRICS[name]
+    data = frame[frame["metric"] == name].assign(series=metric.label)
+    target = policy.targets[name].value
+    chart_block(
+        metric.label,
+        f"{metric.summary} The dashed line is the target.",
+        chart_specs.trend(
+            data, y_title=y_title, rules=[(target, f"target {target:g}{unit}")], **options
+        )
+        if not data.empty
+        else None,
+        table_of(data, column),
+        metrics=(name,),
+    )
+
+
 def levels() -> None:
     """Caseloads over the period, and how they spread at the latest count."""
     left, right = st.columns(2)
     with left:
-        metric = METRICS["caseload_average"]
-        data = frame[frame["metric"] == metric.name].assign(series=metric.label)
-        target = policy.targets[metric.name].value
-        chart_block(
-            metric.label,
-            f"{metric.summary} The dashed line is the target.",
-            chart_specs.trend(
-                data, y_title="cases per FTE", percent=False, rules=[(target, f"target {target:g}")]
-            )
-            if not data.empty
-            else None,
-            table_of(data, "Cases per case-holding FTE"),
-            metrics=(metric.name,),
+        trend_against_target(
+            "caseload_average",
+            "cases per FTE",
+            "Cases per case-holding FTE",
+            unit="",
+            percent=False,
         )
     with right:
-        metric = METRICS["caseload_over_threshold_share"]
-        data = frame[frame["metric"] == metric.name].assign(series=metric.label)
-        target = policy.targets[metric.name].value
-        chart_block(
-            metric.label,
-            f"{metric.summary} The dashed line is the target.",
-            chart_specs.trend(
-                data, y_title="% of case holders", y_max=50, rules=[(target, f"target {target:g}%")]
-            )
-            if not data.empty
-            else None,
-            table_of(data, "% of case holders over their limit"),
-            metrics=(metric.name,),
+        trend_against_target(
+            "caseload_over_threshold_share",
+            "% of case holders",
+            "% of case holders over their limit",
+            unit="%",
+            y_max=50,
         )
 
     snapshot, counts = queries.caseload_distribution(as_at, scope)
