@@ -111,9 +111,9 @@ def prepare_demo_with_benchmarks(engine) -> None:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """Say loudly, at the end of the run, when the browser tests did not run because the
-    browser cannot. Those skipped by design (the deployment's tests in their SQLite variant:
-    the deployment runs on PostgreSQL) are not counted."""
+    """Say loudly, at the end of the run, when browser tests were skipped because the browser
+    cannot run. When it can, say nothing: the browser tests skipped then are skipped by design
+    (the deployment's tests in their SQLite variant: the deployment runs on PostgreSQL)."""
     reason = browser_unavailable()
     skipped = [
         report
