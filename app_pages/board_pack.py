@@ -94,14 +94,16 @@ if filters.scope.team_id:
 
 policy = queries.policy()
 try:
-    pack = queries.board_pack(filters.as_at, scope, policy)
+    pack = queries.board_pack_front(filters.as_at, scope, policy)
 except NoPack as error:
     st.warning(f"No board pack can be made: {fmt.plain(str(error))}.")
     st.stop()
 
+# The PDF's themes, tables and agency figures are put together when it is asked for, not for
+# every visit to this page.
 st.download_button(
     "Download the board pack (PDF)",
-    data=lambda: queries.board_pack_pdf(pack, actor(grant)),
+    data=lambda: queries.board_pack_pdf(filters.as_at, scope, policy, actor(grant)),
     file_name=f"board-pack-{slug(where)}-{filters.as_at:%Y-%m}.pdf",
     mime="application/pdf",
     type="primary",

@@ -37,7 +37,7 @@ from data_access.ingest.history import ImportRecord, import_history
 from data_access.national import comparison
 from data_access.national.census import StoredCensusReturn, latest_census_return
 from data_access.reports import commentary, pdf
-from data_access.reports.board_pack import BoardPack, assemble_board_pack
+from data_access.reports.board_pack import BoardPack, PackFront, assemble_board_pack, pack_front
 from data_access.reports.board_pack import describe_scope as _describe_scope
 from data_access.reports.commentary import save_commentary as _save_commentary
 from data_access.reports.pdf import render_pdf
@@ -378,6 +378,14 @@ def quality(
 
 
 @cached(show_spinner="Putting the board pack together...")
+def board_pack_front(as_at: date, scope: Scope, policy: Policy) -> PackFront:
+    """What the Board pack page shows: the scorecard, the commentary and which sections take
+    it (the rest of the pack is assembled when the PDF is asked for)."""
+    with session_scope() as session:
+        return pack_front(as_at, scope, policy, session=session)
+
+
+@cached(show_spinner=False)
 def board_pack(as_at: date, scope: Scope, policy: Policy) -> BoardPack:
     """The pack's content; `board_pack_pdf` adds who produced it and when."""
     with session_scope() as session:
@@ -386,13 +394,16 @@ def board_pack(as_at: date, scope: Scope, policy: Policy) -> BoardPack:
         )
 
 
-def board_pack_pdf(pack: BoardPack, produced_by: str) -> bytes:
+def board_pack_pdf(as_at: date, scope: Scope, policy: Policy, produced_by: str) -> bytes:
+    """The pack as a PDF, produced by `produced_by` now (made when the reader asks for it)."""
+    pack = board_pack(as_at, scope, policy)
     return render_pdf(replace(pack, produced_by=produced_by, produced_at=datetime.now(UTC)))
 
 
 def save_commentary(as_at: date, scope: Scope, section: str, text: str, grant: Grant) -> None:
     with session_scope() as session:
         _save_commentary(as_at, scope, section, text, grant=grant, session=session)
+    board_pack_front.clear()
     board_pack.clear()
 
 
@@ -504,10 +515,9 @@ def describe_scope(scope: Scope) -> str:
     return _describe_scope(scope)
 
 
-def scorecard_rows(pack: BoardPack) -> list[dict[str, Any]]:
+def scorecard_rows(front: PackFront) -> list[dict[str, Any]]:
     """The board pack's scorecard, row by row, as the PDF prints it."""
-    rows: list[dict[str, Any]] = pdf.view_model(pack)["scorecard"]
-    return rows
+    return pdf.scorecard(front)
 
 
 def commentary_key(scope: Scope) -> str:

@@ -257,6 +257,33 @@ class AssignmentColumns:
         at = np.datetime64(day, "D")
         return (self.starts <= at) & (self.ends >= at)
 
+    @classmethod
+    def read(cls, first: date, last: date, scope: Scope, *, session: Session) -> AssignmentColumns:
+        """The columns of `assignments_between(first, last, scope)` read straight into arrays,
+        without building a record per assignment (what a figure that judges no rule needs)."""
+        query = (
+            select(
+                col(AgencyAssignment.start_date),
+                col(AgencyAssignment.end_date),
+                col(AgencyAssignment.hourly_charge_rate),
+                col(AgencyAssignment.hours_per_week),
+                col(AgencyAssignment.project_team),
+            )
+            .join(Staff, col(Staff.staff_id) == col(AgencyAssignment.staff_id))
+            .where(_active_between(first, last))
+        )
+        in_scope = scope.contains_team(col(Staff.team_id))
+        if in_scope is not None:
+            query = query.where(in_scope)
+        rows = session.execute(query).all()
+        return cls(
+            starts=np.array([row[0] for row in rows], "datetime64[D]"),
+            ends=np.array([row[1] or NO_END for row in rows], "datetime64[D]"),
+            rates=np.array([row[2] for row in rows], float),
+            hours=np.array([row[3] for row in rows], float),
+            project=np.array([row[4] for row in rows], bool),
+        )
+
 
 @dataclass(frozen=True)
 class AgencyFigures:
@@ -401,6 +428,30 @@ class AgencyMonth:
     def other_cost(self) -> float:
         """The month's cost outside project teams."""
         return round(self.cost - self.project_team_cost, 2)
+
+    @property
+    def held(self) -> bool:
+        """Whether the scope had agency work in the month (`month_held`)."""
+        return month_held(self.active, self.cost)
+
+
+def month_held(active: int, cost: float) -> bool:
+    """Agency work in a month: an assignment active at its end, or a cost in it (to the penny):
+    a month with neither has nothing to show."""
+    return active > 0 or cost != 0
+
+
+def agency_held(months: list[date], scope: Scope, *, session: Session) -> bool:
+    """Whether `scope` had agency work in any of `months` (`month_held`): what `agency_trend`
+    over them would show in some month, from the assignments' dates, rates and hours alone (no
+    rule judged, no record built: one query)."""
+    if not months:
+        return False
+    columns = AssignmentColumns.read(months[0].replace(day=1), months[-1], scope, session=session)
+    return any(
+        month_held(int(columns.active(month).sum()), round(float(columns.costs(month).sum()), 2))
+        for month in months
+    )
 
 
 def agency_trend(months: list[date], scope: Scope, *, session: Session) -> list[AgencyMonth]:

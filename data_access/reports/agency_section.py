@@ -78,7 +78,7 @@ class AgencySection:
         """Whether the section has figures to show: the scope had an agency assignment in the
         trend months (a cost in some month, or an assignment active at some month end) and its
         figures are not suppressed (otherwise the section is one sentence)."""
-        return not self.suppressed and any(month.active or month.cost for month in self.trend)
+        return not self.suppressed and any(month.held for month in self.trend)
 
 
 #: Who reads a pack (this section and the whole board pack): anyone at the board, who may see

@@ -12,12 +12,14 @@ data_access/agency/figures.py for the scope, aggregates too.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from sqlmodel import Session
 
 from data_access.access.grants import SMALL_GROUP_MINIMUM
+from data_access.access.suppression import Suppression
+from data_access.agency.figures import agency_held, agency_suppressed
 from data_access.core.dates import add_months, month_end, months_ending
 from data_access.core.scope import Scope, TeamChoice, UnknownScope, resolve_scope, teams_in_scope
 from data_access.demo.national import is_demo_benchmarks
@@ -377,36 +379,29 @@ def national_section(
 
 
 @dataclass
-class BoardPack:
+class PackFront:
+    """The front of a pack: what the Board pack page shows before anyone asks for the PDF (the
+    scorecard, the commentary and which sections take it), without the themes' tables, the
+    supervision counts or the agency figures, which only the PDF prints."""
+
     organisation: str
     scope: Scope
     scope_label: str
     as_at: date
-    produced_at: datetime
-    produced_by: str
-    freshness: Freshness
     policy: Policy
     figures: list[HeadlineFigure]
     trajectories: dict[str, Trajectory]
-    units: list[UnitFigures]
-    themes: list[ThemeSection]
-    supervision_counts: SupervisionStatusCounts
-    audit_grades: list[GradeCount]
     national: NationalSection | None
     #: Why there is no national comparison, and who can put that right (None when there is).
     national_missing: str | None
-    #: Agency social workers under DfE's agency rules, over the same months as the trends.
-    agency: AgencySection
+    #: Whether the agency section has figures to show (`AgencySection.held`).
+    agency_held: bool
     commentary: dict[str, Commentary]
-    earlier_commentary: list[Commentary] = field(default_factory=list)
+    earlier_commentary: list[Commentary]
 
     @property
     def figure(self) -> dict[str, HeadlineFigure]:
         return {figure.name: figure for figure in self.figures}
-
-    @property
-    def childs_views_baseline(self) -> float:
-        return CHILDS_VIEWS_BASELINE
 
     @property
     def commentary_sections(self) -> dict[str, str]:
@@ -414,12 +409,32 @@ class BoardPack:
         section's only when the scope had an agency assignment in the trend months (without,
         the section is one sentence), and the national comparison's only when the pack has one
         to comment on."""
-        offered = {"agency": self.agency.held, "national": self.national is not None}
+        offered = {"agency": self.agency_held, "national": self.national is not None}
         return {
             section: title
             for section, title in COMMENTARY_SECTIONS.items()
             if offered.get(section, True)
         }
+
+
+@dataclass
+class BoardPack(PackFront):
+    """Everything the PDF prints: the front and the rest (its `agency_held` is its agency
+    section's `held`)."""
+
+    produced_at: datetime
+    produced_by: str
+    freshness: Freshness
+    units: list[UnitFigures]
+    themes: list[ThemeSection]
+    supervision_counts: SupervisionStatusCounts
+    audit_grades: list[GradeCount]
+    #: Agency social workers under DfE's agency rules, over the same months as the trends.
+    agency: AgencySection
+
+    @property
+    def childs_views_baseline(self) -> float:
+        return CHILDS_VIEWS_BASELINE
 
 
 def describe_scope(scope: Scope) -> str:
@@ -466,16 +481,23 @@ def _furthest_teams(
     return gaps[:FURTHEST_TEAMS]
 
 
-def assemble_board_pack(
-    as_at: date,
-    scope: Scope,
-    policy: Policy,
-    *,
-    session: Session,
-    produced_by: str,
-    produced_at: datetime,
-) -> BoardPack:
-    """Everything the pack shows, for `scope` (organisation, area or hub) at month end D."""
+@dataclass(frozen=True)
+class _Checked:
+    """A pack's scope and month checked and resolved, with what the checks read and the rest
+    of the pack reuses."""
+
+    scope: Scope
+    as_at: date
+    #: The whole organisation's teams, in `teams_in_scope`'s order.
+    everyone: list[TeamChoice]
+    hidden: Suppression
+    figures: list[HeadlineFigure]
+
+
+def _check(as_at: date, scope: Scope, policy: Policy, *, session: Session) -> _Checked:
+    """The scope resolved (a hub with its area named) and D as a month end, or NoPack saying
+    why no pack can be made: a team's scope, an unknown place, no data, a month outside the
+    records, a suppressed scope or no figure at all."""
     if scope.team_id is not None:
         raise NoPack("a board pack is for the organisation, an area or a hub, not one team")
     try:
@@ -508,10 +530,60 @@ def assemble_board_pack(
     )
     if all(figure.value is None for figure in figures):
         raise NoPack(f"there is no data for {describe_scope(scope)} as at {as_at:%d/%m/%Y}")
-    by_name = {figure.name: figure for figure in figures}
+    return _Checked(scope, as_at, everyone, hidden, figures)
+
+
+def _front(checked: _Checked, policy: Policy, agency_held: bool, *, session: Session) -> PackFront:
+    scope, as_at = checked.scope, checked.as_at
+    national, national_missing = national_section(as_at, scope, session=session)
+    return PackFront(
+        organisation=setting(ORGANISATION_NAME, session=session) or DEFAULT_ORGANISATION_NAME,
+        scope=scope,
+        scope_label=describe_scope(scope),
+        as_at=as_at,
+        policy=policy,
+        figures=checked.figures,
+        trajectories={
+            figure.name: trajectory(figure.history, policy.targets[figure.name])
+            for figure in checked.figures
+        },
+        national=national,
+        national_missing=national_missing,
+        agency_held=agency_held,
+        commentary=latest_commentary(as_at, scope, session=session),
+        earlier_commentary=earlier_commentary(as_at, scope, limit=3, session=session),
+    )
+
+
+def pack_front(as_at: date, scope: Scope, policy: Policy, *, session: Session) -> PackFront:
+    """The front of the pack for `scope` (organisation, area or hub) at month end D, as
+    `assemble_board_pack` would make it, without what only the PDF prints: what the Board pack
+    page shows (NoPack, as the whole pack would, when none can be made)."""
+    checked = _check(as_at, scope, policy, session=session)
+    # `AgencySection.held` without the section: the figures not suppressed, and some agency
+    # work in the trend months.
+    held = not agency_suppressed(
+        checked.as_at, checked.scope, PACK_READER, session=session, everyone=checked.everyone
+    ) and agency_held(months_ending(checked.as_at, TREND_MONTHS), checked.scope, session=session)
+    return _front(checked, policy, held, session=session)
+
+
+def assemble_board_pack(
+    as_at: date,
+    scope: Scope,
+    policy: Policy,
+    *,
+    session: Session,
+    produced_by: str,
+    produced_at: datetime,
+) -> BoardPack:
+    """Everything the pack shows, for `scope` (organisation, area or hub) at month end D."""
+    checked = _check(as_at, scope, policy, session=session)
+    scope, as_at, hidden = checked.scope, checked.as_at, checked.hidden
+    by_name = {figure.name: figure for figure in checked.figures}
     # One grid, one list of teams and one suppression check serve every theme's table.
     grid = parts_grid([as_at], scope, policy, session=session)
-    teams = _within(everyone, scope)
+    teams = _within(checked.everyone, scope)
     small = {team.team_id for team in teams if team.team_id in hidden.teams}
     themes = [
         ThemeSection(
@@ -526,21 +598,13 @@ def assemble_board_pack(
     quarter_ends = months_ending(as_at, 12)[2::3]
     # The months of every indicator's trend (`headline_figures`' history).
     trend_months = months_ending(as_at, TREND_MONTHS)
-    national, national_missing = national_section(as_at, scope, session=session)
+    agency = agency_section(as_at, trend_months, scope, session=session, everyone=checked.everyone)
+    front = _front(checked, policy, agency.held, session=session)
     return BoardPack(
-        organisation=setting(ORGANISATION_NAME, session=session) or DEFAULT_ORGANISATION_NAME,
-        scope=scope,
-        scope_label=describe_scope(scope),
-        as_at=as_at,
+        **{item.name: getattr(front, item.name) for item in fields(PackFront)},
         produced_at=produced_at,
         produced_by=produced_by,
         freshness=data_freshness(session=session),
-        policy=policy,
-        figures=figures,
-        trajectories={
-            figure.name: trajectory(figure.history, policy.targets[figure.name])
-            for figure in figures
-        },
         units=compare_units(
             as_at,
             scope,
@@ -554,9 +618,5 @@ def assemble_board_pack(
         themes=themes,
         supervision_counts=supervision_status_counts(as_at, scope, session=session),
         audit_grades=audit_grades_by_quarter(quarter_ends, scope, session=session),
-        national=national,
-        national_missing=national_missing,
-        agency=agency_section(as_at, trend_months, scope, session=session, everyone=everyone),
-        commentary=latest_commentary(as_at, scope, session=session),
-        earlier_commentary=earlier_commentary(as_at, scope, limit=3, session=session),
+        agency=agency,
     )

@@ -48,6 +48,7 @@ from data_access.reports.board_pack import (
     TRAJECTORY_MONTHS,
     TREND_MONTHS,
     BoardPack,
+    PackFront,
     Trajectory,
     assemble_board_pack,
     trajectory,
@@ -79,8 +80,8 @@ def _value(value: MetricValue, unit: str) -> str:
     return formatting.figure(value, unit)
 
 
-def _target(name: str, pack: BoardPack) -> str:
-    target = pack.policy.targets[name]
+def _target(name: str, front: PackFront) -> str:
+    target = front.policy.targets[name]
     sign = "≤" if target.better == "lower" else "≥"
     return f"{sign} {_value(target.value, METRICS[name].unit)}"
 
@@ -342,31 +343,36 @@ def _commentary(pack: BoardPack, section: str) -> dict | None:
     }
 
 
+def _indicator(front: PackFront, name: str) -> dict:
+    """One indicator of the scorecard (and of its theme), as strings."""
+    figure = front.figure[name]
+    unit = figure.unit
+    target_text = _target(name, front)
+    return {
+        "name": name,
+        "label": figure.label,
+        "value": _value(figure.value, unit),
+        "target": target_text,
+        "status": figure.status or "na",
+        "status_words": STATUS_WORDS[figure.status],
+        "change": _change(figure.change, unit, figure.change_direction),
+        "trajectory": trajectory_text(
+            front.trajectories[name], unit, front.policy.targets[name].better
+        ),
+        "alt": trend_description(figure.label, figure.history, unit, target_text, figure.status),
+        "spark_alt": "The last 24 months: "
+        + trend_description(figure.label, figure.history, unit, target_text, figure.status),
+    }
+
+
+def scorecard(front: PackFront) -> list[dict]:
+    """The scorecard, row by row, as the PDF prints it (and the Board pack page shows it)."""
+    return [_indicator(front, name) for name in PACK_INDICATORS]
+
+
 def view_model(pack: BoardPack) -> dict:
     """Everything the template shows, as strings."""
     figures = pack.figure
-
-    def indicator(name: str) -> dict:
-        figure = figures[name]
-        unit = figure.unit
-        target_text = _target(name, pack)
-        return {
-            "name": name,
-            "label": figure.label,
-            "value": _value(figure.value, unit),
-            "target": target_text,
-            "status": figure.status or "na",
-            "status_words": STATUS_WORDS[figure.status],
-            "change": _change(figure.change, unit, figure.change_direction),
-            "trajectory": trajectory_text(
-                pack.trajectories[name], unit, pack.policy.targets[name].better
-            ),
-            "alt": trend_description(
-                figure.label, figure.history, unit, target_text, figure.status
-            ),
-            "spark_alt": "The last 24 months: "
-            + trend_description(figure.label, figure.history, unit, target_text, figure.status),
-        }
 
     units_kind = pack.units[0].unit.kind if pack.units else ""
     themes = []
@@ -377,7 +383,7 @@ def view_model(pack: BoardPack) -> dict:
             {
                 "key": theme.key,
                 "title": theme.title,
-                "indicators": [indicator(name) for name in names],
+                "indicators": [_indicator(pack, name) for name in names],
                 "units": [
                     {
                         "label": unit.unit.label + (" (c)" if unit.suppressed else ""),
@@ -467,7 +473,7 @@ def view_model(pack: BoardPack) -> dict:
         "scope_phrase": "the whole organisation"
         if pack.scope.is_whole_organisation
         else pack.scope_label,
-        "scorecard": [indicator(name) for name in PACK_INDICATORS],
+        "scorecard": scorecard(pack),
         "summary_commentary": _commentary(pack, "summary"),
         "themes": themes,
         "supervision": {
@@ -490,7 +496,7 @@ def view_model(pack: BoardPack) -> dict:
                 for quarter, found in grades.items()
             ],
             "standards": [
-                {"asks": asks, **indicator(name)} for asks, name in SUPERVISION_STANDARDS
+                {"asks": asks, **_indicator(pack, name)} for asks, name in SUPERVISION_STANDARDS
             ],
         },
         "agency": agency_view(pack),

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from support.agency import D
 
 from data_access.access.grants import Grant, GrantScope
 from data_access.agency.figures import (
     agency_figures,
     agency_headlines,
+    agency_held,
     agency_period,
     agency_suppressed,
     agency_trend,
@@ -22,6 +24,7 @@ from data_access.core.db import session_scope
 from data_access.core.scope import Scope
 from data_access.indicators.agency_rules import Context
 from data_access.indicators.policy import TargetStatus
+from data_access.ingest.importer import import_files
 from data_access.settings import change_agency_monthly_budget
 
 
@@ -258,3 +261,73 @@ def test_a_period_gives_the_trend_and_the_figures_at_its_end_from_one_reading(ag
         1,
         5544.0,
     )
+
+
+#: A worker in North (T1) whose only assignment, AS6, runs from Saturday 25/05/2024 to the
+#: END given: before AS4 (03/06/2024), North's first.
+WEEKEND_WORKER = (
+    b"staff_id,display_name,role,employment_type,fte,team_id,start_date\n"
+    b"A4,Amy,social_worker,agency,1,T1,2024-05-01\n"
+)
+
+
+def add_as6(engine, end: str) -> None:
+    assignment = (
+        b"assignment_id,staff_id,agency,role_category,swe_number,start_date,end_date,"
+        b"hours_per_week,hourly_pay_rate,hourly_capped_cost,hourly_charge_rate,project_team,"
+        b"cover_reason,pqe_years,last_permanent_la_code,last_permanent_end_date,"
+        b"references_received,notice_weeks,cap_breach_dcs_signoff_date\n"
+        b"AS6,A4,Acme,social_worker,SW4,2024-05-25," + end.encode() + b",30,30,34.00,41.00,no,"
+        b"absence,6,,,2,4,\n"
+    )
+    result = import_files(
+        {"staff.csv": WEEKEND_WORKER, "agency_assignments.csv": assignment},
+        engine=engine,
+        source="test",
+    )
+    assert result.loaded, [str(problem) for problem in result.problems]
+
+
+#: The 12 month ends to 31/05/2024: in North, only AS6 is in them (AS4 starts on 03/06/2024).
+TO_MAY_2024 = [
+    *(date(2023, month, day) for month, day in ((6, 30), (7, 31), (8, 31), (9, 30), (10, 31))),
+    *(date(2023, 11, 30), date(2023, 12, 31), date(2024, 1, 31), date(2024, 2, 29)),
+    *(date(2024, 3, 31), date(2024, 4, 30), date(2024, 5, 31)),
+]
+
+
+def test_agency_work_in_some_month(agency_org):
+    """Worked by hand from tests/support/agency.py: AS3 (South, T2) starts on 01/12/2023, AS4
+    (North, T1) on 03/06/2024."""
+    with session_scope(agency_org) as session:
+        # The 24 months to 30/11/2023 end the day before AS3, the first assignment, starts.
+        to_november = [date(2023, 11, 30)]
+        assert not agency_held(to_november, Scope(), session=session)
+        # December 2023: AS3 from its first day.
+        assert agency_held([date(2023, 12, 31)], Scope(), session=session)
+        # May 2024: AS3 in South; nothing yet in North.
+        assert agency_held([date(2024, 5, 31)], Scope(area="South"), session=session)
+        assert not agency_held([date(2024, 5, 31)], Scope(area="North"), session=session)
+        assert not agency_held([], Scope(), session=session)
+
+
+@pytest.mark.parametrize(
+    ("end", "held", "may_cost"),
+    [
+        # Saturday and Sunday only: no weekday, so no cost, and not active at a month end.
+        ("2024-05-26", False, 0.0),
+        # To Monday 27/05/2024: one weekday, 41.00 x 30 x 1 / 5 = 246.00.
+        ("2024-05-27", True, 246.0),
+        # Continuing: active at 31/05/2024; Monday 27 to Friday 31 May, 41.00 x 30 x 5 / 5.
+        ("", True, 1230.0),
+    ],
+)
+def test_a_weekend_alone_is_no_agency_work(agency_org, end, held, may_cost):
+    add_as6(agency_org, end)
+    north = Scope(area="North")
+    with session_scope(agency_org) as session:
+        assert agency_held(TO_MAY_2024, north, session=session) is held
+        trend = agency_trend(TO_MAY_2024, north, session=session)
+    # The trend the board pack's agency section reads agrees, month by month.
+    assert [month.month for month in trend if month.held] == ([date(2024, 5, 31)] if held else [])
+    assert [month.cost for month in trend] == [0.0] * 11 + [may_cost]

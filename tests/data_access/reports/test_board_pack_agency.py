@@ -6,6 +6,7 @@ and its definitions, no SWE number or name), and its commentary."""
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from datetime import UTC, date, datetime
 
 import pytest
@@ -18,7 +19,13 @@ from data_access.core.scope import Scope
 from data_access.indicators.agency_rules import MIN_PQE_YEARS, MIN_REFERENCES
 from data_access.indicators.policy import DEFAULT_POLICY
 from data_access.ingest.importer import import_files
-from data_access.reports.board_pack import BoardPack, assemble_board_pack
+from data_access.reports.board_pack import (
+    BoardPack,
+    NoPack,
+    PackFront,
+    assemble_board_pack,
+    pack_front,
+)
 from data_access.reports.commentary import save_commentary
 from data_access.reports.pdf import agency_charts, agency_view, board_pack_pdf
 from data_access.settings import change_agency_min_notice_weeks, change_agency_monthly_budget
@@ -334,3 +341,37 @@ def test_a_long_agency_commentary_is_shown_whole_with_the_section_after_it(pack_
     section = text[start : text.index("National comparison", start)]
     assert f"Commentary. {longest.strip()} Written by dcs@council.example" in section
     assert "Agency cost by month" in section[section.index("Written by") :]
+
+
+@pytest.mark.parametrize(
+    ("scope", "as_at", "held"),
+    [
+        # 3 assignments active at D: the agency section has figures.
+        (Scope(), D, True),
+        # North 2 and South 1 active at D: suppressed in a pack.
+        (Scope(area="North"), D, False),
+        (Scope(area="South"), D, False),
+        # The 24 months to 30/11/2023 end the day before AS3, the first assignment, starts.
+        (Scope(), date(2023, 11, 30), False),
+    ],
+)
+def test_the_pages_front_is_the_front_of_the_whole_pack(pack_org, scope, as_at, held):
+    """The Board pack page shows `pack_front` and the PDF prints `assemble_board_pack`: the
+    same scorecard, commentary boxes and commentary (saved for every section here)."""
+    for section in ("summary", "agency"):
+        with session_scope(pack_org) as session:
+            save_commentary(as_at, scope, section, f"On {section}.", session=session, grant=LEADER)
+    with session_scope(pack_org) as session:
+        front = pack_front(as_at, scope, DEFAULT_POLICY, session=session)
+    whole = pack(pack_org, scope, as_at)
+    assert (front.agency_held, whole.agency.held) == (held, held)
+    same = {item.name: getattr(whole, item.name) for item in fields(PackFront)}
+    assert front == PackFront(**same)
+    assert ("agency" in front.commentary_sections) is held
+
+
+def test_the_front_says_why_no_pack_can_be_made_as_the_pack_does(pack_org):
+    with session_scope(pack_org) as session, pytest.raises(NoPack, match="not one team"):
+        pack_front(D, Scope(team_id="T1"), DEFAULT_POLICY, session=session)
+    with session_scope(pack_org) as session, pytest.raises(NoPack, match="no data for May 2025"):
+        pack_front(date(2025, 5, 31), Scope(), DEFAULT_POLICY, session=session)
