@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
 from data_access.indicators.breakdowns import CASE_HOLDERS, IN_POST
-from data_access.indicators.metrics import METRICS
 from data_access.indicators.policy import ASYE_MONTHS
 from ui import chart_specs, queries
 from ui import format as fmt
 from ui.auth import current_grant
-from ui.charts import TeamSearch, chart_block, searched
+from ui.charts import TeamSearch, chart_block, searched, trend_against_targets
 from ui.filters import current
 from ui.layout import page_header, sections, suppressed_note, teams_shown_note
 from ui.period import choose_period
@@ -51,55 +48,28 @@ headline_tiles(
 months = choose_period("caseload-period")
 
 points = queries.series(("caseload_average", "caseload_over_threshold_share"), as_at, months, scope)
-frame = pd.DataFrame(
-    [{"month": p.month, "metric": p.metric, "value": p.value} for p in points]
-).dropna(subset=["value"])
-
-
-def table_of(data: pd.DataFrame, label: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {"Month": data["month"].map(lambda day: day.strftime("%m/%Y")), label: data["value"]}
-    )
-
-
-def trend_against_target(
-    name: str, y_title: str, column: str, *, unit: str, **options: Any
-) -> None:
-    """One indicator's trend over the period against its target (the dashed line), with its
-    table: the month and `column`; `options` go to the chart (`chart_specs.trend`)."""
-    metric = METRICS[name]
-    data = frame[frame["metric"] == name].assign(series=metric.label)
-    target = policy.targets[name].value
-    chart_block(
-        metric.label,
-        f"{metric.summary} The dashed line is the target.",
-        chart_specs.trend(
-            data, y_title=y_title, rules=[(target, f"target {target:g}{unit}")], **options
-        )
-        if not data.empty
-        else None,
-        table_of(data, column),
-        metrics=(name,),
-    )
 
 
 def levels() -> None:
     """Caseloads over the period, and how they spread at the latest count."""
     left, right = st.columns(2)
     with left:
-        trend_against_target(
-            "caseload_average",
-            "cases per FTE",
-            "Cases per case-holding FTE",
+        trend_against_targets(
+            points,
+            ("caseload_average",),
+            policy.targets,
+            y_title="cases per FTE",
             unit="",
+            columns={"caseload_average": "Cases per case-holding FTE"},
             percent=False,
         )
     with right:
-        trend_against_target(
-            "caseload_over_threshold_share",
-            "% of case holders",
-            "% of case holders over their limit",
-            unit="%",
+        trend_against_targets(
+            points,
+            ("caseload_over_threshold_share",),
+            policy.targets,
+            y_title="% of case holders",
+            columns={"caseload_over_threshold_share": "% of case holders over their limit"},
             y_max=50,
         )
 

@@ -9,7 +9,7 @@ from data_access.indicators.breakdowns import SERVICE_BANDS
 from data_access.indicators.metrics import METRICS
 from ui import chart_specs, queries
 from ui.auth import current_grant
-from ui.charts import chart_block
+from ui.charts import chart_block, trend_against_targets
 from ui.filters import current
 from ui.layout import grid, page_header, sections
 from ui.period import choose_period
@@ -40,35 +40,19 @@ headline_tiles(queries.headlines(as_at, scope, policy, names=TILES), as_at, per_
 months = choose_period("stability-period")
 
 points = queries.series(INDICATORS, as_at, months, scope)
-frame = pd.DataFrame(
-    [{"month": p.month, "metric": p.metric, "value": p.value} for p in points]
-).dropna(subset=["value"])
 
 
 def indicators() -> None:
     """The four indicators over the period, then the units within the scope compared."""
     for cell, name in zip(grid(len(INDICATORS), 2), INDICATORS, strict=True):
-        metric = METRICS[name]
         target = policy.targets.get(name)
-        data = frame[frame["metric"] == name].assign(series=metric.label)
-        rules = [(target.value, f"target {target.value:g}%")] if target else []
-        table = data.assign(month=data["month"].map(lambda d: d.strftime("%m/%Y")))[
-            ["month", "value"]
-        ].rename(columns={"month": "Month", "value": f"{metric.label} (%)"})
         with cell:
-            chart_block(
-                metric.label,
-                f"{metric.summary} The dashed line is the target." if target else metric.summary,
-                chart_specs.trend(
-                    data,
-                    y_title="%",
-                    rules=rules,
-                    y_max=50 if target and target.better == "lower" else 100,
-                )
-                if not data.empty
-                else None,
-                table,
-                metrics=(name,),
+            trend_against_targets(
+                points,
+                (name,),
+                policy.targets,
+                columns={name: f"{METRICS[name].label} (%)"},
+                y_max=50 if target and target.better == "lower" else 100,
             )
 
     units = queries.compare(as_at, scope, INDICATORS, policy, current_grant())

@@ -3,6 +3,8 @@ child's views recorded?"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -19,7 +21,7 @@ from data_access.indicators.survey import SURVEY_MIN_RESPONSES, SURVEY_RULE
 from ui import chart_specs, queries
 from ui import format as fmt
 from ui.auth import current_grant
-from ui.charts import TeamSearch, chart_block, searched
+from ui.charts import TeamSearch, chart_block, searched, trend_against_targets
 from ui.filters import current
 from ui.layout import page_header, sections, suppressed_note, teams_shown_note
 from ui.period import choose_period
@@ -77,67 +79,14 @@ st.caption(
 months = choose_period("supervision-period")
 
 
-def trend(names: tuple[str, ...]) -> pd.DataFrame:
-    points = queries.series(names, as_at, months, scope)
-    frame = pd.DataFrame(
-        [{"month": p.month, "series": METRICS[p.metric].label, "value": p.value} for p in points]
-    )
-    return frame.dropna(subset=["value"])
-
-
-def as_table(frame: pd.DataFrame) -> pd.DataFrame:
-    table = frame.pivot(index="month", columns="series", values="value").reset_index()
-    table["month"] = table["month"].map(lambda day: day.strftime("%m/%Y"))
-    return table.rename(columns={"month": "Month"})
-
-
 policy = queries.policy()
 
 
-def target_rules(*names: str) -> list[tuple[float, str]]:
-    """The dashed target lines of the named metrics: one line per target value, named after
-    its metric when the chart's metrics have different targets."""
-    by_value: dict[float, list[str]] = {}
-    for name in names:
-        if name in policy.targets:
-            by_value.setdefault(policy.targets[name].value, []).append(name)
-    if len(by_value) == 1:
-        return [(value, f"target {value:g}%") for value in by_value]
-    return [
-        (value, " and ".join(METRICS[name].label for name in owners) + f": target {value:g}%")
-        for value, owners in sorted(by_value.items())
-    ]
-
-
-def metric_chart(
-    title: str,
-    names: tuple[str, ...],
-    *,
-    note: str = "",
-    y_title: str = "%",
-    reference: tuple[float, str, str] | None = None,
-):
-    """A trend of one or more metrics explained in plain words, with their targets dashed
-    across it, or instead a `reference` line (value, label, the sentence saying what it is)."""
-    data = trend(names)
-    if reference is not None:
-        value, label, lines = reference
-        rules = [(value, label)]
-    else:
-        rules = target_rules(*names)
-        lines = (
-            "The dashed lines are the targets."
-            if len(rules) > 1
-            else "The dashed line is the target."
-        )
-    summary = " ".join(METRICS[name].summary for name in names)
-    chart_block(
-        title,
-        f"{summary} {note}".strip() + " " + lines,
-        chart_specs.trend(data, y_title=y_title, rules=rules) if not data.empty else None,
-        as_table(data) if not data.empty else data,
-        metrics=names,
-    )
+def metric_chart(title: str, names: tuple[str, ...], **options: Any) -> None:
+    """A trend of one or more metrics over the period against their targets (see
+    `trend_against_targets`)."""
+    points = queries.series(names, as_at, months, scope)
+    trend_against_targets(points, names, policy.targets, title=title, **options)
 
 
 def in_date() -> None:

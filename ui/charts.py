@@ -8,17 +8,19 @@ themselves are built, once per distinct data, by ui/chart_specs.py.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from data_access.indicators.breakdowns import TEAMS_SHOWN
+from data_access.indicators.breakdowns import TEAMS_SHOWN, SeriesPoint
 from data_access.indicators.metrics import METRICS
+from data_access.indicators.policy import Target
 from data_access.reports.exports import csv_text
+from ui import chart_specs, server_guards
 from ui import format as fmt
-from ui import server_guards
 from ui.chart_specs import Spec
 
 
@@ -139,4 +141,74 @@ def csv_download(
         mime="text/csv",
         key=f"download-{slug(title)}",
         on_click="ignore",
+    )
+
+
+def target_rules(
+    names: Sequence[str], targets: Mapping[str, Target], unit: str = "%"
+) -> list[tuple[float, str]]:
+    """The dashed target lines of the named metrics (those with a target): one line per target
+    value ("target 90%"), named after its metrics when a chart's metrics have different
+    targets ("Reflective supervision: target 80%")."""
+    by_value: dict[float, list[str]] = {}
+    for name in names:
+        if name in targets:
+            by_value.setdefault(targets[name].value, []).append(name)
+    if len(by_value) == 1:
+        return [(value, f"target {value:g}{unit}") for value in by_value]
+    return [
+        (value, " and ".join(METRICS[name].label for name in owners) + f": target {value:g}{unit}")
+        for value, owners in sorted(by_value.items())
+    ]
+
+
+def trend_against_targets(
+    points: Iterable[SeriesPoint],
+    names: Sequence[str],
+    targets: Mapping[str, Target],
+    *,
+    title: str | None = None,
+    y_title: str = "%",
+    unit: str = "%",
+    note: str = "",
+    reference: tuple[float, str, str] | None = None,
+    columns: Mapping[str, str] | None = None,
+    **options: Any,
+) -> None:
+    """The metrics `names` over a period (`points`, from `queries.series`), a line each, with
+    their targets dashed across (`target_rules`, in `unit`) or instead a `reference` line (its
+    value, label and the sentence saying what it is); titled `title` (default: the one
+    metric's label), summarised by the metrics' own words and `note`. Its table has a row per
+    month and a column per metric, headed by `columns` (metric name -> heading; default its
+    label). `options` go to the chart (`chart_specs.trend`)."""
+    labels = {name: METRICS[name].label for name in names}
+    data = pd.DataFrame(
+        [
+            {"month": point.month, "series": labels[point.metric], "value": point.value}
+            for point in points
+            if point.metric in labels and point.value is not None
+        ],
+        columns=["month", "series", "value"],
+    )
+    if reference is not None:
+        value, label, lines = reference
+        rules = [(value, label)]
+    else:
+        rules = target_rules(names, targets, unit)
+        lines = {0: "", 1: "The dashed line is the target."}.get(
+            len(rules), "The dashed lines are the targets."
+        )
+    summary = " ".join(METRICS[name].summary for name in names)
+    table = data.pivot(index="month", columns="series", values="value").reset_index()
+    table["month"] = table["month"].map(lambda day: day.strftime("%m/%Y"))
+    headings = {labels[name]: (columns or {}).get(name, labels[name]) for name in names}
+    chart = (
+        chart_specs.trend(data, y_title=y_title, rules=rules, **options) if not data.empty else None
+    )
+    chart_block(
+        title or labels[names[0]],
+        " ".join(part for part in (summary, note, lines) if part),
+        chart,
+        table.rename(columns={"month": "Month", **headings}),
+        metrics=tuple(names),
     )
