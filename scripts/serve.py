@@ -269,8 +269,9 @@ def content_security_policy() -> str:
         # Streamlit's stylesheet carries one of its maths fonts (KaTeX_Size3) inline, as a
         # data: URL, and the browser loads it on every page.
         "font-src 'self' data:",
-        # The Access page's editable table of price caps (st.data_editor's grid) draws its
-        # column and menu icons as inline data: images. An image cannot run script.
+        # The headline tiles' trend lines are SVG images sent inline (st.image), and the
+        # Access page's editable table of price caps (st.data_editor's grid) draws its column
+        # and menu icons as inline data: images. An image cannot run script.
         "img-src 'self' data:",
         # 'self' covers the websocket (ws:/wss: to this host) in current browsers.
         "connect-src 'self'",

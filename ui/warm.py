@@ -2,7 +2,7 @@
 
 Everyone who signs in lands on the Overview of the whole organisation (or of their team) at the
 latest month. In a process just started, the first to arrive would wait about a second at
-national size while its figures are read and its tile lines built, and everyone arriving with
+national size while its figures are read, and everyone arriving with
 them would wait behind that (ui/queries.py computes each figure once, for all). `start`, called
 once per process as the database is prepared (app.py, on the process's first visit: the
 sign-in page), does that work in a thread of its own while people are at their identity
@@ -22,7 +22,7 @@ import threading
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.core.scope import Scope
-from ui import chart_specs, queries
+from ui import queries
 from ui.filters import MAX_CHOICES, MONTHS_OFFERED
 
 logger = logging.getLogger("workforce_dashboard")
@@ -30,7 +30,7 @@ logger = logging.getLogger("workforce_dashboard")
 
 def landing_page() -> None:
     """Read the whole organisation's landing figures into the caches (the sidebar's lists,
-    the freshness line, the headline and agency tiles and the tiles' lines)."""
+    the freshness line, the headline and agency tiles)."""
     months = queries.month_options(MONTHS_OFFERED)
     queries.freshness()
     queries.area_names()
@@ -40,11 +40,8 @@ def landing_page() -> None:
         return
     as_at, scope = months[0], Scope()
     policy = queries.policy()
-    figures = queries.headlines(as_at, scope, policy)
-    figures += queries.agency_headlines(as_at, scope)
-    for figure in figures:
-        if any(value is not None for _, value in figure.history):
-            chart_specs.tile_sparkline(tuple(figure.history), figure.target)
+    queries.headlines(as_at, scope, policy)
+    queries.agency_headlines(as_at, scope)
 
 
 def _warm() -> None:

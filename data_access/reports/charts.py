@@ -227,6 +227,17 @@ def cost_bars(
     return alt.layer(*layers).properties(height=height)
 
 
+def sparkline_domain(values: Iterable[float | None], target: float | None) -> tuple[float, float]:
+    """A sparkline's height without a fixed axis: from the lowest to the highest of its values
+    and its target, with a tenth of that span to spare above and below (1 when they are all
+    the same)."""
+    points = [float(v) for v in values if v is not None and not pd.isna(v)]
+    points += [target] if target is not None else []
+    low, high = min(points, default=0.0), max(points, default=1.0)
+    margin = (high - low) * 0.1 or 1
+    return (low - margin, high + margin)
+
+
 def sparkline(
     frame: pd.DataFrame,
     target: float | None,
@@ -242,11 +253,7 @@ def sparkline(
     if y_domain is not None:
         scale = alt.Scale(domain=list(y_domain), nice=False, zero=False)
     else:
-        values = [v for v in frame["value"] if v is not None and not pd.isna(v)]
-        low = min([*values, *([target] if target is not None else [])], default=0)
-        high = max([*values, *([target] if target is not None else [])], default=1)
-        margin = (high - low) * 0.1 or 1
-        scale = alt.Scale(domain=[low - margin, high + margin])
+        scale = alt.Scale(domain=list(sparkline_domain(frame["value"], target)))
     line = (
         alt.Chart(frame)
         .mark_line(color="#0072B2", strokeWidth=2)

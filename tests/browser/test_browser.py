@@ -24,11 +24,13 @@ from support.browser import (
 
 pytestmark = pytest.mark.browser
 
-#: A drawn chart: Altair charts, and the trend lines inside the Overview's headline tiles.
+#: A drawn chart: Altair charts, and the trend lines inside the headline tiles (SVG images:
+#: the Overview has no other chart).
 CHART = ", ".join(
-    f'[data-testid="{element}"] {drawing}'
-    for element in ("stVegaLiteChart", "stMetricChart")
-    for drawing in ("canvas", "svg")
+    [
+        *(f'[data-testid="stVegaLiteChart"] {drawing}' for drawing in ("canvas", "svg")),
+        '[data-testid="stImage"] img',
+    ]
 )
 FIGURES = '[data-testid="stMetricValue"], [data-testid="stDataFrame"], [data-testid="stTable"]'
 
@@ -49,8 +51,14 @@ def test_every_page_draws_its_title_figures_and_charts(page, live_app, name):
         page.locator(FIGURES).filter(visible=True).first.wait_for()
     if has_charts:
         page.wait_for_selector(CHART, state="visible")
-        drawn = page.locator(CHART).first.bounding_box()
+        first = page.locator(CHART).first
+        drawn = first.bounding_box()
         assert drawn and drawn["width"] > 100 and drawn["height"] > 20
+        # An image is drawn once its picture is read (a broken one has no natural width).
+        page.wait_for_function(
+            "e => e.tagName !== 'IMG' || (e.complete && e.naturalWidth > 0)",
+            arg=first.element_handle(),
+        )
     number = list(PAGES).index(name) + 1
     assert screenshot(page, f"{number:02d}-{name}").stat().st_size > 10_000
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from xml.etree import ElementTree
 
 import pandas as pd
 import pyarrow as pa
 import pytest
 
 from ui import chart_specs
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
@@ -149,23 +152,38 @@ def test_a_vertical_limit_is_labelled_to_its_left_and_keeps_the_axis_title(fresh
     assert {layer["encoding"]["x"]["title"] for layer in rules} == {"Open cases"}
 
 
-def test_a_tile_sparkline_carries_its_target():
-    history = ((date(2026, 8, 31), 20.0), (date(2026, 9, 30), None), (date(2026, 10, 31), 16.0))
-    spec = chart_specs.tile_sparkline(history, 15.0)
-    rules = [layer for layer in layers_of(spec) if layer["mark"]["type"] == "rule"]
-    assert len(rules) == 1 and rules[0]["mark"]["strokeDash"] == [4, 3]
-    assert chart_specs.tile_sparkline(history, None) != spec
-    # Its rows go to Streamlit as Arrow (months as dates, as Streamlit itself converted them),
-    # the gap kept as a gap.
-    line = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "line")
-    rows = arrow_rows(spec["datasets"][line["data"]["name"]])
-    assert rows == [
-        {"month": date(2026, 8, 31), "value": 20.0},
-        {"month": date(2026, 9, 30), "value": None},
-        {"month": date(2026, 10, 31), "value": 16.0},
-    ]
-    target = next(layer for layer in layers_of(spec) if layer["mark"]["type"] == "rule")
-    assert arrow_rows(spec["datasets"][target["data"]["name"]]) == [{"value": 15.0}]
+def test_a_tile_sparkline_is_drawn_to_scale_with_its_gaps_and_target():
+    history = (
+        (date(2026, 8, 31), 20.0),
+        (date(2026, 9, 30), 22.0),
+        (date(2026, 10, 31), None),
+        (date(2026, 11, 30), 16.0),
+    )
+    svg = ElementTree.fromstring(chart_specs.tile_sparkline(history, 15.0))
+    assert (svg.get("viewBox"), svg.get("width"), svg.get("height")) == ("0 0 300 46", "300", "46")
+    # Worked by hand: the values and the target run from 15 to 22, a tenth (0.7) to spare each
+    # side: 14.3 to 22.7, drawn over the 40 pixels between margins of 3, top down, so a value
+    # v is at 3 + 40 x (22.7 - v) / 8.4. The 91 days from 31 August to 30 November span the
+    # 294 pixels between the margins: 30 September at 3 + 294 x 30 / 91 = 99.92.
+    (line,) = svg.findall(f"{SVG}polyline")
+    assert line.get("points") == "3.00,15.86 99.92,6.33"
+    # October has no figure: November stands alone, a dot.
+    (dot,) = svg.findall(f"{SVG}circle")
+    assert (dot.get("cx"), dot.get("cy")) == ("297.00", "34.90")
+    (target,) = svg.findall(f"{SVG}line")
+    assert (target.get("y1"), target.get("y2"), target.get("stroke-dasharray")) == (
+        "39.67",
+        "39.67",
+        "4 3",
+    )
+
+
+def test_a_tile_sparkline_without_a_target_has_no_dashed_line():
+    history = ((date(2026, 9, 30), 5.0), (date(2026, 10, 31), 5.0))
+    svg = ElementTree.fromstring(chart_specs.tile_sparkline(history, None))
+    assert svg.findall(f"{SVG}line") == []
+    # All the same: 5 with 1 to spare each side, so the line runs across the middle.
+    assert svg.find(f"{SVG}polyline").get("points") == "3.00,23.00 297.00,23.00"
 
 
 def arrow_rows(data: bytes) -> list[dict]:
