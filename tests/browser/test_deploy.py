@@ -725,8 +725,15 @@ def browse_every_page(base: str, email: str) -> list[dict]:
                         "failed": list(failed),
                         "loaded": list(loaded),
                         "title": tab.locator("h1").first.inner_text(),
-                        # Vega-Lite charts drawn (a canvas or an SVG in their embed).
-                        "charts": tab.locator(".vega-embed canvas, .vega-embed svg").count(),
+                        # Charts drawn: Vega-Lite's (a canvas or an SVG in their embed) and
+                        # the headline tiles' lines (SVG images, the Overview's only charts),
+                        # an image counted once the browser has read its picture.
+                        "charts": tab.locator(".vega-embed canvas, .vega-embed svg").count()
+                        + tab.evaluate(
+                            """[...document.querySelectorAll('[data-testid="stImage"] img')]
+                            .filter((image) => image.complete && image.naturalWidth > 0)
+                            .length"""
+                        ),
                     }
                 )
                 console.clear()

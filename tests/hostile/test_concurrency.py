@@ -214,7 +214,10 @@ def test_a_locked_database_tells_every_waiting_reader_at_once_and_recovers_by_it
                 connection.rollback()
                 # ... shows the page by itself once the lock has gone, without a reload.
                 released = time.perf_counter()
-                tab.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=90_000)
+                # Drawn again: a chart, or a headline tile's line (an image).
+                tab.locator(
+                    '[data-testid="stVegaLiteChart"], [data-testid="stImage"] img'
+                ).first.wait_for(timeout=90_000)
                 print(f"the open tab recovered {time.perf_counter() - released:.1f} s after")
                 assert tab.get_by_text(TOLD).count() == 0
         blocker.dispose()

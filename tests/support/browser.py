@@ -234,8 +234,9 @@ def page(browser):
 #: What a page still has to draw, as a list of strings (empty when everything is drawn):
 #: Streamlit's script still running, no title yet, a lazily loaded element still showing its
 #: skeleton placeholder, an element of an earlier run not yet replaced, a chart in view not
-#: yet drawn by Vega, a data frame in view whose grid has not drawn its rows. Elements in a
-#: closed tab or expander are left out: Chromium draws them only when they are opened.
+#: yet drawn by Vega, an image in view not yet read (a headline tile's line), a data frame in
+#: view whose grid has not drawn its rows. Elements in a closed tab or expander are left out:
+#: Chromium draws them only when they are opened.
 _PENDING = """() => {
   const pending = [];
   const all = (selector) => [...document.querySelectorAll(selector)];
@@ -251,6 +252,9 @@ _PENDING = """() => {
   const charts = shown('[data-testid="stVegaLiteChart"]')
     .filter((chart) => !chart.querySelector('svg.marks .mark-group, canvas')).length;
   if (charts) pending.push(`${charts} charts not drawn`);
+  const images = shown('[data-testid="stImage"] img')
+    .filter((image) => !(image.complete && image.naturalWidth > 0)).length;
+  if (images) pending.push(`${images} images not read`);
   const grids = shown('[data-testid="stDataFrame"]')
     .filter((frame) => !frame.querySelector('[data-testid="data-grid-canvas"] [role="row"]'))
     .length;
