@@ -2,8 +2,8 @@
 
 Everyone who signs in lands on the Overview of the whole organisation (or of their team) at the
 latest month. In a process just started, the first to arrive would wait about a second at
-national size while its figures are read, and everyone arriving with
-them would wait behind that (ui/queries.py computes each figure once, for all). `start`, called
+national size while its figures are read, and everyone arriving with them would wait behind
+that (ui/queries.py computes each figure once, for all). `start`, called
 once per process as the database is prepared (app.py, on the process's first visit: the
 sign-in page), does that work in a thread of its own while people are at their identity
 provider. It reads only what the page reads, through the same cached calls with the same

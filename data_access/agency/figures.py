@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlmodel import Session, col
 
 from data_access.access.grants import Grant
@@ -217,16 +217,21 @@ def assignments_between(
     first: date, last: date, scope: Scope, *, session: Session
 ) -> list[AssignmentRecord]:
     """The assignments of workers in `scope` active on any day of [first, last], oldest first."""
+    query = _assignments_in(first, last, scope, *_ASSIGNMENT, col(Staff.team_id)).order_by(
+        col(AgencyAssignment.start_date), col(AgencyAssignment.assignment_id)
+    )
+    return [_record(row, row.team_id) for row in session.execute(query)]
+
+
+def _assignments_in(first: date, last: date, scope: Scope, *columns: Any) -> Select:
+    """`columns` of the assignments of workers in `scope` active on any day of [first, last]."""
     query = (
-        select(*_ASSIGNMENT, col(Staff.team_id))
+        select(*columns)
         .join(Staff, col(Staff.staff_id) == col(AgencyAssignment.staff_id))
         .where(_active_between(first, last))
-        .order_by(col(AgencyAssignment.start_date), col(AgencyAssignment.assignment_id))
     )
     in_scope = scope.contains_team(col(Staff.team_id))
-    if in_scope is not None:
-        query = query.where(in_scope)
-    return [_record(row, row.team_id) for row in session.execute(query)]
+    return query.where(in_scope) if in_scope is not None else query
 
 
 @dataclass(frozen=True)
@@ -261,20 +266,16 @@ class AssignmentColumns:
     def read(cls, first: date, last: date, scope: Scope, *, session: Session) -> AssignmentColumns:
         """The columns of `assignments_between(first, last, scope)` read straight into arrays,
         without building a record per assignment (what a figure that judges no rule needs)."""
-        query = (
-            select(
-                col(AgencyAssignment.start_date),
-                col(AgencyAssignment.end_date),
-                col(AgencyAssignment.hourly_charge_rate),
-                col(AgencyAssignment.hours_per_week),
-                col(AgencyAssignment.project_team),
-            )
-            .join(Staff, col(Staff.staff_id) == col(AgencyAssignment.staff_id))
-            .where(_active_between(first, last))
+        query = _assignments_in(
+            first,
+            last,
+            scope,
+            col(AgencyAssignment.start_date),
+            col(AgencyAssignment.end_date),
+            col(AgencyAssignment.hourly_charge_rate),
+            col(AgencyAssignment.hours_per_week),
+            col(AgencyAssignment.project_team),
         )
-        in_scope = scope.contains_team(col(Staff.team_id))
-        if in_scope is not None:
-            query = query.where(in_scope)
         rows = session.execute(query).all()
         return cls(
             starts=np.array([row[0] for row in rows], "datetime64[D]"),

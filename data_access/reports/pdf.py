@@ -348,6 +348,7 @@ def _indicator(front: PackFront, name: str) -> dict:
     figure = front.figure[name]
     unit = figure.unit
     target_text = _target(name, front)
+    description = trend_description(figure.label, figure.history, unit, target_text, figure.status)
     return {
         "name": name,
         "label": figure.label,
@@ -359,9 +360,8 @@ def _indicator(front: PackFront, name: str) -> dict:
         "trajectory": trajectory_text(
             front.trajectories[name], unit, front.policy.targets[name].better
         ),
-        "alt": trend_description(figure.label, figure.history, unit, target_text, figure.status),
-        "spark_alt": "The last 24 months: "
-        + trend_description(figure.label, figure.history, unit, target_text, figure.status),
+        "alt": description,
+        "spark_alt": f"The last 24 months: {description}",
     }
 
 
