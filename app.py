@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import NoReturn
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -85,6 +86,35 @@ def _prepare_database() -> None:
         warm.start()
 
 
+def pages_for(grant: Grant | None) -> dict[str, list[st.Page]]:
+    """The pages (ui/pages.py), with those this user may not use hidden from the menu. A
+    hidden page's address still opens it, to say plainly that it is not for this user (each
+    such page checks the grant itself), and whatever data it would show is narrowed by the
+    grant in data_access all the same. With no grant (the run stopped before the reader was
+    known) every page is hidden."""
+    sections: dict[str, list[st.Page]] = {}
+    for entry in PAGES:
+        sections.setdefault(entry.section, []).append(
+            st.Page(
+                entry.path,
+                title=entry.title,
+                icon=entry.icon,
+                url_path=entry.url_path or None,
+                default=entry.default,
+                visibility="visible" if grant and entry.shown_to(grant) else "hidden",
+            )
+        )
+    return sections
+
+
+def stop_on_the_page_asked_for() -> NoReturn:
+    """End a run that failed before the menu could be drawn, still on the page the reader
+    opened: the pages are declared (no menu, nothing run) so that this run, and the retry the
+    message starts, belong to that page's address rather than to the default page's."""
+    st.navigation(pages_for(None), position="hidden")
+    st.stop()
+
+
 try:
     _prepare_database()
     server_guards.install()
@@ -95,30 +125,10 @@ except SchemaNotReady:
         "The dashboard is being updated: its database is not ready yet. Reload the page in a "
         "few minutes."
     )
-    st.stop()
+    stop_on_the_page_asked_for()
 except SQLAlchemyError as error:
     database_trouble(error, "the database could not be reached")
-    st.stop()
-
-
-def pages_for(grant: Grant) -> dict[str, list[st.Page]]:
-    """The pages (ui/pages.py), with those this user may not use hidden from the menu. A
-    hidden page's address still opens it, to say plainly that it is not for this user (each
-    such page checks the grant itself), and whatever data it would show is narrowed by the
-    grant in data_access all the same."""
-    sections: dict[str, list[st.Page]] = {}
-    for entry in PAGES:
-        sections.setdefault(entry.section, []).append(
-            st.Page(
-                entry.path,
-                title=entry.title,
-                icon=entry.icon,
-                url_path=entry.url_path or None,
-                default=entry.default,
-                visibility="visible" if entry.shown_to(grant) else "hidden",
-            )
-        )
-    return sections
+    stop_on_the_page_asked_for()
 
 
 navigation = st.navigation(pages_for(grant))

@@ -220,6 +220,10 @@ def test_a_locked_database_tells_every_waiting_reader_at_once_and_recovers_by_it
                 ).first.wait_for(timeout=90_000)
                 print(f"the open tab recovered {time.perf_counter() - released:.1f} s after")
                 assert tab.get_by_text(TOLD).count() == 0
+                # The page the reader opened, not the default one.
+                assert tab.url.split("?")[0].endswith("/stability"), tab.url
+                heading = tab.get_by_role("heading", level=1).first
+                assert heading.inner_text().startswith("Workforce stability")
         blocker.dispose()
 
 
