@@ -114,10 +114,17 @@ _trend = cached_chart(shared.trend_chart, data_only=True)
 def trend(frame: pd.DataFrame, **options: Any) -> Spec:
     """`shared.trend_chart` of `frame`: a percentage axis from 0 keeps its usual top (`y_max`)
     unless a value or a dashed line is above it (`shared.percent_axis_top`), so that none runs off;
-    the top is an option, so the chart is still built once per top and filled with rows."""
+    the top is an option, so the chart is still built once per top and filled with rows. So is
+    which of the dashed lines' labels go below their line, clear of the data
+    (`shared.labels_below`)."""
     if options.get("percent", True) and options.get("y_domain") is None and "value" in frame:
         drawn = [*frame["value"], *(value for value, _ in options.get("rules", ()))]
         options["y_max"] = shared.percent_axis_top(drawn, options.get("y_max", 100))
+    if options.get("rules") and not options.get("labels_outside"):
+        span = shared.trend_span(
+            options.get("percent", True), options.get("y_max", 100), options.get("y_domain")
+        )
+        options["labels_below_at"] = shared.labels_below(frame, options["rules"], span)
     return _trend(frame, **options)
 
 

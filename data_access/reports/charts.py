@@ -119,6 +119,66 @@ def rule(
     return line + text
 
 
+def trend_span(
+    percent: bool = True, y_max: float = 100, y_domain: tuple[float, float] | None = None
+) -> tuple[float, float] | None:
+    """A trend's fixed value axis (bottom, top): `y_domain` when given, 0 to `y_max` for a
+    percentage; None when the axis follows the data (from zero)."""
+    if y_domain is not None:
+        return y_domain
+    return (0, y_max) if percent else None
+
+
+#: How far a line's label reaches into a trend's plot from its left edge: about 6 pixels a
+#: character (the label's font) on a plot about 350 pixels wide (a half-width chart on a
+#: laptop, or a phone's screen).
+LABEL_PIXELS_PER_CHARACTER = 6
+PLOT_PIXELS = 350
+#: How tall a label is, as a share of the value axis (11-pixel text 3 pixels off its line on a
+#: plot about 200 pixels tall).
+LABEL_HEIGHT_SHARE = 0.08
+
+
+def labels_below(
+    frame: pd.DataFrame, rules: Iterable[tuple[float, str]], span: tuple[float, float] | None
+) -> tuple[float, ...]:
+    """The values of the target/reference lines (`rules`) whose label goes just below the
+    line rather than just above it. A label is written from the left edge of the plot; it
+    goes below when its line is in the top tenth of a fixed axis (`span`; no room above), or
+    when more of the data (`frame`'s `month` and `value`) runs just above the line than just
+    below it where the label is written (it would sit on the data line), unless the line is in
+    the bottom tenth (no room below)."""
+    rules = list(rules)
+    values = frame["value"].dropna().astype(float) if "value" in frame else pd.Series(dtype=float)
+    if span is None:  # the axis runs from zero to the highest value or line
+        drawn = [0.0, *values, *(value for value, _ in rules)]
+        span = (min(drawn), max(drawn))
+    bottom, top = span
+    height = (top - bottom) or 1.0
+    # Each value's place across the plot: 0 at the left edge, 1 at the right.
+    across = pd.Series(0.0, index=values.index)
+    if len(values):
+        months = pd.to_datetime(frame.loc[values.index, "month"])
+        length = months.max() - months.min()
+        if length:
+            across = (months - months.min()) / length
+    band = LABEL_HEIGHT_SHARE * height
+    below = []
+    for value, label in rules:
+        if value >= bottom + 0.9 * height:
+            below.append(value)
+            continue
+        if value <= bottom + 0.1 * height:
+            continue
+        reach = min(1.0, (LABEL_PIXELS_PER_CHARACTER * len(label) + 8) / PLOT_PIXELS)
+        under = values[across <= reach]
+        above = ((under > value) & (under <= value + band)).sum()
+        beneath = ((under < value) & (under >= value - band)).sum()
+        if above > beneath:
+            below.append(value)
+    return tuple(below)
+
+
 def trend_chart(
     frame: pd.DataFrame,
     *,
@@ -127,6 +187,7 @@ def trend_chart(
     y_max: float = 100,
     y_domain: tuple[float, float] | None = None,
     rules: Iterable[tuple[float, str]] = (),
+    labels_below_at: Iterable[float] | None = None,
     height: int = 260,
     legend: bool = True,
     labels_outside: bool = False,
@@ -135,20 +196,21 @@ def trend_chart(
 
     The value axis is `y_domain` when given (the board pack passes `value_axis`); otherwise
     percentages use a fixed 0 to `y_max` axis (100 for shares, 50 for rates such as agency
-    and turnover) so that charts of the same kind can be compared side by side.
-    `labels_outside` puts the lines' labels right of the plot (see `rule`).
+    and turnover) so that charts of the same kind can be compared side by side (`trend_span`).
+    The lines' labels sit inside the plot, above or below their line (`labels_below`, worked
+    out from `frame` unless given as `labels_below_at`, the values of the lines labelled below,
+    for a chart built once and filled with other rows); `labels_outside` puts them right of
+    the plot instead (see `rule`).
     """
-    #: The fixed axis (bottom, top), if any.
-    span: tuple[float, float] | None
+    rules = list(rules)
+    span = trend_span(percent, y_max, y_domain)
     if y_domain is not None:
         scale = alt.Scale(domain=list(y_domain), nice=False, zero=False)
-        span = y_domain
     elif percent:
         scale = alt.Scale(domain=[0, y_max], clamp=False)
-        span = (0, y_max)
     else:
         scale = alt.Scale(zero=True)
-        span = None
+    below = set(labels_below(frame, rules, span) if labels_below_at is None else labels_below_at)
     lines = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=25))
@@ -174,8 +236,7 @@ def trend_chart(
             value,
             label,
             title=y_title,
-            # A line in the top tenth of a fixed axis is labelled below it.
-            label_below=span is not None and value >= span[0] + 0.9 * (span[1] - span[0]),
+            label_below=value in below,
             label_outside=labels_outside,
         )
         for value, label in rules

@@ -360,3 +360,18 @@ def test_a_percentage_axis_grows_when_a_line_would_run_off_its_top(fresh_caches)
     assert {tuple(scale["domain"]) for scale in y_scales(target)} == {(0, 100)}
     cases = chart_specs.trend(months([12.0, 58.0, 49.0]), y_title="cases", percent=False)
     assert all("domain" not in scale for scale in y_scales(cases))
+
+
+def test_a_label_the_data_would_run_through_goes_below_its_line(fresh_caches):
+    # On the 0-50 axis of a rate, 14 in the first month is just above the 12% target, where
+    # its label is written; a month later the line is far above.
+    spec = chart_specs.trend(
+        months([14.0, 30.0, 30.0]), y_title="%", y_max=50, rules=[(12, "target 12%")]
+    )
+    (label,) = [layer for layer in layers_of(spec) if layer["mark"]["type"] == "text"]
+    assert label["mark"]["baseline"] == "top"
+    clear = chart_specs.trend(
+        months([30.0, 30.0, 14.0]), y_title="%", y_max=50, rules=[(12, "target 12%")]
+    )
+    (label,) = [layer for layer in layers_of(clear) if layer["mark"]["type"] == "text"]
+    assert label["mark"]["baseline"] == "bottom"
