@@ -551,59 +551,21 @@ def survey_trend(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
 TILE_SPARKLINES_KEPT = 4096
 #: A tile's line: its drawing's width (stretched to the tile's), height and margin, in pixels.
 TILE_SPARKLINE_WIDTH, TILE_SPARKLINE_HEIGHT, TILE_SPARKLINE_MARGIN = 300, 46, 3
-#: The line's colour (the theme's first) and the target's.
-TILE_LINE_COLOUR, TILE_TARGET_COLOUR = "#0072B2", "#333333"
 
 
 @functools.lru_cache(maxsize=TILE_SPARKLINES_KEPT)
 def tile_sparkline(history: tuple[tuple[date, float | None], ...], target: float | None) -> str:
-    """A headline tile's line (`history`: month end, value) with its target dashed across it,
-    as an SVG image `TILE_SPARKLINE_WIDTH` by `TILE_SPARKLINE_HEIGHT` (the tile shows it as
-    wide as itself, `st.image`, with its words for a screen reader as the image's alt text).
-
-    The months are placed by date and the height spans the values and the target
-    (`sparkline_domain`, as the board pack's sparklines without an axis); a month with no
-    value leaves a gap (a month alone between gaps is a dot). Drawn as plain SVG rather than a
-    Vega-Lite chart: a page of tiles has five to twelve of these, and each chart cost the
-    browser some 70 ms to set up, a third of a page's drawing (docs/performance.md). The
-    strokes keep their width however wide the tile (`non-scaling-stroke`)."""
-    width, height, margin = TILE_SPARKLINE_WIDTH, TILE_SPARKLINE_HEIGHT, TILE_SPARKLINE_MARGIN
-    low, high = shared.sparkline_domain((value for _, value in history), target)
-    first, last = history[0][0], history[-1][0]
-    days = (last - first).days or 1
-
-    def x(day: date) -> float:
-        return margin + (width - 2 * margin) * (day - first).days / days
-
-    def y(value: float) -> float:
-        return margin + (height - 2 * margin) * (high - value) / (high - low)
-
-    runs: list[list[tuple[float, float]]] = [[]]
-    for day, value in history:
-        if value is None:
-            runs.append([])
-        else:
-            runs[-1].append((x(day), y(value)))
-    stroke = 'fill="none" vector-effect="non-scaling-stroke"'
-    shapes = []
-    if target is not None:
-        shapes.append(
-            f'<line x1="0" x2="{width}" y1="{y(target):.2f}" y2="{y(target):.2f}" '
-            f'stroke="{TILE_TARGET_COLOUR}" stroke-width="1" stroke-dasharray="4 3" {stroke}/>'
-        )
-    for run in runs:
-        if len(run) == 1:
-            ((cx, cy),) = run
-            shapes.append(f'<circle cx="{cx:.2f}" cy="{cy:.2f}" r="2" fill="{TILE_LINE_COLOUR}"/>')
-        elif run:
-            points = " ".join(f"{px:.2f},{py:.2f}" for px, py in run)
-            shapes.append(
-                f'<polyline points="{points}" stroke="{TILE_LINE_COLOUR}" stroke-width="2" '
-                f'stroke-linejoin="round" {stroke}/>'
-            )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}">' + "".join(shapes) + "</svg>"
+    """A headline tile's line (`history`: month end, value) with its target dashed across it:
+    `shared.sparkline_svg`, `TILE_SPARKLINE_WIDTH` by `TILE_SPARKLINE_HEIGHT`, shown as wide
+    as the tile (`st.image`, with its words for a screen reader as the image's alt text) with
+    strokes that keep their width."""
+    return shared.sparkline_svg(
+        history,
+        target,
+        width=TILE_SPARKLINE_WIDTH,
+        height=TILE_SPARKLINE_HEIGHT,
+        margin=TILE_SPARKLINE_MARGIN,
+        fixed_strokes=True,
     )
 
 

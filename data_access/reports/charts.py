@@ -12,11 +12,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from datetime import date
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
-MONTH_AXIS = alt.Axis(format="%b %Y", labelAngle=-40, title=None, tickCount="month")
+
+def month_axis(months_between_labels: int = 1) -> alt.Axis:
+    """A trend's month axis: "Nov 2024", slanted, a tick every `months_between_labels` months."""
+    every: Any = (
+        "month"
+        if months_between_labels == 1
+        else {"interval": "month", "step": months_between_labels}
+    )
+    return alt.Axis(format="%b %Y", labelAngle=-40, title=None, tickCount=every)
+
 
 #: `value_axis`: the whole steps an axis is rounded out to, and the least height it has, by the
 #: metric's unit (percentage points, cases); any other unit gets steps of 1 and no least height.
@@ -191,8 +202,15 @@ def trend_chart(
     height: int = 260,
     legend: bool = True,
     labels_outside: bool = False,
+    months_between_labels: int = 1,
 ) -> alt.LayerChart | alt.FacetChart:
     """Lines of `value` by `month`, one per `series`, with optional target/reference lines.
+
+    Each month's point sits on its month's label (a month end is placed at its month: the
+    label "Nov 2024" is November's figure, not the one a day before December). The month axis
+    has a tick for every `months_between_labels` months (Vega drops labels that would overlap;
+    measuring every one of 24 labels to find out was most of the time vl-convert took to draw
+    a small chart of the board pack).
 
     The value axis is `y_domain` when given (the board pack passes `value_axis`); otherwise
     percentages use a fixed 0 to `y_max` axis (100 for shares, 50 for rates such as agency
@@ -215,7 +233,7 @@ def trend_chart(
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=25))
         .encode(
-            x=alt.X("month:T", axis=MONTH_AXIS),
+            x=alt.X("yearmonth(month):T", axis=month_axis(months_between_labels)),
             y=alt.Y("value:Q", title=y_title, scale=scale),
             color=alt.Color(
                 "series:N",
@@ -299,37 +317,69 @@ def sparkline_domain(values: Iterable[float | None], target: float | None) -> tu
     return (low - margin, high + margin)
 
 
-def sparkline(
-    frame: pd.DataFrame,
+#: A sparkline's colours: the line (the charts' first colour) and its target (dashed).
+SPARKLINE_COLOUR, SPARKLINE_TARGET_COLOUR = "#0072B2", "#333333"
+
+
+def sparkline_svg(
+    history: Iterable[tuple[date, float | None]],
     target: float | None,
     *,
-    width: int | str = 150,
-    height: int = 28,
+    width: float,
+    height: float,
+    margin: float,
     y_domain: tuple[float, float] | None = None,
-) -> alt.LayerChart:
-    """A small line of `value` by `month` with no axes, and the target as a dashed line (so a
-    reader sees at a glance which side of it the trend runs). Its height spans `y_domain` when
-    given (the board pack passes its trend chart's `value_axis`, so that the two agree);
-    otherwise the values and the target with a tenth to spare."""
-    if y_domain is not None:
-        scale = alt.Scale(domain=list(y_domain), nice=False, zero=False)
-    else:
-        scale = alt.Scale(domain=list(sparkline_domain(frame["value"], target)))
-    line = (
-        alt.Chart(frame)
-        .mark_line(color="#0072B2", strokeWidth=2)
-        .encode(x=alt.X("month:T", axis=None), y=alt.Y("value:Q", axis=None, scale=scale))
-    )
-    layers = [line]
+    fixed_strokes: bool = False,
+) -> str:
+    """A small line of `history` (month end, value; oldest first) with no axes, and the target
+    dashed across (so a reader sees at a glance which side of it the trend runs), as an SVG
+    drawing `width` by `height` with `margin` to spare each side. The months are placed by
+    date; the height spans `y_domain` when given (the board pack passes its trend chart's
+    `value_axis`, so that the two agree), otherwise `sparkline_domain`. A month with no value
+    leaves a gap (a month alone between gaps is a dot). With `fixed_strokes` the strokes keep
+    their width however large the drawing is shown (a headline tile stretches it to its own
+    width); otherwise they scale with it (the board pack's, placed at a fixed size).
+
+    Written as SVG rather than as a Vega-Lite chart: a headline tile's chart cost the browser
+    some 70 ms to set up, and each of the board pack's 16 cost some 100 ms to build and
+    convert (docs/performance.md)."""
+    history = list(history)
+    low, high = y_domain or sparkline_domain((value for _, value in history), target)
+    first, last = (history[0][0], history[-1][0]) if history else (None, None)
+    days = (last - first).days if first and last else 0
+
+    def x(day: date) -> float:
+        across = (day - first).days / days if first and days else 0.0
+        return margin + (width - 2 * margin) * across
+
+    def y(value: float) -> float:
+        return margin + (height - 2 * margin) * (high - value) / ((high - low) or 1)
+
+    runs: list[list[tuple[float, float]]] = [[]]
+    for day, value in history:
+        if value is None or pd.isna(value):
+            runs.append([])
+        else:
+            runs[-1].append((x(day), y(value)))
+    stroke = 'fill="none"' + (' vector-effect="non-scaling-stroke"' if fixed_strokes else "")
+    shapes = []
     if target is not None:
-        layers.append(
-            alt.Chart(pd.DataFrame({"value": [target]}))
-            .mark_rule(strokeDash=[4, 3], color="#333333")
-            .encode(y=alt.Y("value:Q", scale=scale))
+        shapes.append(
+            f'<line x1="0" x2="{width:g}" y1="{y(target):.2f}" y2="{y(target):.2f}" '
+            f'stroke="{SPARKLINE_TARGET_COLOUR}" stroke-width="1" stroke-dasharray="4 3" '
+            f"{stroke}/>"
         )
+    for run in runs:
+        if len(run) == 1:
+            ((cx, cy),) = run
+            shapes.append(f'<circle cx="{cx:.2f}" cy="{cy:.2f}" r="2" fill="{SPARKLINE_COLOUR}"/>')
+        elif run:
+            points = " ".join(f"{px:.2f},{py:.2f}" for px, py in run)
+            shapes.append(
+                f'<polyline points="{points}" stroke="{SPARKLINE_COLOUR}" stroke-width="2" '
+                f'stroke-linejoin="round" {stroke}/>'
+            )
     return (
-        alt.layer(*layers)
-        .properties(width=width, height=height)
-        .configure_view(stroke=None)
-        .configure(padding=2)
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
+        f'width="{width:g}" height="{height:g}">' + "".join(shapes) + "</svg>"
     )

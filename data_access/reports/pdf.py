@@ -53,7 +53,7 @@ from data_access.reports.board_pack import (
     assemble_board_pack,
     trajectory,
 )
-from data_access.reports.charts import cost_bars, sparkline, trend_chart, value_axis
+from data_access.reports.charts import cost_bars, sparkline_svg, trend_chart, value_axis
 from data_access.reports.commentary import COMMENTARY_SECTIONS
 from data_access.settings import organisation_policy
 
@@ -153,8 +153,8 @@ def trend_description(
 
 def _svg(chart: alt.TopLevelMixin) -> str:
     # Not validated against the Vega-Lite schema again here: that took a third of the time of
-    # the pack's 32 charts, and tests/data_access/reports/test_board_pack.py validates the same
-    # specifications.
+    # the pack's Vega-Lite charts, and tests/data_access/reports/test_board_pack.py validates
+    # the same specifications.
     return vl_convert.vegalite_to_svg(chart.to_dict(validate=False))
 
 
@@ -165,13 +165,21 @@ def _frame(history: list, series: str) -> pd.DataFrame:
     return frame.assign(month=pd.to_datetime(frame["month"]))
 
 
-def pack_charts(figure: HeadlineFigure, target: float) -> tuple[alt.TopLevelMixin, ...]:
-    """An indicator's sparkline and trend chart, both on the value axis `value_axis` chooses
-    for its 24 months and its target; the target line's label sits right of the plot, clear of
-    the data."""
+#: The scorecard's sparkline: its drawing's width, height and margin (the page places it 27 mm
+#: wide).
+SPARKLINE_SIZE = (154, 32, 2)
+
+
+def pack_charts(figure: HeadlineFigure, target: float) -> tuple[str, alt.TopLevelMixin]:
+    """An indicator's sparkline (an SVG drawing, `sparkline_svg`) and trend chart, both on the
+    value axis `value_axis` chooses for its 24 months and its target; the target line's label
+    sits right of the plot, clear of the data."""
     frame = _frame(figure.history, figure.label)
     axis = value_axis(frame["value"], [target], figure.unit)
-    spark = sparkline(frame, target, y_domain=axis)
+    width, height, margin = SPARKLINE_SIZE
+    spark = sparkline_svg(
+        figure.history, target, width=width, height=height, margin=margin, y_domain=axis
+    )
     percent = figure.unit == "%"
     trend = trend_chart(
         frame,
@@ -184,6 +192,8 @@ def pack_charts(figure: HeadlineFigure, target: float) -> tuple[alt.TopLevelMixi
         rules=[(target, "target")],
         legend=False,
         labels_outside=True,
+        # A chart 170 points wide has room for about four of its 24 months' labels.
+        months_between_labels=6,
     ).properties(width=170, height=70)
     # Every chart the same size on the page, so that the charts in a row line up: the value
     # axis is always as wide (its labels are "5" or "100"), and it has a few values on it
@@ -235,7 +245,7 @@ def _charts(pack: BoardPack, folder: Path) -> None:
     section's two trends when it has them."""
     for figure in pack.figures:
         spark, trend = pack_charts(figure, pack.policy.targets[figure.name].value)
-        (folder / f"spark-{figure.name}.svg").write_text(_svg(spark))
+        (folder / f"spark-{figure.name}.svg").write_text(spark)
         (folder / f"trend-{figure.name}.svg").write_text(_svg(trend))
     if pack.agency.held:
         cost, share = agency_charts(pack.agency)

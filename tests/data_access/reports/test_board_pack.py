@@ -7,6 +7,7 @@ import csv
 import re
 from datetime import UTC, date, datetime
 from io import BytesIO
+from xml.etree import ElementTree
 
 import pytest
 from pypdf import PdfReader
@@ -187,7 +188,8 @@ def test_the_pack_charts_use_the_axis_rule_and_label_the_target_clear_of_the_dat
         "agency_rate_fte", "Agency rate (FTE)", "%", "", 13.1, 15.5, -2.4, "better", 15.0,
         "lower", "met", history,
     )  # fmt: skip
-    spark, trend = (chart.to_dict() for chart in pack_charts(figure, 15.0))
+    spark, chart = pack_charts(figure, 15.0)
+    trend = chart.to_dict()
 
     def layers(spec):
         for layer in spec.get("layer", [spec]):
@@ -202,8 +204,16 @@ def test_the_pack_charts_use_the_axis_rule_and_label_the_target_clear_of_the_dat
     assert {"value": 15.0, "label": "target"} in [
         row for rows in trend["datasets"].values() for row in rows
     ]
-    spark_line = next(layer for layer in layers(spark) if layer["mark"]["type"] == "line")
-    assert spark_line["encoding"]["y"]["scale"]["domain"] == [10.0, 25.0]
+    # The sparkline spans the same axis, 10 to 25, over the 28 points between margins of 2 of
+    # its 154 x 32 drawing, top down: a value v at 2 + 28 x (25 - v) / 15. The 700 days from
+    # 30 November 2024 to 31 October 2026 span the 150 points between the margins: 31 October
+    # 2025 (335 days in) at 2 + 150 x 335 / 700 = 73.79.
+    drawing = ElementTree.fromstring(spark)
+    assert drawing.get("viewBox") == "0 0 154 32"
+    (line,) = drawing.findall("{http://www.w3.org/2000/svg}polyline")
+    assert line.get("points") == "2.00,11.52 73.79,19.73 152.00,24.21"
+    (target,) = drawing.findall("{http://www.w3.org/2000/svg}line")
+    assert target.get("y1") == "20.67"  # 2 + 28 x 10 / 15
 
 
 def test_every_indicator_with_a_target_is_in_the_pack_once():

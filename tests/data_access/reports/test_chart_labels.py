@@ -6,9 +6,12 @@ left edge; the band it covers is 8% of the axis (4 points on a 0-50 axis)."""
 
 from __future__ import annotations
 
-import pandas as pd
+import re
 
-from data_access.reports.charts import labels_below
+import pandas as pd
+import vl_convert
+
+from data_access.reports.charts import labels_below, trend_chart
 
 
 def trend(values: list[float | None]) -> pd.DataFrame:
@@ -90,3 +93,46 @@ def test_an_axis_that_follows_the_data_runs_from_zero_to_the_highest_value_or_li
 def test_no_data_leaves_every_label_above():
     assert labels_below(trend([]), [(12.0, "target 12%")], (0, 50)) == ()
     assert labels_below(trend([None, None]), [(12.0, "target 12%")], (0, 50)) == ()
+
+
+def drawn(chart) -> tuple[dict[str, float], dict[str, float]]:
+    """Where vl-convert draws a trend's points and its month labels across the plot:
+    ({month of the point: x}, {label: x})."""
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    points = {
+        month: float(x)
+        for month, x in re.findall(
+            r'aria-label="month \(year-month\): (\w+ \d{4});[^"]*"'
+            r'[^>]*?transform="translate\(([\d.]+),',
+            svg,
+        )
+    }
+    labels = {
+        text: float(x)
+        for x, text in re.findall(
+            r'transform="translate\(([\d.]+),\d+\) rotate\(320\)[^>]*>(\w+ \d{4})</text>', svg
+        )
+    }
+    return points, labels
+
+
+def test_a_months_point_sits_on_its_months_label():
+    # Month ends: the point for 31 August is August's figure and must sit on "Aug 2026", not
+    # a day before a tick labelled "Sep 2026".
+    frame = trend([10.0, 20.0, 30.0]).assign(
+        month=pd.to_datetime(["2026-08-31", "2026-09-30", "2026-10-31"])
+    )
+    points, labels = drawn(trend_chart(frame, y_title="%").properties(width=300))
+    assert list(points) == ["Aug 2026", "Sep 2026", "Oct 2026"]
+    assert points == {month: labels[month] for month in points}
+    assert points["Aug 2026"] == 0 and points["Oct 2026"] == 300
+
+
+def test_a_small_chart_labels_every_sixth_month():
+    # 24 month ends from November 2024: ticks fall on January and July (Vega counts steps of
+    # six months from the start of a year), each on its month's point.
+    frame = trend([20.0] * 24).assign(month=pd.date_range("2024-11-30", periods=24, freq="ME"))
+    chart = trend_chart(frame, y_title="%", months_between_labels=6).properties(width=170)
+    points, labels = drawn(chart)
+    assert list(labels) == ["Jan 2025", "Jul 2025", "Jan 2026", "Jul 2026"]
+    assert all(points[label] == x for label, x in labels.items())
