@@ -4,8 +4,10 @@ and targets."""
 
 from __future__ import annotations
 
-import pyarrow as pa
+import json
+
 from streamlit.testing.v1 import AppTest
+from support.charts import dashed_lines
 
 from data_access.indicators.policy import Target
 from ui.charts import target_rules
@@ -98,15 +100,9 @@ def draw(case: str) -> AppTest:
 
 
 def rule_labels(app: AppTest) -> list[str]:
-    """The labels of the chart's dashed lines: its data sets with a `label` column (the lines'
-    values and labels travel as data beside the Vega-Lite specification)."""
+    """The labels of the chart's dashed lines."""
     (chart,) = app.get("vega_lite_chart")
-    labels = []
-    for dataset in chart.proto.datasets:
-        frame = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
-        if "label" in frame:
-            labels += frame["label"].tolist()
-    return sorted(labels)
+    return sorted(label for _, label in dashed_lines(json.loads(chart.proto.spec)))
 
 
 def test_two_metrics_with_their_targets():

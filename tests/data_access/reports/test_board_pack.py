@@ -12,6 +12,7 @@ from xml.etree import ElementTree
 import pytest
 from pypdf import PdfReader
 from sqlmodel import Session
+from support.charts import dashed_lines
 from support.hand_worked import HUB_A, WHOLE_ORGANISATION
 from support.org import SMALL_ORG, add_beta_support, read_folder_bytes
 from support.pdf import chart_alternatives, pdf_text
@@ -201,9 +202,7 @@ def test_the_pack_charts_use_the_axis_rule_and_label_the_target_clear_of_the_dat
     # Right of the plot (x at its full width, aligned left), level with the line.
     assert label["encoding"]["x"] == {"value": "width"}
     assert (label["mark"]["align"], label["mark"]["baseline"]) == ("left", "middle")
-    assert {"value": 15.0, "label": "target"} in [
-        row for rows in trend["datasets"].values() for row in rows
-    ]
+    assert dashed_lines(trend) == [(15.0, "target")]
     # The sparkline spans the same axis, 10 to 25, over the 28 points between margins of 2 of
     # its 154 x 32 drawing, top down: a value v at 2 + 28 x (25 - v) / 15. The 700 days from
     # 30 November 2024 to 31 October 2026 span the 150 points between the margins: 31 October

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from support.agency import RETURN_2025_Q1_COST, D
+from support.charts import dashed_lines
 from support.pdf import chart_alternatives, pdf_text
 
 from data_access.access.grants import Grant
@@ -156,14 +157,13 @@ def test_the_budget_line_is_in_the_whole_organisation_s_pack_only(pack_org):
     def budget_lines(found: BoardPack) -> list[dict]:
         # to_dict checks each specification against the Vega-Lite schema (the PDF does not).
         cost, _ = (chart.to_dict() for chart in agency_charts(found.agency))
-        rows = [row for rows in cost["datasets"].values() for row in rows]
-        return [row for row in rows if "label" in row]
+        return dashed_lines(cost)
 
     assert budget_lines(pack(pack_org)) == []  # no budget set
     set_budget(pack_org, 20000)
     whole = pack(pack_org)
     assert whole.agency.budget == 20000
-    assert budget_lines(whole) == [{"value": 20000, "label": "budget"}]
+    assert budget_lines(whole) == [(20000, "budget")]
     view = agency_view(whole)
     assert view["figures"][1] == {
         "label": "Agency cost in the month",

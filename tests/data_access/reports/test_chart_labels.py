@@ -136,3 +136,14 @@ def test_a_small_chart_labels_every_sixth_month():
     points, labels = drawn(chart)
     assert list(labels) == ["Jan 2025", "Jul 2025", "Jan 2026", "Jul 2026"]
     assert all(points[label] == x for label, x in labels.items())
+
+
+def test_a_dashed_line_and_its_label_are_drawn_once_and_stretch_an_axis_that_follows_the_data():
+    # Values 5 to 10.5 on an axis that follows the data (caseloads): the line at 18 takes the
+    # axis up to 18, and however many months are drawn, its label is written once.
+    frame = trend([5.0 + month / 2 for month in range(12)])
+    chart = trend_chart(frame, y_title="cases", percent=False, rules=[(18.0, "target 18")])
+    svg = vl_convert.vegalite_to_svg(chart.properties(width=300).to_dict())
+    assert svg.count(">target 18</text>") == 1
+    ticks = [int(tick) for tick in re.findall(r">(\d+)</text>", svg)]
+    assert max(ticks) == 18
