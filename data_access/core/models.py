@@ -119,11 +119,17 @@ class Vacancy(SQLModel, table=True):
 
 class SupervisionAudit(SQLModel, table=True):
     __tablename__ = "supervision_audit"
-    __table_args__ = (Index("ix_audit_staff_date", "staff_id", "audit_date"),)
+    __table_args__ = (
+        Index("ix_audit_staff_date", "staff_id", "audit_date"),
+        # The audits of a period by grade, read from the index alone (the grades by quarter
+        # for the whole organisation looked up every audit's row: 100 -> 35 ms at national
+        # size).
+        Index("ix_audit_date_staff_grade", "audit_date", "staff_id", "grade"),
+    )
 
     audit_id: str = Field(primary_key=True, max_length=100)
     staff_id: str = Field(foreign_key="staff.staff_id", max_length=100)
-    audit_date: date = Field(index=True)
+    audit_date: date
     grade: str = Field(max_length=30)
 
 
@@ -199,6 +205,14 @@ class StaffSurveyResult(SQLModel, table=True):
     person's answers."""
 
     __tablename__ = "staff_survey_result"
+    __table_args__ = (
+        # Each survey's and question's sum over the teams, read from the index alone and in
+        # its order (the whole organisation's trend without its own row summed every team's
+        # rows from the table: 200 -> 50 ms at national size).
+        Index(
+            "ix_survey_question_counts", "survey_date", "question", "team_id", "responses", "agree"
+        ),
+    )
 
     survey_date: date = Field(primary_key=True)
     #: Empty for the organisation's own figure; otherwise a team in `teams.csv` (checked at
