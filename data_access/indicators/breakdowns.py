@@ -72,11 +72,6 @@ def _date_ranges(ranges: list[tuple[date, date]]) -> Any:
     return union_all(*rows).subquery() if len(rows) > 1 else rows[0].subquery()
 
 
-def _month_ranges(months: list[date]) -> Any:
-    """A subquery of (month_start, month_end) rows, one per month end given."""
-    return _date_ranges([(month.replace(day=1), month) for month in months])
-
-
 # --- metric trends and comparisons ---------------------------------------------------------
 
 
@@ -276,21 +271,30 @@ class MonthMovement:
 def starters_and_leavers(
     months: list[date], scope: Scope, *, session: Session
 ) -> list[MonthMovement]:
-    """Workers starting and leaving (end_date) in each month, by employment type."""
-    ranges = _month_ranges(months)
+    """Workers starting and leaving (end_date) in each month, by employment type.
+
+    Each count is one pass over the workers whose date falls in the months' span, each put in
+    its month by a CASE on the month ends (a join to the months compared every worker with
+    every month: 330 ms at national size against about 40)."""
+    ends = sorted(months)
     counts: dict[tuple[date, str], list[int]] = {
         (month, kind): [0, 0] for month in months for kind in ("permanent", "agency")
     }
     for position, column in enumerate((col(Staff.start_date), col(Staff.end_date))):
+        month_of = case(
+            *(
+                (and_(column >= end.replace(day=1), column <= end), literal(end, Date))
+                for end in ends
+            )
+        )
         query = (
-            select(ranges.c.month_end, col(Staff.employment_type), func.count())
-            .select_from(Staff)
-            .join(ranges, and_(column >= ranges.c.month_start, column <= ranges.c.month_end))
-            .where(*where_staff(None, scope))
-            .group_by(ranges.c.month_end, col(Staff.employment_type))
+            select(month_of, col(Staff.employment_type), func.count())
+            .where(*where_staff(None, scope, column >= ends[0].replace(day=1), column <= ends[-1]))
+            .group_by(month_of, col(Staff.employment_type))
         )
         for month, kind, count in session.execute(query):
-            counts[(month, kind)][position] = int(count)
+            if month is not None:  # a date between months not asked for
+                counts[(month, kind)][position] = int(count)
     return [
         MonthMovement(month, kind, starters, leavers)
         for (month, kind), (starters, leavers) in counts.items()

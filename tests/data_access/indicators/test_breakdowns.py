@@ -67,6 +67,16 @@ def test_starters_and_leavers(session):
         (D, "permanent"): (1, 1),  # S06 starts on D; S04 leaves on D
         (D, "agency"): (0, 0),
     }
+    # Months that are not consecutive: S15's start on 2025-02-28 is in neither December 2024
+    # nor March 2025; S13 leaves on 2024-12-31.
+    movements = breakdowns.starters_and_leavers([date(2024, 12, 31), D], Scope(), session=session)
+    found = {(m.month, m.employment_type): (m.starters, m.leavers) for m in movements}
+    assert found == {
+        (date(2024, 12, 31), "permanent"): (0, 1),
+        (date(2024, 12, 31), "agency"): (0, 0),
+        (D, "permanent"): (1, 1),
+        (D, "agency"): (0, 0),
+    }
 
 
 def test_coverage_by_team(session):
