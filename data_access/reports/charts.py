@@ -111,12 +111,15 @@ def rule(
     # once per row of it.
     base = alt.Chart(alt.InlineData(values=[{}]))
     colour = "#333333"
+    # A screen reader is told the line by its label (a mark with no field to describe it
+    # would be an image without a name); the label's text is not read a second time.
+    said = alt.value(label)
     if axis == "y":
         position: Any = alt.Y(datum=value, type="quantitative", title=title)
-        line = base.mark_rule(strokeDash=[6, 4], color=colour).encode(y=position)
+        line = base.mark_rule(strokeDash=[6, 4], color=colour).encode(y=position, description=said)
         if label_outside:
             text = base.mark_text(
-                align="left", baseline="middle", dx=4, color=colour, text=label
+                align="left", baseline="middle", dx=4, color=colour, text=label, aria=False
             ).encode(y=position, x=alt.value("width"))
         else:
             text = base.mark_text(
@@ -126,12 +129,13 @@ def rule(
                 dy=3 if label_below else -3,
                 color=colour,
                 text=label,
+                aria=False,
             ).encode(y=position, x=alt.value(0))
     else:
         position = alt.X(datum=value, type="quantitative", title=title)
-        line = base.mark_rule(strokeDash=[6, 4], color=colour).encode(x=position)
+        line = base.mark_rule(strokeDash=[6, 4], color=colour).encode(x=position, description=said)
         text = base.mark_text(
-            align="right", baseline="top", dx=-4, dy=2, color=colour, text=label
+            align="right", baseline="top", dx=-4, dy=2, color=colour, text=label, aria=False
         ).encode(x=position, y=alt.value(0))
     return line + text
 

@@ -145,5 +145,9 @@ def test_a_dashed_line_and_its_label_are_drawn_once_and_stretch_an_axis_that_fol
     chart = trend_chart(frame, y_title="cases", percent=False, rules=[(18.0, "target 18")])
     svg = vl_convert.vegalite_to_svg(chart.properties(width=300).to_dict())
     assert svg.count(">target 18</text>") == 1
+    # A screen reader is told the line by its label, once: the rule is named, the text is not
+    # a graphic of its own (an unnamed one fails WCAG's "images have alternative text").
+    assert re.findall(r'<line aria-label="([^"]*)" role="graphics-symbol"', svg) == ["target 18"]
+    assert "graphics-symbol" not in re.search(r'<g class="mark-text role-mark.*?</g>', svg)[0]
     ticks = [int(tick) for tick in re.findall(r">(\d+)</text>", svg)]
     assert max(ticks) == 18
