@@ -121,9 +121,8 @@ def trend(frame: pd.DataFrame, **options: Any) -> Spec:
         drawn = [*frame["value"], *(value for value, _ in options.get("rules", ()))]
         options["y_max"] = shared.percent_axis_top(drawn, options.get("y_max", 100))
     if options.get("rules") and not options.get("labels_outside"):
-        span = shared.trend_span(
-            options.get("percent", True), options.get("y_max", 100), options.get("y_domain")
-        )
+        axis = {name: options[name] for name in ("percent", "y_max", "y_domain") if name in options}
+        span = shared.trend_span(**axis)
         options["labels_below_at"] = shared.labels_below(frame, options["rules"], span)
     return _trend(frame, **options)
 

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 import pytest
 from pypdf import PdfReader
 from sqlmodel import Session
-from support.charts import dashed_lines
+from support.charts import dashed_lines, layers_of
 from support.hand_worked import HUB_A, WHOLE_ORGANISATION
 from support.org import SMALL_ORG, add_beta_support, read_folder_bytes
 from support.pdf import chart_alternatives, pdf_text
@@ -192,13 +192,9 @@ def test_the_pack_charts_use_the_axis_rule_and_label_the_target_clear_of_the_dat
     spark, chart = pack_charts(figure, 15.0)
     trend = chart.to_dict()
 
-    def layers(spec):
-        for layer in spec.get("layer", [spec]):
-            yield from layers(layer) if "layer" in layer else [layer]
-
-    lines = [layer for layer in layers(trend) if layer["mark"]["type"] == "line"]
+    lines = [layer for layer in layers_of(trend) if layer["mark"]["type"] == "line"]
     assert lines[0]["encoding"]["y"]["scale"]["domain"] == [10.0, 25.0]  # as worked above
-    label = next(layer for layer in layers(trend) if layer["mark"]["type"] == "text")
+    label = next(layer for layer in layers_of(trend) if layer["mark"]["type"] == "text")
     # Right of the plot (x at its full width, aligned left), level with the line.
     assert label["encoding"]["x"] == {"value": "width"}
     assert (label["mark"]["align"], label["mark"]["baseline"]) == ("left", "middle")
