@@ -257,9 +257,9 @@ def assignments() -> None:
                 if not rows:
                     st.info(f"None as at {fmt.uk_date(as_at)}.")
                     continue
-                table = attention_table(rows, LISTS[title][1])
+                columns = LISTS[title][1]
                 st.dataframe(
-                    table.head(ROWS_SHOWN),
+                    attention_table(rows[:ROWS_SHOWN], columns),
                     hide_index=True,
                     width="stretch",
                     placeholder="–",
@@ -278,7 +278,7 @@ def assignments() -> None:
                         "the sidebar, or download them all."
                     )
                 csv_download(
-                    table,
+                    lambda rows=rows, columns=columns: attention_table(rows, columns),
                     title,
                     f"agency-{slug(title)}-{as_at.isoformat()}",
                     label=f"Download CSV ({fmt.counted(len(rows), 'assignment')})",

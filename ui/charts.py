@@ -115,14 +115,16 @@ def explain(metrics: Sequence[str] = (), how: str = "") -> None:
 
 
 def csv_download(
-    table: pd.DataFrame,
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
     title: str,
     file_stem: str | None = None,
     *,
     label: str = "Download CSV",
     on_download: Callable[[], None] | None = None,
 ) -> None:
-    """A download button (`label`) for `table` as CSV (see `csv_text`).
+    """A download button (`label`) for `table` as CSV (see `csv_text`), or for the table a
+    function makes (called only when the button is pressed: a long list is not built on
+    every run to show its first rows).
 
     The file is made only when the button is pressed (Streamlit's deferred download), so no
     file sits on the server waiting to be fetched. `on_download` marks a table that holds
@@ -132,7 +134,7 @@ def csv_download(
     def make() -> bytes:
         if on_download is not None:
             on_download()
-        return csv_text(table)
+        return csv_text(table() if callable(table) else table)
 
     st.download_button(
         label,

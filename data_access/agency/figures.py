@@ -524,10 +524,10 @@ def _trend(
     return trend
 
 
-@dataclass(frozen=True)
-class NamedAssignment:
+class NamedAssignment(NamedTuple):
     """An active assignment as a manager reads it: the worker by name (only inside the grant),
-    its dates, the rules it does not meet and why it needs attention."""
+    its dates, the rules it does not meet and why it needs attention (a tuple: thousands are
+    built for the whole organisation, and a frozen dataclass took 4 microseconds more each)."""
 
     assignment_id: str
     staff_id: str
@@ -597,29 +597,31 @@ def named_assignments(
         query = query.where(in_scope)
     context = agency_context(session=session)
     rows = []
+    # By position, like `_record` (by name, a row's dozen reads cost more than its judgement).
     for row in session.execute(query):
-        record = _record(row, row.team_id)
-        name, team_name = row.display_name, row.team_name
-        judgement = judge(record.assignment, context)
+        assignment = Assignment._make(row[:_RULE_FIELDS])
+        staff_id, agency, *_, cover_reason, _team_id, name, team_name = row[_RULE_FIELDS:]
+        judgement = judge(assignment, context)
+        start, end = assignment.start_date, assignment.end_date
         rows.append(
             NamedAssignment(
-                assignment_id=row.assignment_id,
-                staff_id=row.staff_id,
+                assignment_id=assignment.assignment_id,
+                staff_id=staff_id,
                 display_name=name,
                 team_name=team_name,
-                agency=row.agency,
-                role_category=row.role_category,
-                cover_reason=row.cover_reason,
-                start_date=row.start_date,
-                end_date=row.end_date,
-                hours_per_week=row.hours_per_week,
-                hourly_capped_cost=row.hourly_capped_cost,
+                agency=agency,
+                role_category=assignment.role_category,
+                cover_reason=cover_reason,
+                start_date=start,
+                end_date=end,
+                hours_per_week=assignment.hours_per_week,
+                hourly_capped_cost=assignment.hourly_capped_cost,
                 cap=judgement.cap,
                 rules_not_met=_not_met(judgement),
                 cap_breach_unsigned=judgement.breach_signed_off is False,
-                running_long=running_long(row.start_date, as_at),
-                ending_soon=ending_soon(row.end_date, as_at),
-                days_left=(row.end_date - as_at).days if row.end_date else None,
+                running_long=running_long(start, as_at),
+                ending_soon=ending_soon(end, as_at),
+                days_left=(end - as_at).days if end else None,
             )
         )
     in_scope_count = (

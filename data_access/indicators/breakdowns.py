@@ -676,7 +676,7 @@ def caseloads_by_team(
     )
     rows = []
     for team in teams:
-        parts = grid.total(as_at, [team.team_id])
+        parts = grid.of_team(as_at, team.team_id)
         holders = int(parts["holders"])
         if team.team_id in hidden:
             rows.append(TeamCaseloads(team.team_id, team.team_name, holders, None, None, True))

@@ -103,6 +103,14 @@ class PartsGrid:
                 summed[name] += value
         return summed
 
+    def of_team(self, day: date, team_id: str) -> Parts:
+        """One team's parts at `day`: `total` over that team alone, without summing every part
+        name (a table of every team reads 9,900 of them at national size). Every part the grid
+        was read with is there (each 0 for a team it holds nothing for). The grid's own
+        mapping: read it, do not change it."""
+        found = self.by_day.get(day, {}).get(team_id)
+        return dict.fromkeys(PART_NAMES, 0.0) if found is None else found
+
 
 def computed_parts_grid(
     days: list[date],
@@ -120,7 +128,10 @@ def computed_parts_grid(
         return PartsGrid((), {})
     wanted = set(names)
     dates = _dates_table(session, days, policy)
-    by_day: dict[date, dict[str, Parts]] = defaultdict(lambda: defaultdict(dict))
+    # A team's cell holds every part asked for (0 where its facts have none), as a stored row does.
+    by_day: dict[date, dict[str, Parts]] = defaultdict(
+        lambda: defaultdict(lambda: dict.fromkeys(wanted, 0.0))
+    )
     for fact in FACTS:
         parts = [part for part in PARTS.values() if part.fact is fact and part.name in wanted]
         if not parts:

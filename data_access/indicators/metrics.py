@@ -26,6 +26,7 @@ and shares no code with the engine.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -77,8 +78,21 @@ Unit = Literal["count", "fte", "%", "cases"]
 Dates = Any
 
 
+#: How close to a half (in tenths) a value must be for `round_one_decimal` to decide it in
+#: decimal arithmetic; farther from one, rounding to the nearest tenth cannot be in doubt.
+_NEAR_HALF = 1e-6
+
+
 def round_one_decimal(value: float) -> float:
-    """Round to one decimal place, halves away from zero, ignoring binary float noise."""
+    """Round to one decimal place, halves away from zero, ignoring binary float noise (the
+    value is read to nine decimals first, so 1.15, held as 1.149999..., rounds to 1.2).
+
+    Most values are nowhere near a half and are rounded to the nearest tenth directly; only
+    those within `_NEAR_HALF` of one go through `Decimal` (3 microseconds a value, 0.07 s of a
+    table of every team at national size)."""
+    tenths = value * 10
+    if abs(tenths - math.floor(tenths) - 0.5) > _NEAR_HALF:
+        return round(tenths) / 10
     return float(Decimal(f"{value:.9f}").quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 

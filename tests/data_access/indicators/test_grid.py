@@ -41,8 +41,9 @@ def month_ends(first: date, last: date) -> list[date]:
 
 def assert_agree(session, scopes: list[Scope], days: list[date]) -> int:
     """Compare every metric on every day for every scope, by the three paths (stored parts
-    summed in SQL, stored parts per team, parts computed from the recorded tables) against
-    plain Python over the recorded rows; return how many values were compared."""
+    summed in SQL, stored parts per team, parts computed from the recorded tables, and for a
+    team its own parts read from either grid) against plain Python over the recorded rows;
+    return how many values were compared."""
     compared = 0
     oracle = Organisation(session.connection())
     for scope in scopes:
@@ -52,11 +53,17 @@ def assert_agree(session, scopes: list[Scope], days: list[date]) -> int:
         teams = [team.team_id for team in teams_in_scope(scope, session=session)]
         for day in days:
             single = oracle.metrics(day, set(teams))
-            for path, parts in (
+            paths = [
                 ("summed", totals[day]),
                 ("per team", grid.total(day, teams)),
                 ("computed", computed.total(day, teams)),
-            ):
+            ]
+            if scope.team_id is not None:
+                paths += [
+                    ("one team", grid.of_team(day, scope.team_id)),
+                    ("one team, computed", computed.of_team(day, scope.team_id)),
+                ]
+            for path, parts in paths:
                 for name in METRICS:
                     assert metric_from_parts(name, parts) == single[name], (
                         path,

@@ -4,6 +4,7 @@ tests/fixtures/small_org, as at D = 2025-03-31), and the rules at their boundari
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from support.hand_worked import AREA_SOUTH, HUB_A, TEAM_T1, WHOLE_ORGANISATION, D
@@ -154,6 +155,42 @@ def test_supervision_interval_boundaries(engine, start, asye, session_on, in_dat
 )
 def test_rounding_is_half_up_to_one_decimal(value, expected):
     assert round_one_decimal(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Halves held a hair below or above in binary: read to nine decimals, then half up.
+        (1.15, 1.2),  # held as 1.149999999999999911...
+        (100 * 23 / 20, 115.0),
+        (100 * 1 / 2000, 0.1),
+        (1.1499999999, 1.2),  # noise beyond nine decimals is ignored
+        (1.149999999, 1.1),  # a real difference at nine decimals is not
+        (1.1500001, 1.2),
+        (-0.05, -0.1),  # away from zero
+        (-2.25, -2.3),
+        (-21.538461, -21.5),
+        (0.0, 0.0),
+        (33.349999, 33.3),
+        (66.66666666666667, 66.7),
+        (12345.65, 12345.7),
+    ],
+)
+def test_rounding_near_halves_and_below_zero(value, expected):
+    assert round_one_decimal(value) == expected
+
+
+def test_rounding_agrees_with_decimal_rounding_of_every_share():
+    """Every share a team of up to 120 people can have (and its negative), against rounding
+    the value's nine-decimal reading in decimal arithmetic."""
+
+    def by_decimal(value: float) -> float:
+        return float(Decimal(f"{value:.9f}").quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+    values = [100 * top / bottom for bottom in range(1, 121) for top in range(bottom + 1)]
+    values += [top / bottom for bottom in (3, 7, 40, 2000) for top in range(-500, 500)]
+    for value in values:
+        assert round_one_decimal(value) == by_decimal(value), value
 
 
 def test_percentage_with_zero_denominator_is_null():
