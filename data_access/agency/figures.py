@@ -376,7 +376,10 @@ def _figures(
         [record for record in records if is_active(record.assignment, as_at)], context, known
     )
     outcomes = {
-        rule: dict(Counter(str(getattr(judgement, rule)) for _, judgement in active))
+        rule: {
+            str(outcome): n
+            for outcome, n in Counter(getattr(judgement, rule) for _, judgement in active).items()
+        }
         for rule in RULES
     }
     return AgencyFigures(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Mapped
@@ -148,8 +148,9 @@ def hub_names(area: str | None = None, *, session: Session) -> list[str]:
     return list(session.execute(query).scalars())
 
 
-@dataclass(frozen=True)
-class TeamChoice:
+class TeamChoice(NamedTuple):
+    """A team, where it sits, and its type (a tuple: 9,900 of them are read at national size)."""
+
     team_id: str
     team_name: str
     team_type: str
@@ -174,4 +175,4 @@ def teams_in_scope(scope: Scope, *, session: Session) -> list[TeamChoice]:
     condition = scope.contains_team(col(Team.team_id))
     if condition is not None:
         query = query.where(condition)
-    return [TeamChoice(*row) for row in session.execute(query)]
+    return [TeamChoice._make(row) for row in session.execute(query)]

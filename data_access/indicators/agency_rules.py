@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -136,8 +137,10 @@ class Judgement:
     cap: float | None
     cooling_off_reason: str
 
-    @property
+    @cached_property
     def compliant(self) -> bool:
+        """Whether every one of the five rules is met (worked out once: a trend and the
+        figures at its end both ask it of thousands of judgements)."""
         return all(getattr(self, rule) is Outcome.COMPLIANT for rule in RULES)
 
 
