@@ -144,7 +144,23 @@ def serving(engine, tmp_path: Path, secrets: Path, proxy: int | None = None):
             assert process.poll() is None, (tmp_path / "serve.log").read_text()
             assert time.monotonic() < deadline, "the deployment did not start"
             time.sleep(0.5)
-        yield Deployment(base, run, (first_app, first_app + 1), process)
+        ports = (first_app, first_app + 1)
+        # /healthz answers as soon as one process does. Each test begins with both serving
+        # and both in nginx's rotation: a process refusing connections while it started was
+        # marked down for fail_timeout, and until then its browsers' route keys go to the
+        # other (a test could take such a key for the other's).
+        for port in ports:
+            wait_for(
+                lambda port=port: answers(f"http://127.0.0.1:{port}/_stcore/health"),
+                180,
+                f"the process on port {port} to start",
+            )
+        wait_for(
+            lambda: in_rotation(base, run) == {f"127.0.0.1:{port}" for port in ports},
+            60,
+            "nginx to pass requests to both processes",
+        )
+        yield Deployment(base, run, ports, process)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -216,6 +232,17 @@ def logged(run: Path, after: int, containing: str, count: int = 1) -> list[str]:
         return found if len(found) >= count else []
 
     return wait_for(lines, 30, f"{count} log lines with {containing}", every=0.05)
+
+
+def in_rotation(base: str, run: Path) -> set[str]:
+    """The processes nginx passed 40 route keys' requests to at the first try (a process
+    marked down is not tried, so it is missing until it is back in the rotation)."""
+    started = log_size(run)
+    for number in range(40):
+        httpx.get(f"{base}/_stcore/health", headers={"Cookie": f"dashboard_route=ready{number}"})
+    logged(run, started, "route=ready39 ")
+    log = (run / "nginx-access.log").read_text()[started:]
+    return set(re.findall(r"route=ready\d+ upstream=([^,\s]+)$", log, flags=re.MULTILINE))
 
 
 def upstreams(run: Path, after: int = 0) -> list[tuple[str, str]]:
