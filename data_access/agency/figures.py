@@ -600,21 +600,22 @@ def named_assignments(
         query = query.where(in_scope)
     context = agency_context(session=session)
     rows = []
-    # By position, like `_record` (by name, a row's dozen reads cost more than its judgement).
+    # By position, through `_record` (by name, a row's dozen reads cost more than its judgement).
     for row in session.execute(query):
-        assignment = Assignment._make(row[:_RULE_FIELDS])
-        staff_id, agency, *_, cover_reason, _team_id, name, team_name = row[_RULE_FIELDS:]
+        team_id, name, team_name = row[-3:]
+        record = _record(row, team_id)
+        assignment = record.assignment
         judgement = judge(assignment, context)
         start, end = assignment.start_date, assignment.end_date
         rows.append(
             NamedAssignment(
                 assignment_id=assignment.assignment_id,
-                staff_id=staff_id,
+                staff_id=record.staff_id,
                 display_name=name,
                 team_name=team_name,
-                agency=agency,
+                agency=record.agency,
                 role_category=assignment.role_category,
-                cover_reason=cover_reason,
+                cover_reason=record.cover_reason,
                 start_date=start,
                 end_date=end,
                 hours_per_week=assignment.hours_per_week,

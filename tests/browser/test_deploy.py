@@ -234,13 +234,20 @@ def logged(run: Path, after: int, containing: str, count: int = 1) -> list[str]:
     return wait_for(lines, 30, f"{count} log lines with {containing}", every=0.05)
 
 
+def probe_routes(base: str, run: Path, prefix: str) -> int:
+    """A health check through nginx for each of 40 route keys (`prefix`0 to `prefix`39), once
+    nginx has logged them all: where in its log they begin."""
+    started = log_size(run)
+    for number in range(40):
+        httpx.get(f"{base}/_stcore/health", headers={"Cookie": f"dashboard_route={prefix}{number}"})
+    logged(run, started, f"route={prefix}39 ")
+    return started
+
+
 def in_rotation(base: str, run: Path) -> set[str]:
     """The processes nginx passed 40 route keys' requests to at the first try (a process
     marked down is not tried, so it is missing until it is back in the rotation)."""
-    started = log_size(run)
-    for number in range(40):
-        httpx.get(f"{base}/_stcore/health", headers={"Cookie": f"dashboard_route=ready{number}"})
-    logged(run, started, "route=ready39 ")
+    started = probe_routes(base, run, "ready")
     log = (run / "nginx-access.log").read_text()[started:]
     return set(re.findall(r"route=ready\d+ upstream=([^,\s]+)$", log, flags=re.MULTILINE))
 
@@ -356,10 +363,7 @@ def test_a_killed_process_is_restarted_while_the_other_serves(deployment):
     victim, survivor = deployment.app_ports
 
     # A route key that the victim serves: a browser holding it is one of the victim's.
-    started = log_size(run)
-    for number in range(40):
-        httpx.get(f"{base}/_stcore/health", headers={"Cookie": f"dashboard_route=probe{number}"})
-    logged(run, started, "route=probe39 ")
+    started = probe_routes(base, run, "probe")
     keys = [route for route, upstream in upstreams(run, started) if upstream.endswith(f":{victim}")]
     assert keys, "no route key went to the first process"
     key = keys[0]
