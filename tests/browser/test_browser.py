@@ -8,6 +8,7 @@ See tests/support/browser.py for how the app and the browser are started.
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -66,12 +67,35 @@ def test_every_page_draws_its_title_figures_and_charts(page, live_app, name):
 def choose(page, label: str, option: str, key: str) -> None:
     """Pick `option` in the sidebar selectbox called `label`, as a mouse user does, wait for
     the address to hold it under `key`, then for the page to have been run again for it and
-    drawn (its header names the option: Area "East" gives "East area")."""
+    drawn (its header names the option: Area "East" gives "East area").
+
+    The list can close between being opened and the option being clicked (the click scrolls
+    the sidebar, or the page is still laying out a chart or a table drawn late on a busy
+    machine), and a closed list never shows the option: each try that does not see it within
+    its time closes the list and opens it again, each try given twice the time of the one
+    before, until the deadline."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = page.get_by_role("combobox", name=label, exact=True)
-    box.click()
-    if not page.get_by_role("listbox").is_visible():
-        box.press("ArrowDown")  # the click scrolled the sidebar, which closes the list
-    page.get_by_role("option", name=option, exact=True).click()
+    listbox = page.get_by_role("listbox")
+    choice = page.get_by_role("option", name=option, exact=True)
+    deadline = time.monotonic() + DEADLINE_MS / 1000
+    attempt_ms = 5_000
+    while True:
+        try:
+            if not listbox.is_visible():
+                box.click(timeout=attempt_ms)
+                try:
+                    listbox.wait_for(state="visible", timeout=attempt_ms)
+                except PlaywrightTimeout:
+                    box.press("ArrowDown")  # the click scrolled the sidebar: list closed
+            choice.click(timeout=attempt_ms)
+            break
+        except PlaywrightTimeout:
+            if time.monotonic() + attempt_ms / 1000 > deadline:
+                raise
+            page.keyboard.press("Escape")
+            attempt_ms *= 2
     page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get(key) == [option])
     settle(page, new_run=page.locator(HEADER).first.filter(has_text=option))
 
