@@ -248,19 +248,25 @@ def in_rotation(base: str, run: Path) -> set[str]:
     """The processes nginx passed 40 route keys' requests to at the first try (a process
     marked down is not tried, so it is missing until it is back in the rotation)."""
     started = probe_routes(base, run, "ready")
-    log = (run / "nginx-access.log").read_text()[started:]
-    return set(re.findall(r"route=ready\d+ upstream=([^,\s]+)$", log, flags=re.MULTILINE))
+    return {
+        tried
+        for route, tried in passed_on(run, started)
+        if route.startswith("ready") and ", " not in tried
+    }
+
+
+def passed_on(run: Path, after: int = 0) -> list[tuple[str, str]]:
+    """(route key, processes tried) for each request nginx passed on, from byte `after` of its
+    log (the start-up's health checks come before). A request nginx passed on to a second
+    process after the first failed names both, "first, second"."""
+    log = (run / "nginx-access.log").read_text()[after:]
+    return re.findall(r"route=(\S+) upstream=(.+)$", log, flags=re.MULTILINE)
 
 
 def upstreams(run: Path, after: int = 0) -> list[tuple[str, str]]:
-    """(route key, process address) for each request nginx passed on, from byte `after` of
-    its log (the start-up's health checks come before). A request nginx passed on to a second
-    process after the first failed has both, "first, second": this gives the last."""
-    log = (run / "nginx-access.log").read_text()[after:]
-    return [
-        (route, upstream.split(", ")[-1])
-        for route, upstream in re.findall(r"route=(\S+) upstream=(.+)$", log, flags=re.MULTILINE)
-    ]
+    """(route key, process address) for each request nginx passed on (`passed_on`): the
+    process that answered, the last one tried."""
+    return [(route, tried.split(", ")[-1]) for route, tried in passed_on(run, after)]
 
 
 def open_and_run(base: str, cookies: dict[str, str] | None = None) -> Run:
