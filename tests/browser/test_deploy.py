@@ -18,7 +18,6 @@ import asyncio
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -46,6 +45,8 @@ from support.browser import (
     CHROMIUM_ARGS,
     PAGES,
     auth_secrets,
+    free_port,
+    free_ports,
     prepare_demo_with_benchmarks,
     require_browser,
     settle,
@@ -68,12 +69,6 @@ ADMIN = "ada.admin@council.example"
 USERS = {LEADER: ("Lee Leader", "leader"), ADMIN: ("Ada Admin", "admin")}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as answer:
@@ -82,14 +77,21 @@ def answers(url: str) -> bool:
         return False
 
 
-def wait_for(condition: Callable[[], object], seconds: float, what: str, every: float = 0.2):
-    """Poll `condition` until it is true (returning its value) or `seconds` have passed."""
+def wait_for(
+    condition: Callable[[], object],
+    seconds: float,
+    what: str | Callable[[], str],
+    every: float = 0.2,
+):
+    """Poll `condition` until it is true (returning its value) or `seconds` have passed;
+    `what` names what was awaited (a function when it should be read at the failure)."""
     deadline = time.monotonic() + seconds
     while True:
         value = condition()
         if value:
             return value
-        assert time.monotonic() < deadline, f"{what}: not within {seconds:g} s"
+        if time.monotonic() >= deadline:
+            pytest.fail(f"{what() if callable(what) else what}: not within {seconds:g} s")
         time.sleep(every)
 
 
@@ -113,9 +115,7 @@ def serving(engine, tmp_path: Path, secrets: Path, proxy: int | None = None):
     """serve.py with two processes on the test's database, reading `secrets` (a file that
     need not exist: then sign-in is not configured, whatever this checkout's own secrets)."""
     proxy = proxy or free_port()
-    first_app = free_port()
-    while proxy in (first_app, first_app + 1):
-        first_app = free_port()
+    first_app, second_app = free_ports(2, avoiding=frozenset({proxy}))
     run = tmp_path / "run"
     environment = {
         **os.environ,
@@ -138,22 +138,27 @@ def serving(engine, tmp_path: Path, secrets: Path, proxy: int | None = None):
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{proxy}"
+    ports = (first_app, second_app)
+
+    def answering(url: str) -> bool:
+        if process.poll() is not None:
+            pytest.fail(f"serve.py stopped\n{startup_logs(tmp_path, run, ports)}")
+        return answers(url)
+
+    def failure(what: str) -> Callable[[], str]:
+        return lambda: f"{what}\n{startup_logs(tmp_path, run, ports)}"
+
     try:
-        deadline = time.monotonic() + 180
-        while not answers(f"{base}/healthz"):
-            assert process.poll() is None, (tmp_path / "serve.log").read_text()
-            assert time.monotonic() < deadline, "the deployment did not start"
-            time.sleep(0.5)
-        ports = (first_app, first_app + 1)
+        wait_for(lambda: answering(f"{base}/healthz"), 180, failure("the deployment to start"))
         # /healthz answers as soon as one process does. Each test begins with both serving
         # and both in nginx's rotation: a process refusing connections while it started was
         # marked down for fail_timeout, and until then its browsers' route keys go to the
         # other (a test could take such a key for the other's).
         for port in ports:
             wait_for(
-                lambda port=port: answers(f"http://127.0.0.1:{port}/_stcore/health"),
+                lambda port=port: answering(f"http://127.0.0.1:{port}/_stcore/health"),
                 180,
-                f"the process on port {port} to start",
+                failure(f"the process on port {port} to start"),
             )
         wait_for(
             lambda: in_rotation(base, run) == {f"127.0.0.1:{port}" for port in ports},
@@ -165,6 +170,16 @@ def serving(engine, tmp_path: Path, secrets: Path, proxy: int | None = None):
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=90)
+
+
+def startup_logs(tmp_path: Path, run: Path, ports: tuple[int, ...]) -> str:
+    """The ends of serve.py's, supervisord's and each dashboard process's logs."""
+    parts = []
+    logs = [tmp_path / "serve.log", run / "supervisord.log"]
+    for log in logs + [run / f"app-{port}.log" for port in ports]:
+        text = log.read_text(errors="replace")[-3000:] if log.exists() else "(none)"
+        parts.append(f"--- {log.name}:\n{text}")
+    return "\n".join(parts)
 
 
 def require_deployment(engine) -> None:

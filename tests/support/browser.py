@@ -11,6 +11,7 @@ Playwright every browser test is skipped, and the test run's summary says so.
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -72,10 +73,51 @@ def browser_unavailable() -> str | None:
     return None
 
 
+def _ephemeral_ports() -> range:
+    """The ports the kernel gives outgoing connections (Linux's default when unknown)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return range(int(low), int(high) + 1)
+    except (OSError, ValueError):
+        return range(32768, 61000)
+
+
+def free_ports(count: int = 1, *, avoiding: frozenset[int] = frozenset()) -> list[int]:
+    """`count` consecutive ports on 127.0.0.1 that nothing listens on or is connected from,
+    none of them in `avoiding`.
+
+    They are taken from below the kernel's range for outgoing connections: a port in that
+    range can be taken by any connection the machine opens (a pooled database connection
+    holds one for the whole run) between this check and the server's start, and the server
+    then cannot listen on it (the likeliest reason why, in one CI run, one of the
+    deployment's two dashboard processes never answered).
+    """
+    ephemeral = _ephemeral_ports()
+    candidates = range(10_000, min(ephemeral.start, 65_536) - count)
+    generator = random.Random()
+    for _attempt in range(200 if len(candidates) else 0):
+        first = generator.choice(candidates)
+        wanted = [first + offset for offset in range(count)]
+        if avoiding.intersection(wanted):
+            continue
+        probes: list[socket.socket] = []
+        try:
+            for port in wanted:
+                probe = socket.socket()
+                probes.append(probe)
+                probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+        return wanted
+    raise RuntimeError(f"no {count} consecutive free ports below {ephemeral.start}")
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """One port for a server to listen on (see `free_ports`)."""
+    return free_ports(1)[0]
 
 
 def auth_secrets(folder: Path, port: int, metadata_url: str) -> Path:
