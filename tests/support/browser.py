@@ -73,13 +73,12 @@ def browser_unavailable() -> str | None:
     return None
 
 
-def _ephemeral_ports() -> range:
-    """The ports the kernel gives outgoing connections (Linux's default when unknown)."""
+def _first_outgoing_port() -> int:
+    """The lowest port the kernel gives outgoing connections (Linux's default when unknown)."""
     try:
-        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
-        return range(int(low), int(high) + 1)
-    except (OSError, ValueError):
-        return range(32768, 61000)
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def free_ports(count: int = 1, *, avoiding: frozenset[int] = frozenset()) -> list[int]:
@@ -92,10 +91,10 @@ def free_ports(count: int = 1, *, avoiding: frozenset[int] = frozenset()) -> lis
     then cannot listen on it (the likeliest reason why, in one CI run, one of the
     deployment's two dashboard processes never answered).
     """
-    ephemeral = _ephemeral_ports()
-    candidates = range(10_000, min(ephemeral.start, 65_536) - count)
+    below = min(_first_outgoing_port(), 65_536)
+    candidates = range(10_000, below - count)
     generator = random.Random()
-    for _attempt in range(200 if len(candidates) else 0):
+    for _attempt in range(200 if candidates else 0):
         first = generator.choice(candidates)
         wanted = [first + offset for offset in range(count)]
         if avoiding.intersection(wanted):
@@ -112,7 +111,7 @@ def free_ports(count: int = 1, *, avoiding: frozenset[int] = frozenset()) -> lis
             for probe in probes:
                 probe.close()
         return wanted
-    raise RuntimeError(f"no {count} consecutive free ports below {ephemeral.start}")
+    raise RuntimeError(f"no {count} consecutive free ports below {below}")
 
 
 def free_port() -> int:
