@@ -137,10 +137,12 @@ def view_notice() -> str | None:
     personas = list(queries.demo_personas()) if asked else []
     if not asked or asked in personas or st.session_state.get("view_as") != personas[0]:
         return None
+    # Each role quoted: one of them ("Team manager, Stonebridge") holds a comma itself.
+    roles = ", ".join(f"“{persona}”" for persona in personas)
     return (
-        f"The link asked to view as “{plain(asked)}”, which is not one of the demo's roles "
-        f"({plain(', '.join(personas))}). Showing the {plain(personas[0])}'s view: choose "
-        "another under View as in the sidebar."
+        f"The link asked to view as “{plain(asked)}”, which is not one of the demo's roles: "
+        f"{plain(roles)}. Showing the {plain(personas[0])}'s view: choose another under View as "
+        "in the sidebar."
     )
 
 

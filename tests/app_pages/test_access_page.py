@@ -226,9 +226,9 @@ def test_demo_mode_lets_anyone_view_as_each_role(engine, fresh_caches):
     # A role the demo does not have is said, like any other bad part of a link.
     app = app_as(None, auth=False, view_as="Mayor")
     assert shown_text(app.warning[0].value) == (
-        "The link asked to view as “Mayor”, which is not one of the demo's roles (Director, "
-        "Board member, Team manager, Stonebridge, Data officer, Administrator). Showing the "
-        "Director's view: choose another under View as in the sidebar."
+        "The link asked to view as “Mayor”, which is not one of the demo's roles: “Director”, "
+        "“Board member”, “Team manager, Stonebridge”, “Data officer”, “Administrator”. Showing "
+        "the Director's view: choose another under View as in the sidebar."
     )
     app.selectbox(key="view_as").select("Board member").run()
     assert not app.warning
