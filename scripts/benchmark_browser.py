@@ -109,7 +109,9 @@ def change_by_menu(
         browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
     started = time.perf_counter()
     link.click()
-    page.wait_for_function(f"location.pathname.endsWith('/{path}')")
+    # Not wait_for_function: behind scripts/serve.py the Content-Security-Policy forbids the
+    # eval it uses.
+    page.wait_for_url(f"**/{path}")
     settled = settle(page, started)
     busy = busy_seconds(browser.stop_tracing()) if traced else None
     return settled, busy

@@ -35,7 +35,7 @@ import pytest
 
 # scripts/ is on the test path (pyproject.toml): the load test and the deployment script.
 from load_test import SIGNED_IN, level
-from serve import NGINX, UPLOAD_BURST, UPLOAD_REQUEST_BYTES
+from serve import NGINX, UPLOAD_BURST, UPLOAD_REQUEST_BYTES, streamlit_static_folder
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit_client import Run, Tab
@@ -273,9 +273,10 @@ def in_rotation(base: str, run: Path) -> set[str]:
 def passed_on(run: Path, after: int = 0) -> list[tuple[str, str]]:
     """(route key, processes tried) for each request nginx passed on, from byte `after` of its
     log (the start-up's health checks come before). A request nginx passed on to a second
-    process after the first failed names both, "first, second"."""
+    process after the first failed names both, "first, second". A request nginx answered
+    itself (Streamlit's own files) names none ("-") and is left out."""
     log = (run / "nginx-access.log").read_text()[after:]
-    return re.findall(r"route=(\S+) upstream=(.+)$", log, flags=re.MULTILINE)
+    return re.findall(r"route=(\S+) upstream=(?!-$)(.+)$", log, flags=re.MULTILINE)
 
 
 def upstreams(run: Path, after: int = 0) -> list[tuple[str, str]]:
@@ -507,6 +508,66 @@ def test_the_proxy_sends_security_headers_and_secure_cookies(deployment):
         assert "secure" in [part.strip().lower() for part in cookie.split(";")], cookie
 
 
+def get_as_written(base: str, path: str) -> httpx.Response:
+    """GET `path` from `base` exactly as written: no client-side normalising of dots or
+    percent-escapes, so nginx sees what an attacker would send."""
+    with httpx.Client() as client:
+        request = client.build_request("GET", base + path)
+        request.url = request.url.copy_with(raw_path=path.encode())
+        return client.send(request)
+
+
+def test_streamlits_own_files_come_from_nginx_gzipped_and_kept(deployment):
+    base, run = deployment.base, deployment.run
+    installed = streamlit_static_folder()
+    with httpx.Client(base_url=base) as client:
+        page = client.get("/")
+        script = re.search(r'src="\./static/(js/[^"]+\.js)"', page.text)[1]
+        font = next((installed / "media").glob("*.woff2")).relative_to(installed)
+        mark = log_size(run)
+        zipped = client.get(f"/static/{script}", headers={"Accept-Encoding": "gzip"})
+        whole = client.get(f"/static/{script}", headers={"Accept-Encoding": "identity"})
+        font_answer = client.get(f"/static/{font}", headers={"Accept-Encoding": "gzip"})
+    original = (installed / script).read_bytes()
+    # Gzipped for a browser that accepts it, about a quarter of the bytes, the same script
+    # once unzipped (httpx unzips it); whole for one that does not.
+    assert zipped.status_code == 200 and zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) < len(original) / 2
+    assert zipped.content == original
+    assert whole.status_code == 200 and "content-encoding" not in whole.headers
+    assert whole.content == original
+    # A font is compressed already: sent as it is.
+    assert font_answer.status_code == 200 and "content-encoding" not in font_answer.headers
+    assert font_answer.headers["content-type"] == "font/woff2"
+    assert font_answer.content == (installed / font).read_bytes()
+    for answer in (zipped, whole, font_answer):
+        assert_security_headers(answer)
+        assert answer.headers["cache-control"] == "public, immutable, max-age=31536000"
+    assert zipped.headers["content-type"] == "application/javascript"
+    assert "accept-encoding" in zipped.headers["vary"].lower()
+    # nginx answered all three itself: no dashboard process was asked.
+    lines = logged(run, mark, "GET /static/", 3)
+    assert all(line.endswith("upstream=-") for line in lines), lines
+
+    # Nothing else in the run folder (the configuration, the logs, a half-made copy) is
+    # reachable through /static/, by any spelling of a way out of it.
+    (run / "static.new").mkdir(exist_ok=True)
+    (run / "static.new" / "left.js").write_text("half-made")
+    for path in (
+        "/static/../nginx.conf",
+        "/static/..%2fnginx.conf",
+        "/static/%2e%2e/supervisord.conf",
+        "/static/js/../../nginx.conf",
+        "/static../nginx.conf",
+        "/static/../static.new/left.js",
+        "/static.new/left.js",
+        "/static/../nginx-access.log",
+    ):
+        answer = get_as_written(base, path)
+        for secret in ("worker_processes", "[supervisord]", "half-made", "upstream="):
+            assert secret not in answer.text, (path, answer.status_code)
+
+
 def test_streamlit_metrics_are_refused_through_the_proxy(deployment):
     base = deployment.base
     # The dashboard process does publish them, to this machine:
@@ -523,11 +584,7 @@ def test_streamlit_metrics_are_refused_through_the_proxy(deployment):
         "/static/../_stcore/metrics",
         "/_stcore/agent/openapi.json",
     ):
-        with httpx.Client() as client:
-            request = client.build_request("GET", base + path)
-            # Keep the path exactly as written (no client-side normalising of dots).
-            request.url = request.url.copy_with(raw_path=path.encode())
-            answer = client.send(request)
+        answer = get_as_written(base, path)
         assert answer.status_code in (403, 404), (path, answer.status_code)
         assert "streamlit" not in answer.text.lower(), path
 
