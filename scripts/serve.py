@@ -198,7 +198,7 @@ http {{
         # Streamlit's own files (its scripts, styles and fonts, about 5 MB on a first visit,
         # the same for everyone): served by nginx from the copy `static_files` made at start,
         # each compressible one beside its gzipped form. A first visit over a council's network
-        # then moves about a quarter of the bytes, and the dashboard processes spend none of
+        # then moves about a third of the bytes, and the dashboard processes spend none of
         # their time on these requests (60 or so on a first visit, which competed with the
         # page's own run for the process's one interpreter). Every name carries a hash of the
         # file's content, so browsers keep them as long as Streamlit tells them to.
