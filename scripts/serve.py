@@ -298,11 +298,12 @@ def static_files(run: Path, source: Path) -> Path:
             continue
         copy = building / path.relative_to(source)
         copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, copy)
+        content = path.read_bytes()
+        copy.write_bytes(content)
         if path.suffix in COMPRESSIBLE:
             # mtime=0: the same bytes at every start.
             copy.with_name(copy.name + ".gz").write_bytes(
-                gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+                gzip.compress(content, compresslevel=9, mtime=0)
             )
     shutil.rmtree(target, ignore_errors=True)
     building.rename(target)
